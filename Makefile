@@ -1,0 +1,30 @@
+# The two commands first: `make run` (demo on 127.0.0.1:8069) and `make test`.
+PYTHON ?= python3
+export ODOO_PATH ?= /opt/odoo
+
+.PHONY: run test bench lint check-env pot help
+
+help:
+	@echo "make run        start PostgreSQL (if needed), Odoo with demo data and the connector"
+	@echo "make test       static checks, every add-on's Odoo tests, pytest suite"
+	@echo "make bench      benchmarks in bench/"
+	@echo "make lint       static checks only"
+	@echo "make pot        regenerate i18n/<module>.pot of every add-on"
+
+run:
+	$(PYTHON) tests/harness/run_demo.py
+
+test:
+	$(PYTHON) tests/harness/run_suite.py
+
+lint:
+	$(PYTHON) tests/harness/run_suite.py --only static
+
+bench:
+	$(PYTHON) bench/run_all.py
+
+pot:
+	$(PYTHON) tests/harness/export_pot.py
+
+check-env:
+	@../shared/bin/check-env 2>/dev/null || echo "see README.md, Prerequisites"

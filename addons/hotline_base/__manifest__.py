@@ -1,0 +1,24 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Hotline Base",
+    "summary": "Customers, caller identification, blacklist, roles and knowledge base "
+    "for a complaint hotline and utility contact centre",
+    "version": "18.0.1.0.0",
+    "category": "Hotline",
+    "license": "LGPL-3",
+    "author": "Hotline Contributors",
+    "website": "https://github.com/hotline-suite/hotline",
+    "depends": ["contacts", "mail", "phone_validation", "sms", "resource"],
+    "external_dependencies": {"python": ["phonenumbers", "python-stdnum"]},
+    "data": [
+        "security/hotline_security.xml",
+        "security/ir.model.access.csv",
+        "views/menus.xml",
+    ],
+    "demo": ["demo/res_users_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["hotline_base/static/tests/tours/**/*"],
+    },
+    "application": True,
+}

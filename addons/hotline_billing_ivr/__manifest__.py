@@ -1,0 +1,17 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Hotline Billing IVR",
+    "summary": "Phone self-service: arrears, usage, meter reading, dunning",
+    "version": "18.0.1.0.0",
+    "category": "Hotline",
+    "license": "LGPL-3",
+    "author": "Hotline Contributors",
+    "website": "https://github.com/hotline-suite/hotline",
+    "depends": ["hotline_callcenter", "account", "account_credit_control"],
+    "data": [
+        "security/hotline_security.xml",
+        "security/ir.model.access.csv",
+        "views/menus.xml",
+    ],
+}

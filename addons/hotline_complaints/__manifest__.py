@@ -1,0 +1,18 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Hotline Complaints",
+    "summary": "Complaint and report case workflow on helpdesk tickets",
+    "version": "18.0.1.0.0",
+    "category": "Hotline",
+    "license": "LGPL-3",
+    "author": "Hotline Contributors",
+    "website": "https://github.com/hotline-suite/hotline",
+    "depends": ["hotline_callcenter", "helpdesk_mgmt"],
+    "external_dependencies": {"python": ["xlsxwriter"]},
+    "data": [
+        "security/hotline_security.xml",
+        "security/ir.model.access.csv",
+        "views/menus.xml",
+    ],
+}

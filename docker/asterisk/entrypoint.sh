@@ -1,0 +1,8 @@
+#!/bin/sh
+# Install the hotline configuration over the image's defaults, put the AMI secret from
+# the environment into manager.conf, then run Asterisk in the foreground.
+set -eu
+cp /etc/asterisk/hotline/manager.conf /etc/asterisk/hotline/extensions.conf \
+   /etc/asterisk/hotline/queues.conf /etc/asterisk/hotline/asterisk.conf /etc/asterisk/
+sed -i "s/@AMI_SECRET@/${ASTERISK_AMI_SECRET}/" /etc/asterisk/manager.conf
+exec asterisk -f -vvv

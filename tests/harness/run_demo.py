@@ -1,0 +1,168 @@
+"""``make run``: PostgreSQL (started if none answers), the ``hotline_demo`` database
+with every add-on and demo data (created once, reused after), Odoo on 127.0.0.1:8069
+and the connector against the built-in PBX simulator. Ctrl-C stops what it started.
+"""
+
+import glob
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.harness import odoo_env
+
+DB = os.environ.get("HOTLINE_DB", "hotline_demo")
+HOST, PORT = "127.0.0.1", int(os.environ.get("HOTLINE_PORT", "8069"))
+LOGINS = [
+    ("admin", "admin", "administrator, Hotline admin"),
+    ("agent", "agent", "坐席 Agent"),
+    ("supervisor", "supervisor", "班长 Supervisor"),
+    ("handler", "handler", "承办人 Case handler"),
+    ("leader", "leader", "领导 Leader"),
+    ("finance", "finance", "财务 Finance"),
+    ("hladmin", "hladmin", "热线管理员 Hotline admin"),
+]
+# Run as zh_CN by default: the demo is a Chinese gas company hotline.
+SET_LANGUAGE = """
+env['res.users'].with_context(active_test=False).search([('share', '=', False)]).write(
+    {'lang': 'zh_CN', 'tz': 'Asia/Shanghai'})
+env.cr.commit()
+"""
+
+
+def sh(*cmd, **kw):
+    return subprocess.run(cmd, capture_output=True, text=True, check=False, **kw)
+
+
+def ensure_postgres():
+    if sh("pg_isready", "-q").returncode == 0:
+        return None
+    clusters = sorted(glob.glob("/etc/postgresql/*/main"))
+    if not clusters:
+        sys.exit("hotline: PostgreSQL is not running and no cluster is installed")
+    version = Path(clusters[-1]).parent.name
+    print(f"starting PostgreSQL {version} (main cluster)")
+    res = sh("pg_ctlcluster", version, "main", "start")
+    if res.returncode:
+        sys.exit(f"hotline: cannot start PostgreSQL: {res.stderr.strip()}")
+    if sh("psql", "-d", "postgres", "-Atc", "select 1").returncode:
+        sh(
+            "su",
+            "postgres",
+            "-c",
+            f"createuser --superuser {os.environ.get('USER', 'root')}",
+        )
+    return version
+
+
+def database_ready():
+    res = sh(
+        "psql",
+        "-d",
+        DB,
+        "-Atc",
+        "select count(*) from ir_module_module where state = 'installed' "
+        f"and name in {tuple(odoo_env.MODULES)}",
+    )
+    return res.returncode == 0 and res.stdout.strip() == str(len(odoo_env.MODULES))
+
+
+def create_database(root, env):
+    print(f"creating database {DB} with demo data (about 2 minutes, once)")
+    sh("dropdb", "--if-exists", DB)
+    subprocess.run(["createdb", DB], check=True)
+    base = [f"--database={DB}", "--workers=0", "--stop-after-init", "--log-level=warn"]
+    subprocess.run(
+        odoo_env.odoo_command(
+            root, *base, "--load-language=zh_CN", "-i", ",".join(odoo_env.MODULES)
+        ),
+        env=env,
+        check=True,
+    )
+    subprocess.run(
+        odoo_env.odoo_command(root, "shell", *base, "--no-http"),
+        input=SET_LANGUAGE,
+        text=True,
+        env=env,
+        check=True,
+    )
+
+
+def wait_http(url, timeout=120):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                return resp.status
+        except OSError:
+            time.sleep(0.5)
+    return None
+
+
+def main():
+    root = odoo_env.odoo_root()
+    env = odoo_env.odoo_environ(root)
+    started_pg = ensure_postgres()
+    if not database_ready():
+        create_database(root, env)
+    else:
+        print(f"reusing database {DB}")
+    procs = []
+    procs.append(
+        subprocess.Popen(
+            odoo_env.odoo_command(
+                root,
+                f"--database={DB}",
+                f"--db-filter=^{DB}$",
+                f"--http-interface={HOST}",
+                f"--http-port={PORT}",
+                "--workers=0",
+                "--log-level=info",
+            ),
+            env=env,
+        )
+    )
+    connector = odoo_env.ADDONS / "hotline_callcenter" / "cli" / "__init__.py"
+    if connector.exists():
+        procs.append(
+            subprocess.Popen(
+                odoo_env.odoo_command(
+                    root, "hotline-connector", f"--database={DB}", "--simulator"
+                ),
+                env=env,
+            )
+        )
+    try:
+        if wait_http(f"http://{HOST}:{PORT}/web/login") != 200:
+            print("hotline: Odoo did not answer on /web/login within 2 minutes")
+            return 1
+        print(f"\nHotline demo: http://{HOST}:{PORT}/web/login  (database {DB})")
+        for login, password, role in LOGINS:
+            print(f"  {login:<11} / {password:<11} {role}")
+        print("Ctrl-C stops Odoo and the connector.\n", flush=True)
+        while all(p.poll() is None for p in procs):
+            time.sleep(1)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT)
+        for proc in procs:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        if started_pg:
+            sh("pg_ctlcluster", started_pg, "main", "stop")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
