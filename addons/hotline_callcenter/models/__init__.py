@@ -1,1 +1,3 @@
 from . import hotline_pbx
+from . import hotline_call
+from . import res_users
