@@ -1,0 +1,525 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""IVR engine: runs one flow snapshot over a FastAGI session.
+
+Plain Python, no ORM. The Odoo side (``cli/ivr_backend.py``) turns a
+``hotline.ivr.flow`` into a *snapshot* (a dict) and gives the engine a *backend*
+object for the facts only the database knows (business hours, caller lookup,
+blacklist, first-contact agent, ratings). Tests give a fake session and a fake
+backend.
+
+Snapshot format::
+
+    {
+        "id": 1, "name": "Gas utility",
+        "languages": ["zh_CN", "en_US"], "default_language": "zh_CN",
+        "start": "welcome",
+        "fallback": {"type": "queue", "queue": "complaints"}
+                 or {"type": "voicemail", "mailbox": "100@default"},
+        "nodes": {"welcome": {"type": "play", "prompt": {"zh_CN": "hl/welcome"},
+                              "next": "menu"}, ...},
+    }
+
+Node keys common to every type: ``type``, ``prompt`` ({lang: sound}), ``next``.
+Per type:
+
+* ``play``: plays ``prompt`` then ``next``.
+* ``menu``: ``options`` {digit: node key}, ``timeout_ms``, ``retries_no_input``,
+  ``retries_invalid``, ``no_input_prompt``, ``invalid_prompt``, ``on_fail``
+  (node after the last retry; the flow's fallback when empty).
+* ``collect``: ``min_digits``, ``max_digits``, ``terminator`` (``#``), ``timeout_ms``,
+  ``variable``, the same retry keys as ``menu``.
+* ``language``: ``language`` then ``next`` (the caller's language switch).
+* ``condition``: ``condition`` in :data:`CONDITIONS`, ``value`` (DID, language,
+  calendar id), ``branches`` {outcome: node key}, ``next`` when no branch matches.
+* ``lookup``: ``source`` ``caller`` or ``variable`` (+ ``variable``); branches
+  ``found``/``not_found``.
+* ``subflow``: ``flow_id``; the sub-flow's ``return`` node comes back to ``next``.
+* ``return``: back to the calling flow (hang up when there is none).
+* ``transfer``: ``target_type`` queue/agent/external/mobile, ``target``,
+  ``timeout`` (seconds, the maximum wait), ``vip_queue``, ``first_contact_days``;
+  ``next`` runs after the agent hung up with the caller still on the line (the
+  survey), ``on_fail`` is the overflow (voicemail, mobile, backup queue).
+* ``voicemail``: ``mailbox``.
+* ``survey``: post-call rating; ``options`` default 1/2/3/0, stored through the
+  backend; ``next`` afterwards.
+* ``hangup``.
+"""
+
+import logging
+import time
+
+from . import acd
+
+try:  # engineer B's FastAGI module; the engine only needs the exception type
+    from .fastagi import AgiHangup
+except ImportError:  # pragma: no cover - before the connector lands
+
+    class AgiHangup(Exception):
+        """The caller hung up."""
+
+
+_logger = logging.getLogger(__name__)
+
+NODE_TYPES = (
+    "play",
+    "menu",
+    "collect",
+    "language",
+    "condition",
+    "lookup",
+    "subflow",
+    "return",
+    "transfer",
+    "voicemail",
+    "survey",
+    "hangup",
+)
+CONDITIONS = (
+    "business_hours",
+    "vip",
+    "category",
+    "blacklist",
+    "did",
+    "language",
+    "first_contact",
+    "known_caller",
+)
+TERMINAL_TYPES = ("hangup", "voicemail", "return")
+RATING_DIGITS = {
+    "1": "satisfied",
+    "2": "neutral",
+    "3": "dissatisfied",
+    "0": "complaint",
+}
+MAX_STEPS = 500
+MAX_SUBFLOW_DEPTH = 5
+
+
+class FlowError(Exception):
+    """The flow snapshot is broken (missing node, unknown type, too deep)."""
+
+
+class GoFallback(Exception):
+    """Retries exhausted and the node has no ``on_fail``: the flow's fallback."""
+
+
+class IvrBackend:
+    """Facts from the database. The default answers mean "nothing known"."""
+
+    def load_flow(self, flow_id):
+        raise FlowError(f"no flow {flow_id}")
+
+    def is_business_hours(self, calendar_id, ctx):
+        return True
+
+    def lookup_caller(self, number):
+        """Return ``{"partner_id", "name", "is_vip", "category"}`` or None."""
+        return
+
+    def check_blacklist(self, number):
+        """Return None or ``{"action": "warn_continue"|"refuse", "prompt": ...}``."""
+        return
+
+    def last_agent(self, number, days):
+        """The agent who last served ``number`` within ``days``: ``acd.Agent``."""
+        return
+
+    def queue_agents(self, queue):
+        """Members of a queue as ``acd.Agent`` (used for agent transfers)."""
+        return []
+
+    def store_rating(self, ctx, digit, rating):
+        """Store the post-call rating."""
+
+    def log_step(self, ctx, node_key, node, outcome):
+        """Called after every node (tests and statistics)."""
+
+
+class CallContext:
+    """What the engine knows about one call."""
+
+    def __init__(self, session, flow, backend):
+        env = getattr(session, "env", {}) or {}
+        params = getattr(session, "params", {}) or {}
+        self.session = session
+        self.backend = backend
+        self.caller = env.get("agi_callerid", "") or ""
+        if self.caller in ("unknown", "anonymous"):
+            self.caller = ""
+        self.did = (
+            params.get("did") or env.get("agi_dnid") or env.get("agi_extension", "")
+        )
+        self.uniqueid = env.get("agi_uniqueid", "")
+        self.linkedid = env.get("agi_linkedid", "") or self.uniqueid
+        self.languages = list(flow.get("languages") or ["zh_CN"])
+        self.language = flow.get("default_language") or self.languages[0]
+        self.variables = {}
+        self.caller_info = None  # dict from backend.lookup_caller
+        self._caller_looked_up = False
+        self._blacklist = None
+        self._blacklist_checked = False
+        self.trace = []  # (flow id, node key, outcome)
+        self.queue = None
+        self.agent = None
+        self.rating = None
+        self.result = None  # final outcome: transferred/voicemail/hangup/...
+
+    # lazily fetched facts: each costs a database round trip in production
+    def caller_facts(self):
+        if not self._caller_looked_up:
+            self._caller_looked_up = True
+            self.caller_info = (
+                self.backend.lookup_caller(self.caller) if self.caller else None
+            )
+        return self.caller_info
+
+    def blacklist(self):
+        if not self._blacklist_checked:
+            self._blacklist_checked = True
+            self._blacklist = (
+                self.backend.check_blacklist(self.caller) if self.caller else None
+            )
+        return self._blacklist
+
+    @property
+    def is_vip(self):
+        info = self.caller_facts()
+        return bool(info and info.get("is_vip"))
+
+
+class IvrEngine:
+    """Run a flow over one AGI session. ``run()`` never raises, except hangup."""
+
+    def __init__(self, flow, backend=None, clock=time.time):
+        self.flow = flow
+        self.backend = backend or IvrBackend()
+        self.clock = clock
+
+    # ------------------------------------------------------------------ run
+    def run(self, session):
+        ctx = CallContext(session, self.flow, self.backend)
+        try:
+            session.answer()
+            self._run_flow(ctx, self.flow, depth=0)
+        except AgiHangup:
+            ctx.result = ctx.result or "caller_hangup"
+        except GoFallback as exc:
+            _logger.info("IVR caller %s: %s, to the fallback", ctx.caller, exc)
+            ctx.trace.append((self.flow.get("id"), None, "fallback"))
+            self._fallback(ctx)
+        except Exception:
+            _logger.exception(
+                "IVR flow %s failed for caller %s: sending the call to the fallback",
+                self.flow.get("name") or self.flow.get("id"),
+                ctx.caller,
+            )
+            ctx.trace.append((self.flow.get("id"), None, "error"))
+            self._fallback(ctx)
+        return ctx
+
+    def _fallback(self, ctx):
+        fallback = self.flow.get("fallback") or {}
+        try:
+            if fallback.get("type") == "voicemail" and fallback.get("mailbox"):
+                ctx.session.exec_("VoiceMail", f"{fallback['mailbox']},u")
+                ctx.result = "fallback_voicemail"
+            elif fallback.get("queue"):
+                ctx.queue = fallback["queue"]
+                ctx.session.exec_("Queue", f"{fallback['queue']},c")
+                ctx.result = "fallback_queue"
+            else:
+                _logger.error("IVR flow %s has no fallback", self.flow.get("id"))
+                ctx.result = "fallback_missing"
+        except AgiHangup:
+            ctx.result = ctx.result or "caller_hangup"
+        except GoFallback as exc:
+            _logger.info("IVR caller %s: %s, to the fallback", ctx.caller, exc)
+            ctx.trace.append((self.flow.get("id"), None, "fallback"))
+            self._fallback(ctx)
+        except Exception:
+            _logger.exception("IVR fallback failed for caller %s", ctx.caller)
+            ctx.result = "fallback_failed"
+
+    def _run_flow(self, ctx, flow, depth):
+        if depth > MAX_SUBFLOW_DEPTH:
+            raise FlowError("sub-flows nested too deep")
+        nodes = flow.get("nodes") or {}
+        key = flow.get("start")
+        steps = 0
+        while key:
+            steps += 1
+            if steps > MAX_STEPS:
+                raise FlowError(f"flow {flow.get('id')} runs in a loop")
+            node = nodes.get(key)
+            if node is None:
+                raise FlowError(f"flow {flow.get('id')}: no node {key!r}")
+            handler = getattr(self, "_node_" + node.get("type", ""), None)
+            if handler is None:
+                raise FlowError(f"node {key!r}: unknown type {node.get('type')!r}")
+            outcome, next_key = handler(ctx, node, depth)
+            ctx.trace.append((flow.get("id"), key, outcome))
+            self.backend.log_step(ctx, key, node, outcome)
+            if outcome == "return":
+                return "return"
+            key = next_key
+        return "end"
+
+    # ------------------------------------------------------------ helpers
+    def _prompt(self, ctx, prompt):
+        """The sound for the caller's language (default language otherwise)."""
+        if not prompt:
+            return ""
+        if isinstance(prompt, str):
+            return prompt
+        return (
+            prompt.get(ctx.language)
+            or prompt.get(self.flow.get("default_language") or "")
+            or next(iter(prompt.values()), "")
+        )
+
+    def _play(self, ctx, prompt, escape_digits=""):
+        sound = self._prompt(ctx, prompt)
+        if not sound:
+            return ""
+        return ctx.session.stream_file(sound, escape_digits) or ""
+
+    def _fail_target(self, node):
+        return node.get("on_fail") or None
+
+    def _ask(self, ctx, node, max_digits, validate):
+        """Prompt, read digits, retry on no input/invalid input.
+
+        Returns ``(outcome, digits)`` with outcome ``ok``, ``no_input`` or
+        ``invalid`` (the last two after the last retry).
+        """
+        timeout_ms = int(node.get("timeout_ms") or 5000)
+        retries_no_input = int(node.get("retries_no_input", 2))
+        retries_invalid = int(node.get("retries_invalid", 2))
+        no_input = invalid = 0
+        prompt = node.get("prompt")
+        while True:
+            digits, timed_out = ctx.session.get_data(
+                self._prompt(ctx, prompt), timeout_ms, max_digits
+            )
+            digits = (digits or "").strip()
+            terminator = node.get("terminator") or ""
+            if terminator and digits.endswith(terminator):
+                digits = digits[: -len(terminator)]
+            if not digits:
+                no_input += 1
+                if no_input > retries_no_input:
+                    return "no_input", ""
+                self._play(ctx, node.get("no_input_prompt"))
+                continue
+            if not validate(digits):
+                invalid += 1
+                if invalid > retries_invalid:
+                    return "invalid", digits
+                self._play(ctx, node.get("invalid_prompt"))
+                continue
+            return "ok", digits
+
+    # -------------------------------------------------------------- nodes
+    def _node_play(self, ctx, node, depth):
+        self._play(ctx, node.get("prompt"))
+        return "played", node.get("next")
+
+    def _node_menu(self, ctx, node, depth):
+        options = node.get("options") or {}
+        outcome, digit = self._ask(ctx, node, 1, lambda d: d in options)
+        if outcome == "ok":
+            return "option_" + digit, options[digit]
+        return outcome, self._fail_target(node) or self._raise_fallback(node)
+
+    def _node_collect(self, ctx, node, depth):
+        min_digits = int(node.get("min_digits") or 1)
+        max_digits = int(node.get("max_digits") or 20)
+
+        def valid(digits):
+            return digits.isdigit() and min_digits <= len(digits) <= max_digits
+
+        outcome, digits = self._ask(ctx, node, max_digits, valid)
+        if outcome == "ok":
+            ctx.variables[node.get("variable") or "digits"] = digits
+            return "collected", node.get("next")
+        return outcome, self._fail_target(node) or self._raise_fallback(node)
+
+    def _raise_fallback(self, node):
+        raise GoFallback(f"retries exhausted on node {node.get('name') or ''}")
+
+    def _node_language(self, ctx, node, depth):
+        language = node.get("language")
+        if language in ctx.languages:
+            ctx.language = language
+            ctx.session.set_variable("CHANNEL(language)", language.split("_")[0])
+        return "language_" + (language or ""), node.get("next")
+
+    def _node_condition(self, ctx, node, depth):
+        outcome = self._evaluate(ctx, node)
+        branches = node.get("branches") or {}
+        return outcome, branches.get(outcome) or node.get("next")
+
+    def _evaluate(self, ctx, node):
+        kind = node.get("condition")
+        value = node.get("value")
+        if kind == "business_hours":
+            return "open" if self.backend.is_business_hours(value, ctx) else "closed"
+        if kind == "vip":
+            return "true" if ctx.is_vip else "false"
+        if kind == "category":
+            info = ctx.caller_facts() or {}
+            return "true" if value and info.get("category") == value else "false"
+        if kind == "known_caller":
+            return "true" if ctx.caller_facts() else "false"
+        if kind == "blacklist":
+            entry = ctx.blacklist()
+            if not entry:
+                return "none"
+            if entry.get("action") == "refuse":
+                return "refuse"
+            return "warn"
+        if kind == "did":
+            wanted = [v.strip() for v in (value or "").split(",") if v.strip()]
+            return "true" if ctx.did in wanted else "false"
+        if kind == "language":
+            return "true" if ctx.language == value else "false"
+        if kind == "first_contact":
+            days = int(value or 7)
+            agent = self.backend.last_agent(ctx.caller, days) if ctx.caller else None
+            return "true" if agent else "false"
+        raise FlowError(f"unknown condition {kind!r}")
+
+    def _node_lookup(self, ctx, node, depth):
+        if node.get("source") == "variable":
+            number = ctx.variables.get(node.get("variable") or "digits", "")
+            info = self.backend.lookup_caller(number) if number else None
+            if info:
+                ctx.caller_info = info
+                ctx._caller_looked_up = True
+        else:
+            info = ctx.caller_facts()
+        outcome = "found" if info else "not_found"
+        branches = node.get("branches") or {}
+        return outcome, branches.get(outcome) or node.get("next")
+
+    def _node_subflow(self, ctx, node, depth):
+        sub = self.backend.load_flow(node.get("flow_id"))
+        result = self._run_flow(ctx, sub, depth + 1)
+        if result == "return":
+            return "subflow_returned", node.get("next")
+        return "subflow_ended", None
+
+    def _node_return(self, ctx, node, depth):
+        if depth == 0:
+            ctx.session.hangup()
+            ctx.result = ctx.result or "hangup"
+            return "hangup", None
+        return "return", None
+
+    def _node_voicemail(self, ctx, node, depth):
+        self._play(ctx, node.get("prompt"))
+        mailbox = node.get("mailbox") or (self.flow.get("fallback") or {}).get(
+            "mailbox"
+        )
+        if not mailbox:
+            raise FlowError("voicemail node without a mailbox")
+        ctx.session.exec_("VoiceMail", f"{mailbox},u")
+        ctx.result = "voicemail"
+        return "voicemail", None
+
+    def _node_hangup(self, ctx, node, depth):
+        self._play(ctx, node.get("prompt"))
+        ctx.session.hangup()
+        ctx.result = ctx.result or "hangup"
+        return "hangup", None
+
+    def _node_survey(self, ctx, node, depth):
+        options = node.get("options") or RATING_DIGITS
+        outcome, digit = self._ask(ctx, node, 1, lambda d: d in options)
+        if outcome != "ok":
+            return "survey_" + outcome, node.get("next")
+        ctx.rating = options[digit]
+        self.backend.store_rating(ctx, digit, options[digit])
+        self._play(ctx, node.get("thanks_prompt"))
+        return "rated_" + options[digit], node.get("next")
+
+    def _node_transfer(self, ctx, node, depth):
+        self._play(ctx, node.get("prompt"))
+        target_type = node.get("target_type") or "queue"
+        session = ctx.session
+        if target_type in ("external", "mobile"):
+            number = node.get("target") or ctx.variables.get(node.get("variable") or "")
+            if not number:
+                raise FlowError("transfer without a number")
+            dial = (node.get("dial_pattern") or "PJSIP/{number}@trunk").format(
+                number=number
+            )
+            return self._dial(ctx, node, dial, "external")
+        if target_type == "agent":
+            agent = node.get("target")
+            return self._dial(ctx, node, f"PJSIP/{agent}", "agent")
+        # queue: decide first (VIP, first contact, blacklist)
+        decision = acd.route_before_queue(
+            queue=node.get("target"),
+            is_vip=ctx.is_vip,
+            vip_queue=node.get("vip_queue"),
+            blacklist=ctx.blacklist() if node.get("check_blacklist") else None,
+            last_agent=(
+                self.backend.last_agent(ctx.caller, int(node.get("first_contact_days")))
+                if node.get("first_contact_days") and ctx.caller
+                else None
+            ),
+            base_priority=int(node.get("priority") or 0),
+        )
+        if decision.warn_prompt:
+            self._play(ctx, decision.warn_prompt)
+        if decision.action == "refuse":
+            self._play(ctx, node.get("refuse_prompt") or decision.refuse_prompt)
+            session.hangup()
+            ctx.result = "refused"
+            return "refused", None
+        if decision.action == "agent":
+            ctx.agent = decision.agent
+            outcome, next_key = self._dial(
+                ctx, node, f"PJSIP/{decision.agent.extension}", "first_contact"
+            )
+            if outcome == "first_contact_answered":
+                return outcome, next_key
+            # agent did not answer: queue with the first-contact priority
+        ctx.queue = decision.queue
+        if decision.priority:
+            session.set_variable("QUEUE_PRIO", str(decision.priority))
+        timeout = int(node.get("timeout") or 0)
+        args = f"{decision.queue},c,,,{timeout}" if timeout else f"{decision.queue},c"
+        session.exec_("Queue", args)
+        status = (session.get_variable("QUEUESTATUS") or "").upper()
+        if status == "CONTINUE" or status == "":
+            # the agent hung up, the caller is still here: survey or end
+            ctx.result = "answered"
+            return "queue_answered", node.get("next")
+        ctx.result = "overflow"
+        overflow = node.get("on_fail")
+        if not overflow:
+            raise FlowError(f"queue {decision.queue}: {status} and no overflow")
+        return "queue_" + status.lower(), overflow
+
+    def _dial(self, ctx, node, dial, label):
+        ring = int(node.get("ring_timeout") or 30)
+        ctx.session.exec_("Dial", f"{dial},{ring},g")
+        status = (ctx.session.get_variable("DIALSTATUS") or "").upper()
+        if status == "ANSWER":
+            ctx.result = "answered"
+            return label + "_answered", node.get("next")
+        if label == "first_contact":
+            return label + "_" + (status.lower() or "noanswer"), None
+        ctx.result = "overflow"
+        overflow = node.get("on_fail")
+        if not overflow:
+            raise FlowError(f"dial {dial}: {status} and no overflow")
+        return label + "_" + (status.lower() or "noanswer"), overflow
+
+
+def run_flow(flow, session, backend=None):
+    """Run ``flow`` over ``session``; returns the :class:`CallContext`."""
+    return IvrEngine(flow, backend).run(session)

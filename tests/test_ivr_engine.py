@@ -1,0 +1,550 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The IVR engine over a scripted fake AGI session, every node type."""
+
+import logging
+
+import pytest
+from pbx import acd
+from pbx.ivr_engine import AgiHangup, IvrBackend, IvrEngine
+
+
+class FakeSession:
+    """Plays Asterisk's side: scripted DTMF answers and dial/queue results."""
+
+    def __init__(
+        self, inputs=(), variables=None, caller="13800000001", did="4008001234"
+    ):
+        self.env = {
+            "agi_callerid": caller,
+            "agi_dnid": did,
+            "agi_uniqueid": "1700000000.1",
+        }
+        self.params = {"did": did}
+        self.inputs = list(inputs)  # each: "digits" or None (timeout)
+        self.variables = dict(variables or {})
+        self.log = []  # (command, argument)
+        self.hung_up = False
+
+    def answer(self):
+        self.log.append(("answer", ""))
+
+    def stream_file(self, name, escape_digits=""):
+        self.log.append(("play", name))
+        return ""
+
+    def get_data(self, name, timeout_ms, max_digits):
+        self.log.append(("get_data", name))
+        if not self.inputs:
+            raise AgiHangup()
+        digits = self.inputs.pop(0)
+        return (digits or "", digits is None)
+
+    def set_variable(self, name, value):
+        self.log.append(("set", f"{name}={value}"))
+        self.variables[name] = value
+
+    def get_variable(self, name):
+        value = self.variables.get(name, "")
+        if isinstance(value, list):
+            return value.pop(0) if value else ""
+        return value
+
+    def exec_(self, app, options=""):
+        self.log.append(("exec", f"{app}({options})"))
+        return 0
+
+    def hangup(self):
+        self.log.append(("hangup", ""))
+        self.hung_up = True
+
+    def commands(self, kind):
+        return [arg for cmd, arg in self.log if cmd == kind]
+
+
+class FakeBackend(IvrBackend):
+    def __init__(self, **kw):
+        self.open = kw.get("open", True)
+        self.customers = kw.get("customers", {})
+        self.blacklist = kw.get("blacklist", {})
+        self.last_agents = kw.get("last_agents", {})
+        self.flows = kw.get("flows", {})
+        self.ratings = []
+        self.steps = []
+
+    def load_flow(self, flow_id):
+        return self.flows[flow_id]
+
+    def is_business_hours(self, calendar_id, ctx):
+        return self.open
+
+    def lookup_caller(self, number):
+        return self.customers.get(number)
+
+    def check_blacklist(self, number):
+        return self.blacklist.get(number)
+
+    def last_agent(self, number, days):
+        return self.last_agents.get(number)
+
+    def store_rating(self, ctx, digit, rating):
+        self.ratings.append((ctx.caller, digit, rating))
+
+    def log_step(self, ctx, key, node, outcome):
+        self.steps.append((key, outcome))
+
+
+ZH_EN = {"zh_CN": "zh/{}", "en_US": "en/{}"}
+
+
+def prompt(name):
+    return {lang: pattern.format(name) for lang, pattern in ZH_EN.items()}
+
+
+def flow(nodes, start, fallback=None):
+    return {
+        "id": 1,
+        "name": "test",
+        "languages": ["zh_CN", "en_US"],
+        "default_language": "zh_CN",
+        "start": start,
+        "fallback": fallback or {"type": "queue", "queue": "fallback_q"},
+        "nodes": nodes,
+    }
+
+
+def menu_flow(**menu_extra):
+    menu = {
+        "type": "menu",
+        "prompt": prompt("menu"),
+        "options": {"1": "q_billing", "2": "q_repair", "9": "english"},
+        "timeout_ms": 3000,
+        "retries_no_input": 1,
+        "retries_invalid": 1,
+        "no_input_prompt": prompt("noinput"),
+        "invalid_prompt": prompt("invalid"),
+    }
+    menu.update(menu_extra)
+    return flow(
+        {
+            "welcome": {"type": "play", "prompt": prompt("welcome"), "next": "menu"},
+            "menu": menu,
+            "english": {"type": "language", "language": "en_US", "next": "menu"},
+            "q_billing": {
+                "type": "transfer",
+                "target_type": "queue",
+                "target": "billing",
+                "next": "bye",
+            },
+            "q_repair": {
+                "type": "transfer",
+                "target_type": "queue",
+                "target": "repair",
+                "timeout": 60,
+                "on_fail": "vm",
+                "next": "bye",
+            },
+            "vm": {"type": "voicemail", "mailbox": "200@default"},
+            "bye": {"type": "hangup", "prompt": prompt("bye")},
+            "sorry": {"type": "hangup", "prompt": prompt("sorry")},
+        },
+        "welcome",
+    )
+
+
+def test_play_menu_and_queue():
+    session = FakeSession(inputs=["1"], variables={"QUEUESTATUS": "CONTINUE"})
+    backend = FakeBackend()
+    ctx = IvrEngine(menu_flow(), backend).run(session)
+    assert session.commands("play")[0] == "zh/welcome"
+    assert session.commands("get_data") == ["zh/menu"]
+    assert session.commands("exec") == ["Queue(billing,c)"]
+    assert ctx.queue == "billing"
+    assert session.hung_up
+    assert [s[0] for s in backend.steps] == ["welcome", "menu", "q_billing", "bye"]
+    assert backend.steps[1] == ("menu", "option_1")
+
+
+def test_language_switch_plays_english_prompts():
+    session = FakeSession(inputs=["9", "1"], variables={"QUEUESTATUS": "CONTINUE"})
+    ctx = IvrEngine(menu_flow()).run(session)
+    assert session.commands("get_data") == ["zh/menu", "en/menu"]
+    assert "CHANNEL(language)=en" in session.commands("set")
+    assert ctx.language == "en_US"
+    assert session.commands("play")[-1] == "en/bye"
+
+
+def test_no_input_retry_then_success():
+    session = FakeSession(inputs=[None, "2"], variables={"QUEUESTATUS": "CONTINUE"})
+    IvrEngine(menu_flow()).run(session)
+    assert session.commands("get_data") == ["zh/menu", "zh/menu"]
+    assert "zh/noinput" in session.commands("play")
+    assert session.commands("exec") == ["Queue(repair,c,,,60)"]
+
+
+def test_invalid_input_retries_exhausted_goes_on_fail():
+    session = FakeSession(inputs=["7", "8"])
+    backend = FakeBackend()
+    IvrEngine(menu_flow(on_fail="sorry"), backend).run(session)
+    assert session.commands("play").count("zh/invalid") == 1
+    assert backend.steps[1] == ("menu", "invalid")
+    assert session.commands("play")[-1] == "zh/sorry"
+    assert session.hung_up
+
+
+def test_timeouts_exhausted_without_on_fail_goes_to_fallback():
+    session = FakeSession(inputs=[None, None])
+    ctx = IvrEngine(menu_flow()).run(session)
+    assert session.commands("exec") == ["Queue(fallback_q,c)"]
+    assert ctx.result == "fallback_queue"
+
+
+def test_overflow_after_max_wait_to_voicemail():
+    session = FakeSession(inputs=["2"], variables={"QUEUESTATUS": "TIMEOUT"})
+    ctx = IvrEngine(menu_flow()).run(session)
+    assert session.commands("exec") == [
+        "Queue(repair,c,,,60)",
+        "VoiceMail(200@default,u)",
+    ]
+    assert ctx.result == "voicemail"
+
+
+def test_overflow_to_mobile_and_backup_queue():
+    nodes = {
+        "q": {"type": "transfer", "target": "main", "timeout": 30, "on_fail": "backup"},
+        "backup": {
+            "type": "transfer",
+            "target": "backup",
+            "timeout": 30,
+            "on_fail": "mobile",
+        },
+        "mobile": {
+            "type": "transfer",
+            "target_type": "mobile",
+            "target": "13900000000",
+            "on_fail": "vm",
+        },
+        "vm": {"type": "voicemail", "mailbox": "1@default"},
+    }
+    session = FakeSession(
+        variables={"QUEUESTATUS": ["TIMEOUT", "JOINEMPTY"], "DIALSTATUS": "NOANSWER"}
+    )
+    IvrEngine(flow(nodes, "q")).run(session)
+    assert session.commands("exec") == [
+        "Queue(main,c,,,30)",
+        "Queue(backup,c,,,30)",
+        "Dial(PJSIP/13900000000@trunk,30,g)",
+        "VoiceMail(1@default,u)",
+    ]
+
+
+def test_collect_digits_with_terminator_and_lookup_typed_number():
+    nodes = {
+        "ask": {
+            "type": "collect",
+            "prompt": prompt("account"),
+            "min_digits": 6,
+            "max_digits": 10,
+            "terminator": "#",
+            "variable": "account",
+            "retries_invalid": 1,
+            "next": "lookup",
+        },
+        "lookup": {
+            "type": "lookup",
+            "source": "variable",
+            "variable": "account",
+            "branches": {"found": "known", "not_found": "unknown"},
+        },
+        "known": {"type": "hangup", "prompt": prompt("known")},
+        "unknown": {"type": "hangup", "prompt": prompt("unknown")},
+    }
+    backend = FakeBackend(customers={"1234567": {"partner_id": 7, "is_vip": False}})
+    session = FakeSession(inputs=["12#", "1234567#"])
+    ctx = IvrEngine(flow(nodes, "ask"), backend).run(session)
+    assert ctx.variables["account"] == "1234567"
+    assert ctx.caller_info["partner_id"] == 7
+    assert session.commands("play")[-1] == "zh/known"
+
+
+def test_collect_invalid_exhausted_on_fail():
+    nodes = {
+        "ask": {
+            "type": "collect",
+            "min_digits": 4,
+            "max_digits": 4,
+            "retries_invalid": 0,
+            "on_fail": "bye",
+            "next": "bye",
+        },
+        "bye": {"type": "hangup", "prompt": "bye"},
+    }
+    backend = FakeBackend()
+    IvrEngine(flow(nodes, "ask"), backend).run(FakeSession(inputs=["12"]))
+    assert backend.steps[0] == ("ask", "invalid")
+
+
+def conditional_flow(condition, value=None, branches=None):
+    nodes = {
+        "cond": {
+            "type": "condition",
+            "condition": condition,
+            "value": value,
+            "branches": branches or {"true": "yes", "open": "yes"},
+            "next": "no",
+        },
+        "yes": {"type": "hangup", "prompt": "yes"},
+        "no": {"type": "hangup", "prompt": "no"},
+        "vm": {"type": "voicemail", "mailbox": "9@default"},
+    }
+    return flow(nodes, "cond")
+
+
+@pytest.mark.parametrize(
+    "condition,value,backend_kw,session_kw,expected",
+    [
+        ("business_hours", 1, {"open": True}, {}, "yes"),
+        ("business_hours", 1, {"open": False}, {}, "no"),
+        ("vip", None, {"customers": {"13800000001": {"is_vip": True}}}, {}, "yes"),
+        ("vip", None, {"customers": {"13800000001": {"is_vip": False}}}, {}, "no"),
+        ("known_caller", None, {}, {}, "no"),
+        (
+            "category",
+            "gov",
+            {"customers": {"13800000001": {"category": "gov"}}},
+            {},
+            "yes",
+        ),
+        ("did", "4008001234, 95158", {}, {}, "yes"),
+        ("did", "95158", {}, {}, "no"),
+        ("language", "zh_CN", {}, {}, "yes"),
+        (
+            "first_contact",
+            7,
+            {"last_agents": {"13800000001": acd.Agent(5, "1005")}},
+            {},
+            "yes",
+        ),
+        ("first_contact", 7, {}, {}, "no"),
+        (
+            "vip",
+            None,
+            {"customers": {"": {"is_vip": True}}},
+            {"caller": "anonymous"},
+            "no",
+        ),
+    ],
+)
+def test_conditions(condition, value, backend_kw, session_kw, expected):
+    session = FakeSession(**session_kw)
+    IvrEngine(conditional_flow(condition, value), FakeBackend(**backend_kw)).run(
+        session
+    )
+    assert session.commands("play") == [expected]
+
+
+def test_after_hours_goes_to_voicemail_branch():
+    backend = FakeBackend(open=False)
+    session = FakeSession()
+    f = conditional_flow("business_hours", 3, {"open": "yes", "closed": "vm"})
+    ctx = IvrEngine(f, backend).run(session)
+    assert session.commands("exec") == ["VoiceMail(9@default,u)"]
+    assert ctx.result == "voicemail"
+
+
+def test_blacklist_condition_branches():
+    f = conditional_flow(
+        "blacklist", None, {"warn": "yes", "refuse": "vm", "none": "no"}
+    )
+    for entry, expected in (
+        ({"action": "warn_continue"}, ["yes"]),
+        ({"action": "refuse"}, []),
+        (None, ["no"]),
+    ):
+        backend = FakeBackend(blacklist={"13800000001": entry} if entry else {})
+        session = FakeSession()
+        IvrEngine(f, backend).run(session)
+        assert session.commands("play") == expected
+
+
+def transfer_flow(**extra):
+    node = {"type": "transfer", "target": "complaints", "next": "rate", "on_fail": "vm"}
+    node.update(extra)
+    return flow(
+        {
+            "t": node,
+            "rate": {
+                "type": "survey",
+                "prompt": prompt("rate"),
+                "retries_no_input": 0,
+                "next": "bye",
+            },
+            "vm": {"type": "voicemail", "mailbox": "1@default"},
+            "bye": {"type": "hangup"},
+        },
+        "t",
+    )
+
+
+def test_vip_goes_to_vip_queue_with_priority():
+    backend = FakeBackend(customers={"13800000001": {"is_vip": True}})
+    session = FakeSession(inputs=["1"], variables={"QUEUESTATUS": "CONTINUE"})
+    ctx = IvrEngine(transfer_flow(vip_queue="vip"), backend).run(session)
+    assert session.commands("exec") == ["Queue(vip,c)"]
+    assert "QUEUE_PRIO=10" in session.commands("set")
+    assert ctx.rating == "satisfied"
+    assert backend.ratings == [("13800000001", "1", "satisfied")]
+
+
+def test_first_contact_agent_free_gets_the_call():
+    agent = acd.Agent(5, "1005")
+    backend = FakeBackend(last_agents={"13800000001": agent})
+    session = FakeSession(inputs=["0"], variables={"DIALSTATUS": "ANSWER"})
+    ctx = IvrEngine(transfer_flow(first_contact_days=7), backend).run(session)
+    assert session.commands("exec") == ["Dial(PJSIP/1005,30,g)"]
+    assert ctx.agent is agent
+    assert backend.ratings[0][2] == "complaint"
+
+
+def test_first_contact_agent_busy_queue_with_priority():
+    agent = acd.Agent(5, "1005", in_call=True)
+    backend = FakeBackend(last_agents={"13800000001": agent})
+    session = FakeSession(inputs=[None], variables={"QUEUESTATUS": "CONTINUE"})
+    ctx = IvrEngine(transfer_flow(first_contact_days=7), backend).run(session)
+    assert session.commands("exec") == ["Queue(complaints,c)"]
+    assert "QUEUE_PRIO=5" in session.commands("set")
+    assert ctx.rating is None
+    assert backend.ratings == []
+
+
+def test_first_contact_agent_no_answer_falls_back_to_queue():
+    backend = FakeBackend(last_agents={"13800000001": acd.Agent(5, "1005")})
+    session = FakeSession(
+        inputs=["2"], variables={"DIALSTATUS": "NOANSWER", "QUEUESTATUS": "CONTINUE"}
+    )
+    IvrEngine(transfer_flow(first_contact_days=7), backend).run(session)
+    assert session.commands("exec") == ["Dial(PJSIP/1005,30,g)", "Queue(complaints,c)"]
+
+
+def test_blacklist_warn_then_continue_and_refuse():
+    warn = FakeBackend(
+        blacklist={"13800000001": {"action": "warn_continue", "prompt": "hl/warning"}}
+    )
+    session = FakeSession(inputs=["3"], variables={"QUEUESTATUS": "CONTINUE"})
+    IvrEngine(transfer_flow(check_blacklist=True), warn).run(session)
+    assert session.commands("play")[0] == "hl/warning"
+    assert session.commands("exec") == ["Queue(complaints,c)"]
+
+    refuse = FakeBackend(blacklist={"13800000001": {"action": "refuse"}})
+    session = FakeSession()
+    ctx = IvrEngine(
+        transfer_flow(check_blacklist=True, refuse_prompt="hl/refused"), refuse
+    ).run(session)
+    assert session.commands("exec") == []
+    assert session.commands("play") == ["hl/refused"]
+    assert ctx.result == "refused" and session.hung_up
+
+
+def test_transfer_agent_and_external():
+    nodes = {
+        "a": {
+            "type": "transfer",
+            "target_type": "agent",
+            "target": "1001",
+            "on_fail": "x",
+        },
+        "x": {
+            "type": "transfer",
+            "target_type": "external",
+            "target": "01088886666",
+            "dial_pattern": "PJSIP/{number}@gov",
+        },
+    }
+    session = FakeSession(variables={"DIALSTATUS": ["BUSY", "ANSWER"]})
+    ctx = IvrEngine(flow(nodes, "a")).run(session)
+    assert session.commands("exec") == [
+        "Dial(PJSIP/1001,30,g)",
+        "Dial(PJSIP/01088886666@gov,30,g)",
+    ]
+    assert ctx.result == "answered"
+
+
+def test_subflow_returns_to_parent():
+    sub = flow(
+        {
+            "s1": {"type": "play", "prompt": "sub/balance", "next": "back"},
+            "back": {"type": "return"},
+        },
+        "s1",
+    )
+    sub["id"] = 2
+    nodes = {
+        "go": {"type": "subflow", "flow_id": 2, "next": "bye"},
+        "bye": {"type": "hangup", "prompt": "main/bye"},
+    }
+    backend = FakeBackend(flows={2: sub})
+    session = FakeSession()
+    ctx = IvrEngine(flow(nodes, "go"), backend).run(session)
+    assert session.commands("play") == ["sub/balance", "main/bye"]
+    assert (2, "back", "return") in ctx.trace
+
+
+def test_no_menu_flow_reaches_agent_directly():
+    """GB/T 33358: a government intake line with no menu at all."""
+    f = flow({"q": {"type": "transfer", "target": "intake"}}, "q")
+    session = FakeSession(variables={"QUEUESTATUS": "CONTINUE"})
+    IvrEngine(f).run(session)
+    assert session.commands("get_data") == []
+    assert session.commands("exec") == ["Queue(intake,c)"]
+
+
+def test_caller_hangup_stops_quietly():
+    session = FakeSession(inputs=[])
+    ctx = IvrEngine(menu_flow()).run(session)
+    assert ctx.result == "caller_hangup"
+    assert session.commands("exec") == []
+
+
+class BrokenBackend(FakeBackend):
+    def is_business_hours(self, calendar_id, ctx):
+        raise RuntimeError("database is down")
+
+
+@pytest.mark.parametrize(
+    "fallback,expected",
+    [
+        ({"type": "queue", "queue": "safety"}, "Queue(safety,c)"),
+        ({"type": "voicemail", "mailbox": "77@default"}, "VoiceMail(77@default,u)"),
+    ],
+)
+def test_error_in_flow_goes_to_fallback_and_logs(caplog, fallback, expected):
+    f = conditional_flow("business_hours", 1)
+    f["fallback"] = fallback
+    session = FakeSession()
+    with caplog.at_level(logging.ERROR, logger="pbx.ivr_engine"):
+        ctx = IvrEngine(f, BrokenBackend()).run(session)
+    assert session.commands("exec") == [expected]
+    assert "database is down" in caplog.text
+    assert ctx.result.startswith("fallback_")
+
+
+def test_broken_snapshot_and_loop_go_to_fallback(caplog):
+    missing = flow({"a": {"type": "play", "next": "ghost"}}, "a")
+    loop = flow(
+        {"a": {"type": "play", "next": "b"}, "b": {"type": "play", "next": "a"}}, "a"
+    )
+    for f in (missing, loop):
+        session = FakeSession()
+        with caplog.at_level(logging.ERROR, logger="pbx.ivr_engine"):
+            IvrEngine(f).run(session)
+        assert session.commands("exec") == ["Queue(fallback_q,c)"]
+
+
+def test_survey_invalid_digit_is_not_stored():
+    backend = FakeBackend()
+    f = transfer_flow()
+    f["nodes"]["rate"]["retries_invalid"] = 0
+    session = FakeSession(inputs=["5"], variables={"QUEUESTATUS": "CONTINUE"})
+    IvrEngine(f, backend).run(session)
+    assert backend.ratings == []
+    assert ("rate", "survey_invalid") in backend.steps
