@@ -299,7 +299,7 @@ class IvrEngine:
         no_input = invalid = 0
         prompt = node.get("prompt")
         while True:
-            digits, timed_out = ctx.session.get_data(
+            digits, _timed_out = ctx.session.get_data(
                 self._prompt(ctx, prompt), timeout_ms, max_digits
             )
             digits = (digits or "").strip()
