@@ -1,0 +1,2 @@
+from . import hotline_partner_phone
+from . import res_partner

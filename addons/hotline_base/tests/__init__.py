@@ -1,2 +1,3 @@
 from . import test_roles
 from . import test_ui
+from . import test_caller_identification
