@@ -12,6 +12,27 @@ class ResUsers(models.Model):
         copy=False,
         help="The agent's extension on the PBX: screen pops and click-to-dial use it.",
     )
+    hotline_queues = fields.Char(
+        string="Call queues",
+        help="Asterisk queues the agent logs into, separated by commas "
+        "(e.g. support,sales).",
+    )
+    hotline_current_call_id = fields.Many2one(
+        "hotline.call",
+        string="Current call",
+        copy=False,
+        help="Last call that rang this agent; the CTI controls act on it.",
+    )
+    hotline_agent_state = fields.Selection(
+        [
+            ("logged_out", "Logged out"),
+            ("available", "Available"),
+            ("paused", "Paused"),
+        ],
+        string="Agent status",
+        default="logged_out",
+        copy=False,
+    )
 
     _sql_constraints = [
         (
@@ -20,3 +41,15 @@ class ResUsers(models.Model):
             "This extension is already given to another user of the company.",
         ),
     ]
+
+    @property
+    def SELF_READABLE_FIELDS(self):
+        return super().SELF_READABLE_FIELDS + [
+            "hotline_extension",
+            "hotline_queues",
+            "hotline_agent_state",
+        ]
+
+    def _hotline_queue_list(self):
+        self.ensure_one()
+        return [q.strip() for q in (self.hotline_queues or "").split(",") if q.strip()]

@@ -1,0 +1,159 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, models
+
+LAST_CALLS_LIMIT = 5
+NOTIFICATION_TYPE = "hotline/call_ringing"
+
+
+class HotlineScreenPop(models.AbstractModel):
+    """Caller card sent to the agent whose phone rings (the screen pop).
+
+    The connector calls :meth:`hotline_ringing` when a call rings an agent and
+    again when it is transferred or picked up by another agent: the card (and
+    any case already started, given by :meth:`_hotline_card_extra`) follows the
+    call.  One bus notification per ring, in the caller's transaction.
+    """
+
+    _name = "hotline.screen.pop"
+    _description = "Hotline Screen Pop"
+
+    @api.model
+    def _hotline_user_for_extension(self, extension, company=None):
+        if not extension:
+            return self.env["res.users"]
+        domain = [("hotline_extension", "=", str(extension).strip())]
+        if company:
+            domain.append(("company_ids", "in", company.ids))
+        return self.env["res.users"].sudo().search(domain, limit=1)
+
+    @api.model
+    def hotline_ringing(self, call, extension):
+        """Pop the caller card on the web client of the agent at ``extension``.
+
+        :param call: ``hotline.call`` record ringing (or transferred to) the agent
+        :param extension: the agent's extension as Asterisk reported it
+        :return: the notified ``res.users`` (empty when no user has it)
+        """
+        call = call.sudo()
+        user = self._hotline_user_for_extension(extension, call.company_id)
+        if not user:
+            return user
+        user.hotline_current_call_id = call
+        payload = (
+            self.with_user(user)
+            .with_company(call.company_id)
+            ._hotline_card_payload(call, extension)
+        )
+        user._bus_send(NOTIFICATION_TYPE, payload)
+        return user
+
+    @api.model
+    def _hotline_card_payload(self, call, extension):
+        """Everything the card shows, as JSON-serialisable data."""
+        number = (
+            call.caller_number if call.direction != "outbound" else call.called_number
+        )
+        partners = self.env["res.partner"]
+        if call.partner_id:
+            partners = call.partner_id
+        elif number:
+            partners = self.env["res.partner"].hotline_identify_caller(number)
+        blacklist = self._hotline_blacklist_info(number)
+        partner = partners if len(partners) == 1 else partners.browse()
+        payload = {
+            "call_id": call.id,
+            "number": number or "",
+            "direction": call.direction,
+            "extension": str(extension),
+            "blacklisted": blacklist["blacklisted"],
+            "blacklist_reason": blacklist["reason"],
+            "partner_id": partner.id or False,
+            "partners": [self._hotline_partner_card(p) for p in partners[:10]],
+            "unknown": not partners,
+            "last_calls": self._hotline_last_calls(number, partners, call),
+            "sections": [],
+            "actions": [],
+            "case_id": False,
+        }
+        extra = self._hotline_card_extra(partner, call)
+        for key, value in extra.items():
+            if key in ("sections", "actions"):
+                payload[key] += value
+            else:
+                payload[key] = value
+        return payload
+
+    @api.model
+    def _hotline_blacklist_info(self, number):
+        if not number or "hotline.blacklist" not in self.env:
+            return {"blacklisted": False, "reason": ""}
+        result = self.env["hotline.blacklist"].sudo().hotline_check_number(number)
+        if isinstance(result, dict):
+            return {
+                "blacklisted": bool(result.get("blacklisted")),
+                "reason": result.get("reason") or "",
+            }
+        entry = result if isinstance(result, models.BaseModel) else None
+        if entry is not None:
+            return {
+                "blacklisted": bool(entry),
+                "reason": (entry[:1].display_name or "") if entry else "",
+            }
+        return {"blacklisted": bool(result), "reason": ""}
+
+    @api.model
+    def _hotline_partner_card(self, partner):
+        def read(fname):
+            if fname not in partner._fields:
+                return False
+            field = partner._fields[fname]
+            value = partner[fname]
+            if field.type == "many2one":
+                return value.display_name or False
+            if field.type == "selection":
+                return dict(field._description_selection(self.env)).get(value, False)
+            return value
+
+        return {
+            "id": partner.id,
+            "name": partner.display_name,
+            "ref": partner.ref or "",
+            "category": read("hotline_category") or read("hotline_category_id") or "",
+            "vip": bool(read("hotline_vip") or read("hotline_is_vip")),
+            "phone": partner.phone or partner.mobile or "",
+        }
+
+    @api.model
+    def _hotline_last_calls(self, number, partners, call):
+        Call = self.env["hotline.call"].sudo()
+        domain = [("id", "!=", call.id)]
+        if partners:
+            domain.append(("partner_id", "in", partners.ids))
+        elif number:
+            domain.append(("caller_number", "=", number))
+        else:
+            return []
+        disposition = dict(Call._fields["disposition"]._description_selection(self.env))
+        return [
+            {
+                "id": past.id,
+                "started_at": past.started_at and past.started_at.isoformat() or False,
+                "disposition": disposition.get(past.disposition, ""),
+                "agent": past.user_id.name or "",
+            }
+            for past in Call.search(domain, limit=LAST_CALLS_LIMIT)
+        ]
+
+    @api.model
+    def _hotline_card_extra(self, partner, call):
+        """Hook for other add-ons: extend with ``super()`` and add keys.
+
+        :param partner: the identified customer (empty when none or ambiguous)
+        :param call: the ``hotline.call`` ringing
+        :return: dict merged into the card; ``sections`` (list of
+            ``{"title", "lines": [str]}``) and ``actions`` (list of
+            ``{"label", "action": <act_window dict>}``) are appended to, other
+            keys (e.g. ``case_id`` of a case already started) replace.
+        """
+        return {"sections": [], "actions": []}
