@@ -1,0 +1,658 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""An AMI server that answers like Asterisk 22.10.1 (see /work/shared/asterisk).
+
+Framing, banner, Login/Logoff/Ping/Events, EventList responses and error
+messages follow the captures ``login_ok``, ``login_bad_secret`` and
+``list_actions``; Originate follows ``originate_click2dial_*``.
+"""
+
+import contextlib
+import logging
+import random
+import socket
+import threading
+import time
+
+from ..ami_protocol import AmiParser, serialize_pairs
+from .scenarios import SCENARIOS, SYSTEMNAME, originate_scenario, render
+
+_logger = logging.getLogger(__name__)
+
+BANNER = b"Asterisk Call Manager/11.0.0\r\n"
+UNKNOWN = (
+    "Invalid/unknown command: %s. Use Action: ListCommands to show available commands."
+)
+
+
+class _Session:
+    def __init__(self, server, sock, addr):
+        self.server = server
+        self.sock = sock
+        self.addr = addr
+        self.logged_in = False
+        self.events = True
+        self.lock = threading.Lock()
+        self.alive = True
+
+    def send(self, pairs):
+        self.send_bytes(serialize_pairs(pairs))
+
+    def send_bytes(self, data):
+        if not self.alive:
+            return
+        try:
+            with self.lock:
+                self.sock.sendall(data)
+        except OSError:
+            self.close()
+
+    def close(self):
+        if self.alive:
+            self.alive = False
+            with contextlib.suppress(OSError):
+                self.sock.shutdown(socket.SHUT_RDWR)
+            self.sock.close()
+
+
+class AmiSimulator:
+    """An Asterisk 22 AMI server on loopback.
+
+    ``AmiSimulator().start()``, ``.port``, ``.run_scenario(name, **params)``,
+    ``.generate_traffic(rate)``, ``.stop()``.
+    """
+
+    def __init__(
+        self,
+        host="127.0.0.1",
+        port=0,
+        username="odoo",
+        secret="secret",
+        speed=1.0,
+        auth_fail_delay=1.0,
+    ):
+        self.host = host
+        self.requested_port = port
+        self.port = None
+        self.username = username
+        self.secret = secret
+        self.speed = speed  # 0 = send the events of a scenario at once
+        self.auth_fail_delay = auth_fail_delay
+        self.sessions = []
+        self.channels = {}  # live channels: name -> last channel pairs
+        self.queues = {
+            "support": {"Local/8001@agents": {"name": "Agent 8001", "paused": False}},
+            "sales": {"Local/8002@agents": {"name": "Agent 8002", "paused": False}},
+        }
+        self.events_sent = 0
+        self.calls_started = 0
+        self._lock = threading.Lock()
+        self._sock = None
+        self._stop = threading.Event()
+        self._threads = []
+        self.actions_seen = []
+        self.hold_events = False
+
+    # -- lifecycle ---------------------------------------------------------------
+    def start(self):
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, self.requested_port))
+        sock.listen(64)
+        self._sock = sock
+        self.port = sock.getsockname()[1]
+        self._stop.clear()
+        self._spawn(self._accept_loop, "ami-sim accept")
+        return self
+
+    def stop(self):
+        self._stop.set()
+        if self._sock is not None:
+            with contextlib.suppress(OSError):
+                self._sock.close()
+        for session in list(self.sessions):
+            session.close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def drop_connections(self):
+        """Close every AMI session abruptly (a PBX restart / network cut)."""
+        for session in list(self.sessions):
+            session.close()
+
+    def _spawn(self, target, name, *args):
+        thread = threading.Thread(target=target, args=args, name=name, daemon=True)
+        thread.start()
+        return thread
+
+    def _accept_loop(self):
+        while not self._stop.is_set():
+            try:
+                conn, addr = self._sock.accept()
+            except OSError:
+                return
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            session = _Session(self, conn, addr)
+            with self._lock:
+                self.sessions.append(session)
+            self._spawn(self._serve, "ami-sim session", session)
+
+    def _serve(self, session):
+        parser = AmiParser(expect_banner=False, name="ami-sim")
+        session.send_bytes(BANNER)
+        try:
+            while session.alive and not self._stop.is_set():
+                try:
+                    data = session.sock.recv(65536)
+                except OSError:
+                    break
+                if not data:
+                    break
+                for msg in parser.feed(data):
+                    self._handle(session, msg)
+        finally:
+            session.close()
+            with self._lock:
+                if session in self.sessions:
+                    self.sessions.remove(session)
+
+    # -- events ------------------------------------------------------------------
+    def broadcast(self, pairs):
+        """Send one event to every logged-in session with events on."""
+        data = serialize_pairs(pairs)
+        self._track(pairs)
+        with self._lock:
+            targets = [s for s in self.sessions if s.logged_in and s.events]
+            self.events_sent += 1
+        for session in targets:
+            session.send_bytes(data)
+
+    def broadcast_many(self, events):
+        data = b"".join(serialize_pairs(p) for p in events)
+        for pairs in events:
+            self._track(pairs)
+        with self._lock:
+            targets = [s for s in self.sessions if s.logged_in and s.events]
+            self.events_sent += len(events)
+        for session in targets:
+            session.send_bytes(data)
+
+    def _track(self, pairs):
+        name = pairs[0][1]
+        if name == "Newchannel":
+            fields = dict(pairs)
+            self.channels[fields.get("Channel")] = pairs
+        elif name == "Hangup":
+            self.channels.pop(dict(pairs).get("Channel"), None)
+
+    def _event(self, name, privilege, fields, action_id=None):
+        pairs = [("Event", name), ("Privilege", f"{privilege},all")]
+        pairs += [("Timestamp", f"{time.time():.6f}"), ("SystemName", SYSTEMNAME)]
+        if action_id:
+            pairs.append(("ActionID", action_id))
+        pairs += list(fields)
+        return pairs
+
+    # -- scenarios -----------------------------------------------------------------
+    def run_scenario(self, name, wait=False, action_id=None, speed=None, **params):
+        """Replay a scenario (see ``scenarios.SCENARIOS``) in a thread.
+
+        Params: ``caller``, ``did``, ``agent``, ``customer``.  Returns the
+        thread (joined first when ``wait``).  The Linkedid of the call is the
+        Uniqueid of the first Newchannel; ``thread.linkedid`` holds it.
+        """
+        if name not in SCENARIOS:
+            raise ValueError(
+                f"unknown scenario {name!r}; known: {', '.join(SCENARIOS)}"
+            )
+        events = render(name, action_id=action_id, **params)
+        speed = self.speed if speed is None else speed
+        thread = threading.Thread(
+            target=self._play, args=(events, speed), name=f"ami-sim {name}", daemon=True
+        )
+        thread.linkedid = next(
+            (dict(p).get("Linkedid") for _t, p in events if dict(p).get("Linkedid")),
+            None,
+        )
+        thread.event_count = len(events)
+        with self._lock:
+            self.calls_started += 1
+        thread.start()
+        if wait:
+            thread.join()
+        return thread
+
+    def _play(self, events, speed):
+        start = time.monotonic()
+        batch = []
+        for rel, pairs in events:
+            if self._stop.is_set():
+                return
+            if speed:
+                delay = start + rel / speed - time.monotonic()
+                if delay > 0.0005:
+                    if batch:
+                        self.broadcast_many(batch)
+                        batch = []
+                    time.sleep(delay)
+            batch.append(pairs)
+        if batch:
+            self.broadcast_many(batch)
+
+    def generate_traffic(
+        self, calls_per_second, duration=None, count=None, mix=None, speed=None
+    ):
+        """Random calls at ``calls_per_second`` (Poisson arrivals) in a thread.
+
+        ``mix``: {scenario: weight}.  Stops after ``duration`` s or ``count``
+        calls, or at ``stop()``.  Returns the thread; ``thread.calls`` lists
+        the (scenario, linkedid) started.
+        """
+        mix = mix or {
+            "inbound_answered": 6,
+            "queue_abandoned": 1,
+            "missed_voicemail": 1,
+            "click2dial": 1,
+            "blind_transfer": 1,
+            "attended_transfer": 1,
+        }
+        names = list(mix)
+        weights = [mix[n] for n in names]
+        stop_at = time.monotonic() + duration if duration else None
+        rng = random.Random()
+
+        def loop():
+            n = 0
+            while not self._stop.is_set():
+                if count is not None and n >= count:
+                    return
+                if stop_at and time.monotonic() >= stop_at:
+                    return
+                name = rng.choices(names, weights)[0]
+                caller = f"13{rng.randrange(10**9):09d}"
+                agent = rng.choice(["8001", "8002", "8003", "8004"])
+                did = rng.choice(["4008123456", "8008123456", "4008123457"])
+                thread = self.run_scenario(
+                    name, caller=caller, agent=agent, did=did, speed=speed
+                )
+                gen.calls.append((name, thread.linkedid))
+                n += 1
+                time.sleep(rng.expovariate(calls_per_second))
+
+        gen = threading.Thread(target=loop, name="ami-sim traffic", daemon=True)
+        gen.calls = []
+        gen.start()
+        return gen
+
+    # -- actions -------------------------------------------------------------------
+    def _handle(self, session, msg):
+        action = msg.get("Action") or ""
+        action_id = msg.get("ActionID")
+        self.actions_seen.append(msg)
+        head = [("Response", "Success")]
+        if action_id is not None:
+            head.append(("ActionID", action_id))
+
+        def reply(*fields, response="Success"):
+            pairs = [("Response", response)]
+            if action_id is not None:
+                pairs.append(("ActionID", action_id))
+            session.send(pairs + list(fields))
+
+        def error(message):
+            reply(("Message", message), response="Error")
+
+        lname = action.lower()
+        if lname == "login":
+            if (
+                msg.get("Username") == self.username
+                and msg.get("Secret") == self.secret
+            ):
+                session.logged_in = True
+                session.events = (msg.get("Events") or "on").lower() not in (
+                    "off",
+                    "no",
+                    "0",
+                )
+                reply(("Message", "Authentication accepted"))
+                if session.events:  # manager.c sends it only with the system class on
+                    session.send(
+                        [
+                            ("Event", "FullyBooted"),
+                            ("Privilege", "system,all"),
+                            ("Uptime", "83"),
+                            ("LastReload", "83"),
+                            ("Status", "Fully Booted"),
+                        ]
+                    )
+            else:
+                time.sleep(self.auth_fail_delay)
+                error("Authentication failed")
+                session.close()
+            return
+        if lname == "logoff":
+            reply(("Message", "Thanks for all the fish."), response="Goodbye")
+            session.close()
+            return
+        if not session.logged_in:
+            error("Permission denied")
+            return
+        handler = getattr(self, f"_action_{lname}", None)
+        if handler is None:
+            error(UNKNOWN % action)
+            return
+        handler(session, msg, reply, error, action_id)
+
+    def _action_ping(self, session, msg, reply, error, action_id):
+        reply(("Ping", "Pong"), ("Timestamp", f"{time.time():.6f}"))
+
+    def _action_events(self, session, msg, reply, error, action_id):
+        mask = (msg.get("EventMask") or "on").lower()
+        session.events = mask not in ("off", "no", "0", "false")
+        reply(("Events", "On" if session.events else "Off"))
+
+    def _action_originate(self, session, msg, reply, error, action_id):
+        channel = msg.get("Channel")
+        if not channel:
+            error("Channel not specified")
+            return
+        exten = msg.get("Exten") or ""
+        scenario, agent = originate_scenario(channel, exten)
+        async_ = (msg.get("Async") or "").lower() in ("true", "yes", "1")
+        if not async_:
+            # synchronous: answer only with the outcome
+            events = render(
+                scenario, customer=exten or None, agent=agent, action_id="sync"
+            )
+            res = [dict(p) for _t, p in events if p[0][1] == "OriginateResponse"]
+            ok = res and res[0].get("Response") == "Success"
+            if ok:
+                reply(("Message", "Originate successfully queued"))
+            else:
+                error("Originate failed")
+            self.run_scenario(scenario, customer=exten or None, agent=agent)
+            return
+        reply(("Message", "Originate successfully queued"))
+        self.run_scenario(
+            scenario, customer=exten or None, agent=agent, action_id=action_id
+        )
+
+    def _action_command(self, session, msg, reply, error, action_id):
+        command = (msg.get("Command") or "").strip()
+        if command == "core show channels":
+            lines = [f"{name}  Up" for name in self.channels]
+            lines += [
+                f"{len(self.channels)} active channels",
+                f"{self.calls_started} calls processed",
+            ]
+        elif command.startswith("core show version"):
+            lines = ["Asterisk 22.10.1 built by the Hotline simulator"]
+        else:
+            unknown = (
+                f"No such command '{command}' (type 'core show help {command}' "
+                "for other possible commands)"
+            )
+            lines = [unknown]
+        reply(
+            ("Message", "Command output follows"), *[("Output", line) for line in lines]
+        )
+
+    def _action_reload(self, session, msg, reply, error, action_id):
+        reply(("Message", "Module Reloaded"))
+
+    def _list(self, session, reply, action_id, message, items, complete):
+        reply(("EventList", "start"), ("Message", message))
+        data = []
+        for item in items:
+            data.append(serialize_pairs(item))
+        pairs = [("Event", complete)]
+        if action_id is not None:
+            pairs.append(("ActionID", action_id))
+        pairs += [("EventList", "Complete"), ("ListItems", str(len(items)))]
+        data.append(serialize_pairs(pairs))
+        session.send_bytes(b"".join(data))
+
+    def _action_coreshowchannels(self, session, msg, reply, error, action_id):
+        items = []
+        for name, pairs in list(self.channels.items()):
+            fields = dict(pairs)
+            item = [("Event", "CoreShowChannel")]
+            if action_id is not None:
+                item.append(("ActionID", action_id))
+            for key in (
+                "Channel",
+                "ChannelState",
+                "ChannelStateDesc",
+                "CallerIDNum",
+                "CallerIDName",
+                "ConnectedLineNum",
+                "ConnectedLineName",
+                "Language",
+                "AccountCode",
+                "Context",
+                "Exten",
+                "Priority",
+                "Uniqueid",
+                "Linkedid",
+            ):
+                item.append((key, fields.get(key, "")))
+            item += [(k, v) for k, v in pairs if k == "ChanVariable"]
+            item += [
+                ("Application", ""),
+                ("ApplicationData", ""),
+                ("Duration", "00:00:01"),
+                ("BridgeId", ""),
+            ]
+            items.append(item)
+            del name
+        self._list(
+            session,
+            reply,
+            action_id,
+            "Channels will follow",
+            items,
+            "CoreShowChannelsComplete",
+        )
+
+    def _action_queuestatus(self, session, msg, reply, error, action_id):
+        wanted = msg.get("Queue")
+        items = []
+        for queue, members in self.queues.items():
+            if wanted and wanted != queue:
+                continue
+            items.append(
+                [
+                    ("Event", "QueueParams"),
+                    ("Queue", queue),
+                    ("Max", "0"),
+                    ("Strategy", "ringall"),
+                    ("Calls", "0"),
+                    ("Holdtime", "0"),
+                    ("TalkTime", "0"),
+                    ("Completed", "0"),
+                    ("Abandoned", "0"),
+                    ("ServiceLevel", "0"),
+                    ("ServicelevelPerf", "0.0"),
+                    ("ServicelevelPerf2", "0.0"),
+                    ("Weight", "0"),
+                ]
+                + ([("ActionID", action_id)] if action_id is not None else [])
+            )
+            for iface, member in members.items():
+                items.append(
+                    [
+                        ("Event", "QueueMember"),
+                        ("Queue", queue),
+                        ("Name", member["name"]),
+                        ("Location", iface),
+                        ("StateInterface", iface),
+                        ("Membership", "dynamic"),
+                        ("Penalty", "0"),
+                        ("CallsTaken", "0"),
+                        ("LastCall", "0"),
+                        ("LastPause", "0"),
+                        ("LoginTime", str(int(time.time()))),
+                        ("InCall", "0"),
+                        ("Status", "1"),
+                        ("Paused", "1" if member["paused"] else "0"),
+                        ("PausedReason", member.get("reason", "")),
+                        ("Wrapuptime", "0"),
+                    ]
+                    + ([("ActionID", action_id)] if action_id is not None else [])
+                )
+        self._list(
+            session,
+            reply,
+            action_id,
+            "Queue status will follow",
+            items,
+            "QueueStatusComplete",
+        )
+
+    def _action_queueadd(self, session, msg, reply, error, action_id):
+        queue, iface = msg.get("Queue"), msg.get("Interface")
+        if not queue or not iface:
+            error("'Queue' and 'Interface' parameters are required")
+            return
+        if queue not in self.queues:
+            error("Unable to add interface to queue: No such queue")
+            return
+        if iface in self.queues[queue]:
+            error("Unable to add interface: Already there")
+            return
+        name = msg.get("MemberName") or iface
+        self.queues[queue][iface] = {
+            "name": name,
+            "paused": (msg.get("Paused") or "").lower() == "true",
+        }
+        reply(("Message", "Added interface to queue"))
+        self.broadcast(
+            self._event(
+                "QueueMemberAdded",
+                "agent",
+                [("Queue", queue), ("MemberName", name), ("Interface", iface)],
+            )
+        )
+
+    def _action_queueremove(self, session, msg, reply, error, action_id):
+        queue, iface = msg.get("Queue"), msg.get("Interface")
+        if not queue or not iface:
+            error("Need 'Queue' and 'Interface' parameters.")
+            return
+        if iface not in self.queues.get(queue, {}):
+            error("Unable to remove interface: Not there")
+            return
+        member = self.queues[queue].pop(iface)
+        reply(("Message", "Removed interface from queue"))
+        self.broadcast(
+            self._event(
+                "QueueMemberRemoved",
+                "agent",
+                [
+                    ("Queue", queue),
+                    ("MemberName", member["name"]),
+                    ("Interface", iface),
+                ],
+            )
+        )
+
+    def _action_queuepause(self, session, msg, reply, error, action_id):
+        iface, paused = msg.get("Interface"), msg.get("Paused")
+        if not iface or paused is None:
+            error("Need 'Interface' and 'Paused' parameters.")
+            return
+        paused = paused.lower() in ("true", "yes", "1")
+        queue = msg.get("Queue")
+        found = False
+        for qname, members in self.queues.items():
+            if queue and qname != queue:
+                continue
+            if iface in members:
+                found = True
+                members[iface]["paused"] = paused
+                members[iface]["reason"] = msg.get("Reason") or ""
+                self.broadcast(
+                    self._event(
+                        "QueueMemberPause",
+                        "agent",
+                        [
+                            ("Queue", qname),
+                            ("MemberName", members[iface]["name"]),
+                            ("Interface", iface),
+                            ("Paused", "1" if paused else "0"),
+                            ("PausedReason", members[iface]["reason"]),
+                        ],
+                    )
+                )
+        if not found:
+            error("Interface not found")
+            return
+        reply(
+            (
+                "Message",
+                "Interface paused successfully"
+                if paused
+                else "Interface unpaused successfully",
+            )
+        )
+
+    def _need_channel(self, msg, error, key="Channel"):
+        channel = msg.get(key)
+        if not channel:
+            error(
+                "No channel specified" if key == "Channel" else f"{key} not specified"
+            )
+            return None
+        if channel not in self.channels:
+            error("No such channel")
+            return None
+        return channel
+
+    def _action_hangup(self, session, msg, reply, error, action_id):
+        channel = self._need_channel(msg, error)
+        if channel:
+            pairs = self.channels.pop(channel)
+            reply(("Message", "Channel Hungup"))
+            fields = [(k, v) for k, v in pairs[4:]] + [
+                ("Cause", msg.get("Cause") or "16"),
+                ("Cause-txt", "Normal Clearing"),
+            ]
+            self.broadcast(self._event("Hangup", "call", fields))
+
+    def _action_redirect(self, session, msg, reply, error, action_id):
+        if self._need_channel(msg, error):
+            if not msg.get("Exten"):
+                error("Exten not specified")
+                return
+            reply(("Message", "Redirect successful"))
+
+    def _action_blindtransfer(self, session, msg, reply, error, action_id):
+        channel = self._need_channel(msg, error)
+        if channel:
+            if not msg.get("Exten"):
+                error("No extension specified")
+                return
+            reply(("Message", "Transfer succeeded"))
+            self.broadcast(
+                self._event(
+                    "BlindTransfer",
+                    "call",
+                    [
+                        ("Result", "Success"),
+                        ("TransfererChannel", channel),
+                        ("Extension", msg.get("Exten")),
+                        ("Context", msg.get("Context") or ""),
+                    ],
+                )
+            )
+
+    def _action_atxfer(self, session, msg, reply, error, action_id):
+        if self._need_channel(msg, error):
+            if not msg.get("Exten"):
+                error("No extension specified")
+                return
+            reply(("Message", "Atxfer successfully queued"))
