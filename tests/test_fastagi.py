@@ -1,0 +1,180 @@
+"""FastAGI server + session against the simulator's Asterisk side (AgiCaller)."""
+
+import logging
+import threading
+
+import pytest
+from pbx.fastagi import AgiCommandError, AgiHangup, FastAgiServer, parse_response
+from pbx.simulator.agi_caller import AgiCaller
+
+
+@pytest.fixture
+def server_factory():
+    servers = []
+
+    def make(handler):
+        server = FastAgiServer("127.0.0.1", 0, handler).start()
+        servers.append(server)
+        return server
+
+    yield make
+    for server in servers:
+        server.stop()
+
+
+def test_parse_response_forms():
+    assert parse_response("200 result=0 endpos=11234") == (200, "0", None, 11234)
+    assert parse_response("200 result=1 (4008123458)") == (200, "1", "4008123458", None)
+    assert parse_response("200 result= (timeout)") == (200, "", "timeout", None)
+    assert parse_response("510 Invalid or unknown command").code == 510
+    assert parse_response("garbage").code == 0
+
+
+def test_main_flow_like_capture(server_factory):
+    """The fastagi_ivr capture's script, driven through the session helpers."""
+    seen = {}
+    done = threading.Event()
+
+    def handler(session):
+        seen["script"], seen["params"], seen["args"] = (
+            session.script,
+            session.params,
+            session.args,
+        )
+        seen["env"] = dict(session.env)
+        assert session.answer() == 0
+        session.verbose("IVR main flow")
+        seen["did"] = session.get_variable("DID")
+        seen["unset"] = session.get_variable("NOT_SET_ANYWHERE")
+        seen["first"] = session.stream_file("hello-world", "#")
+        seen["second"] = session.stream_file("demo-congrats", "0123456789#*")
+        seen["data"] = session.get_data("beep", 8000, 4)
+        session.say_number(12345)
+        session.say_digits("4321")
+        session.set_variable("IVR_CHOICE", "1234")
+        seen["full"] = session.get_full_variable("${IVR_CHOICE}-${CALLERID(num)}")
+        with pytest.raises(AgiCommandError) as err:
+            session.command("FOO BAR")
+        seen["510"] = err.value.response.code
+        with pytest.raises(AgiCommandError) as err:
+            session.command("SAY NUMBER")
+        seen["520"] = err.value.usage
+        seen["dial"] = session.exec_("Dial", "Local/8003@agents,20")
+        done.set()
+
+    server = server_factory(handler)
+    caller = AgiCaller("127.0.0.1", server.port, script="ivr?flow=main", dtmf="51234")
+    caller.run()
+    assert done.is_set()
+    assert seen["script"] == "ivr" and seen["params"] == {"flow": "main"}
+    assert seen["args"] == ["13800138000", "4008123458"]
+    assert seen["env"]["agi_network"] == "yes"
+    assert seen["did"] == "4008123458" and seen["unset"] is None
+    assert (seen["first"], seen["second"]) == ("", "5")
+    assert seen["data"] == ("1234", False)
+    assert seen["full"] == "1234-13800138000"
+    assert seen["510"] == 510
+    assert seen["520"].startswith("520-Invalid command syntax") and seen[
+        "520"
+    ].endswith("520 End of proper usage.")
+    assert seen["dial"] == -1
+    assert caller.executed == [("Dial", "Local/8003@agents,20")]
+    assert caller.closed_by == "server"
+    assert ("out", 'STREAM FILE hello-world "#"') in caller.transcript
+
+
+def test_get_data_timeout(server_factory):
+    result = {}
+
+    def handler(session):
+        result["data"] = session.get_data("beep", 3000, 4)
+
+    server = server_factory(handler)
+    AgiCaller("127.0.0.1", server.port, dtmf="12").run()
+    assert result["data"] == ("12", True)
+
+
+@pytest.mark.parametrize("sighup", [True, False])
+def test_hangup_during_stream_file(server_factory, sighup, caplog):
+    """fastagi_ivr_hangup(_nosighup): -1 endpos, then HANGUP line (or not), 511."""
+    outcome = {}
+
+    def handler(session):
+        try:
+            session.stream_file("demo-congrats", "#")
+        except AgiHangup as exc:
+            outcome["first"] = str(exc)
+        outcome["hung_up"] = session.hung_up
+        # Asterisk still answers VERBOSE after a hangup (after HANGUP if AGISIGHUP=yes)
+        try:
+            session.verbose("still there?")
+            outcome["verbose"] = "ok"
+        except AgiHangup:
+            outcome["verbose"] = "hangup"
+        with pytest.raises(AgiHangup):
+            session.channel_status()
+        outcome["done"] = True
+
+    server = server_factory(handler)
+    caller = AgiCaller("127.0.0.1", server.port, hangup_after=1, sighup=sighup)
+    with caplog.at_level(logging.INFO):
+        caller.run()
+    assert outcome["done"] and outcome["hung_up"]
+    assert "result=-1" in outcome["first"]
+    assert outcome["verbose"] == ("hangup" if sighup else "ok")
+    assert (
+        ("in", "HANGUP") in caller.transcript
+        if sighup
+        else ("in", "HANGUP") not in caller.transcript
+    )
+
+
+def test_handler_exception_logged_and_flagged(server_factory, caplog):
+    def handler(session):
+        session.answer()
+        raise RuntimeError("flow broken")
+
+    server = server_factory(handler)
+    caller = AgiCaller("127.0.0.1", server.port)
+    with caplog.at_level(logging.ERROR):
+        caller.run()
+    assert "FastAGI script 'ivr' failed" in caplog.text
+    assert caller.variables["HOTLINE_AGI_ERROR"] == "RuntimeError"
+    assert server.errors == 1
+
+
+def test_concurrent_sessions(server_factory):
+    results = []
+    lock = threading.Lock()
+
+    def handler(session):
+        session.answer()
+        digit = session.stream_file("menu", "123")
+        with lock:
+            results.append((session.caller_number, digit))
+
+    server = server_factory(handler)
+    callers = [
+        AgiCaller(
+            "127.0.0.1", server.port, caller=f"1380000{i:04d}", dtmf=str(i % 3 + 1)
+        )
+        for i in range(20)
+    ]
+    threads = [c.start() for c in callers]
+    for t in threads:
+        t.join(10)
+    assert sorted(results) == sorted(
+        (f"1380000{i:04d}", str(i % 3 + 1)) for i in range(20)
+    )
+    assert server.sessions == 20
+
+
+def test_quote_prevents_command_injection(server_factory):
+    def handler(session):
+        session.set_variable("X", 'a"b\nHANGUP')
+
+    server = server_factory(handler)
+    caller = AgiCaller("127.0.0.1", server.port)
+    caller.run()
+    assert caller.commands == ['SET VARIABLE X "a\\"b HANGUP"']
+    assert not caller.dead
