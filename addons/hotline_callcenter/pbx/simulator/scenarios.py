@@ -127,7 +127,9 @@ class Template:
         alternatives = [re.escape(u) for u in self.uids]
         alternatives += [re.escape(b) for b in self.bridges]
         alternatives += [r"(?<=-)" + re.escape(c) + r"(?=;[12]\b)" for c in self.chans]
-        for literal in (CAPTURE_CALLER, CAPTURE_AGENT, self.did):
+        agent = re.search(r"Local/(\d{4})@agents", text)
+        self.agent = agent.group(1) if agent else CAPTURE_AGENT
+        for literal in (CAPTURE_CALLER, self.agent, self.did):
             if literal:
                 alternatives.append(r"(?<![\d.])" + literal + r"(?!\d)")
         self.token_re = re.compile("|".join(alternatives))
@@ -196,7 +198,7 @@ def render(
     for old in tpl.bridges:
         mapping[old] = str(uuid.uuid4())
     mapping[CAPTURE_CALLER] = caller or CAPTURE_CALLER
-    mapping[CAPTURE_AGENT] = agent or CAPTURE_AGENT
+    mapping[tpl.agent] = agent or tpl.agent
     if tpl.did:
         mapping[tpl.did] = did or tpl.did
 
