@@ -12,3 +12,11 @@ ROOT = Path(__file__).resolve().parents[1]
 for path in (ROOT, ROOT / "addons" / "hotline_callcenter"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
+
+
+def pytest_configure(config):
+    # pyst2 0.5.1 calls Event.isSet() thousands of times; its deprecation noise hides
+    # the warnings that matter.
+    config.addinivalue_line(
+        "filterwarnings", "ignore:isSet\\(\\) is deprecated:DeprecationWarning"
+    )
