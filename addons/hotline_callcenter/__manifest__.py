@@ -14,6 +14,13 @@
         "security/hotline_security.xml",
         "security/ir.model.access.csv",
         "views/hotline_pbx_views.xml",
+        "views/hotline_ivr_prompt_views.xml",
+        "views/hotline_ivr_node_views.xml",
+        "views/hotline_ivr_flow_views.xml",
+        "views/hotline_did_views.xml",
+        "views/hotline_skill_group_views.xml",
+        "views/hotline_queue_views.xml",
+        "views/hotline_call_report_views.xml",
         "views/menus.xml",
     ],
 }

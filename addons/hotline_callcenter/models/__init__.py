@@ -2,3 +2,12 @@ from . import hotline_pbx
 from . import hotline_call
 from . import res_users
 from . import hotline_screen_pop
+from . import hotline_ivr_prompt
+from . import hotline_queue
+from . import hotline_skill_group
+from . import hotline_queue_member
+from . import hotline_ivr_flow
+from . import hotline_ivr_node
+from . import hotline_ivr_node_option
+from . import hotline_did
+from . import hotline_call_rating

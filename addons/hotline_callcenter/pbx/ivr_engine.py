@@ -494,7 +494,7 @@ class IvrEngine:
         args = f"{decision.queue},c,,,{timeout}" if timeout else f"{decision.queue},c"
         session.exec_("Queue", args)
         status = (session.get_variable("QUEUESTATUS") or "").upper()
-        if status == "CONTINUE" or status == "":
+        if status in ("CONTINUE", ""):
             # the agent hung up, the caller is still here: survey or end
             ctx.result = "answered"
             return "queue_answered", node.get("next")
@@ -523,3 +523,121 @@ class IvrEngine:
 def run_flow(flow, session, backend=None):
     """Run ``flow`` over ``session``; returns the :class:`CallContext`."""
     return IvrEngine(flow, backend).run(session)
+
+
+def node_successors(node):
+    """Every node key a node may lead to, with the edge's label."""
+    out = []
+    for label in ("next", "on_fail"):
+        if node.get(label):
+            out.append((label, node[label]))
+    if node.get("type") in ("menu",):
+        for digit, target in (node.get("options") or {}).items():
+            out.append(("option " + digit, target))
+    for outcome, target in (node.get("branches") or {}).items():
+        if target:
+            out.append((outcome, target))
+    return out
+
+
+def node_can_end(node):
+    """True when the call may leave the flow at this node."""
+    kind = node.get("type")
+    if kind in ("hangup", "voicemail", "return", "transfer", "subflow"):
+        return True
+    if kind in ("menu", "collect", "survey") and not node.get("on_fail"):
+        return True  # last retry goes to the flow's fallback
+    if kind in ("condition", "lookup"):
+        return False  # every outcome has a target (``next`` as the default)
+    return not node.get("next")
+
+
+def _edge_problems(nodes):
+    problems = []
+    for key, node in nodes.items():
+        if node.get("type") == "menu":
+            options = node.get("options") or {}
+            if not options:
+                problems.append(("empty_menu", key, ""))
+            problems += [
+                ("missing_target", key, "option " + digit)
+                for digit, target in options.items()
+                if not target
+            ]
+        problems += [
+            ("missing_target", key, label)
+            for label, target in node_successors(node)
+            if target not in nodes
+        ]
+    return problems
+
+
+def _reachable(nodes, start):
+    seen = {start}
+    todo = [start]
+    while todo:
+        for _label, target in node_successors(nodes[todo.pop()]):
+            if target in nodes and target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return seen
+
+
+def _can_exit(nodes):
+    """Nodes from which the call can leave the flow (backwards from the exits)."""
+    preds = {key: set() for key in nodes}
+    for key, node in nodes.items():
+        for _label, target in node_successors(node):
+            if target in preds:
+                preds[target].add(key)
+    can_exit = {key for key, node in nodes.items() if node_can_end(node)}
+    # a condition without a default ends the flow on an unset outcome
+    can_exit |= {
+        key
+        for key, node in nodes.items()
+        if node.get("type") in ("condition", "lookup") and not node.get("next")
+    }
+    todo = list(can_exit)
+    while todo:
+        for pred in preds[todo.pop()]:
+            if pred not in can_exit:
+                can_exit.add(pred)
+                todo.append(pred)
+    return can_exit
+
+
+def _prompt_problems(nodes, languages):
+    problems = []
+    for key, node in nodes.items():
+        for field in ("prompt", "no_input_prompt", "invalid_prompt", "thanks_prompt"):
+            prompt = node.get(field)
+            if isinstance(prompt, dict):
+                problems += [
+                    ("missing_prompt", key, lang)
+                    for lang in languages
+                    if not prompt.get(lang)
+                ]
+    return problems
+
+
+def validate_snapshot(flow):
+    """Problems of a flow graph: ``[(code, node key, detail), ...]``.
+
+    Codes: ``no_start``, ``missing_target`` (an edge to a node that does not
+    exist), ``empty_menu``, ``unreachable``, ``no_exit`` (a loop the caller can
+    never leave), ``missing_prompt`` (detail: the language).
+    """
+    nodes = flow.get("nodes") or {}
+    if not nodes:
+        return []
+    start = flow.get("start")
+    if start not in nodes:
+        return [("no_start", start, "")]
+    problems = _edge_problems(nodes)
+    seen = _reachable(nodes, start)
+    problems += [("unreachable", key, "") for key in nodes if key not in seen]
+    can_exit = _can_exit(nodes)
+    problems += [
+        ("no_exit", key, "") for key in nodes if key in seen and key not in can_exit
+    ]
+    return problems + _prompt_problems(nodes, flow.get("languages") or [])

@@ -1,2 +1,4 @@
 from . import test_roles
 from . import test_screen_pop
+from . import test_ivr_flow
+from . import test_queue

@@ -1,0 +1,212 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..pbx.ivr_engine import validate_snapshot
+from .hotline_ivr_prompt import IVR_LANGUAGES
+
+
+class HotlineIvrFlow(models.Model):
+    """An IVR flow (自动语音导航): nodes run by the connector for each call."""
+
+    _name = "hotline.ivr.flow"
+    _description = "IVR Flow"
+    _order = "name, id"
+
+    name = fields.Char(required=True, translate=True)
+    active = fields.Boolean(default=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("published", "Published")],
+        required=True,
+        default="draft",
+        copy=False,
+        help="Draft flows can be built step by step; publishing checks the whole "
+        "graph, and a published flow is checked again on every save.",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    description = fields.Text(translate=True)
+    is_subflow = fields.Boolean(
+        string="Sub-flow", help="Run from other flows' sub-flow nodes (self-service)."
+    )
+    node_ids = fields.One2many("hotline.ivr.node", "flow_id", string="Nodes", copy=True)
+    start_node_id = fields.Many2one(
+        "hotline.ivr.node",
+        string="Start node",
+        domain="[('flow_id', '=', id)]",
+        help="First node of the call; empty: the first node of the list.",
+    )
+    did_ids = fields.One2many("hotline.did", "flow_id", string="Numbers")
+    lang_zh_cn = fields.Boolean(string="Chinese", default=True)
+    lang_en_us = fields.Boolean(string="English")
+    default_language = fields.Selection(IVR_LANGUAGES, required=True, default="zh_CN")
+    calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Business hours",
+        help="Working times and public holidays (leaves) used by business-hours "
+        "conditions that name no calendar.",
+    )
+    fallback_type = fields.Selection(
+        [("queue", "Queue"), ("voicemail", "Voicemail")],
+        required=True,
+        default="queue",
+        help="Where a call goes when the flow fails (error, broken configuration) "
+        "or a menu runs out of retries with nowhere to go: the caller is never "
+        "dropped.",
+    )
+    fallback_queue_id = fields.Many2one("hotline.queue", string="Fallback queue")
+    fallback_mailbox = fields.Char(help="Asterisk mailbox, e.g. 100@default.")
+
+    @api.constrains("fallback_type", "fallback_queue_id", "fallback_mailbox")
+    def _check_fallback(self):
+        for flow in self:
+            if flow.fallback_type == "queue" and not flow.fallback_queue_id:
+                raise ValidationError(
+                    self.env._("Flow %s needs a fallback queue.", flow.name)
+                )
+            if flow.fallback_type == "voicemail" and not flow.fallback_mailbox:
+                raise ValidationError(
+                    self.env._("Flow %s needs a fallback mailbox.", flow.name)
+                )
+
+    @api.constrains("lang_zh_cn", "lang_en_us", "default_language")
+    def _check_languages(self):
+        for flow in self:
+            if flow.default_language not in flow._hotline_languages():
+                raise ValidationError(
+                    self.env._(
+                        "Flow %s: the default language must be one of its languages.",
+                        flow.name,
+                    )
+                )
+
+    def _hotline_languages(self):
+        self.ensure_one()
+        langs = []
+        if self.lang_zh_cn:
+            langs.append("zh_CN")
+        if self.lang_en_us:
+            langs.append("en_US")
+        return langs
+
+    def _hotline_start(self):
+        self.ensure_one()
+        return self.start_node_id or self.node_ids[:1]
+
+    def _hotline_snapshot(self):
+        """The flow as a plain dict for ``pbx.ivr_engine`` (no ORM inside)."""
+        self.ensure_one()
+        start = self._hotline_start()
+        fallback = {"type": self.fallback_type}
+        if self.fallback_type == "queue":
+            fallback["queue"] = self.fallback_queue_id.code
+        else:
+            fallback["mailbox"] = self.fallback_mailbox
+        return {
+            "id": self.id,
+            "name": self.name,
+            "version": str(self._hotline_version()),
+            "languages": self._hotline_languages(),
+            "default_language": self.default_language,
+            "start": start._hotline_key() if start else None,
+            "fallback": fallback,
+            "nodes": {
+                node._hotline_key(): node._hotline_snapshot() for node in self.node_ids
+            },
+        }
+
+    def _hotline_version(self):
+        """Changes to the flow, its nodes, options or prompts: new snapshot."""
+        self.ensure_one()
+        dates = [self.write_date]
+        dates += self.node_ids.mapped("write_date")
+        dates += self.node_ids.option_ids.mapped("write_date")
+        prompts = (
+            self.node_ids.prompt_id
+            | self.node_ids.no_input_prompt_id
+            | self.node_ids.invalid_prompt_id
+            | self.node_ids.thanks_prompt_id
+            | self.node_ids.refuse_prompt_id
+        )
+        dates += prompts.mapped("write_date")
+        return max(d for d in dates if d), len(self.node_ids)
+
+    def _hotline_problem_message(self, code, node, detail):
+        name = node.name if node else "?"
+        messages = {
+            "no_start": self.env._("Flow %(flow)s has no start node.", flow=self.name),
+            "missing_target": self.env._(
+                "Node %(node)s: %(edge)s points to no node of this flow.",
+                node=name,
+                edge=detail,
+            ),
+            "empty_menu": self.env._("Menu node %(node)s has no key.", node=name),
+            "unreachable": self.env._(
+                "Node %(node)s cannot be reached from the start node.", node=name
+            ),
+            "no_exit": self.env._(
+                "Node %(node)s is in a loop the caller can never leave: add a hang "
+                "up, transfer or voicemail on its way.",
+                node=name,
+            ),
+            "missing_prompt": self.env._(
+                "Node %(node)s: its prompt has no audio for %(language)s, a language "
+                "of the flow.",
+                node=name,
+                language=detail,
+            ),
+        }
+        return messages[code]
+
+    def _hotline_check_graph(self):
+        for flow in self:
+            snapshot = flow._hotline_snapshot()
+            problems = validate_snapshot(snapshot)
+            for node in flow.node_ids:
+                if node.node_type == "transfer":
+                    target = snapshot["nodes"][node._hotline_key()].get("target")
+                    if not target:
+                        raise ValidationError(
+                            self.env._(
+                                "Transfer node %s has no queue, agent extension "
+                                "or number.",
+                                node.name,
+                            )
+                        )
+                if node.node_type == "subflow" and (
+                    not node.subflow_id or node.subflow_id == flow
+                ):
+                    raise ValidationError(
+                        self.env._("Sub-flow node %s must run another flow.", node.name)
+                    )
+                if node.node_type in ("condition", "lookup") and not (
+                    node.node_type == "lookup" or node.condition_type
+                ):
+                    raise ValidationError(
+                        self.env._("Condition node %s has no condition.", node.name)
+                    )
+            if problems:
+                code, key, detail = problems[0]
+                node = (
+                    self.env["hotline.ivr.node"].browse(int(key[1:])) if key else None
+                )
+                raise ValidationError(flow._hotline_problem_message(code, node, detail))
+
+    @api.constrains("node_ids", "start_node_id", "lang_zh_cn", "lang_en_us", "state")
+    def _check_graph(self):
+        self.filtered(lambda f: f.state == "published")._hotline_check_graph()
+
+    def write(self, vals):
+        # node lines written inside this write are checked once, at its end
+        return super(HotlineIvrFlow, self.with_context(hotline_flow_write=True)).write(
+            vals
+        )
+
+    def action_publish(self):
+        self._hotline_check_graph()
+        self.state = "published"
+
+    def action_draft(self):
+        self.state = "draft"

@@ -1,0 +1,279 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+from .hotline_ivr_prompt import IVR_LANGUAGES
+
+NODE_TYPES = [
+    ("play", "Play prompt"),
+    ("menu", "Menu (DTMF keys)"),
+    ("collect", "Collect digits"),
+    ("language", "Switch language"),
+    ("condition", "Condition"),
+    ("lookup", "Customer lookup"),
+    ("subflow", "Sub-flow"),
+    ("return", "Return from sub-flow"),
+    ("transfer", "Transfer"),
+    ("voicemail", "Voicemail"),
+    ("survey", "Satisfaction rating"),
+    ("hangup", "Hang up"),
+]
+CONDITION_TYPES = [
+    ("business_hours", "Business hours"),
+    ("vip", "Caller is VIP"),
+    ("category", "Caller category"),
+    ("known_caller", "Caller is a known customer"),
+    ("blacklist", "Blacklisted number"),
+    ("did", "Number dialled (DID)"),
+    ("language", "Caller's language"),
+    ("first_contact", "Called within N days (first contact)"),
+]
+# outcome of each condition/lookup mapped to the node's branch field
+BRANCH_OUTCOMES = {
+    "business_hours": {"open": "then_node_id", "closed": "else_node_id"},
+    "blacklist": {
+        "warn": "then_node_id",
+        "none": "else_node_id",
+        "refuse": "refuse_node_id",
+    },
+    "lookup": {"found": "then_node_id", "not_found": "else_node_id"},
+}
+DEFAULT_OUTCOMES = {"true": "then_node_id", "false": "else_node_id"}
+
+
+class HotlineIvrNode(models.Model):
+    """One step of an IVR flow."""
+
+    _name = "hotline.ivr.node"
+    _description = "IVR Node"
+    _order = "flow_id, sequence, id"
+
+    flow_id = fields.Many2one(
+        "hotline.ivr.flow", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="flow_id.company_id", store=True)
+    sequence = fields.Integer(default=10)
+    name = fields.Char(required=True, translate=True)
+    node_type = fields.Selection(
+        NODE_TYPES, string="Node type", required=True, default="play"
+    )
+    prompt_id = fields.Many2one("hotline.ivr.prompt")
+    next_node_id = fields.Many2one(
+        "hotline.ivr.node",
+        string="Then go to",
+        domain="[('flow_id', '=', flow_id), ('id', '!=', id)]",
+        ondelete="set null",
+    )
+    on_fail_node_id = fields.Many2one(
+        "hotline.ivr.node",
+        string="After the last retry / overflow",
+        domain="[('flow_id', '=', flow_id), ('id', '!=', id)]",
+        ondelete="set null",
+        help="Menus and digits: where the caller goes after the last retry (the "
+        "flow's fallback when empty). Transfers: the overflow when nobody answers "
+        "within the maximum wait.",
+    )
+    # menu / collect / survey
+    option_ids = fields.One2many("hotline.ivr.node.option", "node_id", string="Keys")
+    timeout = fields.Integer(
+        string="Timeout (s)", default=5, help="Seconds to wait for the caller's keys."
+    )
+    retries_no_input = fields.Integer(string="Retries on no input", default=2)
+    retries_invalid = fields.Integer(string="Retries on invalid input", default=2)
+    no_input_prompt_id = fields.Many2one("hotline.ivr.prompt", string="No input prompt")
+    invalid_prompt_id = fields.Many2one(
+        "hotline.ivr.prompt", string="Invalid key prompt"
+    )
+    min_digits = fields.Integer(default=1)
+    max_digits = fields.Integer(default=11)
+    terminator = fields.Selection([("#", "#"), ("*", "*")], default="#")
+    variable_name = fields.Char(default="digits")
+    thanks_prompt_id = fields.Many2one("hotline.ivr.prompt", string="Thank-you prompt")
+    # language
+    language = fields.Selection(IVR_LANGUAGES)
+    # condition / lookup
+    condition_type = fields.Selection(CONDITION_TYPES)
+    condition_value = fields.Char(
+        help="DID numbers (comma separated), language code, customer category "
+        "or number of days, depending on the condition."
+    )
+    calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Business hours",
+        help="Working times, public holidays and days off; empty: the flow's calendar.",
+    )
+    lookup_source = fields.Selection(
+        [("caller", "Caller's number"), ("variable", "Digits the caller typed")],
+        default="caller",
+    )
+    then_node_id = fields.Many2one(
+        "hotline.ivr.node",
+        string="If true / open / found / warn",
+        domain="[('flow_id', '=', flow_id), ('id', '!=', id)]",
+        ondelete="set null",
+    )
+    else_node_id = fields.Many2one(
+        "hotline.ivr.node",
+        string="If false / closed / not found / not listed",
+        domain="[('flow_id', '=', flow_id), ('id', '!=', id)]",
+        ondelete="set null",
+    )
+    refuse_node_id = fields.Many2one(
+        "hotline.ivr.node",
+        string="If refused (blacklist)",
+        domain="[('flow_id', '=', flow_id), ('id', '!=', id)]",
+        ondelete="set null",
+    )
+    # sub-flow
+    subflow_id = fields.Many2one(
+        "hotline.ivr.flow", string="Sub-flow", ondelete="restrict"
+    )
+    # transfer
+    target_type = fields.Selection(
+        [
+            ("queue", "Queue"),
+            ("agent", "Agent"),
+            ("external", "External number"),
+            ("mobile", "Mobile phone"),
+        ],
+        default="queue",
+    )
+    queue_id = fields.Many2one("hotline.queue", ondelete="restrict")
+    vip_queue_id = fields.Many2one(
+        "hotline.queue", string="VIP queue", ondelete="restrict"
+    )
+    agent_id = fields.Many2one("res.users", string="Agent (duty agent)")
+    external_number = fields.Char()
+    max_wait = fields.Integer(
+        string="Maximum wait (s)",
+        help="Seconds in the queue before the overflow; 0: wait until answered.",
+    )
+    priority = fields.Integer(help="Queue priority of callers coming this way.")
+    first_contact_days = fields.Integer(
+        string="First contact (days)",
+        help="Callers who called within this many days go first to the agent who "
+        "served them when that agent is free (首问负责制). 0: off.",
+    )
+    check_blacklist = fields.Boolean(
+        help="Play the blacklist warning, or refuse, before queueing."
+    )
+    refuse_prompt_id = fields.Many2one("hotline.ivr.prompt", string="Refusal prompt")
+    # voicemail
+    mailbox = fields.Char(help="Asterisk mailbox, e.g. 100@default.")
+
+    @api.constrains(
+        "node_type",
+        "prompt_id",
+        "next_node_id",
+        "on_fail_node_id",
+        "then_node_id",
+        "else_node_id",
+        "refuse_node_id",
+        "condition_type",
+        "queue_id",
+        "agent_id",
+        "external_number",
+        "subflow_id",
+    )
+    def _check_flow_graph(self):
+        if not self.env.context.get("hotline_flow_write"):
+            self.flow_id.filtered(
+                lambda f: f.state == "published"
+            )._hotline_check_graph()
+
+    def unlink(self):
+        flows = self.flow_id
+        res = super().unlink()
+        flows.exists().filtered(lambda f: f.state == "published")._hotline_check_graph()
+        return res
+
+    @api.depends("name", "node_type")
+    def _compute_display_name(self):
+        labels = dict(self._fields["node_type"]._description_selection(self.env))
+        for node in self:
+            node.display_name = f"{node.name} [{labels.get(node.node_type, '')}]"
+
+    def _hotline_key(self):
+        return f"n{self.id}"
+
+    def _hotline_prompt(self, prompt):
+        return prompt._hotline_sounds() if prompt else None
+
+    def _hotline_snapshot(self):
+        """The node as the engine reads it (see ``pbx/ivr_engine.py``)."""
+        self.ensure_one()
+        data = {
+            "type": self.node_type,
+            "name": self.name,
+            "next": self.next_node_id and self.next_node_id._hotline_key(),
+            "on_fail": self.on_fail_node_id and self.on_fail_node_id._hotline_key(),
+        }
+        for field, key in (
+            ("prompt_id", "prompt"),
+            ("no_input_prompt_id", "no_input_prompt"),
+            ("invalid_prompt_id", "invalid_prompt"),
+            ("thanks_prompt_id", "thanks_prompt"),
+        ):
+            if self[field]:
+                data[key] = self._hotline_prompt(self[field])
+        kind = self.node_type
+        if kind in ("menu", "collect", "survey"):
+            data.update(
+                timeout_ms=max(self.timeout, 1) * 1000,
+                retries_no_input=self.retries_no_input,
+                retries_invalid=self.retries_invalid,
+            )
+        if kind == "menu":
+            data["options"] = {
+                opt.digit: opt.target_node_id._hotline_key()
+                if opt.target_node_id
+                else None
+                for opt in self.option_ids
+            }
+        elif kind == "collect":
+            data.update(
+                min_digits=self.min_digits,
+                max_digits=self.max_digits,
+                terminator=self.terminator or "",
+                variable=self.variable_name or "digits",
+            )
+        elif kind == "language":
+            data["language"] = self.language
+        elif kind in ("condition", "lookup"):
+            value = self.condition_value
+            if self.condition_type == "business_hours":
+                calendar = self.calendar_id or self.flow_id.calendar_id
+                value = calendar.id or None
+            data.update(condition=self.condition_type, value=value)
+            if kind == "lookup":
+                data.update(source=self.lookup_source, variable=self.variable_name)
+            outcomes = BRANCH_OUTCOMES.get(
+                "lookup" if kind == "lookup" else self.condition_type, DEFAULT_OUTCOMES
+            )
+            data["branches"] = {
+                outcome: self[field]._hotline_key()
+                for outcome, field in outcomes.items()
+                if self[field]
+            }
+        elif kind == "subflow":
+            data["flow_id"] = self.subflow_id.id
+        elif kind == "transfer":
+            data.update(
+                target_type=self.target_type,
+                timeout=self.max_wait,
+                priority=self.priority,
+                first_contact_days=self.first_contact_days,
+                check_blacklist=self.check_blacklist,
+                vip_queue=self.vip_queue_id.code or None,
+            )
+            if self.refuse_prompt_id:
+                data["refuse_prompt"] = self._hotline_prompt(self.refuse_prompt_id)
+            if self.target_type == "queue":
+                data["target"] = self.queue_id.code
+            elif self.target_type == "agent":
+                data["target"] = self.agent_id.hotline_extension
+            else:
+                data["target"] = self.external_number
+        elif kind == "voicemail":
+            data["mailbox"] = self.mailbox or self.flow_id.fallback_mailbox
+        return data

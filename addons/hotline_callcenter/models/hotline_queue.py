@@ -1,0 +1,274 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..pbx import queues_conf
+
+_logger = logging.getLogger(__name__)
+
+STRATEGIES = [
+    ("ringall", "Ring all"),
+    ("rrmemory", "Round robin with memory"),
+    ("linear", "Linear (in member order)"),
+    ("leastrecent", "Least recently called"),
+    ("fewestcalls", "Fewest calls"),
+    ("random", "Random"),
+    ("wrandom", "Weighted random (by penalty)"),
+]
+
+
+class HotlineQueue(models.Model):
+    """A call queue of one business line (consultation, complaints, repairs...)."""
+
+    _name = "hotline.queue"
+    _description = "Call Queue"
+    _order = "sequence, name"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(
+        required=True,
+        help="Queue name in Asterisk (letters, digits, '-' and '_').",
+    )
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    pbx_id = fields.Many2one("hotline.pbx", string="PBX")
+    business = fields.Selection(
+        [
+            ("consultation", "Consultation"),
+            ("complaints", "Complaints and reports"),
+            ("repairs", "Repairs"),
+            ("billing", "Billing"),
+            ("vip", "VIP"),
+            ("other", "Other"),
+        ],
+        required=True,
+        default="consultation",
+    )
+    strategy = fields.Selection(STRATEGIES, required=True, default="rrmemory")
+    ring_timeout = fields.Integer(
+        string="Ring each agent (s)", default=15, help="Asterisk's timeout."
+    )
+    retry = fields.Integer(string="Pause between tries (s)", default=5)
+    wrapup_time = fields.Integer(
+        string="Wrap-up time (s)", default=10, help="Rest after each call."
+    )
+    max_callers = fields.Integer(help="Callers allowed to wait; 0: no limit.")
+    weight = fields.Integer(help="Queues with a higher weight are served first.")
+    service_level = fields.Integer(
+        string="Service level (s)", default=20, help="Target answer time."
+    )
+    announce_frequency = fields.Integer(
+        string="Announce every (s)",
+        default=30,
+        help="Position and expected wait are announced this often; 0: never.",
+    )
+    announce_position = fields.Boolean(default=True)
+    announce_holdtime = fields.Boolean(string="Announce expected wait", default=True)
+    short_abandon_seconds = fields.Integer(
+        string="Short abandon (s)",
+        default=5,
+        help="Callers hanging up sooner are left out of abandonment and service level.",
+    )
+    pickup_context = fields.Char(
+        default="from-internal",
+        help="Dialplan context where a picked-up caller is sent to the agent's "
+        "extension.",
+    )
+    skill_group_ids = fields.Many2many(
+        "hotline.skill.group",
+        "hotline_queue_skill_group_rel",
+        "queue_id",
+        "group_id",
+        string="Skill groups",
+    )
+    member_ids = fields.One2many("hotline.queue.member", "queue_id", string="Members")
+    member_count = fields.Integer(compute="_compute_member_count")
+
+    _sql_constraints = [
+        ("code_uniq", "UNIQUE(code, company_id)", "A queue name is used once."),
+        (
+            "times_positive",
+            "CHECK(ring_timeout > 0 AND retry >= 0 AND wrapup_time >= 0 AND max_callers >= 0)",  # noqa: E501
+            "Times and limits cannot be negative.",
+        ),
+    ]
+
+    @api.depends("member_ids")
+    def _compute_member_count(self):
+        for queue in self:
+            queue.member_count = len(queue.member_ids)
+
+    @api.constrains("code")
+    def _check_code(self):
+        for queue in self:
+            try:
+                queues_conf.check_queue_name(queue.code)
+            except ValueError as exc:
+                raise ValidationError(
+                    self.env._(
+                        "Queue name %s may hold letters, digits, '-' and '_' only.",
+                        queue.code,
+                    )
+                ) from exc
+
+    def action_sync_members(self):
+        """Members = agents of the skill groups (penalty of the group); others kept."""
+        for queue in self:
+            existing = {m.user_id.id: m for m in queue.member_ids}
+            commands = []
+            for group in queue.skill_group_ids:
+                for user in group.user_ids:
+                    member = existing.get(user.id)
+                    if member is None:
+                        commands.append(
+                            Command.create(
+                                {
+                                    "user_id": user.id,
+                                    "skill_group_id": group.id,
+                                    "penalty": group.penalty,
+                                }
+                            )
+                        )
+                        existing[user.id] = True
+            if commands:
+                queue.member_ids = commands
+        return True
+
+    def _hotline_conf_dict(self):
+        self.ensure_one()
+        return {
+            "name": self.code,
+            "strategy": self.strategy,
+            "timeout": self.ring_timeout,
+            "retry": self.retry,
+            "wrapuptime": self.wrapup_time,
+            "maxlen": self.max_callers,
+            "weight": self.weight,
+            "servicelevel": self.service_level,
+            "announce_frequency": self.announce_frequency,
+            "announce_position": self.announce_position,
+            "announce_holdtime": self.announce_holdtime,
+        }
+
+    @api.model
+    def _hotline_conf_text(self, pbx=None):
+        """``queues_hotline.conf`` for a PBX (queues of no PBX go everywhere)."""
+        domain = [("company_id", "in", self.env.companies.ids)]
+        if pbx:
+            domain += [("pbx_id", "in", [pbx.id, False])]
+        return queues_conf.generate(
+            [q._hotline_conf_dict() for q in self.search(domain)]
+        )
+
+    def _hotline_ami(self, pbx):
+        from ..pbx.ami_client import AmiClient
+
+        return AmiClient(
+            pbx.host,
+            pbx.ami_port,
+            pbx.ami_user,
+            pbx.sudo().ami_secret or "",
+            timeout=5.0,
+            events=False,
+        )
+
+    @api.model
+    def hotline_push_config(self, pbx):
+        """Write ``queues_hotline.conf`` (AMI UpdateConfig), reload app_queue."""
+        if not self.env.user.has_group("hotline_base.group_supervisor"):
+            raise UserError(self.env._("Only supervisors push queue configuration."))
+        queues = self.search(
+            [("company_id", "=", pbx.company_id.id), ("pbx_id", "in", [pbx.id, False])]
+        )
+        from ..pbx.ami_client import AmiError
+
+        try:
+            with self._hotline_ami(pbx) as ami:
+                existing = []
+                try:
+                    config = ami.action("GetConfig", Filename=queues_conf.CONF_FILENAME)
+                    existing = [
+                        value
+                        for key, value in config.items()
+                        if key.startswith("Category-")
+                    ]
+                except AmiError:
+                    existing = []  # file not there yet: UpdateConfig creates it
+                ami.action(
+                    "UpdateConfig",
+                    **queues_conf.update_config_fields(
+                        [q._hotline_conf_dict() for q in queues], existing
+                    ),
+                )
+                ami.action("Reload", Module="app_queue")
+        except AmiError as exc:
+            raise UserError(
+                self.env._("Asterisk refused the queue configuration: %s", str(exc))
+            ) from exc
+        _logger.info("queues pushed to %s: %s", pbx.display_name, queues.mapped("code"))
+        return True
+
+    def action_push_config(self):
+        pbxs = self.mapped("pbx_id") or self.env["hotline.pbx"].search(
+            [("company_id", "in", self.env.companies.ids)]
+        )
+        if not pbxs:
+            raise UserError(self.env._("No PBX is configured for your company."))
+        for pbx in pbxs:
+            self.hotline_push_config(pbx)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._("Queue configuration sent to the PBX."),
+            },
+        }
+
+    # ------------------------------------------------------------------
+    # Waiting callers and pick-up (抢接)
+    # ------------------------------------------------------------------
+    @api.model
+    def hotline_waiting_calls(self, queue_ids=None):
+        """Callers waiting in the agent's queues (number, name, wait seconds).
+
+        Read from calls the connector marks queued (``queued_at`` set, not
+        answered, not ended), so it needs no AMI round trip per refresh.
+        """
+        if queue_ids is None:
+            queue_ids = (
+                self.env["hotline.queue.member"]
+                .sudo()
+                .search([("user_id", "=", self.env.uid)])
+                .queue_id.ids
+            )
+        calls = (
+            self.env["hotline.call"]
+            .sudo()
+            .search(
+                [
+                    ("queue_id", "in", queue_ids),
+                    ("queued_at", "!=", False),
+                    ("answered_at", "=", False),
+                    ("ended_at", "=", False),
+                ],
+                order="queued_at",
+            )
+        )
+        now = fields.Datetime.now()
+        return [
+            {
+                "call_id": call.id,
+                "queue": call.queue_id.name,
+                "number": call.caller_number or "",
+                "name": call.partner_id.name or "",
+                "wait_seconds": int((now - call.queued_at).total_seconds()),
+            }
+            for call in calls
+        ]

@@ -1,0 +1,87 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+
+class HotlineQueueMember(models.Model):
+    """An agent in a queue, with a penalty; joins Asterisk's queue when logged in."""
+
+    _name = "hotline.queue.member"
+    _description = "Queue Member"
+    _order = "queue_id, penalty, id"
+
+    queue_id = fields.Many2one(
+        "hotline.queue", required=True, ondelete="cascade", index=True
+    )
+    user_id = fields.Many2one("res.users", string="Agent", required=True, index=True)
+    skill_group_id = fields.Many2one(
+        "hotline.skill.group", ondelete="set null", help="Where the member came from."
+    )
+    penalty = fields.Integer(
+        default=0, help="Asterisk rings members with the lowest penalty first."
+    )
+    company_id = fields.Many2one(related="queue_id.company_id", store=True)
+
+    _sql_constraints = [
+        (
+            "queue_user_uniq",
+            "UNIQUE(queue_id, user_id)",
+            "An agent is a member of a queue once.",
+        ),
+        ("penalty_positive", "CHECK(penalty >= 0)", "A penalty cannot be negative."),
+    ]
+
+    @api.depends("queue_id", "user_id")
+    def _compute_display_name(self):
+        for member in self:
+            member.display_name = f"{member.queue_id.name} / {member.user_id.name}"
+
+    def _hotline_interface(self):
+        self.ensure_one()
+        ext = self.user_id.hotline_extension
+        return f"PJSIP/{ext}" if ext else ""
+
+    @api.model
+    def hotline_member_actions(self, user, event, reason=""):
+        """AMI actions (name, fields) for an agent's login, logout, pause or unpause.
+
+        The CTI (agent state) calls this and sends each action through
+        ``AmiClient.action``: ``QueueAdd`` on login, ``QueueRemove`` on logout,
+        ``QueuePause`` with ``Paused: true/false`` on pause/unpause, one per
+        queue the agent belongs to.
+        """
+        if event not in ("login", "logout", "pause", "unpause"):
+            raise ValueError(event)
+        actions = []
+        for member in self.sudo().search([("user_id", "=", user.id)]):
+            interface = member._hotline_interface()
+            if not interface:
+                continue
+            queue = member.queue_id.code
+            if event == "login":
+                actions.append(
+                    (
+                        "QueueAdd",
+                        {
+                            "Queue": queue,
+                            "Interface": interface,
+                            "Penalty": str(member.penalty),
+                            "MemberName": user.name,
+                            "StateInterface": interface,
+                        },
+                    )
+                )
+            elif event == "logout":
+                actions.append(
+                    ("QueueRemove", {"Queue": queue, "Interface": interface})
+                )
+            else:
+                fields_ = {
+                    "Queue": queue,
+                    "Interface": interface,
+                    "Paused": "true" if event == "pause" else "false",
+                }
+                if reason:
+                    fields_["Reason"] = reason
+                actions.append(("QueuePause", fields_))
+        return actions

@@ -1,0 +1,153 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models, tools
+from odoo.tools import SQL
+
+from ..models.hotline_call_rating import RATINGS, WAIT_BUCKETS
+
+
+class HotlineCallReport(models.Model):
+    """Call-centre indicators for pivot and graph views.
+
+    One row per inbound call. Each rate is a column that is 100 or 0 for the
+    calls it is about and NULL for the others, aggregated with ``avg``: SQL's
+    AVG skips NULLs, so any grouping (queue, agent, hour, day) gives the exact
+    rate of that group.
+    """
+
+    _name = "hotline.call.report"
+    _description = "Call Centre Statistics"
+    _auto = False
+    _rec_name = "call_id"
+    _order = "started_at desc"
+
+    call_id = fields.Many2one("hotline.call", readonly=True)
+    started_at = fields.Datetime(readonly=True)
+    call_hour = fields.Integer(string="Hour", readonly=True, aggregator=None)
+    queue_id = fields.Many2one("hotline.queue", readonly=True)
+    user_id = fields.Many2one("res.users", string="Agent", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    wait_bucket = fields.Selection(WAIT_BUCKETS, readonly=True)
+    rating = fields.Selection(RATINGS, readonly=True)
+    call_count = fields.Integer(string="Calls", readonly=True, aggregator="sum")
+    offered_count = fields.Integer(string="Offered", readonly=True, aggregator="sum")
+    answered_count = fields.Integer(string="Answered", readonly=True, aggregator="sum")
+    answered_15_count = fields.Integer(
+        string="Answered within 15 s", readonly=True, aggregator="sum"
+    )
+    answered_20_count = fields.Integer(
+        string="Answered within 20 s", readonly=True, aggregator="sum"
+    )
+    abandoned_count = fields.Integer(
+        string="Abandoned", readonly=True, aggregator="sum"
+    )
+    short_abandon_count = fields.Integer(
+        string="Short abandons", readonly=True, aggregator="sum"
+    )
+    service_level_15 = fields.Float(
+        string="SL 15 s (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Answered within 15 s / answered (Asterisk's SL).",
+    )
+    service_level_20 = fields.Float(
+        string="SL 20 s (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Answered within 20 s / answered (Asterisk's SL).",
+    )
+    service_level2_20 = fields.Float(
+        string="SL2 20 s (%)",
+        readonly=True,
+        aggregator="avg",
+        help="(Answered + abandoned within 20 s) / (answered + abandoned), "
+        "short abandons excluded (Asterisk's SL2).",
+    )
+    connection_rate = fields.Float(
+        string="Connection rate (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Answered / offered, short abandons excluded (接通率).",
+    )
+    abandon_rate = fields.Float(
+        string="Abandonment (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Abandoned / offered, short abandons excluded.",
+    )
+    answer_wait = fields.Float(
+        string="ASA (s)",
+        readonly=True,
+        aggregator="avg",
+        help="Average speed of answer: wait of answered calls.",
+    )
+    rated_count = fields.Integer(string="Rated", readonly=True, aggregator="sum")
+    satisfaction_rate = fields.Float(
+        string="Satisfied (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Satisfied / rated calls.",
+    )
+    dissatisfaction_rate = fields.Float(
+        string="Dissatisfied or complaint (%)", readonly=True, aggregator="avg"
+    )
+    complaint_count = fields.Integer(
+        string="Service complaints", readonly=True, aggregator="sum"
+    )
+
+    def _query(self):
+        pct = "CASE WHEN {cond} THEN CASE WHEN {hit} THEN 100.0 ELSE 0.0 END END"
+        return SQL(
+            """
+            SELECT c.id AS id, c.id AS call_id, c.started_at, c.call_hour,
+                   c.queue_id, c.user_id, c.company_id, c.wait_bucket, c.rating,
+                   1 AS call_count,
+                   c.is_offered::int AS offered_count,
+                   c.is_answered::int AS answered_count,
+                   c.answered_within_15::int AS answered_15_count,
+                   c.answered_within_20::int AS answered_20_count,
+                   c.is_abandoned::int AS abandoned_count,
+                   c.is_short_abandon::int AS short_abandon_count,
+                   %(sl15)s AS service_level_15,
+                   %(sl20)s AS service_level_20,
+                   %(sl2)s AS service_level2_20,
+                   %(conn)s AS connection_rate,
+                   %(aband)s AS abandon_rate,
+                   CASE WHEN c.is_answered THEN c.wait_seconds END AS answer_wait,
+                   (c.rating IS NOT NULL)::int AS rated_count,
+                   %(sat)s AS satisfaction_rate,
+                   %(dissat)s AS dissatisfaction_rate,
+                   COALESCE(c.rating_complaint, FALSE)::int AS complaint_count
+              FROM hotline_call c
+             WHERE c.direction = 'inbound'
+            """,
+            sl15=SQL(pct.format(cond="c.is_answered", hit="c.answered_within_15")),
+            sl20=SQL(pct.format(cond="c.is_answered", hit="c.answered_within_20")),
+            sl2=SQL(
+                pct.format(
+                    cond="c.is_answered OR c.is_abandoned",
+                    hit="c.answered_within_20 OR c.abandoned_within_20",
+                )
+            ),
+            conn=SQL(pct.format(cond="c.is_offered", hit="c.is_answered")),
+            aband=SQL(pct.format(cond="c.is_offered", hit="c.is_abandoned")),
+            sat=SQL(
+                pct.format(cond="c.rating IS NOT NULL", hit="c.rating = 'satisfied'")
+            ),
+            dissat=SQL(
+                pct.format(
+                    cond="c.rating IS NOT NULL",
+                    hit="c.rating IN ('dissatisfied', 'complaint')",
+                )
+            ),
+        )
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s)",
+                SQL.identifier(self._table),
+                self._query(),
+            )
+        )

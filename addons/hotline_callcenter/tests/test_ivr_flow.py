@@ -1,0 +1,238 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import Form, tagged
+
+from .ivr_common import IvrCommon
+
+
+@tagged("post_install", "-at_install")
+class TestIvrFlow(IvrCommon):
+    def test_snapshot(self):
+        snap = self.flow._hotline_snapshot()
+        nodes = self.nodes
+        self.assertEqual(snap["start"], nodes["Open?"]._hotline_key())
+        self.assertEqual(snap["languages"], ["zh_CN", "en_US"])
+        self.assertEqual(snap["fallback"], {"type": "queue", "queue": "repair"})
+        menu = snap["nodes"][nodes["Main menu"]._hotline_key()]
+        self.assertEqual(
+            menu["options"],
+            {
+                "1": nodes["To billing"]._hotline_key(),
+                "2": nodes["To repairs"]._hotline_key(),
+                "9": nodes["English"]._hotline_key(),
+            },
+        )
+        self.assertEqual(
+            menu["prompt"],
+            {"zh_CN": "hotline/zh_CN/menu", "en_US": "hotline/en_US/menu"},
+        )
+        hours = snap["nodes"][nodes["Open?"]._hotline_key()]
+        self.assertEqual(hours["value"], self.calendar.id)
+        self.assertEqual(
+            hours["branches"],
+            {
+                "open": nodes["Welcome"]._hotline_key(),
+                "closed": nodes["Closed"]._hotline_key(),
+            },
+        )
+        billing = snap["nodes"][nodes["To billing"]._hotline_key()]
+        self.assertEqual(
+            (billing["target"], billing["vip_queue"], billing["first_contact_days"]),
+            ("billing", "vip", 7),
+        )
+
+    def test_version_changes_with_a_node(self):
+        before = self.flow._hotline_version()
+        self.env.cr.execute(
+            "UPDATE hotline_ivr_node SET write_date = write_date - interval '1 hour'"
+        )
+        for table in (
+            "hotline_ivr_flow",
+            "hotline_ivr_node_option",
+            "hotline_ivr_prompt",
+        ):
+            self.env.cr.execute(
+                f"UPDATE {table} SET write_date = write_date - interval '1 hour'"
+            )
+        self.env.invalidate_all()
+        older = self.flow._hotline_version()
+        self.assertNotEqual(before, older)
+        self.nodes["Bye"].name = "Goodbye"
+        self.assertGreater(self.flow._hotline_version(), older)
+
+    def test_menu_option_pointing_nowhere(self):
+        option = self.nodes["Main menu"].option_ids.filtered(lambda o: o.digit == "9")
+        with self.assertRaisesRegex(ValidationError, "Main menu: option 9"):
+            option.target_node_id = False
+
+    def test_unreachable_node(self):
+        with self.assertRaisesRegex(ValidationError, "Orphan cannot be reached"):
+            self.env["hotline.ivr.node"].create(
+                {"flow_id": self.flow.id, "name": "Orphan", "node_type": "hangup"}
+            )
+
+    def test_loop_without_exit(self):
+        self.flow.action_draft()
+        Node = self.env["hotline.ivr.node"]
+        ping = Node.create(
+            {"flow_id": self.flow.id, "name": "Ping", "node_type": "play"}
+        )
+        pong = Node.create(
+            {
+                "flow_id": self.flow.id,
+                "name": "Pong",
+                "node_type": "play",
+                "next_node_id": ping.id,
+            }
+        )
+        ping.next_node_id = pong
+        self.nodes["Main menu"].option_ids = [
+            (0, 0, {"digit": "8", "target_node_id": ping.id})
+        ]
+        with self.assertRaisesRegex(
+            ValidationError, "Ping is in a loop the caller can never leave"
+        ):
+            self.flow.action_publish()
+        pong.next_node_id = self.nodes["Bye"]
+        self.flow.action_publish()
+
+    def test_missing_prompt_for_language(self):
+        self.prompts["bye"].write({"audio_en_us": False, "audio_en_us_filename": False})
+        with self.assertRaisesRegex(
+            ValidationError, "Bye: its prompt has no audio for en_US"
+        ):
+            self.flow.action_publish()
+        with self.assertRaisesRegex(ValidationError, "Bye: its prompt has no audio"):
+            self.nodes["Bye"].prompt_id = self.prompts["warning"].copy(
+                {"code": "warn2", "audio_en_us": False, "audio_en_us_filename": False}
+            )
+        self.flow.lang_en_us = False  # Chinese only: fine
+        self.flow.action_publish()
+
+    def test_draft_flow_can_be_built_step_by_step(self):
+        flow = self.env["hotline.ivr.flow"].create(
+            {
+                "name": "Draft",
+                "fallback_type": "voicemail",
+                "fallback_mailbox": "1@default",
+            }
+        )
+        first = self.env["hotline.ivr.node"].create(
+            {"flow_id": flow.id, "name": "A", "node_type": "play"}
+        )
+        self.env["hotline.ivr.node"].create(
+            {"flow_id": flow.id, "name": "B", "node_type": "hangup"}
+        )
+        with self.assertRaisesRegex(ValidationError, "B cannot be reached"):
+            flow.action_publish()
+        self.assertEqual(flow.state, "draft")
+        first.next_node_id = flow.node_ids[1]
+        flow.action_publish()
+        self.assertEqual(flow.state, "published")
+
+    def test_government_intake_without_menu(self):
+        """GB/T 33358: straight to an agent, no menu."""
+        flow = self.env["hotline.ivr.flow"].create(
+            {
+                "name": "12345 intake",
+                "fallback_type": "queue",
+                "fallback_queue_id": self.q_repair.id,
+                "node_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "To intake",
+                            "node_type": "transfer",
+                            "queue_id": self.q_billing.id,
+                        },
+                    )
+                ],
+            }
+        )
+        flow.action_publish()
+        snap = flow._hotline_snapshot()
+        self.assertEqual([n["type"] for n in snap["nodes"].values()], ["transfer"])
+
+    def test_fallback_and_transfer_required(self):
+        with self.assertRaisesRegex(ValidationError, "needs a fallback queue"):
+            self.env["hotline.ivr.flow"].create({"name": "No fallback"})
+        flow = self.env["hotline.ivr.flow"].create(
+            {
+                "name": "T",
+                "fallback_type": "voicemail",
+                "fallback_mailbox": "1@default",
+                "node_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Agent",
+                            "node_type": "transfer",
+                            "target_type": "agent",
+                        },
+                    )
+                ],
+            }
+        )
+        with self.assertRaisesRegex(
+            ValidationError, "Transfer node Agent has no queue"
+        ):
+            flow.action_publish()
+
+    def test_did_maps_to_flow(self):
+        Did = self.env["hotline.did"]
+        Did.create({"number": "4008123456", "kind": "400", "flow_id": self.flow.id})
+        Did.create({"number": "02588886666", "kind": "local", "flow_id": self.flow.id})
+        self.assertEqual(Did._hotline_flow_for("400-812-3456"), self.flow)
+        self.assertFalse(Did._hotline_flow_for("95158"))
+        with self.assertRaisesRegex(ValidationError, "not a 800 number"):
+            Did.create({"number": "4001234567", "kind": "800", "flow_id": self.flow.id})
+        with self.assertRaisesRegex(ValidationError, "digits only"):
+            Did.create({"number": "abc", "kind": "local", "flow_id": self.flow.id})
+
+    def test_form_editor(self):
+        """The web client's editor: flow form, node popup with per-type options."""
+        admin = self.role_users["hotline_admin"]
+        with Form(self.env["hotline.ivr.flow"].with_user(admin)) as form:
+            form.name = "Form flow"
+            form.fallback_type = "voicemail"
+            form.fallback_mailbox = "200@default"
+            with form.node_ids.new() as node:
+                node.name = "Only"
+                node.node_type = "voicemail"
+                node.mailbox = "200@default"
+        flow = form.record
+        flow.action_publish()
+        self.assertEqual(flow.node_ids.mailbox, "200@default")
+
+    def test_access(self):
+        agent = self.role_users["agent"]
+        self.assertTrue(self.flow.with_user(agent).name)
+        for role in ("agent", "supervisor"):
+            with self.assertRaises(AccessError, msg=role):
+                self.flow.with_user(self.role_users[role]).write({"name": "x"})
+            with self.assertRaises(AccessError, msg=role):
+                self.prompts["bye"].with_user(self.role_users[role]).write(
+                    {"name": "x"}
+                )
+        admin = self.role_users["hotline_admin"]
+        self.prompts["bye"].with_user(admin).name = "Goodbye"
+        self.env["hotline.did"].with_user(admin).create(
+            {"number": "8001234567", "kind": "800", "flow_id": self.flow.id}
+        )
+        menus = self.visible_menus(admin)
+        self.assertIn(self.env.ref("hotline_callcenter.hotline_ivr_flow_menu"), menus)
+        self.assertNotIn(
+            self.env.ref("hotline_callcenter.hotline_ivr_flow_menu"),
+            self.visible_menus(self.role_users["supervisor"]),
+        )
+        self.assertIn(
+            self.env.ref("hotline_callcenter.hotline_queue_menu"),
+            self.visible_menus(self.role_users["supervisor"]),
+        )
+        self.assertIn(
+            self.env.ref("hotline_callcenter.hotline_call_waiting_menu"),
+            self.visible_menus(agent),
+        )
