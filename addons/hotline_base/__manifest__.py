@@ -14,6 +14,11 @@
     "data": [
         "security/hotline_security.xml",
         "security/ir.model.access.csv",
+        "data/ir_sequence_data.xml",
+        "views/res_partner_views.xml",
+        "views/hotline_area_views.xml",
+        "views/hotline_customer_category_views.xml",
+        "views/hotline_service_site_views.xml",
         "views/menus.xml",
     ],
     "demo": ["demo/res_users_demo.xml"],

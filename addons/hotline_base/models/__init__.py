@@ -1,2 +1,6 @@
+from . import hotline_area
+from . import hotline_customer_category
 from . import hotline_partner_phone
+from . import hotline_service_site
+from . import res_company
 from . import res_partner

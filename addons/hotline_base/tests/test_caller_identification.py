@@ -112,3 +112,29 @@ class TestCallerIdentification(HotlineCommon):
             .hotline_identify_caller("13812345678")
         )
         self.assertEqual(found.ids, self.wang.ids)
+
+    def test_record_rules_apply(self):
+        other_company = self.env["res.company"].create({"name": "Other gas company"})
+        self.li.company_id = other_company
+        agent = self.role_users["agent"]
+        found = (
+            self.env["res.partner"]
+            .with_user(agent)
+            .hotline_identify_caller("01087654321")
+        )
+        self.assertEqual(found, self.wang)
+        # superuser (the connector) sees both; archived ones only without active_test
+        found = self.env["res.partner"].hotline_identify_caller("01087654321")
+        self.assertEqual(found, self.wang | self.li)
+        self.wang.active = False
+        Partner = self.env["res.partner"].with_context(active_test=False)
+        self.assertEqual(
+            Partner.hotline_identify_caller("01087654321"), self.wang | self.li
+        )
+
+    def test_one_query(self):
+        Partner = self.env["res.partner"].with_user(self.role_users["agent"])
+        Partner.hotline_identify_caller("13812345678")  # compile the rule clauses
+        with self.assertQueryCount(1):
+            found = Partner.hotline_identify_caller("+86 138 1234 5678")
+        self.assertEqual(found.ids, self.wang.ids)

@@ -1,1 +1,2 @@
+from . import identity
 from . import phone
