@@ -4,3 +4,4 @@ from . import hotline_partner_phone
 from . import hotline_service_site
 from . import res_company
 from . import res_partner
+from . import hotline_blacklist

@@ -341,6 +341,8 @@ class ResPartner(models.Model):
         if not key:
             return self.browse()
         from_clause, where_clause = self._hotline_identify_clauses()
+        self.env["hotline.partner.phone"].flush_model(["partner_id", "number_e164"])
+        self.flush_model(["active", "company_id"])
         rows = self.env.execute_query(
             SQL(
                 "SELECT %s FROM %s WHERE %s AND %s IN (SELECT partner_id "

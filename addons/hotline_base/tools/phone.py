@@ -89,3 +89,19 @@ def prefixes(e164):
     if not e164:
         return []
     return [e164[:i] for i in range(len(e164), 1, -1)]
+
+
+def prefix_key(prefix, country=DEFAULT_COUNTRY):
+    """Normalised form of a number prefix (``170``, ``0086 170``, ``+86 10 6``,
+    ``010-6``): E.164 style ``+<country code><national digits>``, comparable with
+    the leading part of :func:`normalize`'s output."""
+    prefix = (prefix or "").strip()
+    digits = re.sub(r"\D", "", prefix)
+    if not digits:
+        return None
+    if prefix.startswith("+"):
+        return "+" + digits
+    if digits.startswith("00"):
+        return "+" + digits[2:]
+    code = phonenumbers.country_code_for_region((country or DEFAULT_COUNTRY).upper())
+    return f"+{code}{digits.lstrip('0')}"
