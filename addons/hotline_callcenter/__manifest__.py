@@ -14,6 +14,7 @@
         "security/hotline_security.xml",
         "security/ir.model.access.csv",
         "views/hotline_pbx_views.xml",
+        "views/hotline_call_views.xml",
         "views/hotline_ivr_prompt_views.xml",
         "views/hotline_ivr_node_views.xml",
         "views/hotline_ivr_flow_views.xml",

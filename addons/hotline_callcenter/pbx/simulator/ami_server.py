@@ -7,6 +7,7 @@ messages follow the captures ``login_ok``, ``login_bad_secret`` and
 ``list_actions``; Originate follows ``originate_click2dial_*``.
 """
 
+import collections
 import contextlib
 import logging
 import random
@@ -90,7 +91,7 @@ class AmiSimulator:
         self._sock = None
         self._stop = threading.Event()
         self._threads = []
-        self.actions_seen = []
+        self.actions_seen = collections.deque(maxlen=10000)
         self.hold_events = False
 
     # -- lifecycle ---------------------------------------------------------------
@@ -178,6 +179,13 @@ class AmiSimulator:
         with self._lock:
             targets = [s for s in self.sessions if s.logged_in and s.events]
             self.events_sent += len(events)
+        for session in targets:
+            session.send_bytes(data)
+
+    def broadcast_raw(self, data):
+        """Send raw bytes to every logged-in session (fault injection)."""
+        with self._lock:
+            targets = [s for s in self.sessions if s.logged_in and s.events]
         for session in targets:
             session.send_bytes(data)
 

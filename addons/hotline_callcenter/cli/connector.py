@@ -1,0 +1,339 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The connector's moving parts, usable without the command line.
+
+``PbxWorker``: one PBX.  Its AMI reader thread only parses and enqueues; a
+processing thread takes what is queued (one batch), runs the correlator and
+hands the changed calls and the live events to a *sink* in one transaction.
+Nothing is dropped: a sink failure keeps the batch's calls pending and retries
+with backoff (a call that keeps failing alone is logged in full and set
+aside); a dead AMI reader is restarted by ``AmiClient``'s watchdog; after each
+(re)connection the worker resynchronises: ``CoreShowChannels`` gives the live
+channels (fed to the correlator, so calls that started while disconnected are
+known) and the open calls Asterisk no longer has are closed with the resync
+time as end and ``hangup_cause`` saying why; ``QueueStatus`` gives the queue
+members and waiting callers.
+
+Sinks: :class:`RegistrySink` (the service: one short cursor per batch) and
+:class:`EnvSink` (an existing environment, e.g. a test's).
+"""
+
+import logging
+import queue
+import threading
+import time
+
+import psycopg2
+
+from odoo import SUPERUSER_ID, api
+
+from ..pbx.ami_client import AmiClient, AmiError
+from ..pbx.correlator import CallCorrelator
+
+_logger = logging.getLogger(__name__)
+
+_RESYNC = object()
+# the database went away or a concurrent update: keep the batch and retry
+TRANSIENT_ERRORS = (
+    psycopg2.OperationalError,
+    psycopg2.InterfaceError,
+    psycopg2.errors.SerializationFailure,
+    psycopg2.errors.LockNotAvailable,
+)
+
+
+class EnvSink:
+    """Writes through an existing environment (no commit: the caller's)."""
+
+    def __init__(self, env):
+        self.env = env
+
+    def __call__(self, pbx_id, calls, live):
+        Call = self.env["hotline.call"].sudo()
+        with self.env.cr.savepoint():
+            result = Call.hotline_ingest(pbx_id, calls) if calls else {}
+            if live:
+                Call.hotline_live_events(pbx_id, live)
+        return result
+
+
+class RegistrySink:
+    """One short transaction per batch on the database of ``registry``."""
+
+    def __init__(self, registry):
+        self.registry = registry
+
+    def __call__(self, pbx_id, calls, live):
+        self.registry = self.registry.check_signaling()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            return EnvSink(env)(pbx_id, calls, live)
+
+
+class PbxWorker:
+    """Keep one PBX's AMI session and turn its events into calls."""
+
+    def __init__(
+        self,
+        pbx_id,
+        name,
+        host,
+        port,
+        username,
+        secret,
+        sink,
+        timeout=5.0,
+        batch_max=2000,
+        retry_max=30.0,
+        correlator=None,
+        on_call_finished=None,
+    ):
+        self.pbx_id = pbx_id
+        self.name = name
+        self.sink = sink
+        self.batch_max = batch_max
+        self.retry_max = retry_max
+        self.correlator = correlator or CallCorrelator()
+        self.on_call_finished = on_call_finished
+        self.queue = queue.SimpleQueue()
+        self.client = AmiClient(
+            host,
+            port,
+            username,
+            secret,
+            timeout=timeout,
+            on_event=self.queue.put,
+            on_connect=self._on_connect,
+            name=f"PBX {name}",
+        )
+        self.pending_calls = {}
+        self.pending_live = []
+        self.finished_logged = set()
+        self.busy = False
+        self._stop = threading.Event()
+        self._thread = None
+        self.stats = {
+            "events": 0,
+            "batches": 0,
+            "calls_written": 0,
+            "sink_errors": 0,
+            "max_backlog": 0,
+            "resyncs": 0,
+            "set_aside": 0,
+        }
+
+    # -- lifecycle ---------------------------------------------------------------
+    def start(self, process=True):
+        """Connect (watchdog thread); ``process=False`` leaves the processing to
+        the caller's thread (``process_pending``), e.g. a test's cursor."""
+        self._stop.clear()
+        if process:
+            self._thread = threading.Thread(
+                target=self._run, name=f"connector {self.name}", daemon=True
+            )
+            self._thread.start()
+        self.client.start()
+        return self
+
+    def stop(self, timeout=10.0):
+        self.client.close()
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        # what the loop did not get to
+        self.process_pending(block=False)
+
+    # -- resynchronisation ---------------------------------------------------------
+    def _on_connect(self, client):
+        """After every (re)login: what happened while we were away."""
+        try:
+            _response, channels = client.action_list("CoreShowChannels", timeout=10)
+        except AmiError as exc:
+            _logger.warning(
+                "PBX %s: resync CoreShowChannels failed: %s", self.name, exc
+            )
+            return
+        for channel in channels:
+            self.queue.put(channel)
+        live = {c.get("Linkedid") for c in channels if c.get("Linkedid")}
+        try:
+            _response, entries = client.action_list("QueueStatus", timeout=10)
+        except AmiError as exc:
+            _logger.warning("PBX %s: resync QueueStatus failed: %s", self.name, exc)
+            entries = []
+        members = sum(1 for e in entries if e.get("Event") == "QueueMember")
+        waiting = [e for e in entries if e.get("Event") == "QueueEntry"]
+        for entry in waiting:
+            self.queue.put(entry)
+        self.queue.put((_RESYNC, live))
+        self.stats["resyncs"] += 1
+        _logger.info(
+            "PBX %s: resynchronised: %d live channels, %d queue members, %d waiting",
+            self.name,
+            len(channels),
+            members,
+            len(waiting),
+        )
+
+    # -- processing ------------------------------------------------------------------
+    def _run(self):
+        delay = 0.5
+        while not self._stop.is_set():
+            try:
+                ok = self.process_pending(block=True, timeout=0.2)
+            except Exception:  # the loop must survive anything; the batch is kept
+                _logger.exception("PBX %s: connector loop error", self.name)
+                ok = False
+            if ok:
+                delay = 0.5
+            else:
+                self._stop.wait(delay)
+                delay = min(delay * 2, self.retry_max)
+
+    def _take(self, block, timeout):
+        batch = []
+        try:
+            item = self.queue.get(block=block, timeout=timeout if block else None)
+        except queue.Empty:
+            return batch
+        batch.append(item)
+        backlog = self.queue.qsize()
+        self.stats["max_backlog"] = max(self.stats["max_backlog"], backlog)
+        while len(batch) < self.batch_max:
+            try:
+                batch.append(self.queue.get_nowait())
+            except queue.Empty:
+                break
+        return batch
+
+    def process_pending(self, block=False, timeout=0.2):
+        """Take one batch, correlate it, write it.  ``False`` when the sink failed."""
+        batch = self._take(block, timeout)
+        self.busy = True
+        try:
+            return self._process(batch)
+        finally:
+            self.busy = False
+
+    def _process(self, batch):
+        for item in batch:
+            if isinstance(item, tuple) and item and item[0] is _RESYNC:
+                for call in self.correlator.close_missing(item[1]):
+                    self.pending_calls[call["linkedid"]] = call
+                continue
+            self.stats["events"] += 1
+            try:
+                calls, live = self.correlator.feed(item)
+            except Exception:  # one odd event must not stop the others
+                _logger.exception("PBX %s: event not understood: %r", self.name, item)
+                continue
+            for call in calls:
+                self.pending_calls[call["linkedid"]] = call
+            self.pending_live.extend(live)
+        if not self.pending_calls and not self.pending_live:
+            return True
+        return self.flush()
+
+    def flush(self):
+        """Write the pending calls and live events; ``False`` to retry later."""
+        calls = list(self.pending_calls.values())
+        live = self.pending_live
+        try:
+            self.sink(self.pbx_id, calls, live)
+        except TRANSIENT_ERRORS as exc:
+            self.stats["sink_errors"] += 1
+            _logger.error(
+                "PBX %s: database unavailable (%s); %d calls kept, retrying",
+                self.name,
+                str(exc).strip().splitlines()[0]
+                if str(exc).strip()
+                else type(exc).__name__,
+                len(calls),
+            )
+            return False
+        except Exception:
+            self.stats["sink_errors"] += 1
+            _logger.exception(
+                "PBX %s: recording %d calls failed; retrying them one by one",
+                self.name,
+                len(calls),
+            )
+            calls = self._isolate(calls, live)
+        self.stats["batches"] += 1
+        self.stats["calls_written"] += len(calls)
+        self.pending_calls = {}
+        self.pending_live = []
+        for call in calls:
+            if call.get("ended_at") and call["linkedid"] not in self.finished_logged:
+                self.finished_logged.add(call["linkedid"])
+                self._log_call(call)
+        if len(self.finished_logged) > 100000:
+            self.finished_logged.clear()
+        return True
+
+    def _isolate(self, calls, live):
+        """Write each call alone; the ones that still fail are logged in full."""
+        written = []
+        for call in calls:
+            try:
+                self.sink(self.pbx_id, [call], [])
+            except Exception:
+                self.stats["set_aside"] += 1
+                _logger.exception(
+                    "PBX %s: call set aside, not recordable: %r", self.name, call
+                )
+            else:
+                written.append(call)
+        if live:
+            try:
+                self.sink(self.pbx_id, [], live)
+            except Exception:
+                _logger.exception("PBX %s: screen pops lost: %r", self.name, live)
+        return written
+
+    def _log_call(self, call):
+        _logger.info(
+            "PBX %s: call %s %s %s -> %s %s queue=%s agents=%s wait=%ss talk=%ss%s",
+            self.name,
+            call["linkedid"],
+            call["direction"],
+            call.get("caller_number") or "?",
+            call.get("called_number") or "?",
+            call["disposition"],
+            call.get("queue") or "-",
+            ",".join(call.get("agents") or []) or "-",
+            call.get("wait_seconds", 0),
+            call.get("talk_seconds", 0),
+            f" ({call['hangup_cause']})" if call.get("hangup_cause") else "",
+        )
+        if self.on_call_finished:
+            self.on_call_finished(call)
+
+    def drain(self, until=None, timeout=10.0):
+        """Process in the calling thread until ``until()`` is true (or the
+        queue is empty and nothing is pending when ``until`` is None)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.process_pending(block=True, timeout=0.05)
+            if until is not None:
+                if until():
+                    return True
+            elif (
+                self.queue.empty() and not self.pending_calls and not self.pending_live
+            ):
+                return True
+        return False
+
+    def wait_idle(self, timeout=10.0):
+        """Until the queue is empty and nothing is pending (tests, benchmarks)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if (
+                self.queue.empty()
+                and not self.busy
+                and not self.pending_calls
+                and not self.pending_live
+            ):
+                return True
+            time.sleep(0.01)
+        return False

@@ -1,0 +1,264 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The Odoo side of the IVR: FastAGI handler for the connector.
+
+``make_agi_handler(registry, pbx_id)`` returns ``handler(session)`` for
+``pbx.fastagi.FastAgiServer``. Each database question (which flow for this DID,
+business hours, caller lookup, blacklist, first-contact agent, rating) opens
+its own short cursor and closes it at once: no cursor stays open while the
+caller listens to a prompt, so 100 calls in menus hold no connection.
+
+Flow snapshots are cached per process and checked against the flow's version
+(latest ``write_date`` of the flow, its nodes, options and prompts) at the start
+of each call: a change saved in Odoo applies to the next call. When the
+database cannot be reached the last snapshot of the DID is used, and when there
+is none the call leaves the AGI with ``HOTLINE_AGI_ERROR`` set so the dialplan
+sends it to its own fallback: the caller is never dropped.
+"""
+
+import contextlib
+import logging
+import threading
+from datetime import UTC, datetime, timedelta
+
+from odoo import SUPERUSER_ID, api, fields
+
+from ..pbx import acd
+from ..pbx.ivr_engine import IvrBackend, IvrEngine
+
+_logger = logging.getLogger(__name__)
+
+
+class FlowCache:
+    """Snapshots by DID and by flow id, checked against the flow version."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.by_did = {}
+        self.by_flow = {}
+        self.builds = 0
+
+    def snapshot(self, flow):
+        version = flow._hotline_version()
+        with self.lock:
+            cached = self.by_flow.get(flow.id)
+        if cached and cached[0] == version:
+            return cached[1]
+        snapshot = flow._hotline_snapshot()
+        with self.lock:
+            self.by_flow[flow.id] = (version, snapshot)
+            self.builds += 1
+        return snapshot
+
+
+class OdooIvrBackend(IvrBackend):
+    """Facts for one call, each read in a short cursor of its own."""
+
+    def __init__(self, registry, pbx_id, cache, flow_id=None):
+        self.registry = registry
+        self.pbx_id = pbx_id
+        self.cache = cache
+        self.flow_id = flow_id
+
+    @contextlib.contextmanager
+    def env(self):
+        with self.registry.cursor() as cr:
+            yield api.Environment(cr, SUPERUSER_ID, {})
+
+    # -- flows -------------------------------------------------------------------
+    def load_flow(self, flow_id):
+        with self.env() as env:
+            flow = env["hotline.ivr.flow"].browse(int(flow_id)).exists()
+            if not flow:
+                raise LookupError(f"no IVR flow {flow_id}")
+            return self.cache.snapshot(flow)
+
+    # -- facts -------------------------------------------------------------------
+    def is_business_hours(self, calendar_id, ctx):
+        with self.env() as env:
+            calendar = env["resource.calendar"].browse(calendar_id or []).exists()
+            if not calendar and self.flow_id:
+                calendar = env["hotline.ivr.flow"].browse(self.flow_id).calendar_id
+            if not calendar:
+                return True  # no calendar: always open
+            return calendar_is_open(calendar, datetime.now(UTC))
+
+    def lookup_caller(self, number):
+        with self.env() as env:
+            partners = env["res.partner"].hotline_identify_caller(number)
+            if not partners:
+                return None
+            partner = partners[0]
+            fields_ = partner._fields
+            category = (
+                partner.hotline_category_id
+                if "hotline_category_id" in fields_
+                else env["res.partner"]
+            )
+            return {
+                "partner_id": partner.id,
+                "name": partner.name,
+                "count": len(partners),
+                "is_vip": bool(partner.hotline_is_vip)
+                if "hotline_is_vip" in fields_
+                else False,
+                "category": category.display_name if category else "",
+            }
+
+    def check_blacklist(self, number):
+        with self.env() as env:
+            if "hotline.blacklist" not in env:
+                return None
+            entry = env["hotline.blacklist"].hotline_check_number(number)
+            if not entry:
+                return None
+            return {
+                "action": entry.get("action"),
+                "prompt": entry.get("prompt") or "",
+            }
+
+    def last_agent(self, number, days):
+        """First contact (首问负责制): who served ``number`` within ``days``."""
+        with self.env() as env:
+            since = fields.Datetime.now() - timedelta(days=days)
+            call = env["hotline.call"].search(
+                [
+                    ("caller_number", "=", number),
+                    ("user_id", "!=", False),
+                    ("answered_at", ">=", since),
+                ],
+                order="answered_at desc",
+                limit=1,
+            )
+            user = call.user_id
+            if not user or not user.hotline_extension:
+                return None
+            state = (
+                user.hotline_agent_state
+                if "hotline_agent_state" in user._fields
+                else "available"
+            )
+            busy = env["hotline.call"].search_count(
+                [
+                    ("user_id", "=", user.id),
+                    ("answered_at", "!=", False),
+                    ("ended_at", "=", False),
+                ],
+                limit=1,
+            )
+            last = env["hotline.call"].search(
+                [("user_id", "=", user.id), ("ended_at", "!=", False)],
+                order="ended_at desc",
+                limit=1,
+            )
+            return acd.Agent(
+                user_id=user.id,
+                extension=user.hotline_extension,
+                name=user.name,
+                logged_in=state != "logged_out",
+                paused=state == "paused",
+                in_call=bool(busy),
+                last_call_end=last.ended_at.replace(tzinfo=UTC).timestamp()
+                if last
+                else 0.0,
+            )
+
+    def _call(self, env, ctx):
+        domain = [("linkedid", "=", ctx.linkedid)] if ctx.linkedid else []
+        if not domain:
+            return env["hotline.call"]
+        if self.pbx_id:
+            domain.append(("pbx_id", "=", self.pbx_id))
+        return env["hotline.call"].search(domain, limit=1)
+
+    def store_rating(self, ctx, digit, rating):
+        with self.env() as env:
+            call = self._call(env, ctx)
+            if not call:
+                _logger.warning(
+                    "IVR rating %s for %s: no call with Linkedid %s",
+                    rating,
+                    ctx.caller,
+                    ctx.linkedid,
+                )
+                return
+            call._hotline_store_rating(digit)
+
+    def log_step(self, ctx, node_key, node, outcome):
+        if node.get("type") != "transfer" or not ctx.queue:
+            return
+        with self.env() as env:
+            call = self._call(env, ctx)
+            queue = env["hotline.queue"].search([("code", "=", ctx.queue)], limit=1)
+            if call and queue:
+                call.write({"queue_id": queue.id, "ivr_flow_id": self.flow_id})
+
+
+def calendar_is_open(calendar, when):
+    """Whether ``when`` (aware UTC) falls in the calendar's working time.
+
+    Public holidays and closures are the calendar's leaves without a resource
+    (``resource.calendar.leaves``, type Absence): ``_work_intervals_batch``
+    removes them. Adjusted working days (调休, a weekend worked in exchange for
+    a holiday) are entries of type *Other* on the calendar without a resource:
+    their period counts as working time.
+    """
+    naive = when.astimezone(UTC).replace(tzinfo=None)
+    adjusted = calendar.env["resource.calendar.leaves"].search_count(
+        [
+            ("calendar_id", "=", calendar.id),
+            ("resource_id", "=", False),
+            ("time_type", "=", "other"),
+            ("date_from", "<=", naive),
+            ("date_to", ">", naive),
+        ],
+        limit=1,
+    )
+    if adjusted:
+        return True
+    start = when - timedelta(seconds=1)
+    end = when + timedelta(seconds=1)
+    intervals = calendar._work_intervals_batch(start, end)[False]
+    return any(s <= when < e for s, e, _meta in intervals)
+
+
+def _did_of(session):
+    params = getattr(session, "params", {}) or {}
+    env = getattr(session, "env", {}) or {}
+    dnid = env.get("agi_dnid", "")
+    return (
+        params.get("did")
+        or env.get("agi_extension", "")
+        or (dnid if dnid != "unknown" else "")
+    )
+
+
+def make_agi_handler(registry, pbx_id, cache=None):
+    """``handler(session)`` running the DID's IVR flow (see module docstring)."""
+    cache = cache or FlowCache()
+
+    def handler(session):
+        did = _did_of(session)
+        flow_id = snapshot = None
+        try:
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                flow = env["hotline.did"]._hotline_flow_for(did, pbx_id)
+                if flow:
+                    flow_id = flow.id
+                    snapshot = cache.snapshot(flow)
+            with cache.lock:
+                cache.by_did[did] = (flow_id, snapshot)
+        except Exception:
+            _logger.exception("IVR: cannot load the flow of %s", did)
+            with cache.lock:
+                flow_id, snapshot = cache.by_did.get(did, (None, None))
+        if snapshot is None:
+            _logger.warning("IVR: no flow for the number %s, back to the dialplan", did)
+            session.set_variable("HOTLINE_AGI_ERROR", "NoFlow")
+            return None
+        backend = OdooIvrBackend(registry, pbx_id, cache, flow_id)
+        return IvrEngine(snapshot, backend).run(session)
+
+    handler.cache = cache
+    return handler

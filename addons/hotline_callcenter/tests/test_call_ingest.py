@@ -1,0 +1,351 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+from datetime import UTC, datetime, timedelta
+
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import tagged
+
+from odoo.addons.hotline_base.tests.common import HotlineCommon
+
+T0 = datetime(2026, 11, 25, 8, 0, 0, tzinfo=UTC)
+
+
+def call_dict(linkedid, **values):
+    """A call dict as ``pbx.correlator.CallCorrelator`` emits it."""
+    data = {
+        "linkedid": linkedid,
+        "uniqueid": linkedid,
+        "direction": "inbound",
+        "caller_number": "13800138000",
+        "called_number": "4008123456",
+        "did": "4008123456",
+        "queue": "support",
+        "agents": ["8101"],
+        "started_at": T0,
+        "queued_at": T0 + timedelta(seconds=3),
+        "answered_at": T0 + timedelta(seconds=10),
+        "ended_at": T0 + timedelta(seconds=70),
+        "wait_seconds": 7,
+        "talk_seconds": 60,
+        "disposition": "answered",
+        "recording_file": "/var/spool/asterisk/monitor/support-1.wav",
+        "hangup_cause": "16 Normal Clearing",
+    }
+    data.update(values)
+    return data
+
+
+class CallLogCommon(HotlineCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.country_id = cls.env.ref("base.cn")
+        cls.pbx = cls.env["hotline.pbx"].create(
+            {"name": "Ingest PBX", "host": "127.0.0.1", "ami_secret": "secret"}
+        )
+        cls.agent = cls.role_users["agent"]
+        cls.agent.hotline_extension = "8101"
+        cls.supervisor = cls.role_users["supervisor"]
+        cls.supervisor.hotline_extension = "8102"
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Wang Fang", "phone": "+86 138 0013 8000"}
+        )
+        cls.Call = cls.env["hotline.call"]
+
+    def ingest(self, *calls):
+        return self.Call.hotline_ingest(self.pbx.id, list(calls))
+
+
+@tagged("post_install", "-at_install")
+class TestCallIngest(CallLogCommon):
+    def test_create_maps_everything(self):
+        result = self.ingest(call_dict("pbx-1.1", agents=["8101", "8102"]))
+        self.assertEqual((result["created"], result["updated"]), (1, 0))
+        call = result["calls"]
+        self.assertEqual(call.pbx_id, self.pbx)
+        self.assertEqual(call.company_id, self.pbx.company_id)
+        self.assertEqual(call.direction, "inbound")
+        self.assertEqual(
+            (call.caller_number, call.called_number, call.did),
+            ("13800138000", "4008123456", "4008123456"),
+        )
+        self.assertEqual(call.partner_id, self.customer)
+        self.assertEqual(call.queue_name, "support")
+        self.assertEqual(call.started_at, datetime(2026, 11, 25, 8, 0, 0))
+        self.assertEqual(call.answered_at, datetime(2026, 11, 25, 8, 0, 10))
+        self.assertEqual((call.wait_seconds, call.talk_seconds), (7, 60))
+        self.assertEqual(
+            call.recording_file, "/var/spool/asterisk/monitor/support-1.wav"
+        )
+        self.assertEqual(call.hangup_cause, "16 Normal Clearing")
+        lines = call.agent_line_ids.sorted("sequence")
+        self.assertEqual(lines.mapped("extension"), ["8101", "8102"])
+        self.assertEqual(lines.mapped("user_id"), self.agent | self.supervisor)
+        self.assertEqual(lines[0].user_id, self.agent)
+        self.assertEqual(call.user_id, self.supervisor, "the agent who had it last")
+        self.assertEqual(call.agent_extensions, "8101 → 8102")
+
+    def test_replay_changes_nothing(self):
+        data = [
+            call_dict("pbx-2.1"),
+            call_dict("pbx-2.2", agents=[], disposition="voicemail"),
+        ]
+        first = self.ingest(*data)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE hotline_call SET write_date = '2000-01-01' WHERE id IN %s",
+            [tuple(first["calls"].ids)],
+        )
+        self.env.invalidate_all()
+        again = self.ingest(*data)
+        self.assertEqual(
+            (again["created"], again["updated"], again["unchanged"]), (0, 0, 2)
+        )
+        self.env.flush_all()
+        self.assertEqual(
+            self.Call.search_count(
+                [("pbx_id", "=", self.pbx.id), ("linkedid", "like", "pbx-2.")]
+            ),
+            2,
+        )
+        self.env.invalidate_all()
+        for call in first["calls"]:
+            self.assertEqual(call.write_date, datetime(2000, 1, 1))
+
+    def test_progress_updates_the_same_record(self):
+        ringing = call_dict(
+            "pbx-3.1",
+            agents=[],
+            answered_at=None,
+            ended_at=None,
+            disposition="ringing",
+            talk_seconds=0,
+            hangup_cause=None,
+        )
+        call = self.ingest(ringing)["calls"]
+        self.assertEqual(call.disposition, "ringing")
+        answered = dict(ringing, agents=["8101"], answered_at=T0 + timedelta(seconds=9))
+        answered["disposition"] = "answered"
+        self.assertEqual(self.ingest(answered)["updated"], 1)
+        self.assertEqual(call.user_id, self.agent)
+        self.assertFalse(call.ended_at)
+        transferred = dict(
+            answered, agents=["8101", "8102"], ended_at=T0 + timedelta(60)
+        )
+        self.ingest(transferred)
+        self.assertEqual(
+            call.agent_line_ids.sorted("sequence").mapped("extension"), ["8101", "8102"]
+        )
+        self.assertEqual(self.Call.search_count([("linkedid", "=", "pbx-3.1")]), 1)
+
+    def test_every_disposition(self):
+        values = {
+            "answered": {},
+            "abandoned_ivr": {"agents": [], "queue": None, "answered_at": None},
+            "abandoned_queue": {"agents": [], "answered_at": None, "wait_seconds": 42},
+            "busy": {"direction": "outbound", "agents": ["8101"], "answered_at": None},
+            "no_answer": {"direction": "outbound", "answered_at": None},
+            "failed": {
+                "direction": "outbound",
+                "answered_at": None,
+                "hangup_cause": "34 Congestion",
+            },
+            "voicemail": {"agents": [], "answered_at": None, "queue": "sales"},
+            "ringing": {"ended_at": None, "answered_at": None},
+        }
+        calls = [
+            call_dict(f"pbx-4.{n}", disposition=disposition, **extra)
+            for n, (disposition, extra) in enumerate(values.items())
+        ]
+        result = self.ingest(*calls)
+        self.assertEqual(result["created"], len(values))
+        stored = {c.linkedid: c for c in result["calls"]}
+        for n, disposition in enumerate(values):
+            self.assertEqual(stored[f"pbx-4.{n}"].disposition, disposition)
+        self.assertEqual(stored["pbx-4.2"].wait_seconds, 42)
+        self.assertEqual(stored["pbx-4.5"].hangup_cause, "34 Congestion")
+
+    def test_customer_matching_inbound_outbound_and_ambiguous(self):
+        outbound = call_dict(
+            "pbx-5.1",
+            direction="outbound",
+            caller_number="8101",
+            called_number="+86 138 0013 8000",
+        )
+        unknown = call_dict("pbx-5.2", caller_number="13999999999")
+        result = self.ingest(outbound, unknown)
+        stored = {c.linkedid: c for c in result["calls"]}
+        self.assertEqual(stored["pbx-5.1"].partner_id, self.customer)
+        self.assertFalse(stored["pbx-5.2"].partner_id)
+        self.env["res.partner"].create({"name": "Wang Family", "mobile": "13800138000"})
+        ambiguous = self.ingest(call_dict("pbx-5.3"))["calls"]
+        self.assertFalse(ambiguous.partner_id, "a shared number is not guessed")
+        # a number learnt later is identified on the next update, then kept
+        later = self.env["res.partner"].create(
+            {"name": "Li Na", "phone": "13999999999"}
+        )
+        self.ingest(dict(unknown, disposition="answered"))
+        self.assertEqual(stored["pbx-5.2"].partner_id, later)
+
+    def test_unknown_extension_kept_without_user(self):
+        call = self.ingest(call_dict("pbx-6.1", agents=["8999"]))["calls"]
+        self.assertEqual(call.agent_line_ids.extension, "8999")
+        self.assertFalse(call.agent_line_ids.user_id)
+        self.assertFalse(call.user_id)
+
+    def test_queue_linked_when_configured(self):
+        queue = self.env["hotline.queue"].create({"name": "Support", "code": "support"})
+        call = self.ingest(call_dict("pbx-7.1"))["calls"]
+        self.assertEqual(call.queue_id, queue)
+
+    def test_bad_input_rejected_and_others_kept(self):
+        with self.assertLogs(
+            "odoo.addons.hotline_callcenter.models.hotline_call", "WARNING"
+        ) as logs:
+            result = self.ingest(
+                {"direction": "inbound"},
+                call_dict("pbx-8.1", direction="sideways"),
+                call_dict("pbx-8.2", disposition="exploded"),
+                "not a dict",
+                call_dict("pbx-8.3"),
+            )
+        self.assertEqual(result["created"], 1)
+        self.assertEqual(result["calls"].linkedid, "pbx-8.3")
+        reasons = [reason for _lid, reason in result["rejected"]]
+        self.assertEqual(len(reasons), 4)
+        self.assertIn("missing Linkedid", reasons)
+        self.assertIn("unknown direction sideways", reasons)
+        self.assertEqual(len(logs.output), 4)
+        self.assertFalse(self.Call.search([("linkedid", "in", ["pbx-8.1", "pbx-8.2"])]))
+        with self.assertRaises(ValidationError):
+            self.Call.hotline_ingest(999999, [call_dict("pbx-8.4")])
+
+    def test_only_the_connector_ingests(self):
+        for role in ("agent", "supervisor", "handler"):
+            with self.assertRaises(AccessError):
+                self.Call.with_user(self.role_users[role]).hotline_ingest(
+                    self.pbx.id, [call_dict("pbx-9.1")]
+                )
+            with self.assertRaises(AccessError):
+                self.Call.with_user(self.role_users[role]).hotline_live_events(
+                    self.pbx.id,
+                    [{"type": "ringing", "linkedid": "x", "extension": "8101"}],
+                )
+        admin = self.role_users["hotline_admin"]
+        self.assertEqual(
+            self.Call.with_user(admin).hotline_ingest(
+                self.pbx.id, [call_dict("pbx-9.2")]
+            )["created"],
+            1,
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestCallAccess(CallLogCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        result = cls.Call.hotline_ingest(
+            cls.pbx.id,
+            [
+                call_dict("acc-1", agents=["8101"]),
+                call_dict("acc-2", agents=["8102"]),
+                call_dict(
+                    "acc-3", agents=[], disposition="abandoned_queue", answered_at=None
+                ),
+                call_dict("acc-4", agents=["8102", "8101"]),
+            ],
+        )
+        cls.calls = {c.linkedid: c for c in result["calls"]}
+
+    def visible(self, role):
+        return set(
+            self.Call.with_user(self.role_users[role])
+            .search([("pbx_id", "=", self.pbx.id)])
+            .mapped("linkedid")
+        )
+
+    def test_agent_sees_own_and_unanswered(self):
+        self.assertEqual(self.visible("agent"), {"acc-1", "acc-3", "acc-4"})
+
+    def test_supervisor_and_handler_see_all(self):
+        everything = {"acc-1", "acc-2", "acc-3", "acc-4"}
+        self.assertEqual(self.visible("supervisor"), everything)
+        self.assertEqual(self.visible("handler"), everything)
+
+    def test_agents_read_only_supervisor_sets_customer(self):
+        call = self.calls["acc-1"].with_user(self.agent)
+        with self.assertRaises(AccessError):
+            call.partner_id = self.customer
+        with self.assertRaises(AccessError):
+            self.calls["acc-2"].with_user(self.agent).read(["caller_number"])
+        self.calls["acc-2"].with_user(self.supervisor).partner_id = self.customer
+        self.assertEqual(self.calls["acc-2"].partner_id, self.customer)
+
+    def test_calls_menu_per_role(self):
+        menu = self.env.ref("hotline_callcenter.hotline_call_menu")
+        for role in ("agent", "supervisor", "handler", "hotline_admin"):
+            self.assertIn(menu, self.visible_menus(self.role_users[role]), role)
+        self.assertNotIn(menu, self.visible_menus(self.role_users["finance"]))
+
+    def test_views_and_search(self):
+        Call = self.Call.with_user(self.supervisor)
+        for view_type in ("list", "form", "pivot", "graph", "search"):
+            self.assertTrue(Call.get_view(view_type=view_type)["arch"])
+        found = Call.search([("caller_number", "ilike", "13800138")])
+        self.assertGreaterEqual(len(found), 4)
+        by_agent = Call.search([("agent_line_ids.user_id", "=", self.agent.id)])
+        self.assertEqual(set(by_agent.mapped("linkedid")), {"acc-1", "acc-4"})
+        groups = Call.read_group(
+            [("pbx_id", "=", self.pbx.id)], ["talk_seconds:sum"], ["disposition"]
+        )
+        self.assertEqual(
+            {g["disposition"] for g in groups}, {"answered", "abandoned_queue"}
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestLiveEvents(CallLogCommon):
+    def _ringing_messages(self, user):
+        self.env.cr.precommit.run()
+        channel = json.dumps(
+            [self.env.cr.dbname, "res.partner", user.partner_id.id],
+            separators=(",", ":"),
+        )
+        notifs = self.env["bus.bus"].sudo().search([("channel", "=", channel)])
+        return [
+            json.loads(n.message)["payload"]
+            for n in notifs
+            if json.loads(n.message)["type"] == "hotline/call_ringing"
+        ]
+
+    def test_ringing_pops_the_agent_and_creates_the_call(self):
+        before = len(self._ringing_messages(self.agent))
+        event = {
+            "type": "ringing",
+            "linkedid": "live-1",
+            "extension": "8101",
+            "caller_number": "13800138000",
+            "did": "4008123456",
+            "queue": "support",
+        }
+        notified = self.Call.hotline_live_events(self.pbx.id, [event])
+        self.assertEqual(notified, self.agent)
+        call = self.Call.search([("linkedid", "=", "live-1")])
+        self.assertEqual(call.disposition, "ringing")
+        self.assertEqual(call.partner_id, self.customer)
+        payloads = self._ringing_messages(self.agent)[before:]
+        self.assertEqual(len(payloads), 1)
+        self.assertEqual(payloads[0]["call_id"], call.id)
+        # transfer: the card follows to the new agent; hangup/answered pop nobody
+        notified = self.Call.hotline_live_events(
+            self.pbx.id,
+            [
+                dict(event, type="answered"),
+                dict(event, type="transferred", extension="8102"),
+                dict(event, type="hangup"),
+            ],
+        )
+        self.assertEqual(notified, self.supervisor)
+        self.assertEqual(self.Call.search_count([("linkedid", "=", "live-1")]), 1)

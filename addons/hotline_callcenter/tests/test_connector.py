@@ -1,0 +1,216 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The connector's processing loop end to end: simulator -> AMI -> correlator
+-> hotline.call in the test cursor, and its behaviour under faults."""
+
+import logging
+import socket
+import time
+
+from odoo.tests import tagged
+
+from ..cli.connector import EnvSink, PbxWorker
+from ..pbx.simulator import AmiSimulator
+from ..pbx.simulator.scenarios import render
+from .test_call_ingest import CallLogCommon
+
+LOGGER = "odoo.addons.hotline_callcenter"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@tagged("post_install", "-at_install")
+class TestConnectorLoop(CallLogCommon):
+    def start_simulator(self, port=0):
+        sim = AmiSimulator(port=port, speed=0, auth_fail_delay=0).start()
+        self.addCleanup(sim.stop)
+        return sim
+
+    def start_worker(self, port, secret="secret"):
+        worker = PbxWorker(
+            self.pbx.id,
+            self.pbx.name,
+            "127.0.0.1",
+            port,
+            "odoo",
+            secret,
+            EnvSink(self.env),
+            timeout=2.0,
+        )
+        worker.client.backoff_initial = 0.05
+        worker.client.backoff_max = 0.2
+        worker.start(process=False)
+        self.addCleanup(worker.stop)
+        return worker
+
+    def calls(self, linkedids):
+        return self.env["hotline.call"].search(
+            [("pbx_id", "=", self.pbx.id), ("linkedid", "in", list(linkedids))]
+        )
+
+    def ended(self, linkedids):
+        def check():
+            calls = self.calls(linkedids)
+            return len(calls) == len(linkedids) and all(calls.mapped("ended_at"))
+
+        return check
+
+    def test_end_to_end_scenarios(self):
+        sim = self.start_simulator()
+        worker = self.start_worker(sim.port)
+        self.assertTrue(worker.client.wait_connected(5))
+        threads = {
+            "inbound_answered": sim.run_scenario("inbound_answered", agent="8101"),
+            "queue_abandoned": sim.run_scenario(
+                "queue_abandoned", caller="13900001111"
+            ),
+            "missed_voicemail": sim.run_scenario("missed_voicemail"),
+            "blind_transfer": sim.run_scenario("blind_transfer", agent="8101"),
+            "attended_transfer": sim.run_scenario("attended_transfer", agent="8101"),
+        }
+        originate = worker.client.action(
+            "Originate",
+            Channel="Local/8101@agents",
+            Context="click2dial",
+            Exten="13800138000",
+            Async="true",
+        )
+        self.assertEqual(originate.get("Message"), "Originate successfully queued")
+        linkedids = {name: t.linkedid for name, t in threads.items()}
+        finished = []
+        worker.on_call_finished = finished.append
+        # Odoo renames level 25 "INFO" for its test output: use the number
+        with self.assertLogs(f"{LOGGER}.cli.connector", logging.INFO) as logs:
+            self.assertTrue(worker.drain(self.ended(list(linkedids.values()))))
+            self.assertTrue(worker.drain(lambda: len(finished) == 6))
+        calls = {c.linkedid: c for c in self.calls(linkedids.values())}
+        answered = calls[linkedids["inbound_answered"]]
+        self.assertEqual(answered.disposition, "answered")
+        self.assertEqual(answered.partner_id, self.customer)
+        self.assertEqual(answered.user_id, self.agent)
+        self.assertEqual(answered.queue_name, "support")
+        self.assertTrue(answered.recording_file.endswith(".wav"))
+        self.assertEqual(answered.talk_seconds, 3)
+        self.assertEqual(
+            calls[linkedids["queue_abandoned"]].disposition, "abandoned_queue"
+        )
+        self.assertEqual(calls[linkedids["queue_abandoned"]].wait_seconds, 5)
+        self.assertEqual(calls[linkedids["missed_voicemail"]].disposition, "voicemail")
+        for name in ("blind_transfer", "attended_transfer"):
+            lines = calls[linkedids[name]].agent_line_ids.sorted("sequence")
+            self.assertEqual(lines.mapped("extension"), ["8101", "8002"], name)
+            self.assertEqual(lines[0].user_id, self.agent)
+        outbound = self.env["hotline.call"].search(
+            [("pbx_id", "=", self.pbx.id), ("direction", "=", "outbound")]
+        )
+        self.assertEqual(len(outbound), 1)
+        self.assertEqual(outbound.called_number, "13800138000")
+        self.assertEqual(outbound.partner_id, self.customer)
+        # one INFO line per finished call
+        lines = [line for line in logs.output if ": call " in line]
+        self.assertEqual(len(lines), 6, logs.output)
+        self.assertEqual(len({c["linkedid"] for c in finished}), 6)
+        # the agent's card popped for the inbound calls that rang 8101
+        popped = self.env["res.users"].search(
+            [("hotline_current_call_id", "!=", False)]
+        )
+        self.assertIn(self.agent, popped)
+        # replaying the whole stream changes nothing
+        count = self.env["hotline.call"].search_count([("pbx_id", "=", self.pbx.id)])
+        for thread in threads.values():
+            thread.join(5)
+        self.assertEqual(worker.stats["sink_errors"], 0)
+        self.assertEqual(
+            self.env["hotline.call"].search_count([("pbx_id", "=", self.pbx.id)]), count
+        )
+
+    def test_bad_frames_do_not_stop_the_connector(self):
+        sim = self.start_simulator()
+        worker = self.start_worker(sim.port)
+        self.assertTrue(worker.client.wait_connected(5))
+        with self.assertLogs(LOGGER, "WARNING") as logs:
+            sim.broadcast_raw(
+                b"Event: Newchannel\r\nCallerIDName: \xff\xfe bad\r\n\r\n"
+            )
+            sim.broadcast_raw(b"this line has no colon\r\nEvent: Odd\r\n\r\n")
+            sim.broadcast_raw(
+                b"Event: Huge\r\n" + b"Output: " + b"x" * 1_100_000 + b"\r\n\r\n"
+            )
+            sim.broadcast_raw(b"Event: BrandNewEvent\r\nLinkedid: zz\r\n\r\n")
+            sim.broadcast_raw(b"Event: Hangup\r\nChannel: PJSIP/x-1\r\n\r\n")  # no ids
+            thread = sim.run_scenario("inbound_answered", agent="8101")
+            self.assertTrue(worker.drain(self.ended([thread.linkedid])))
+        text = "\n".join(logs.output)
+        self.assertIn("invalid UTF-8", text)
+        self.assertIn("without colon", text)
+        self.assertIn("oversized AMI frame dropped", text)
+        self.assertEqual(self.calls([thread.linkedid]).disposition, "answered")
+        self.assertGreaterEqual(worker.correlator.ignored, 2)
+        self.assertGreaterEqual(worker.correlator.missing_fields, 1)
+
+    def test_pbx_down_at_start_then_up(self):
+        port = free_port()
+        with self.assertLogs(f"{LOGGER}.pbx.ami_client", "WARNING") as logs:
+            worker = self.start_worker(port)
+            time.sleep(0.3)
+            self.assertFalse(worker.client.connected)
+            sim = self.start_simulator(port)
+            self.assertTrue(worker.client.wait_connected(5))
+        self.assertIn(f"Connection refused by 127.0.0.1:{port}", "\n".join(logs.output))
+        thread = sim.run_scenario("queue_abandoned")
+        self.assertTrue(worker.drain(self.ended([thread.linkedid])))
+        worker.stop()  # before the simulator (cleanups run in reverse)
+
+    def test_login_refused_is_logged_and_retried(self):
+        sim = self.start_simulator()
+        with self.assertLogs(f"{LOGGER}.pbx.ami_client", "WARNING") as logs:
+            worker = self.start_worker(sim.port, secret="wrong")
+            time.sleep(0.4)
+            self.assertFalse(worker.client.connected)
+            worker.client.secret = "secret"  # the admin fixes the PBX record
+            self.assertTrue(worker.client.wait_connected(5))
+        self.assertIn(
+            "Login refused for user 'odoo': bad credentials (Authentication failed)",
+            "\n".join(logs.output),
+        )
+        thread = sim.run_scenario("inbound_answered", agent="8101")
+        self.assertTrue(worker.drain(self.ended([thread.linkedid])))
+
+    def test_connection_dropped_mid_call_loses_no_call(self):
+        sim = self.start_simulator()
+        worker = self.start_worker(sim.port)
+        self.assertTrue(worker.client.wait_connected(5))
+        events = render("inbound_answered", agent="8101")
+        linkedid = dict(events[0][1])["Linkedid"]
+        cut = (
+            next(i for i, (_t, p) in enumerate(events) if p[0][1] == "AgentConnect") + 1
+        )
+        sim.broadcast_many([p for _t, p in events[:cut]])
+        self.assertTrue(
+            worker.drain(lambda: self.calls([linkedid]).disposition == "answered")
+        )
+        with self.assertLogs(f"{LOGGER}.pbx.ami_client", "WARNING") as logs:
+            sim.drop_connections()
+            # the call ends while nobody listens; another one starts and is live
+            sim.broadcast_many([p for _t, p in events[cut:]])
+            other = render("inbound_answered", caller="13911112222", agent="8101")
+            other_id = dict(other[0][1])["Linkedid"]
+            half = next(
+                i for i, (_t, p) in enumerate(other) if p[0][1] == "QueueCallerJoin"
+            )
+            sim.broadcast_many([p for _t, p in other[:half]])
+            self.assertTrue(worker.client.wait_connected(5))
+            self.assertTrue(worker.drain(self.ended([linkedid])))
+            self.assertTrue(worker.drain(lambda: bool(self.calls([other_id]))))
+        self.assertIn("AMI connection lost", "\n".join(logs.output))
+        call = self.calls([linkedid])
+        self.assertEqual(call.disposition, "answered")
+        self.assertEqual(
+            call.hangup_cause, "ended while the connector was disconnected"
+        )
+        self.assertEqual(self.calls([other_id]).disposition, "ringing")
+        self.assertEqual(worker.stats["resyncs"], 2)

@@ -1,0 +1,343 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""End to end: the simulator plays Asterisk's side of FastAGI against the
+connector's IVR handler, which reads this test's database.
+
+The FastAGI server runs the handler in its own worker thread; the registry is
+put in test mode on the test's cursor (``enter_test_mode``), so every short
+cursor the handler opens is a ``TestCursor`` on the test transaction and all
+of it is rolled back at the end. The test thread waits on the simulated call
+while the handler works, so the two never use the cursor at the same time.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+from odoo import fields
+from odoo.tests import tagged
+
+from ..cli.ivr_backend import calendar_is_open, make_agi_handler
+from ..pbx.fastagi import FastAgiServer
+from ..pbx.simulator.agi_caller import AgiCaller
+from .ivr_common import IvrCommon
+
+ENGINE_LOGGER = "odoo.addons.hotline_callcenter.pbx.ivr_engine"
+BACKEND_LOGGER = "odoo.addons.hotline_callcenter.cli.ivr_backend"
+DID = "4008123456"
+
+
+@tagged("post_install", "-at_install")
+class TestIvrBackend(IvrCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["hotline.did"].create(
+            {"number": DID, "kind": "400", "flow_id": cls.flow.id}
+        )
+        cls.calendar.attendance_ids = [(5, 0, 0)] + [
+            (
+                0,
+                0,
+                {
+                    "name": f"Day {day}",
+                    "dayofweek": str(day),
+                    "hour_from": 0,
+                    "hour_to": 24,
+                },
+            )
+            for day in range(7)
+        ]
+
+    def setUp(self):
+        super().setUp()
+        self.registry.enter_test_mode(self.cr)
+        self.addCleanup(self.registry.leave_test_mode)
+        self.handler = make_agi_handler(self.registry, False)
+        self.server = FastAgiServer("127.0.0.1", 0, self.handler)
+        self.server.start()
+        self.addCleanup(self.server.stop)
+
+    def call(self, dtmf="", caller="13800138000", did=DID, **variables):
+        caller_sim = AgiCaller(
+            "127.0.0.1",
+            self.server.port,
+            script=f"ivr?did={did}",
+            caller=caller,
+            did=did,
+            dtmf=dtmf,
+            variables=variables,
+        )
+        self.env.flush_all()  # the handler reads the database, not this cache
+        caller_sim.run()
+        self.env.invalidate_all()
+        return caller_sim
+
+    @staticmethod
+    def played(sim):
+        return [
+            c.split()[2]
+            for c in sim.commands
+            if c.startswith(("STREAM FILE", "GET DATA"))
+        ]
+
+    def test_menu_queue_and_rating(self):
+        call = self.env["hotline.call"].create(
+            {"linkedid": "placeholder", "caller_number": "13800138000"}
+        )
+        caller = AgiCaller(
+            "127.0.0.1",
+            self.server.port,
+            script=f"ivr?did={DID}",
+            dtmf="11",
+            variables={"QUEUESTATUS": "CONTINUE"},
+        )
+        call.linkedid = caller.uniqueid
+        self.env.flush_all()
+        caller.run()
+        self.env.invalidate_all()
+        self.assertEqual(
+            self.played(caller),
+            [
+                "hotline/zh_CN/welcome",
+                "hotline/zh_CN/menu",
+                "hotline/zh_CN/rate",
+                "hotline/zh_CN/bye",
+            ],
+        )
+        self.assertEqual(caller.executed, [("Queue", "billing,c")])
+        self.assertEqual(call.rating, "satisfied")
+        self.assertEqual(call.queue_id, self.q_billing)
+        self.assertEqual(call.ivr_flow_id, self.flow)
+
+    def test_language_switch(self):
+        sim = self.call(dtmf="92", QUEUESTATUS="CONTINUE")
+        self.assertEqual(
+            self.played(sim)[:3],
+            ["hotline/zh_CN/welcome", "hotline/zh_CN/menu", "hotline/en_US/menu"],
+        )
+        self.assertIn('SET VARIABLE CHANNEL(language) "en"', sim.commands)
+        self.assertEqual(sim.executed[0], ("Queue", "repair,c,,,60"))
+
+    def test_no_input_retries_exhausted_to_fallback(self):
+        sim = self.call(dtmf="")
+        self.assertEqual(self.played(sim).count("hotline/zh_CN/menu"), 2)
+        self.assertEqual(sim.executed, [("Queue", "repair,c")])
+
+    def test_invalid_input_retries_exhausted(self):
+        sim = self.call(dtmf="77")
+        self.assertIn("hotline/zh_CN/invalid", self.played(sim))
+        self.assertEqual(sim.executed, [("Queue", "repair,c")])
+
+    def test_overflow_after_max_wait(self):
+        sim = self.call(dtmf="2", QUEUESTATUS="TIMEOUT")
+        self.assertEqual(
+            sim.executed, [("Queue", "repair,c,,,60"), ("VoiceMail", "100@default,u")]
+        )
+
+    def test_public_holiday_goes_to_voicemail(self):
+        now = fields.Datetime.now()
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "National Day",
+                "calendar_id": self.calendar.id,
+                "date_from": now - timedelta(hours=2),
+                "date_to": now + timedelta(hours=2),
+            }
+        )
+        sim = self.call(dtmf="1")
+        self.assertEqual(sim.executed, [("VoiceMail", "100@default,u")])
+        self.assertNotIn("hotline/zh_CN/welcome", self.played(sim))
+
+    def test_after_hours_and_adjusted_working_day(self):
+        self.calendar.attendance_ids = [(5, 0, 0)]  # never open
+        sim = self.call()
+        self.assertEqual(sim.executed, [("VoiceMail", "100@default,u")])
+        # an adjusted working day (调休): a calendar entry of type "other"
+        now = fields.Datetime.now()
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Working Sunday",
+                "calendar_id": self.calendar.id,
+                "time_type": "other",
+                "date_from": now - timedelta(hours=1),
+                "date_to": now + timedelta(hours=8),
+            }
+        )
+        sim = self.call(dtmf="2", QUEUESTATUS="CONTINUE")
+        self.assertEqual(sim.executed[0], ("Queue", "repair,c,,,60"))
+
+    def test_vip_to_vip_queue(self):
+        category = self.env["hotline.customer.category"].create(
+            {"name": "Key account", "is_vip": True}
+        )
+        self.env["res.partner"].create(
+            {
+                "name": "Big Client",
+                "phone": "13800138000",
+                "hotline_category_id": category.id,
+            }
+        )
+        sim = self.call(dtmf="1", QUEUESTATUS="CONTINUE")
+        self.assertEqual(sim.executed, [("Queue", "vip,c")])
+        self.assertEqual(sim.variables.get("QUEUE_PRIO"), "10")
+
+    def test_first_contact_agent(self):
+        self.agent.hotline_agent_state = "available"
+        yesterday = fields.Datetime.now() - timedelta(days=1)
+        self.env["hotline.call"].create(
+            {
+                "linkedid": "earlier",
+                "caller_number": "13800138000",
+                "user_id": self.agent.id,
+                "answered_at": yesterday,
+                "ended_at": yesterday + timedelta(minutes=3),
+            }
+        )
+        sim = self.call(dtmf="1", DIALSTATUS="ANSWER")
+        self.assertEqual(sim.executed, [("Dial", "PJSIP/8101,30,g")])
+        # paused: the queue, with priority
+        self.agent.hotline_agent_state = "paused"
+        sim = self.call(dtmf="1", QUEUESTATUS="CONTINUE")
+        self.assertEqual(sim.executed, [("Queue", "billing,c")])
+        self.assertEqual(sim.variables.get("QUEUE_PRIO"), "5")
+        # older than the first-contact window: plain queue
+        self.env["hotline.call"].search([("linkedid", "=", "earlier")]).answered_at = (
+            fields.Datetime.now() - timedelta(days=30)
+        )
+        self.agent.hotline_agent_state = "available"
+        sim = self.call(dtmf="1", QUEUESTATUS="CONTINUE")
+        self.assertNotIn("QUEUE_PRIO", sim.variables)
+
+    def test_change_applies_to_next_call(self):
+        # one transaction, one now(): age the rows so a change is newer
+        self.env.flush_all()
+        for table in (
+            "hotline_ivr_flow",
+            "hotline_ivr_node",
+            "hotline_ivr_node_option",
+            "hotline_ivr_prompt",
+        ):
+            self.env.cr.execute(
+                f"UPDATE {table} SET write_date = write_date - interval '1 minute'"
+            )
+        self.env.invalidate_all()
+        sim = self.call(dtmf="2", QUEUESTATUS="CONTINUE")
+        self.assertEqual(sim.executed[0], ("Queue", "repair,c,,,60"))
+        builds = self.handler.cache.builds
+        sim = self.call(dtmf="2", QUEUESTATUS="CONTINUE")
+        self.assertEqual(self.handler.cache.builds, builds)  # cached snapshot
+        self.flow.action_draft()  # "To repairs" becomes unreachable
+        option = self.nodes["Main menu"].option_ids.filtered(lambda o: o.digit == "2")
+        option.target_node_id = self.nodes["To billing"]
+        self.env.flush_all()
+        sim = self.call(dtmf="2", QUEUESTATUS="CONTINUE")
+        self.assertEqual(sim.executed[0], ("Queue", "billing,c"))
+        self.assertEqual(self.handler.cache.builds, builds + 1)
+
+    def test_error_in_flow_goes_to_fallback(self):
+        self.flow.action_draft()
+        self.nodes["Open?"].write(
+            {"condition_type": "first_contact", "condition_value": "not a number"}
+        )
+        with self.assertLogs(ENGINE_LOGGER, "ERROR") as logs:
+            sim = self.call(dtmf="1")
+        self.assertIn("sending the call to the fallback", logs.output[0])
+        self.assertEqual(sim.executed, [("Queue", "repair,c")])
+
+    def test_unknown_number_back_to_dialplan(self):
+        with self.assertLogs(BACKEND_LOGGER, "WARNING"):
+            sim = self.call(did="95588")
+        self.assertEqual(sim.variables.get("HOTLINE_AGI_ERROR"), "NoFlow")
+        self.assertEqual(sim.executed, [])
+
+    def test_caller_hangs_up_in_menu(self):
+        caller = AgiCaller(
+            "127.0.0.1",
+            self.server.port,
+            script=f"ivr?did={DID}",
+            hangup_after=3,
+        )
+        caller.run()
+        self.assertEqual(caller.executed, [])
+        self.assertEqual(self.server.errors, 0)
+
+    def test_subflow_and_government_intake(self):
+        sub = self.env["hotline.ivr.flow"].create(
+            {
+                "name": "Balance",
+                "is_subflow": True,
+                "fallback_type": "voicemail",
+                "fallback_mailbox": "1@default",
+            }
+        )
+        back = self.env["hotline.ivr.node"].create(
+            {"flow_id": sub.id, "name": "Back", "node_type": "return", "sequence": 2}
+        )
+        self.env["hotline.ivr.node"].create(
+            {
+                "flow_id": sub.id,
+                "name": "Balance",
+                "node_type": "play",
+                "prompt_id": self.prompts["warning"].id,
+                "next_node_id": back.id,
+                "sequence": 1,
+            }
+        )
+        sub.start_node_id = sub.node_ids.filtered(lambda n: n.name == "Balance")
+        sub.action_publish()
+        intake = self.env["hotline.ivr.flow"].create(
+            {
+                "name": "12345",
+                "fallback_type": "queue",
+                "fallback_queue_id": self.q_repair.id,
+            }
+        )
+        to_agent = self.env["hotline.ivr.node"].create(
+            {
+                "flow_id": intake.id,
+                "name": "Agent",
+                "node_type": "transfer",
+                "queue_id": self.q_billing.id,
+                "sequence": 2,
+            }
+        )
+        self.env["hotline.ivr.node"].create(
+            {
+                "flow_id": intake.id,
+                "name": "Self-service",
+                "node_type": "subflow",
+                "subflow_id": sub.id,
+                "next_node_id": to_agent.id,
+                "sequence": 1,
+            }
+        )
+        intake.start_node_id = intake.node_ids.filtered(
+            lambda n: n.name == "Self-service"
+        )
+        intake.action_publish()
+        self.env["hotline.did"].create(
+            {"number": "12345", "kind": "local", "flow_id": intake.id}
+        )
+        sim = self.call(did="12345", QUEUESTATUS="CONTINUE")
+        self.assertEqual(self.played(sim), ["hotline/zh_CN/warning"])
+        self.assertEqual(sim.executed, [("Queue", "billing,c")])
+
+    def test_calendar_is_open(self):
+        calendar = self.env["resource.calendar"].create(
+            {"name": "Office", "tz": "Asia/Shanghai"}
+        )  # Odoo's default: Monday to Friday, 8-12 and 13-17
+        monday_9 = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
+        monday_noon = datetime(2026, 11, 23, 4, 30, tzinfo=UTC)  # lunch
+        saturday_9 = datetime(2026, 11, 28, 1, 0, tzinfo=UTC)
+        self.assertTrue(calendar_is_open(calendar, monday_9))
+        self.assertFalse(calendar_is_open(calendar, monday_noon))
+        self.assertFalse(calendar_is_open(calendar, saturday_9))
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Adjusted working Saturday",
+                "calendar_id": calendar.id,
+                "time_type": "other",
+                "date_from": datetime(2026, 11, 28, 0, 0),
+                "date_to": datetime(2026, 11, 28, 9, 0),
+            }
+        )
+        self.assertTrue(calendar_is_open(calendar, saturday_9))
