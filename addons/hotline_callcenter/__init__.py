@@ -1,3 +1,5 @@
 from . import models
 from . import cli
 from . import report
+from . import controllers
+from . import wizards

@@ -13,7 +13,13 @@
     "data": [
         "security/hotline_security.xml",
         "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
         "views/hotline_pbx_views.xml",
+        "views/hotline_agent_views.xml",
+        "views/hotline_recording_views.xml",
+        "views/hotline_voicemail_views.xml",
+        "wizards/hotline_dial_wizard_views.xml",
+        "views/res_partner_views.xml",
         "views/hotline_call_views.xml",
         "views/hotline_ivr_prompt_views.xml",
         "views/hotline_ivr_node_views.xml",
@@ -24,4 +30,8 @@
         "views/hotline_call_report_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": ["hotline_callcenter/static/src/**/*"],
+        "web.assets_tests": ["hotline_callcenter/static/tests/tours/**/*"],
+    },
 }

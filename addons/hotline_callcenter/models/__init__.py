@@ -3,6 +3,11 @@ from . import hotline_call
 from . import hotline_call_agent
 from . import res_users
 from . import hotline_screen_pop
+from . import hotline_pbx_actions
+from . import hotline_agent_session
+from . import hotline_recording
+from . import hotline_voicemail
+from . import res_company
 from . import hotline_ivr_prompt
 from . import hotline_queue
 from . import hotline_skill_group

@@ -1,6 +1,7 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, models
+from odoo.exceptions import AccessError
 
 LAST_CALLS_LIMIT = 5
 NOTIFICATION_TYPE = "hotline/call_ringing"
@@ -35,6 +36,9 @@ class HotlineScreenPop(models.AbstractModel):
         :param extension: the agent's extension as Asterisk reported it
         :return: the notified ``res.users`` (empty when no user has it)
         """
+        if not self.env.su and not self.env.user.has_group("hotline_base.group_admin"):
+            # the connector (superuser) rings agents; nobody pops cards at others
+            raise AccessError(self.env._("Only the PBX connector can ring agents."))
         call = call.sudo()
         user = self._hotline_user_for_extension(extension, call.company_id)
         if not user:
@@ -67,7 +71,9 @@ class HotlineScreenPop(models.AbstractModel):
             "direction": call.direction,
             "extension": str(extension),
             "blacklisted": blacklist["blacklisted"],
+            "blacklist_action": blacklist["action"],
             "blacklist_reason": blacklist["reason"],
+            "blacklist_until": blacklist["until"],
             "partner_id": partner.id or False,
             "partners": [self._hotline_partner_card(p) for p in partners[:10]],
             "unknown": not partners,
@@ -86,21 +92,20 @@ class HotlineScreenPop(models.AbstractModel):
 
     @api.model
     def _hotline_blacklist_info(self, number):
+        """``hotline.blacklist.hotline_check_number`` as the card shows it."""
+        empty = {"blacklisted": False, "action": False, "reason": "", "until": False}
         if not number or "hotline.blacklist" not in self.env:
-            return {"blacklisted": False, "reason": ""}
-        result = self.env["hotline.blacklist"].sudo().hotline_check_number(number)
-        if isinstance(result, dict):
-            return {
-                "blacklisted": bool(result.get("blacklisted")),
-                "reason": result.get("reason") or "",
-            }
-        entry = result if isinstance(result, models.BaseModel) else None
-        if entry is not None:
-            return {
-                "blacklisted": bool(entry),
-                "reason": (entry[:1].display_name or "") if entry else "",
-            }
-        return {"blacklisted": bool(result), "reason": ""}
+            return empty
+        entry = self.env["hotline.blacklist"].sudo().hotline_check_number(number)
+        if not entry:
+            return empty
+        until = entry.get("until")
+        return {
+            "blacklisted": True,
+            "action": entry.get("action") or False,
+            "reason": entry.get("reason") or "",
+            "until": until.isoformat() if until else False,
+        }
 
     @api.model
     def _hotline_partner_card(self, partner):
@@ -118,7 +123,7 @@ class HotlineScreenPop(models.AbstractModel):
         return {
             "id": partner.id,
             "name": partner.display_name,
-            "ref": partner.ref or "",
+            "customer_number": read("hotline_customer_number") or partner.ref or "",
             "category": read("hotline_category") or read("hotline_category_id") or "",
             "vip": bool(read("hotline_vip") or read("hotline_is_vip")),
             "phone": partner.phone or partner.mobile or "",

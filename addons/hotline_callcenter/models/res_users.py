@@ -23,6 +23,11 @@ class ResUsers(models.Model):
         copy=False,
         help="Last call that rang this agent; the CTI controls act on it.",
     )
+    hotline_held_channel = fields.Char(
+        string="Channel on hold",
+        copy=False,
+        help="Asterisk channel of the caller this agent put on hold.",
+    )
     hotline_agent_state = fields.Selection(
         [
             ("logged_out", "Logged out"),
@@ -53,3 +58,26 @@ class ResUsers(models.Model):
     def _hotline_queue_list(self):
         self.ensure_one()
         return [q.strip() for q in (self.hotline_queues or "").split(",") if q.strip()]
+
+    # Supervisor panel buttons (the checks are in hotline.pbx)
+    def _hotline_supervise(self, method, **kwargs):
+        self.ensure_one()
+        return getattr(self.env["hotline.pbx"], method)(self.id, **kwargs)
+
+    def action_hotline_listen(self):
+        return self._hotline_supervise("hotline_spy", mode="listen")
+
+    def action_hotline_whisper(self):
+        return self._hotline_supervise("hotline_spy", mode="whisper")
+
+    def action_hotline_barge(self):
+        return self._hotline_supervise("hotline_spy", mode="barge")
+
+    def action_hotline_force_hangup(self):
+        return self._hotline_supervise("hotline_force_hangup")
+
+    def action_hotline_force_logout(self):
+        return self._hotline_supervise("hotline_force_logout")
+
+    def action_hotline_conference(self):
+        return self._hotline_supervise("hotline_conference")

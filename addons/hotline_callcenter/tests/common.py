@@ -59,3 +59,65 @@ class CallCenterCommon(HotlineCommon):
         )
         messages = [json.loads(n.message) for n in notifs]
         return [m["payload"] for m in messages if m["type"] == notification_type]
+
+
+class SimulatorCommon(CallCenterCommon):
+    """A running AMI simulator (the PBX boundary) the test PBX points at."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        from ..pbx.simulator import AmiSimulator
+
+        cls.simulator = AmiSimulator(speed=0, auth_fail_delay=0).start()
+        cls.addClassCleanup(cls.simulator.stop)
+        cls.pbx.write(
+            {
+                "ami_port": cls.simulator.port,
+                "agent_channel_template": "Local/{extension}@agents",
+                "outbound_context": "click2dial",
+                "ami_timeout": 3.0,
+                "originate_timeout": 5,
+            }
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.simulator.actions_seen.clear()
+
+    def _sent(self, action):
+        """The messages of ``action`` the simulator received, in order."""
+        return [
+            m
+            for m in self.simulator.actions_seen
+            if (m.get("Action") or "").lower() == action.lower()
+        ]
+
+    def _live_call(self, agent_ext="8001", caller="13800138000", linkedid=None):
+        """Make the simulated PBX hold a bridged call between a caller and an
+        agent phone (the two channels CoreShowChannels will list)."""
+        sim = self.simulator
+        linkedid = linkedid or f"odoo-test-pbx-{len(sim.channels) + 1000}.1"
+        customer = f"Local/4008123459@from-pstn-{len(sim.channels):08x};1"
+        agent = f"Local/{agent_ext}@agents-{len(sim.channels) + 1:08x};1"
+        for channel, uniqueid, number in (
+            (customer, linkedid, caller),
+            (agent, linkedid + "1", agent_ext),
+        ):
+            sim.broadcast(
+                sim._event(
+                    "Newchannel",
+                    "call",
+                    [
+                        ("Channel", channel),
+                        ("ChannelState", "6"),
+                        ("ChannelStateDesc", "Up"),
+                        ("CallerIDNum", number),
+                        ("Uniqueid", uniqueid),
+                        ("Linkedid", linkedid),
+                    ],
+                )
+            )
+        self.addCleanup(sim.channels.pop, customer, None)
+        self.addCleanup(sim.channels.pop, agent, None)
+        return customer, agent

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from unittest.mock import patch
 
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .common import CallCenterCommon
@@ -24,9 +25,10 @@ class TestScreenPop(CallCenterCommon):
         self.assertEqual(card["number"], "13800138000")
         self.assertEqual(card["partner_id"], self.customer.id)
         self.assertFalse(card["unknown"])
+        number = getattr(self.customer, "hotline_customer_number", False) or "C-0001"
         self.assertEqual(
-            [(p["id"], p["name"], p["ref"]) for p in card["partners"]],
-            [(self.customer.id, "Zhang Wei", "C-0001")],
+            [(p["id"], p["name"], p["customer_number"]) for p in card["partners"]],
+            [(self.customer.id, "Zhang Wei", number)],
         )
         self.assertEqual([c["id"] for c in card["last_calls"]], [old.id])
         self.assertEqual(card["last_calls"][0]["disposition"], "Answered")
@@ -84,3 +86,12 @@ class TestScreenPop(CallCenterCommon):
             self.assertEqual(card["sections"][-1]["lines"], ["Gas smell"])
             self.assertEqual(card["actions"][-1]["label"], "Open case")
         self.assertEqual(self.supervisor.hotline_current_call_id, call)
+
+    def test_only_connector_rings(self):
+        call = self._new_call()
+        for role in ("agent", "supervisor"):
+            with self.assertRaises(AccessError, msg=role):
+                self.env["hotline.screen.pop"].with_user(
+                    self.role_users[role]
+                ).hotline_ringing(call, "8001")
+        self.assertFalse(self._bus_messages(self.agent, RINGING))

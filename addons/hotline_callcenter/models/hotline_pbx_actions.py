@@ -1,0 +1,754 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""What agents and supervisors ask Asterisk to do, through one AMI action each.
+
+Every method opens a short AMI session (the connector keeps its own event
+session; actions from the web client do not go through it), sends one action
+and turns a refusal into a ``UserError`` carrying Asterisk's own message.
+"""
+
+import logging
+import re
+import threading
+
+import phonenumbers
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..pbx.ami_client import (
+    AmiActionError,
+    AmiAuthError,
+    AmiClient,
+    AmiConnectionRefused,
+    AmiError,
+    AmiTimeout,
+)
+
+_logger = logging.getLogger(__name__)
+
+SPY_OPTIONS = {"listen": "q", "whisper": "qw", "barge": "qB"}
+INTERNAL_NUMBER = re.compile(r"^\d{3,6}$")
+
+
+class HotlinePbx(models.Model):
+    _inherit = "hotline.pbx"
+
+    agent_channel_template = fields.Char(
+        string="Agent channel",
+        required=True,
+        default="PJSIP/{extension}",
+        help="Channel that rings an agent's phone; {extension} is replaced by the "
+        "extension, e.g. PJSIP/{extension} or Local/{extension}@agents.",
+    )
+    outbound_context = fields.Char(
+        required=True,
+        default="from-internal",
+        help="Dialplan context where click-to-dial and transfers dial a number.",
+    )
+    hold_context = fields.Char(
+        required=True,
+        default="hotline-hold",
+        help="Dialplan context (extension s) that plays music on hold to a caller "
+        "put on hold.",
+    )
+    conference_context = fields.Char(
+        required=True,
+        default="hotline-conference",
+        help="Dialplan context whose extensions enter ConfBridge(${EXTEN}).",
+    )
+    originate_timeout = fields.Integer(
+        string="Ring timeout (s)",
+        default=30,
+        help="How long the agent's phone rings on click-to-dial.",
+    )
+    voicemail_path = fields.Char(
+        default="/var/spool/asterisk/voicemail",
+        help="Folder where Asterisk keeps voicemail messages, as Odoo sees it.",
+    )
+    voicemail_user_id = fields.Many2one(
+        "res.users",
+        string="Voicemail handled by",
+        help="Who gets the call-back activity of a new voicemail.",
+    )
+    ami_timeout = fields.Float(
+        string="AMI timeout (s)",
+        default=5.0,
+        help="How long Odoo waits for Asterisk to answer an action.",
+    )
+
+    # ------------------------------------------------------------------
+    # AMI plumbing
+    # ------------------------------------------------------------------
+    def _hotline_ami_error(self, error, action=None):
+        """A one-line, translated explanation of an AMI failure."""
+        self.ensure_one()
+        where = f"{self.host}:{self.ami_port}"
+        if isinstance(error, AmiConnectionRefused):
+            return self.env._("Connection refused by %s: is Asterisk running?", where)
+        if isinstance(error, AmiTimeout):
+            return self.env._(
+                "No answer from %(where)s within %(seconds)s s.",
+                where=where,
+                seconds=self.ami_timeout,
+            )
+        if isinstance(error, AmiAuthError):
+            return self.env._(
+                "Asterisk at %(where)s refused the AMI user %(user)s: bad credentials.",
+                where=where,
+                user=self.ami_user,
+            )
+        if isinstance(error, AmiActionError):
+            return self.env._(
+                "Asterisk refused %(action)s: %(message)s",
+                action=action or "",
+                message=str(error),
+            )
+        return self.env._(
+            "AMI error with %(where)s: %(message)s", where=where, message=str(error)
+        )
+
+    def _hotline_ami_action(self, action, **fields_):
+        """Send one AMI action; raise a clear ``UserError`` when it fails."""
+        self.ensure_one()
+        secret = self.sudo().ami_secret or ""
+        try:
+            with AmiClient(
+                self.host,
+                self.ami_port,
+                self.ami_user,
+                secret,
+                timeout=self.ami_timeout or 5.0,
+            ) as ami:
+                response = ami.action(action, **fields_)
+        except AmiError as error:
+            _logger.info("AMI %s on %s refused: %s", action, self.display_name, error)
+            raise UserError(self._hotline_ami_error(error, action)) from error
+        _logger.info(
+            "AMI %s on %s by uid %s: ok", action, self.display_name, self.env.uid
+        )
+        return response
+
+    @api.model
+    def _hotline_pbx_for(self, call=None):
+        if call and call.pbx_id:
+            return call.pbx_id.sudo()
+        pbx = self.sudo().search(
+            [("company_id", "in", self.env.companies.ids)], limit=1
+        )
+        if not pbx:
+            raise UserError(self.env._("No PBX is configured for your company."))
+        return pbx
+
+    def _hotline_interface(self, user):
+        self.ensure_one()
+        if not user.hotline_extension:
+            raise UserError(
+                self.env._(
+                    "%s has no phone extension: set one in the user's preferences.",
+                    user.name,
+                )
+            )
+        return self.agent_channel_template.format(extension=user.hotline_extension)
+
+    @staticmethod
+    def _hotline_channel_regex(interface):
+        """Hangup accepts /regex/: every channel of that phone."""
+        return "/^" + re.escape(interface) + "-/"
+
+    # ------------------------------------------------------------------
+    # Test connection (admin)
+    # ------------------------------------------------------------------
+    def action_test_connection(self):
+        self.ensure_one()
+        if not self.env.user.has_group("hotline_base.group_admin"):
+            raise AccessError(self.env._("Only Hotline administrators can test a PBX."))
+        pbx = self.sudo()
+        try:
+            with AmiClient(
+                pbx.host,
+                pbx.ami_port,
+                pbx.ami_user,
+                pbx.ami_secret or "",
+                timeout=pbx.ami_timeout or 5.0,
+                events=False,
+            ) as ami:
+                ami.action("Ping")
+                banner = ami.banner or "Asterisk"
+            ok = True
+            text = self.env._(
+                "Connected to %(pbx)s as %(user)s (%(banner)s).",
+                pbx=pbx.display_name,
+                user=pbx.ami_user,
+                banner=banner,
+            )
+        except AmiError as error:
+            ok = False
+            text = pbx._hotline_ami_error(error)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("PBX connection"),
+                "message": text,
+                "type": "success" if ok else "danger",
+                "sticky": not ok,
+            },
+        }
+
+    # ------------------------------------------------------------------
+    # Click-to-dial
+    # ------------------------------------------------------------------
+    @api.model
+    def _hotline_dialable(self, number):
+        """The digits Asterisk dials for ``number``: national form for numbers of
+        the company's country, 00 + country code otherwise; short internal
+        extensions pass as they are.  ``UserError`` when it is not a number."""
+        raw = (number or "").strip()
+        compact = re.sub(r"[\s\-().]", "", raw)
+        if INTERNAL_NUMBER.match(compact):
+            return compact
+        region = self.env.company.country_id.code or "CN"
+        try:
+            parsed = phonenumbers.parse(compact, region)
+        except phonenumbers.NumberParseException:
+            parsed = None
+        if parsed is None or not phonenumbers.is_possible_number(parsed):
+            raise UserError(
+                self.env._("“%s” is not a phone number that can be dialled.", raw)
+            )
+        if phonenumbers.region_code_for_number(parsed) == region or (
+            parsed.country_code == phonenumbers.country_code_for_region(region)
+        ):
+            national = phonenumbers.format_number(
+                parsed, phonenumbers.PhoneNumberFormat.NATIONAL
+            )
+            return re.sub(r"\D", "", national)
+        return f"00{parsed.country_code}{parsed.national_number}"
+
+    def _hotline_originate(self, fields_, follow_dial=False):
+        """Async Originate, then wait for its ``OriginateResponse`` so that a busy
+        or unanswered agent phone is reported to the agent who clicked; with
+        ``follow_dial``, also wait for the ``DialEnd`` of the originated channel
+        (the customer's answer, busy or no answer).
+
+        :return: ``(OriginateResponse or None, DialStatus or None)``
+        """
+        self.ensure_one()
+        secret = self.sudo().ami_secret or ""
+        seen = []
+        arrived = threading.Condition()
+
+        def on_event(msg):
+            if msg.get("Event") in ("OriginateResponse", "DialEnd"):
+                with arrived:
+                    seen.append(msg)
+                    arrived.notify_all()
+
+        ring = max(self.originate_timeout or 30, 1)
+        timeout = self.ami_timeout or 5.0
+        try:
+            with AmiClient(
+                self.host,
+                self.ami_port,
+                self.ami_user,
+                secret,
+                timeout=timeout,
+                events=True,
+                on_event=on_event,
+            ) as ami:
+                response = ami.action(
+                    "Originate", **dict(fields_, Timeout=ring * 1000, Async="true")
+                )
+                action_id = response.get("ActionID")
+
+                def originated():
+                    return [
+                        m
+                        for m in seen
+                        if m.get("Event") == "OriginateResponse"
+                        and m.get("ActionID") == action_id
+                    ]
+
+                with arrived:
+                    arrived.wait_for(originated, timeout=ring + timeout)
+                    result = (originated() or [None])[0]
+                if result is None or result.get("Response") != "Success":
+                    return result, None
+                if not follow_dial:
+                    return result, None
+                uniqueid = result.get("Uniqueid")
+
+                def dialled():
+                    return [
+                        m
+                        for m in seen
+                        if m.get("Event") == "DialEnd"
+                        and m.get("Uniqueid") == uniqueid
+                        and m.get("DialStatus")
+                    ]
+
+                with arrived:
+                    arrived.wait_for(dialled, timeout=ring + timeout)
+                    dial_end = (dialled() or [None])[0]
+        except AmiError as error:
+            _logger.info("Originate on %s refused: %s", self.display_name, error)
+            raise UserError(self._hotline_ami_error(error, "Originate")) from error
+        return result, dial_end and dial_end.get("DialStatus")
+
+    @api.model
+    def hotline_click_to_dial(self, number, partner_id=False, call_id=False):
+        """Ring the current user's phone, then dial ``number`` when they answer.
+
+        Originate Channel=<agent's phone> Context=<outbound context> Exten=<number>,
+        asynchronously, with the call id in the ``CRM_CALL_ID`` channel variable
+        (``__`` prefix: inherited by the customer leg).
+        """
+        user = self.env.user
+        call = self.env["hotline.call"].browse(call_id).exists() if call_id else None
+        pbx = self._hotline_pbx_for(call)
+        interface = pbx._hotline_interface(user)
+        exten = self._hotline_dialable(number)
+        token = (
+            f"odoo-{call.id}"
+            if call
+            else f"odoo-u{user.id}-{fields.Datetime.now():%Y%m%d%H%M%S}"
+        )
+        variables = [
+            f"__CRM_CALL_ID={token}",
+            f"__HOTLINE_AGENT={user.hotline_extension}",
+        ]
+        if partner_id:
+            variables.append(f"__HOTLINE_PARTNER_ID={int(partner_id)}")
+        result, dial_status = pbx._hotline_originate(
+            {
+                "Channel": interface,
+                "Context": pbx.outbound_context,
+                "Exten": exten,
+                "Priority": 1,
+                "CallerID": f'"{exten}" <{exten}>',
+                "Variable": variables,
+            },
+            follow_dial=True,
+        )
+        if result is None:
+            return self._hotline_notify(
+                self.env._("Dialling %s: your phone should ring now.", exten)
+            )
+        if result.get("Response") != "Success":
+            raise UserError(
+                self._hotline_originate_failure(result, user.hotline_extension)
+            )
+        if dial_status in (None, "ANSWER"):
+            return self._hotline_notify(
+                self.env._("%s answered.", exten)
+                if dial_status
+                else self.env._("Your phone answered; dialling %s.", exten)
+            )
+        statuses = {
+            "BUSY": self.env._("%s is busy.", exten),
+            "NOANSWER": self.env._("%s did not answer.", exten),
+            "CONGESTION": self.env._("%s cannot be reached (congestion).", exten),
+            "CHANUNAVAIL": self.env._("%s cannot be reached.", exten),
+            "CANCEL": self.env._("The call to %s was cancelled.", exten),
+        }
+        raise UserError(
+            statuses.get(dial_status)
+            or self.env._(
+                "The call to %(number)s ended: %(status)s.",
+                number=exten,
+                status=dial_status,
+            )
+        )
+
+    @api.model
+    def hotline_partner_dial(self, partner):
+        """Click-to-dial a customer's mobile, or phone when no mobile."""
+        partner.ensure_one()
+        number = partner.mobile or partner.phone
+        if not number:
+            raise UserError(self.env._("%s has no phone number.", partner.display_name))
+        return self.hotline_click_to_dial(number, partner_id=partner.id)
+
+    @api.model
+    def _hotline_originate_failure(self, result, extension):
+        reason = result.get("Reason") or ""
+        reasons = {
+            "1": self.env._("your phone (%s) hung up", extension),
+            "3": self.env._("your phone (%s) did not answer", extension),
+            "5": self.env._("your phone (%s) is busy", extension),
+            "8": self.env._("the network is congested"),
+        }
+        text = reasons.get(reason) or self.env._("the call could not be placed")
+        return self.env._(
+            "Asterisk could not place the call: %(reason)s (reason %(code)s).",
+            reason=text,
+            code=reason or "?",
+        )
+
+    @api.model
+    def _hotline_notify(self, message, kind="success"):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": message, "type": kind, "sticky": False},
+        }
+
+    # ------------------------------------------------------------------
+    # CTI: agent controls
+    # ------------------------------------------------------------------
+    @api.model
+    def _hotline_check_agent(self):
+        if not self.env.user.has_group("hotline_base.group_agent"):
+            raise AccessError(self.env._("Only hotline agents can control calls."))
+
+    @api.model
+    def _hotline_check_supervisor(self):
+        if not self.env.user.has_group("hotline_base.group_supervisor"):
+            raise AccessError(self.env._("Only supervisors can use this control."))
+
+    def _hotline_queue_actions(self, user, event, reason=""):
+        """(action, fields) to send for an agent's login, logout or pause.
+
+        Queue memberships (``hotline.queue.member``) when the agent has some,
+        else the queues typed on the user (``hotline_queues``)."""
+        self.ensure_one()
+        if "hotline.queue.member" in self.env:
+            actions = self.env["hotline.queue.member"].hotline_member_actions(
+                user, event, reason
+            )
+            if actions:
+                return actions
+        interface = self._hotline_interface(user)
+        if event in ("pause", "unpause"):
+            fields_ = {
+                "Interface": interface,
+                "Paused": "true" if event == "pause" else "false",
+            }
+            if reason:
+                fields_["Reason"] = reason
+            return [("QueuePause", fields_)]
+        actions = []
+        for queue in user._hotline_queue_list():
+            if event == "login":
+                fields_ = {
+                    "Queue": queue,
+                    "Interface": interface,
+                    "MemberName": user.name,
+                    "Paused": "false",
+                }
+                actions.append(("QueueAdd", fields_))
+            else:
+                actions.append(
+                    ("QueueRemove", {"Queue": queue, "Interface": interface})
+                )
+        return actions
+
+    @api.model
+    def hotline_agent_login(self):
+        """QueueAdd the agent's phone into each of their queues."""
+        self._hotline_check_agent()
+        user = self.env.user
+        pbx = self._hotline_pbx_for()
+        actions = pbx._hotline_queue_actions(user, "login")
+        if not actions:
+            raise UserError(self.env._("No queue is set for %s.", user.name))
+        for action, fields_ in actions:
+            pbx._hotline_ami_action(action, **fields_)
+        queues = [f["Queue"] for _a, f in actions]
+        self.env["hotline.agent.session"]._hotline_close(user)
+        self.env["hotline.agent.session"]._hotline_open(user, "login")
+        user.sudo().hotline_agent_state = "available"
+        return self._hotline_notify(self.env._("Logged in to %s.", ", ".join(queues)))
+
+    @api.model
+    def hotline_agent_logout(self):
+        self._hotline_check_agent()
+        return self._hotline_logout(self.env.user)
+
+    def _hotline_logout(self, user):
+        pbx = self._hotline_pbx_for()
+        actions = pbx._hotline_queue_actions(user, "logout")
+        for action, fields_ in actions:
+            pbx._hotline_ami_action(action, **fields_)
+        queues = [f["Queue"] for _a, f in actions]
+        self.env["hotline.agent.session"]._hotline_close(user)
+        user.sudo().hotline_agent_state = "logged_out"
+        return self._hotline_notify(
+            self.env._(
+                "%(user)s logged out of %(queues)s.",
+                user=user.name,
+                queues=", ".join(queues),
+            )
+        )
+
+    @api.model
+    def hotline_agent_pause(self, reason):
+        """QueuePause in every queue, with the reason Asterisk shows and logs."""
+        self._hotline_check_agent()
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(self.env._("Give a reason for the pause."))
+        user = self.env.user
+        pbx = self._hotline_pbx_for()
+        for action, fields_ in pbx._hotline_queue_actions(user, "pause", reason):
+            pbx._hotline_ami_action(action, **fields_)
+        Session = self.env["hotline.agent.session"]
+        Session._hotline_close(user, kinds=("pause",))
+        Session._hotline_open(user, "pause", reason)
+        user.sudo().hotline_agent_state = "paused"
+        return self._hotline_notify(self.env._("Paused: %s.", reason))
+
+    @api.model
+    def hotline_agent_unpause(self):
+        self._hotline_check_agent()
+        user = self.env.user
+        pbx = self._hotline_pbx_for()
+        for action, fields_ in pbx._hotline_queue_actions(user, "unpause"):
+            pbx._hotline_ami_action(action, **fields_)
+        self.env["hotline.agent.session"]._hotline_close(user, kinds=("pause",))
+        user.sudo().hotline_agent_state = "available"
+        return self._hotline_notify(self.env._("Available again."))
+
+    # -- channels of a live call ---------------------------------------------
+    def _hotline_live_channels(self, ami):
+        _response, items = ami.action_list("CoreShowChannels")
+        return [dict(item.pairs) for item in items]
+
+    def _hotline_agent_channel(self, channels, interface):
+        mine = [
+            c for c in channels if (c.get("Channel") or "").startswith(interface + "-")
+        ]
+        if not mine:
+            return None
+        first_half = [c for c in mine if c["Channel"].endswith(";1")]
+        return (first_half or mine)[0]
+
+    def _hotline_peer_channel(self, channels, agent_channel):
+        """The other party of the agent's call: same Linkedid, not the agent."""
+        linkedid = agent_channel.get("Linkedid")
+        base = agent_channel["Channel"].rsplit(";", 1)[0]
+        others = [
+            c
+            for c in channels
+            if c.get("Linkedid") == linkedid and not c["Channel"].startswith(base)
+        ]
+        first = [c for c in others if c.get("Uniqueid") == linkedid]
+        return (first or others or [None])[0]
+
+    def _hotline_with_call(self, user, callback):
+        """Open one AMI session, find ``user``'s live channel and run
+        ``callback(ami, channels, agent_channel)``."""
+        self.ensure_one()
+        interface = self._hotline_interface(user)
+        secret = self.sudo().ami_secret or ""
+        try:
+            with AmiClient(
+                self.host,
+                self.ami_port,
+                self.ami_user,
+                secret,
+                timeout=self.ami_timeout or 5.0,
+                events=False,
+            ) as ami:
+                channels = self._hotline_live_channels(ami)
+                agent_channel = self._hotline_agent_channel(channels, interface)
+                if agent_channel is None:
+                    raise UserError(self.env._("%s is not on a call.", user.name))
+                return callback(ami, channels, agent_channel)
+        except AmiError as error:
+            action = getattr(error, "action", None)
+            _logger.info("CTI on %s refused: %s", self.display_name, error)
+            raise UserError(self._hotline_ami_error(error, action)) from error
+
+    @api.model
+    def hotline_transfer(self, target, attended=False):
+        """Blind (BlindTransfer) or attended (Atxfer) transfer of the agent's call."""
+        self._hotline_check_agent()
+        target = (target or "").strip()
+        if not target:
+            raise UserError(
+                self.env._("Choose the extension or number to transfer to.")
+            )
+        pbx = self._hotline_pbx_for()
+        exten = self._hotline_dialable(target)
+
+        def do(ami, channels, agent_channel):
+            ami.action(
+                "Atxfer" if attended else "BlindTransfer",
+                Channel=agent_channel["Channel"],
+                Context=pbx.outbound_context,
+                Exten=exten,
+            )
+
+        pbx._hotline_with_call(self.env.user, do)
+        if attended:
+            return self._hotline_notify(
+                self.env._("Consulting %s: hang up to complete the transfer.", exten)
+            )
+        return self._hotline_notify(self.env._("Call transferred to %s.", exten))
+
+    @api.model
+    def hotline_hold(self):
+        """Put the other party on hold with music: Redirect it to the hold context.
+
+        Asterisk has no AMI "hold" for a SIP phone (hold is a re-INVITE from the
+        handset), so the server parks the caller in ``hold_context`` (extension
+        ``s``: MusicOnHold()) and :meth:`hotline_resume` brings it back to the
+        agent's extension.
+        """
+        self._hotline_check_agent()
+        pbx = self._hotline_pbx_for()
+        user = self.env.user
+
+        def do(ami, channels, agent_channel):
+            peer = pbx._hotline_peer_channel(channels, agent_channel)
+            if peer is None:
+                raise UserError(self.env._("Nobody to put on hold."))
+            ami.action(
+                "Redirect",
+                Channel=peer["Channel"],
+                Context=pbx.hold_context,
+                Exten="s",
+                Priority=1,
+            )
+            return peer["Channel"]
+
+        held = pbx._hotline_with_call(user, do)
+        user.sudo().hotline_held_channel = held
+        return self._hotline_notify(self.env._("The caller is on hold with music."))
+
+    @api.model
+    def hotline_resume(self):
+        self._hotline_check_agent()
+        pbx = self._hotline_pbx_for()
+        user = self.env.user
+        if not user.hotline_held_channel:
+            raise UserError(self.env._("No call is on hold."))
+        pbx._hotline_ami_action(
+            "Redirect",
+            Channel=user.hotline_held_channel,
+            Context=pbx.outbound_context,
+            Exten=user.hotline_extension,
+            Priority=1,
+        )
+        user.sudo().hotline_held_channel = False
+        return self._hotline_notify(self.env._("Call resumed: your phone rings."))
+
+    @api.model
+    def hotline_hangup(self):
+        self._hotline_check_agent()
+        pbx = self._hotline_pbx_for()
+
+        def do(ami, channels, agent_channel):
+            ami.action("Hangup", Channel=agent_channel["Channel"], Cause=16)
+
+        pbx._hotline_with_call(self.env.user, do)
+        return self._hotline_notify(self.env._("Call ended."))
+
+    # ------------------------------------------------------------------
+    # CTI: supervisor controls
+    # ------------------------------------------------------------------
+    @api.model
+    def hotline_spy(self, agent_id, mode="listen"):
+        """ChanSpy on an agent's phone from the supervisor's phone:
+        listen (q), whisper (qw) or barge (qB)."""
+        self._hotline_check_supervisor()
+        if mode not in SPY_OPTIONS:
+            raise UserError(self.env._("Unknown listening mode %s.", mode))
+        agent = self.env["res.users"].browse(int(agent_id)).exists()
+        if not agent:
+            raise UserError(self.env._("This agent does not exist."))
+        supervisor = self.env.user
+        pbx = self._hotline_pbx_for()
+        spy_target = pbx._hotline_interface(agent)
+        result, _status = pbx._hotline_originate(
+            {
+                "Channel": pbx._hotline_interface(supervisor),
+                "Application": "ChanSpy",
+                "Data": f"{spy_target},{SPY_OPTIONS[mode]}",
+                "CallerID": f'"{agent.name}" <{agent.hotline_extension}>',
+            }
+        )
+        if result is not None and result.get("Response") != "Success":
+            raise UserError(
+                self._hotline_originate_failure(result, supervisor.hotline_extension)
+            )
+        labels = {
+            "listen": self.env._("Listening to %s.", agent.name),
+            "whisper": self.env._("Whispering to %s.", agent.name),
+            "barge": self.env._("Barged into the call of %s.", agent.name),
+        }
+        return self._hotline_notify(labels[mode])
+
+    @api.model
+    def hotline_force_hangup(self, agent_id):
+        self._hotline_check_supervisor()
+        agent = self.env["res.users"].browse(int(agent_id)).exists()
+        pbx = self._hotline_pbx_for()
+
+        def do(ami, channels, agent_channel):
+            ami.action("Hangup", Channel=agent_channel["Channel"], Cause=16)
+
+        pbx._hotline_with_call(agent, do)
+        return self._hotline_notify(self.env._("The call of %s was ended.", agent.name))
+
+    @api.model
+    def hotline_force_logout(self, agent_id):
+        self._hotline_check_supervisor()
+        agent = self.env["res.users"].browse(int(agent_id)).exists()
+        if not agent:
+            raise UserError(self.env._("This agent does not exist."))
+        return self._hotline_logout(agent)
+
+    @api.model
+    def hotline_conference(self, agent_id):
+        """Three-way conference: the agent's call and the supervisor in ConfBridge.
+
+        Both parties of the agent's call are redirected (Redirect with
+        ExtraChannel) into a room of ``conference_context``, then the
+        supervisor's phone is originated into the same room."""
+        self._hotline_check_supervisor()
+        agent = self.env["res.users"].browse(int(agent_id)).exists()
+        if not agent:
+            raise UserError(self.env._("This agent does not exist."))
+        supervisor = self.env.user
+        pbx = self._hotline_pbx_for()
+        room = f"7{agent.hotline_extension or agent.id}"
+
+        def do(ami, channels, agent_channel):
+            peer = pbx._hotline_peer_channel(channels, agent_channel)
+            fields_ = {
+                "Channel": agent_channel["Channel"],
+                "Context": pbx.conference_context,
+                "Exten": room,
+                "Priority": 1,
+            }
+            if peer is not None:
+                fields_.update(
+                    ExtraChannel=peer["Channel"],
+                    ExtraContext=pbx.conference_context,
+                    ExtraExten=room,
+                    ExtraPriority=1,
+                )
+            ami.action("Redirect", **fields_)
+
+        pbx._hotline_with_call(agent, do)
+        result, _status = pbx._hotline_originate(
+            {
+                "Channel": pbx._hotline_interface(supervisor),
+                "Application": "ConfBridge",
+                "Data": room,
+            }
+        )
+        if result is not None and result.get("Response") != "Success":
+            raise UserError(
+                self._hotline_originate_failure(result, supervisor.hotline_extension)
+            )
+        return self._hotline_notify(
+            self.env._(
+                "Conference %(room)s with %(agent)s started.",
+                room=room,
+                agent=agent.name,
+            )
+        )

@@ -1,0 +1,198 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+import os
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+_logger = logging.getLogger(__name__)
+
+AUDIO_TYPES = {
+    ".wav": "audio/wav",
+    ".mp3": "audio/mpeg",
+    ".ogg": "audio/ogg",
+    ".gsm": "audio/x-gsm",
+    ".wav49": "audio/wav",
+}
+
+
+def resolve_under(root, relative):
+    """Absolute path of ``relative`` inside ``root``, or ``None`` when it would
+    leave ``root`` (``..``, absolute paths, symlinks pointing outside)."""
+    if not root or not relative or "\x00" in relative:
+        return None
+    root_real = os.path.realpath(root)
+    full = os.path.realpath(os.path.join(root_real, relative))
+    if os.path.commonpath([root_real, full]) != root_real or full == root_real:
+        return None
+    return full
+
+
+class HotlineRecording(models.Model):
+    """A call recording Asterisk wrote (MixMonitor) under the PBX's recording path.
+
+    The audio stays on disk; Odoo streams it (``/hotline/recording/<id>``) with
+    HTTP range support and deletes it when the company's retention ends.
+    """
+
+    _name = "hotline.recording"
+    _description = "Call Recording"
+    _inherit = ["mail.thread"]
+    _order = "started_at desc, id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    call_id = fields.Many2one("hotline.call", index=True, ondelete="set null")
+    pbx_id = fields.Many2one("hotline.pbx", string="PBX", required=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    partner_id = fields.Many2one(
+        related="call_id.partner_id", string="Customer", store=True
+    )
+    agent_id = fields.Many2one(related="call_id.user_id", string="Agent", store=True)
+    file_path = fields.Char(
+        required=True,
+        help="Path of the audio file relative to the PBX's recording path.",
+    )
+    started_at = fields.Datetime(required=True, default=fields.Datetime.now)
+    duration_seconds = fields.Integer(string="Duration (s)")
+    file_size = fields.Integer(compute="_compute_file_info", string="Size (bytes)")
+    file_exists = fields.Boolean(compute="_compute_file_info", string="File present")
+    mimetype = fields.Char(compute="_compute_mimetype")
+    purged_at = fields.Datetime(
+        string="File deleted on",
+        readonly=True,
+        help="When the retention policy deleted the audio file.",
+    )
+    player_html = fields.Html(
+        compute="_compute_player_html", sanitize=False, string="Player"
+    )
+
+    @api.depends("file_path")
+    def _compute_name(self):
+        for rec in self:
+            rec.name = os.path.basename(rec.file_path or "") or False
+
+    @api.depends("file_path")
+    def _compute_mimetype(self):
+        for rec in self:
+            ext = os.path.splitext(rec.file_path or "")[1].lower()
+            rec.mimetype = AUDIO_TYPES.get(ext, "application/octet-stream")
+
+    def _compute_file_info(self):
+        for rec in self:
+            path = rec._hotline_full_path()
+            exists = bool(path) and os.path.isfile(path)
+            rec.file_exists = exists
+            rec.file_size = os.path.getsize(path) if exists else 0
+
+    @api.depends("file_path", "purged_at")
+    def _compute_player_html(self):
+        for rec in self:
+            if rec.id and not rec.purged_at:
+                rec.player_html = (
+                    Markup(
+                        '<audio controls="controls" preload="none" src="%s"></audio>'
+                    )
+                    % rec._hotline_url()
+                )
+            else:
+                rec.player_html = False
+
+    @api.constrains("file_path")
+    def _check_file_path(self):
+        for rec in self:
+            path = rec.file_path or ""
+            parts = path.replace("\\", "/").split("/")
+            if os.path.isabs(path) or ".." in parts or "\x00" in path:
+                raise ValidationError(
+                    self.env._(
+                        "The recording path %s must stay inside the PBX recording "
+                        "folder.",
+                        path,
+                    )
+                )
+
+    def _hotline_root(self):
+        self.ensure_one()
+        return self.sudo().pbx_id.recording_path
+
+    def _hotline_full_path(self):
+        """Absolute path of the file, ``None`` when outside the recording path."""
+        self.ensure_one()
+        return resolve_under(self._hotline_root(), self.file_path)
+
+    def _hotline_url(self, download=False):
+        self.ensure_one()
+        return f"/hotline/recording/{self.id}" + ("?download=1" if download else "")
+
+    def action_download(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "url": self._hotline_url(download=True),
+            "target": "download",
+        }
+
+    # ------------------------------------------------------------------
+    # Retention
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_hotline_purge(self):
+        """Delete the files older than each company's retention (days).
+
+        :return: the relative paths of the deleted files
+        """
+        now = fields.Datetime.now()
+        removed = []
+        for company in self.env["res.company"].search(
+            [("hotline_recording_retention_days", ">", 0)]
+        ):
+            limit = now - timedelta(days=company.hotline_recording_retention_days)
+            old = self.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("started_at", "<", limit),
+                    ("purged_at", "=", False),
+                ]
+            )
+            removed += old._hotline_purge(company.hotline_recording_retention_days)
+        return removed
+
+    def _hotline_purge(self, days):
+        removed, freed = [], 0
+        for rec in self:
+            path = rec._hotline_full_path()
+            size = 0
+            if path and os.path.isfile(path):
+                size = os.path.getsize(path)
+                try:
+                    os.remove(path)
+                except OSError as error:
+                    _logger.warning("Recording %s not deleted: %s", path, error)
+                    continue
+            rec.purged_at = fields.Datetime.now()
+            rec.message_post(
+                body=self.env._(
+                    "Audio file %(file)s deleted (%(size)s bytes): retention of "
+                    "%(days)s days.",
+                    file=rec.file_path,
+                    size=size,
+                    days=days,
+                )
+            )
+            removed.append(rec.file_path)
+            freed += size
+        if removed:
+            _logger.info(
+                "Recording retention (%s days): deleted %s files, %s bytes: %s",
+                days,
+                len(removed),
+                freed,
+                ", ".join(removed),
+            )
+        return removed

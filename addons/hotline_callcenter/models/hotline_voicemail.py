@@ -1,0 +1,171 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import os
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from .hotline_recording import AUDIO_TYPES, resolve_under
+
+
+class HotlineVoicemail(models.Model):
+    """A message left on the 24-hour voicemail (after hours or queue overflow)."""
+
+    _name = "hotline.voicemail"
+    _description = "Voicemail"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "received_at desc, id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    pbx_id = fields.Many2one("hotline.pbx", string="PBX", required=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    call_id = fields.Many2one("hotline.call", ondelete="set null")
+    caller_number = fields.Char(required=True, index=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", tracking=True, index=True
+    )
+    queue = fields.Char(string="Queue / mailbox", help="Where the message was left.")
+    team_user_id = fields.Many2one(
+        "res.users",
+        string="Handled by",
+        tracking=True,
+        help="Who gets the activity to call the customer back.",
+    )
+    file_path = fields.Char(
+        required=True,
+        help="Audio file relative to the PBX's voicemail folder.",
+    )
+    received_at = fields.Datetime(required=True, default=fields.Datetime.now)
+    duration_seconds = fields.Integer(string="Duration (s)")
+    state = fields.Selection(
+        [("new", "New"), ("handled", "Handled")],
+        default="new",
+        required=True,
+        tracking=True,
+        index=True,
+    )
+    handled_by_id = fields.Many2one("res.users", readonly=True)
+    handled_at = fields.Datetime(readonly=True)
+    reminded_at = fields.Datetime(string="Reminder sent on", readonly=True)
+    mimetype = fields.Char(compute="_compute_mimetype")
+    player_html = fields.Html(
+        compute="_compute_player_html", sanitize=False, string="Player"
+    )
+
+    @api.depends("caller_number", "received_at")
+    def _compute_name(self):
+        for vm in self:
+            vm.name = self.env._("Voicemail from %s", vm.caller_number or "?")
+
+    @api.depends("file_path")
+    def _compute_mimetype(self):
+        for vm in self:
+            ext = os.path.splitext(vm.file_path or "")[1].lower()
+            vm.mimetype = AUDIO_TYPES.get(ext, "application/octet-stream")
+
+    @api.depends("file_path")
+    def _compute_player_html(self):
+        for vm in self:
+            vm.player_html = (
+                Markup('<audio controls="controls" preload="none" src="%s"></audio>')
+                % f"/hotline/voicemail/{vm.id}"
+                if vm.id
+                else False
+            )
+
+    @api.constrains("file_path")
+    def _check_file_path(self):
+        for vm in self:
+            path = vm.file_path or ""
+            parts = path.replace("\\", "/").split("/")
+            if os.path.isabs(path) or ".." in parts or "\x00" in path:
+                raise ValidationError(
+                    self.env._(
+                        "The voicemail path %s must stay inside the PBX voicemail "
+                        "folder.",
+                        path,
+                    )
+                )
+
+    def _hotline_full_path(self):
+        self.ensure_one()
+        return resolve_under(self.sudo().pbx_id.voicemail_path, self.file_path)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        Partner = self.env["res.partner"]
+        for vals in vals_list:
+            if not vals.get("partner_id") and vals.get("caller_number"):
+                partners = Partner.hotline_identify_caller(vals["caller_number"])
+                if len(partners) == 1:
+                    vals["partner_id"] = partners.id
+        voicemails = super().create(vals_list)
+        for vm in voicemails:
+            if not vm.team_user_id:
+                vm.team_user_id = vm.pbx_id.sudo().voicemail_user_id
+            vm.activity_schedule(
+                "mail.mail_activity_data_call",
+                summary=self.env._("Call back %s", vm.caller_number),
+                note=self.env._("New voicemail from %s.", vm.caller_number),
+                user_id=(vm.team_user_id or self.env.user).id,
+            )
+        return voicemails
+
+    def action_call_back(self):
+        """Click-to-dial the caller (agent's phone first)."""
+        self.ensure_one()
+        if self.state == "handled":
+            raise UserError(self.env._("This voicemail is already handled."))
+        return self.env["hotline.pbx"].hotline_click_to_dial(
+            self.caller_number, partner_id=self.partner_id.id, call_id=self.call_id.id
+        )
+
+    def action_mark_handled(self):
+        for vm in self.filtered(lambda v: v.state != "handled"):
+            vm.write(
+                {
+                    "state": "handled",
+                    "handled_by_id": self.env.user.id,
+                    "handled_at": fields.Datetime.now(),
+                }
+            )
+            vm.activity_feedback(
+                ["mail.mail_activity_data_call", "mail.mail_activity_data_todo"],
+                feedback=self.env._("Handled by %s", self.env.user.name),
+            )
+        return True
+
+    @api.model
+    def _cron_hotline_remind(self):
+        """Remind the team of messages unhandled after the company's delay."""
+        now = fields.Datetime.now()
+        for company in self.env["res.company"].search(
+            [("hotline_voicemail_reminder_hours", ">", 0)]
+        ):
+            limit = now - timedelta(hours=company.hotline_voicemail_reminder_hours)
+            late = self.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "new"),
+                    ("received_at", "<", limit),
+                    ("reminded_at", "=", False),
+                ]
+            )
+            for vm in late:
+                vm.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=self.env._("Reminder: voicemail not handled"),
+                    note=self.env._(
+                        "The voicemail from %(number)s waits since %(hours)s hours.",
+                        number=vm.caller_number,
+                        hours=company.hotline_voicemail_reminder_hours,
+                    ),
+                    user_id=(vm.team_user_id or vm.create_uid).id,
+                )
+            late.reminded_at = now
+        return True

@@ -1,0 +1,183 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import SimulatorCommon
+
+SUPERVISOR_CONTROLS = (
+    ("hotline_spy", {"mode": "listen"}),
+    ("hotline_force_hangup", {}),
+    ("hotline_force_logout", {}),
+    ("hotline_conference", {}),
+)
+
+
+@tagged("post_install", "-at_install")
+class TestCti(SimulatorCommon):
+    def setUp(self):
+        super().setUp()
+        # the simulator's queues start with Agent 8001 in 'support'
+        self.simulator.queues["support"].pop("Local/8001@agents", None)
+        self.Pbx = self.env["hotline.pbx"].with_user(self.agent)
+        self.Session = self.env["hotline.agent.session"]
+
+    def test_login_pause_logout(self):
+        self.Pbx.hotline_agent_login()
+        self.assertEqual(
+            [(m.get("Queue"), m.get("Interface")) for m in self._sent("QueueAdd")],
+            [("support", "Local/8001@agents"), ("sales", "Local/8001@agents")],
+        )
+        self.assertIn("Local/8001@agents", self.simulator.queues["sales"])
+        self.assertEqual(self.agent.hotline_agent_state, "available")
+
+        self.Pbx.hotline_agent_pause("Lunch")
+        (pause,) = self._sent("QueuePause")
+        self.assertEqual((pause.get("Paused"), pause.get("Reason")), ("true", "Lunch"))
+        self.assertTrue(self.simulator.queues["support"]["Local/8001@agents"]["paused"])
+        self.assertEqual(self.agent.hotline_agent_state, "paused")
+        self.Pbx.hotline_agent_unpause()
+        self.assertFalse(self.simulator.queues["sales"]["Local/8001@agents"]["paused"])
+
+        self.Pbx.hotline_agent_logout()
+        self.assertEqual(len(self._sent("QueueRemove")), 2)
+        self.assertNotIn("Local/8001@agents", self.simulator.queues["support"])
+        self.assertEqual(self.agent.hotline_agent_state, "logged_out")
+
+        sessions = self.Session.search([("user_id", "=", self.agent.id)])
+        self.assertEqual(sorted(sessions.mapped("kind")), ["login", "pause"])
+        self.assertTrue(all(sessions.mapped("ended_at")))
+        pause_session = sessions.filtered(lambda s: s.kind == "pause")
+        self.assertEqual(pause_session.reason, "Lunch")
+        self.assertGreaterEqual(pause_session.duration_seconds, 0)
+
+    def test_session_duration(self):
+        session = self.Session.create(
+            {
+                "user_id": self.agent.id,
+                "kind": "pause",
+                "reason": "Training",
+                "started_at": "2026-01-05 09:00:00",
+            }
+        )
+        self.assertEqual(session.duration_seconds, 0)
+        session.ended_at = "2026-01-05 09:15:30"
+        self.assertEqual(session.duration_seconds, 930)
+
+    def test_login_refused_when_already_member(self):
+        self.simulator.queues["support"]["Local/8001@agents"] = {
+            "name": "x",
+            "paused": False,
+        }
+        with self.assertRaisesRegex(
+            UserError,
+            "Asterisk refused QueueAdd: Unable to add interface: Already there",
+        ):
+            self.Pbx.hotline_agent_login()
+        self.assertEqual(self.agent.hotline_agent_state, "logged_out")
+        self.assertFalse(self.Session.search([("user_id", "=", self.agent.id)]))
+
+    def test_pause_needs_reason_and_membership(self):
+        with self.assertRaisesRegex(UserError, "Give a reason"):
+            self.Pbx.hotline_agent_pause("  ")
+        with self.assertRaisesRegex(UserError, "Interface not found"):
+            self.Pbx.hotline_agent_pause("Break")
+        self.assertFalse(self.Session.search([("user_id", "=", self.agent.id)]))
+
+    def test_no_queue(self):
+        self.agent.hotline_queues = False
+        with self.assertRaisesRegex(UserError, "No queue is set"):
+            self.Pbx.hotline_agent_login()
+
+    def test_blind_and_attended_transfer(self):
+        _customer, agent_chan = self._live_call()
+        action = self.Pbx.hotline_transfer("8002")
+        self.assertEqual(action["params"]["message"], "Call transferred to 8002.")
+        (blind,) = self._sent("BlindTransfer")
+        self.assertEqual(
+            (blind.get("Channel"), blind.get("Exten"), blind.get("Context")),
+            (agent_chan, "8002", "click2dial"),
+        )
+        self.Pbx.hotline_transfer("8002", attended=True)
+        (atxfer,) = self._sent("Atxfer")
+        self.assertEqual(atxfer.get("Channel"), agent_chan)
+
+    def test_transfer_without_call(self):
+        with self.assertRaisesRegex(UserError, "is not on a call"):
+            self.Pbx.hotline_transfer("8002")
+        with self.assertRaisesRegex(UserError, "Choose the extension"):
+            self.Pbx.hotline_transfer("")
+
+    def test_hold_resume_hangup(self):
+        customer, agent_chan = self._live_call()
+        self.Pbx.hotline_hold()
+        (redirect,) = self._sent("Redirect")
+        self.assertEqual(
+            (redirect.get("Channel"), redirect.get("Context"), redirect.get("Exten")),
+            (customer, "hotline-hold", "s"),
+        )
+        self.assertEqual(self.agent.hotline_held_channel, customer)
+        self.Pbx.hotline_resume()
+        back = self._sent("Redirect")[-1]
+        self.assertEqual((back.get("Channel"), back.get("Exten")), (customer, "8001"))
+        self.assertFalse(self.agent.hotline_held_channel)
+        with self.assertRaisesRegex(UserError, "No call is on hold"):
+            self.Pbx.hotline_resume()
+        self.Pbx.hotline_hangup()
+        (hangup,) = self._sent("Hangup")
+        self.assertEqual(hangup.get("Channel"), agent_chan)
+        self.assertNotIn(agent_chan, self.simulator.channels)
+
+    def test_resume_refused_when_caller_gone(self):
+        self.agent.hotline_held_channel = "Local/4008123459@from-pstn-000000ff;1"
+        with self.assertRaisesRegex(
+            UserError, "Asterisk refused Redirect: No such channel"
+        ):
+            self.Pbx.hotline_resume()
+
+    def test_supervisor_spy_modes(self):
+        Pbx = self.env["hotline.pbx"].with_user(self.supervisor)
+        for mode, opts in (("listen", "q"), ("whisper", "qw"), ("barge", "qB")):
+            Pbx.hotline_spy(self.agent.id, mode)
+            originate = self._sent("Originate")[-1]
+            self.assertEqual(originate.get("Channel"), "Local/9000@agents")
+            self.assertEqual(originate.get("Application"), "ChanSpy")
+            self.assertEqual(originate.get("Data"), f"Local/8001@agents,{opts}")
+        with self.assertRaisesRegex(UserError, "Unknown listening mode"):
+            Pbx.hotline_spy(self.agent.id, "shout")
+
+    def test_supervisor_force_hangup_logout_conference(self):
+        customer, agent_chan = self._live_call()
+        Pbx = self.env["hotline.pbx"].with_user(self.supervisor)
+        Pbx.hotline_conference(self.agent.id)
+        (redirect,) = self._sent("Redirect")
+        self.assertEqual(redirect.get("Channel"), agent_chan)
+        self.assertEqual(redirect.get("ExtraChannel"), customer)
+        self.assertEqual(redirect.get("Context"), "hotline-conference")
+        originate = self._sent("Originate")[-1]
+        self.assertEqual(originate.get("Application"), "ConfBridge")
+        self.assertEqual(originate.get("Data"), redirect.get("Exten"))
+
+        Pbx.hotline_force_hangup(self.agent.id)
+        self.assertEqual(self._sent("Hangup")[-1].get("Channel"), agent_chan)
+        with self.assertRaisesRegex(UserError, "is not on a call"):
+            Pbx.hotline_force_hangup(self.agent.id)
+
+        self.env["hotline.pbx"].with_user(self.agent).hotline_agent_login()
+        Pbx.hotline_force_logout(self.agent.id)
+        self.assertNotIn("Local/8001@agents", self.simulator.queues["support"])
+        self.assertEqual(self.agent.hotline_agent_state, "logged_out")
+
+    def test_agents_cannot_use_supervisor_controls(self):
+        self._live_call()
+        for method, kwargs in SUPERVISOR_CONTROLS:
+            with self.assertRaises(AccessError, msg=method):
+                getattr(self.Pbx, method)(self.supervisor.id, **kwargs)
+        self.assertFalse(self.simulator.actions_seen)
+
+    def test_plain_users_cannot_control_calls(self):
+        Pbx = self.env["hotline.pbx"].with_user(self.user_internal)
+        with self.assertRaises(AccessError):
+            Pbx.hotline_agent_login()
+        with self.assertRaises(AccessError):
+            Pbx.hotline_hangup()

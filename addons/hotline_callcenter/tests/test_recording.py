@@ -1,0 +1,189 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import os
+import shutil
+import tempfile
+from datetime import datetime
+
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import CallCenterCommon
+
+AUDIO = bytes(range(256)) * 40  # 10,240 bytes
+
+
+class RecordingFiles:
+    """A temporary recording folder with real files."""
+
+    @classmethod
+    def _make_folder(cls):
+        cls.folder = tempfile.mkdtemp(prefix="hotline_rec_")
+        cls.addClassCleanup(shutil.rmtree, cls.folder, True)
+        os.makedirs(os.path.join(cls.folder, "2026", "01"))
+
+    @classmethod
+    def _write(cls, relative, data=AUDIO):
+        path = os.path.join(cls.folder, relative)
+        with open(path, "wb") as handle:
+            handle.write(data)
+        return path
+
+
+@tagged("post_install", "-at_install")
+class TestRecordingStream(RecordingFiles, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._make_folder()
+        cls._write("2026/01/call-1.wav")
+        cls.pbx = cls.env["hotline.pbx"].create(
+            {"name": "Rec PBX", "recording_path": cls.folder}
+        )
+        cls.recording = cls.env["hotline.recording"].create(
+            {"pbx_id": cls.pbx.id, "file_path": "2026/01/call-1.wav"}
+        )
+        new_test_user(
+            cls.env,
+            login="hl_rec_sup",
+            groups="base.group_user,hotline_base.group_supervisor",
+        )
+        new_test_user(
+            cls.env,
+            login="hl_rec_agent",
+            groups="base.group_user,hotline_base.group_agent",
+        )
+        cls.url = f"/hotline/recording/{cls.recording.id}"
+
+    def test_full_file(self):
+        self.authenticate("hl_rec_sup", "hl_rec_sup")
+        res = self.url_open(self.url)
+        self.assertEqual(res.status_code, 200)
+        self.assertEqual(res.content, AUDIO)
+        self.assertEqual(res.headers["Content-Type"], "audio/wav")
+        self.assertEqual(res.headers["Accept-Ranges"], "bytes")
+
+    def test_range(self):
+        self.authenticate("hl_rec_sup", "hl_rec_sup")
+        res = self.url_open(self.url, headers={"Range": "bytes=100-199"})
+        self.assertEqual(res.status_code, 206)
+        self.assertEqual(res.content, AUDIO[100:200])
+        self.assertEqual(res.headers["Content-Range"], f"bytes 100-199/{len(AUDIO)}")
+        res = self.url_open(self.url, headers={"Range": "bytes=-10"})
+        self.assertEqual(res.status_code, 206)
+        self.assertEqual(res.content, AUDIO[-10:])
+        res = self.url_open(self.url, headers={"Range": "bytes=10000-"})
+        self.assertEqual(res.content, AUDIO[10000:])
+
+    def test_range_not_satisfiable(self):
+        self.authenticate("hl_rec_sup", "hl_rec_sup")
+        res = self.url_open(self.url, headers={"Range": "bytes=20000-20100"})
+        self.assertEqual(res.status_code, 416)
+        self.assertEqual(res.headers["Content-Range"], f"bytes */{len(AUDIO)}")
+
+    def test_download(self):
+        self.authenticate("hl_rec_sup", "hl_rec_sup")
+        res = self.url_open(self.url + "?download=1")
+        self.assertEqual(res.status_code, 200)
+        self.assertIn("attachment", res.headers["Content-Disposition"])
+        self.assertIn("call-1.wav", res.headers["Content-Disposition"])
+
+    def test_roles(self):
+        self.authenticate("hl_rec_agent", "hl_rec_agent")
+        self.assertEqual(self.url_open(self.url).status_code, 403)
+        self.authenticate(None, None)
+        res = self.url_open(self.url, allow_redirects=False)
+        self.assertIn(res.status_code, (303, 302))
+        self.assertIn("/web/login", res.headers["Location"])
+
+    def test_missing_and_traversal(self):
+        self.authenticate("hl_rec_sup", "hl_rec_sup")
+        self.assertEqual(self.url_open("/hotline/recording/999999").status_code, 404)
+        gone = self.env["hotline.recording"].create(
+            {"pbx_id": self.pbx.id, "file_path": "2026/01/never-written.wav"}
+        )
+        self.assertEqual(
+            self.url_open(f"/hotline/recording/{gone.id}").status_code, 404
+        )
+        # a symlink inside the folder pointing outside of it
+        handle, outside = tempfile.mkstemp(suffix=".wav")
+        os.close(handle)
+        self.addCleanup(os.unlink, outside)
+        link = os.path.join(self.folder, "2026", "01", "escape.wav")
+        os.symlink(outside, link)
+        self.addCleanup(os.unlink, link)
+        escape = self.env["hotline.recording"].create(
+            {"pbx_id": self.pbx.id, "file_path": "2026/01/escape.wav"}
+        )
+        self.assertEqual(
+            self.url_open(f"/hotline/recording/{escape.id}").status_code, 403
+        )
+        self.assertEqual(
+            self.url_open("/hotline/recording/..%2F..%2Fetc%2Fpasswd").status_code, 404
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestRecordingRetention(RecordingFiles, CallCenterCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._make_folder()
+        cls.pbx.recording_path = cls.folder
+
+    def _recording(self, relative, started_at, company=None):
+        self._write(relative)
+        return self.env["hotline.recording"].create(
+            {
+                "pbx_id": self.pbx.id,
+                "file_path": relative,
+                "started_at": started_at,
+                "company_id": (company or self.env.company).id,
+            }
+        )
+
+    def test_path_must_stay_inside(self):
+        for bad in ("../../etc/passwd", "/etc/passwd", "2026/../../x.wav"):
+            with self.assertRaises(ValidationError, msg=bad):
+                self.env["hotline.recording"].create(
+                    {"pbx_id": self.pbx.id, "file_path": bad}
+                )
+
+    def test_retention_cron_deletes_old_files(self):
+        self.env.company.hotline_recording_retention_days = 30
+        old = self._recording("2026/01/old.wav", datetime(2026, 1, 1, 8, 0))
+        recent = self._recording("2026/01/recent.wav", datetime(2026, 1, 25, 8, 0))
+        other_company = self.env["res.company"].create(
+            {"name": "Keeps all", "hotline_recording_retention_days": 0}
+        )
+        kept = self._recording(
+            "2026/01/kept.wav", datetime(2025, 1, 1), company=other_company
+        )
+        with freeze_time("2026-02-05 03:00:00"):
+            removed = self.env["hotline.recording"]._cron_hotline_purge()
+        self.assertEqual(removed, ["2026/01/old.wav"])
+        self.assertFalse(os.path.exists(os.path.join(self.folder, "2026/01/old.wav")))
+        self.assertTrue(os.path.exists(os.path.join(self.folder, "2026/01/recent.wav")))
+        self.assertTrue(os.path.exists(os.path.join(self.folder, "2026/01/kept.wav")))
+        self.assertEqual(str(old.purged_at), "2026-02-05 03:00:00")
+        self.assertFalse(recent.purged_at)
+        self.assertFalse(kept.purged_at)
+        self.assertIn("retention of 30 days", old.message_ids[0].body)
+        # a second run has nothing left to do
+        with freeze_time("2026-02-06 03:00:00"):
+            self.env["hotline.recording"]._cron_hotline_purge()
+        self.assertEqual(
+            len(old.message_ids.filtered(lambda m: "deleted" in m.body)), 1
+        )
+
+    def test_access(self):
+        rec = self._recording("2026/01/a.wav", datetime(2026, 1, 1))
+        rec.with_user(self.role_users["handler"]).read(["file_path"])
+        rec.with_user(self.role_users["supervisor"]).read(["file_path"])
+        for role in ("agent", "finance"):
+            with self.assertRaises(AccessError, msg=role):
+                rec.with_user(self.role_users[role]).read(["file_path"])
+        with self.assertRaises(AccessError):
+            rec.with_user(self.role_users["supervisor"]).unlink()
