@@ -56,6 +56,14 @@ class EnvSink:
                 Call.hotline_live_events(pbx_id, live)
         return result
 
+    def close_stale(self, pbx_id, live_linkedids):
+        with self.env.cr.savepoint():
+            return (
+                self.env["hotline.call"]
+                .sudo()
+                .hotline_close_stale(pbx_id, live_linkedids)
+            )
+
 
 class RegistrySink:
     """One short transaction per batch on the database of ``registry``."""
@@ -68,6 +76,12 @@ class RegistrySink:
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             return EnvSink(env)(pbx_id, calls, live)
+
+    def close_stale(self, pbx_id, live_linkedids):
+        self.registry = self.registry.check_signaling()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            return len(EnvSink(env).close_stale(pbx_id, live_linkedids))
 
 
 class PbxWorker:
@@ -108,6 +122,7 @@ class PbxWorker:
         )
         self.pending_calls = {}
         self.pending_live = []
+        self.stale_resyncs = []
         self.finished_logged = set()
         self.busy = False
         self._stop = threading.Event()
@@ -220,6 +235,7 @@ class PbxWorker:
             if isinstance(item, tuple) and item and item[0] is _RESYNC:
                 for call in self.correlator.close_missing(item[1]):
                     self.pending_calls[call["linkedid"]] = call
+                self.stale_resyncs.append(item[1])
                 continue
             self.stats["events"] += 1
             try:
@@ -231,8 +247,34 @@ class PbxWorker:
                 self.pending_calls[call["linkedid"]] = call
             self.pending_live.extend(live)
         if not self.pending_calls and not self.pending_live:
-            return True
-        return self.flush()
+            return self._close_stale()
+        return self.flush() and self._close_stale()
+
+    def _close_stale(self):
+        """Calls left open in the database (e.g. by a previous run) that the
+        PBX no longer has: closed after the pending calls are written."""
+        while self.stale_resyncs:
+            live = self.stale_resyncs[0]
+            close = getattr(self.sink, "close_stale", None)
+            if close is None:
+                self.stale_resyncs.pop(0)
+                continue
+            open_here = set(self.correlator.open_calls())
+            try:
+                closed = close(self.pbx_id, live | open_here)
+            except TRANSIENT_ERRORS as exc:
+                _logger.error(
+                    "PBX %s: resync postponed, database unavailable: %s", self.name, exc
+                )
+                return False
+            self.stale_resyncs.pop(0)
+            if closed:
+                _logger.info(
+                    "PBX %s: %s open calls closed: they ended while disconnected",
+                    self.name,
+                    closed if isinstance(closed, int) else len(closed),
+                )
+        return True
 
     def flush(self):
         """Write the pending calls and live events; ``False`` to retry later."""

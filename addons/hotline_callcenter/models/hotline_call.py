@@ -328,6 +328,47 @@ class HotlineCall(models.Model):
         return partners.id if len(partners) == 1 else False
 
     @api.model
+    def hotline_close_stale(self, pbx_id, live_linkedids, reason=None):
+        """After the connector (re)connects: end the calls still open in the
+        database that Asterisk no longer has (``CoreShowChannels``).
+
+        Their end is the resynchronisation time and ``hangup_cause`` says so;
+        the disposition follows what was recorded (answered, abandoned...).
+        :return: the calls closed
+        """
+        self._hotline_check_connector()
+        calls = self.sudo().search(
+            [
+                ("pbx_id", "=", pbx_id),
+                ("ended_at", "=", False),
+                ("linkedid", "not in", list(live_linkedids)),
+            ]
+        )
+        now = fields.Datetime.now()
+        reason = reason or "ended while the connector was disconnected"
+        for call in calls:
+            if call.answered_at:
+                disposition = "answered"
+            elif call.direction != "inbound":
+                disposition = "no_answer"
+            elif call.queued_at:
+                disposition = "abandoned_queue"
+            else:
+                disposition = "abandoned_ivr"
+            start = call.answered_at or call.queued_at or call.started_at or now
+            values = {
+                "ended_at": now,
+                "hangup_cause": reason,
+                "disposition": disposition,
+            }
+            if call.answered_at:
+                values["talk_seconds"] = int((now - call.answered_at).total_seconds())
+            else:
+                values["wait_seconds"] = int((now - start).total_seconds())
+            call.write(values)
+        return calls
+
+    @api.model
     def hotline_live_events(self, pbx_id, events):
         """Pop the caller card for ringing and transferred events.
 

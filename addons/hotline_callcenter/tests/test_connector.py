@@ -214,3 +214,47 @@ class TestConnectorLoop(CallLogCommon):
         )
         self.assertEqual(self.calls([other_id]).disposition, "ringing")
         self.assertEqual(worker.stats["resyncs"], 2)
+
+    def test_calls_left_open_by_a_previous_run_are_closed(self):
+        """A call the database still has open, unknown to the PBX at resync."""
+        stale = self.Call.hotline_ingest(
+            self.pbx.id,
+            [
+                {
+                    "linkedid": "previous-run-1",
+                    "direction": "inbound",
+                    "caller_number": "13800138000",
+                    "agents": ["8101"],
+                    "started_at": "2026-11-25 07:00:00",
+                    "answered_at": "2026-11-25 07:00:05",
+                    "disposition": "answered",
+                },
+                {
+                    "linkedid": "previous-run-2",
+                    "direction": "inbound",
+                    "caller_number": "13800138000",
+                    "started_at": "2026-11-25 07:00:00",
+                    "queued_at": "2026-11-25 07:00:02",
+                    "disposition": "ringing",
+                },
+            ],
+        )["calls"]
+        sim = self.start_simulator()
+        live = sim.run_scenario("inbound_answered", speed=0.5)  # still up at resync
+        time.sleep(0.3)
+        worker = self.start_worker(sim.port)
+        with self.assertLogs(f"{LOGGER}.cli.connector", logging.INFO) as logs:
+            self.assertTrue(worker.drain(lambda: all(stale.mapped("ended_at"))))
+        self.assertIn("2 open calls closed", "\n".join(logs.output))
+        by_id = {c.linkedid: c for c in stale}
+        self.assertEqual(by_id["previous-run-1"].disposition, "answered")
+        self.assertGreater(by_id["previous-run-1"].talk_seconds, 0)
+        self.assertEqual(by_id["previous-run-2"].disposition, "abandoned_queue")
+        self.assertEqual(
+            by_id["previous-run-2"].hangup_cause,
+            "ended while the connector was disconnected",
+        )
+        current = self.calls([live.linkedid])
+        self.assertTrue(current, "the call live at resync is recorded")
+        self.assertFalse(current.ended_at)
+        worker.stop()
