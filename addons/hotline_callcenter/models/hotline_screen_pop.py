@@ -94,7 +94,7 @@ class HotlineScreenPop(models.AbstractModel):
     def _hotline_blacklist_info(self, number):
         """``hotline.blacklist.hotline_check_number`` as the card shows it."""
         empty = {"blacklisted": False, "action": False, "reason": "", "until": False}
-        if not number or "hotline.blacklist" not in self.env:
+        if not number:
             return empty
         entry = self.env["hotline.blacklist"].sudo().hotline_check_number(number)
         if not entry:

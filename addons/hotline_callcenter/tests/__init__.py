@@ -1,5 +1,6 @@
 from . import test_roles
 from . import test_screen_pop
+from . import test_screen_pop_caller
 from . import test_pbx
 from . import test_click_to_dial
 from . import test_cti
