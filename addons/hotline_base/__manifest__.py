@@ -22,6 +22,7 @@
         "views/hotline_customer_category_views.xml",
         "views/hotline_service_site_views.xml",
         "views/hotline_blacklist_views.xml",
+        "views/hotline_knowledge_article_views.xml",
         "views/menus.xml",
     ],
     "demo": ["demo/res_users_demo.xml"],

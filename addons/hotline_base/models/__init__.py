@@ -5,3 +5,4 @@ from . import hotline_service_site
 from . import res_company
 from . import res_partner
 from . import hotline_blacklist
+from . import hotline_knowledge_article

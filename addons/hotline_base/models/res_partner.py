@@ -326,6 +326,7 @@ class ResPartner(models.Model):
         return self.env["res.company"]._hotline_phone_country_code(self.env.company.id)
 
     @api.model
+    @api.returns("self", lambda value: value.ids)
     def hotline_identify_caller(self, number):
         """Customers a presented number belongs to.
 

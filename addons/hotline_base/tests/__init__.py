@@ -3,3 +3,5 @@ from . import test_ui
 from . import test_caller_identification
 from . import test_customer
 from . import test_blacklist
+from . import test_knowledge
+from . import test_roles_rpc
