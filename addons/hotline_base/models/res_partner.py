@@ -211,6 +211,16 @@ class ResPartner(models.Model):
                 )
             )
 
+    @api.model
+    def get_import_templates(self):
+        return [
+            {
+                "label": self.env._("Import template for hotline customers"),
+                "template": "/hotline_base/static/xlsx/"
+                "hotline_customers_import_template.xlsx",
+            }
+        ] + super().get_import_templates()
+
     # ------------------------------------------------------------------
     # One search box
     # ------------------------------------------------------------------

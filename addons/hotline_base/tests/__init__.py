@@ -5,3 +5,4 @@ from . import test_customer
 from . import test_blacklist
 from . import test_knowledge
 from . import test_roles_rpc
+from . import test_import
