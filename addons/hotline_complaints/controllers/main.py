@@ -1,0 +1,29 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import http
+from odoo.http import request
+
+
+class HotlineCaseQuery(http.Controller):
+    @http.route(
+        "/hotline/case/query",
+        type="http",
+        auth="public",
+        methods=["GET", "POST"],
+        website=True,
+        sitemap=False,
+    )
+    def hotline_case_query(self, number=None, code=None, **kw):
+        values = {"number": number or "", "result": None}
+        if request.httprequest.method == "POST":
+            result = (
+                request.env["helpdesk.ticket"]
+                .sudo()
+                .hotline_query_result(number, code, ip=request.httprequest.remote_addr)
+            )
+            values["result"] = result
+            status = {"ok": 200, "invalid": 404, "locked": 429}[result["status"]]
+            return request.render(
+                "hotline_complaints.case_query_page", values, status=status
+            )
+        return request.render("hotline_complaints.case_query_page", values)

@@ -1,0 +1,991 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import hmac
+import secrets
+from datetime import timedelta
+
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from .helpdesk_ticket_stage import HOTLINE_STATES
+from .hotline_case_deadline import URGENCY
+
+OPEN_STATES = ("new", "accepted", "dispatched", "in_progress", "instruction")
+DONE_STATES = ("closed", "cancelled")
+DUPLICATE_DAYS = 30
+QUERY_LIMIT = 5
+QUERY_WINDOW = timedelta(minutes=15)
+SATISFACTION = [
+    ("5", "Very satisfied"),
+    ("4", "Satisfied"),
+    ("3", "Basically satisfied"),
+    ("2", "Dissatisfied"),
+    ("1", "Very dissatisfied"),
+]
+SATISFACTION3 = [
+    ("satisfied", "Satisfied"),
+    ("basic", "Basically satisfied"),
+    ("dissatisfied", "Dissatisfied"),
+]
+IDENTITY_TICKET_FIELDS = (
+    "partner_id",
+    "partner_name",
+    "partner_email",
+    "caller_number",
+)
+
+
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    case_type_id = fields.Many2one(
+        "hotline.case.type", string="Case type", index=True, tracking=True
+    )
+    case_type_show_accused = fields.Boolean(related="case_type_id.show_accused")
+    case_type_show_location = fields.Boolean(related="case_type_id.show_location")
+    case_type_show_meter = fields.Boolean(related="case_type_id.show_meter")
+    case_type_show_work_orders = fields.Boolean(related="case_type_id.show_work_orders")
+    channel_code = fields.Selection(related="channel_id.hotline_code")
+    urgency = fields.Selection(
+        URGENCY, default="normal", required=True, tracking=True, index=True
+    )
+    hotline_state = fields.Selection(
+        string="Workflow step",
+        related="stage_id.hotline_state",
+        store=True,
+        index=True,
+    )
+    owner_id = fields.Many2one(
+        "res.users",
+        string="First-contact owner",
+        default=lambda self: self.env.user,
+        tracking=True,
+        help="The agent who took the case: stays its owner towards the caller.",
+    )
+    intake_date = fields.Datetime(
+        string="Received on", default=fields.Datetime.now, required=True, copy=False
+    )
+    caller_number = fields.Char(index="trigram", tracking=True)
+    call_ids = fields.Many2many(
+        "hotline.call",
+        "helpdesk_ticket_hotline_call_rel",
+        "ticket_id",
+        "call_id",
+        string="Calls",
+        copy=False,
+    )
+    call_id = fields.Many2one("hotline.call", compute="_compute_call_id", store=True)
+    team_ids = fields.Many2many(
+        "helpdesk.ticket.team",
+        "helpdesk_ticket_hotline_team_rel",
+        "ticket_id",
+        "team_id",
+        string="Co-handling teams",
+        help="Other teams dispatched with the lead team.",
+    )
+    accused_party = fields.Char(string="Party concerned")
+    event_location = fields.Char(string="Location")
+    meter_number = fields.Char(string="Meter/account number")
+    # confidentiality
+    is_confidential = fields.Boolean(
+        string="Confidential reporter",
+        tracking=True,
+        help="The reporter's identity is kept apart and visible to the "
+        "'Reporter identity' group only.",
+    )
+    is_anonymous = fields.Boolean(string="Anonymous")
+    reporter_id = fields.Many2one(
+        "hotline.case.reporter",
+        string="Reporter identity",
+        groups="hotline_complaints.group_reporter_identity",
+        copy=False,
+        readonly=True,
+    )
+    # result query
+    query_code = fields.Char(
+        copy=False,
+        readonly=True,
+        groups="hotline_base.group_agent,hotline_complaints.group_reporter_identity",
+        help="Given to the caller at intake to query the result.",
+    )
+    reply_summary = fields.Text(
+        string="Reply to the caller",
+        help="What the caller hears or reads when querying the result.",
+    )
+    reply_method = fields.Selection(
+        [("sms", "SMS"), ("email", "E-mail"), ("letter", "Letter"), ("call", "Call")],
+        readonly=True,
+    )
+    # workflow
+    accepted_at = fields.Datetime(readonly=True, copy=False)
+    dispatched_at = fields.Datetime(readonly=True, copy=False)
+    replied_at = fields.Datetime(readonly=True, copy=False)
+    callback_at = fields.Datetime(readonly=True, copy=False)
+    instruction = fields.Html(readonly=True, copy=False, string="Leader instruction")
+    instruction_user_id = fields.Many2one("res.users", readonly=True, copy=False)
+    instruction_requested = fields.Boolean(readonly=True, copy=False)
+    satisfaction = fields.Selection(SATISFACTION, readonly=True, copy=False)
+    satisfaction3 = fields.Selection(
+        SATISFACTION3,
+        string="Satisfaction (3 levels)",
+        compute="_compute_satisfaction3",
+        store=True,
+    )
+    event_ids = fields.One2many("hotline.case.event", "ticket_id", string="Timeline")
+    work_order_ids = fields.One2many(
+        "hotline.work.order", "ticket_id", string="Work orders"
+    )
+    linked_case_ids = fields.Many2many(
+        "helpdesk.ticket",
+        "helpdesk_ticket_hotline_link_rel",
+        "ticket_id",
+        "linked_id",
+        string="Linked cases",
+    )
+    duplicate_candidate_ids = fields.Many2many(
+        "helpdesk.ticket",
+        string="Possible duplicates",
+        compute="_compute_duplicate_candidate_ids",
+    )
+    # deadlines
+    accept_deadline = fields.Datetime(copy=False, tracking=True)
+    reply_deadline = fields.Datetime(copy=False, tracking=True)
+    close_deadline = fields.Datetime(copy=False, tracking=True)
+    deadline_extended = fields.Boolean(readonly=True, copy=False)
+    deadline_step = fields.Selection(
+        [("accept", "Acceptance"), ("reply", "Reply"), ("close", "Closing")],
+        compute="_compute_next_deadline",
+        store=True,
+    )
+    next_deadline = fields.Datetime(
+        compute="_compute_next_deadline", store=True, index=True
+    )
+    deadline_state = fields.Selection(
+        [
+            ("none", "No deadline"),
+            ("ok", "On time"),
+            ("soon", "Due soon"),
+            ("late", "Overdue"),
+        ],
+        compute="_compute_deadline_state",
+    )
+    is_overdue = fields.Boolean(
+        string="Overdue",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Missed a deadline at some step (kept for the statistics).",
+    )
+    reminded_step = fields.Char(readonly=True, copy=False)
+    escalation_level = fields.Integer(readonly=True, copy=False)
+    escalation_step = fields.Char(readonly=True, copy=False)
+    accepted_on_time = fields.Boolean(
+        compute="_compute_on_time", store=True, aggregator="bool_and"
+    )
+    closed_on_time = fields.Boolean(compute="_compute_on_time", store=True)
+    handling_hours = fields.Float(
+        compute="_compute_on_time", store=True, aggregator="avg"
+    )
+
+    _sql_constraints = [
+        (
+            "query_code_len",
+            "CHECK(query_code IS NULL OR length(query_code) = 6)",
+            "A query code has six digits.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------ computes
+    @api.depends("call_ids")
+    def _compute_call_id(self):
+        for ticket in self:
+            ticket.call_id = ticket.call_ids.sorted("id")[:1]
+
+    @api.depends("satisfaction")
+    def _compute_satisfaction3(self):
+        mapping = {"5": "satisfied", "4": "satisfied", "3": "basic"}
+        for ticket in self:
+            if not ticket.satisfaction:
+                ticket.satisfaction3 = False
+            else:
+                ticket.satisfaction3 = mapping.get(ticket.satisfaction, "dissatisfied")
+
+    @api.depends(
+        "hotline_state",
+        "accept_deadline",
+        "reply_deadline",
+        "close_deadline",
+    )
+    def _compute_next_deadline(self):
+        for ticket in self:
+            state = ticket.hotline_state
+            step = False
+            if state == "new":
+                step = "accept"
+            elif state in ("accepted", "dispatched", "in_progress", "instruction"):
+                step = "reply" if ticket.reply_deadline else "close"
+            elif state in ("replied", "callback"):
+                step = "close"
+            deadline = step and ticket[f"{step}_deadline"]
+            if step and not deadline and step == "reply":
+                step, deadline = "close", ticket.close_deadline
+            ticket.deadline_step = step if deadline else False
+            ticket.next_deadline = deadline or False
+
+    def _deadline_span_start(self):
+        self.ensure_one()
+        return self.intake_date or fields.Datetime.now()
+
+    def _hotline_warn_at(self):
+        self.ensure_one()
+        start = self._deadline_span_start()
+        percent = self.case_type_id.remind_before_percent or 20
+        span = self.next_deadline - start
+        return self.next_deadline - span * percent / 100
+
+    @api.depends_context("uid")
+    @api.depends("next_deadline")
+    def _compute_deadline_state(self):
+        now = fields.Datetime.now()
+        for ticket in self:
+            if not ticket.next_deadline:
+                ticket.deadline_state = "none"
+            elif now > ticket.next_deadline:
+                ticket.deadline_state = "late"
+            elif now >= ticket._hotline_warn_at():
+                ticket.deadline_state = "soon"
+            else:
+                ticket.deadline_state = "ok"
+
+    @api.depends("accepted_at", "accept_deadline", "closed_date", "close_deadline")
+    def _compute_on_time(self):
+        for ticket in self:
+            ticket.accepted_on_time = bool(
+                ticket.accepted_at
+                and (
+                    not ticket.accept_deadline
+                    or ticket.accepted_at <= ticket.accept_deadline
+                )
+            )
+            ticket.closed_on_time = bool(
+                ticket.closed_date
+                and (
+                    not ticket.close_deadline
+                    or ticket.closed_date <= ticket.close_deadline
+                )
+            )
+            ticket.handling_hours = (
+                (ticket.closed_date - ticket.intake_date).total_seconds() / 3600
+                if ticket.closed_date and ticket.intake_date
+                else 0.0
+            )
+
+    @api.depends(
+        "partner_id", "caller_number", "category_id", "case_type_id", "intake_date"
+    )
+    def _compute_duplicate_candidate_ids(self):
+        for ticket in self:
+            ticket.duplicate_candidate_ids = ticket._hotline_find_duplicates()
+
+    def _hotline_find_duplicates(self):
+        self.ensure_one()
+        who = []
+        if self.partner_id:
+            who.append(("partner_id", "=", self.partner_id.id))
+        if self.caller_number:
+            who.append(("caller_number", "=", self.caller_number))
+        if not who:
+            return self.browse()
+        what = []
+        if self.category_id:
+            what.append(("category_id", "=", self.category_id.id))
+        if self.case_type_id:
+            what.append(("case_type_id", "=", self.case_type_id.id))
+        if not what:
+            return self.browse()
+        since = (self.intake_date or fields.Datetime.now()) - timedelta(
+            days=DUPLICATE_DAYS
+        )
+        domain = (
+            ["|"] * (len(who) - 1)
+            + [leaf for leaf in who]
+            + ["|"] * (len(what) - 1)
+            + [leaf for leaf in what]
+            + [("intake_date", ">=", since), ("duplicate_id", "=", False)]
+        )
+        if isinstance(self.id, int):
+            domain.append(("id", "!=", self.id))
+        return self.search(domain, limit=20)
+
+    # ------------------------------------------------------------------ CRUD
+    @api.model
+    def default_get(self, fields_list):
+        defaults = super().default_get(fields_list)
+        type_id = defaults.get("case_type_id")
+        if type_id:
+            case_type = self.env["hotline.case.type"].browse(type_id)
+            if case_type.team_id and not defaults.get("team_id"):
+                defaults["team_id"] = case_type.team_id.id
+            if case_type.confidential_default:
+                defaults.setdefault("is_confidential", True)
+        return defaults
+
+    @api.onchange("case_type_id")
+    def _onchange_case_type_id(self):
+        if self.case_type_id.team_id and not self.team_id:
+            self.team_id = self.case_type_id.team_id
+        if self.case_type_id.category_id and not self.category_id:
+            self.category_id = self.case_type_id.category_id
+        if self.case_type_id.confidential_default:
+            self.is_confidential = True
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        reporter_vals = []
+        for vals in vals_list:
+            case_type = self.env["hotline.case.type"].browse(vals.get("case_type_id"))
+            if case_type:
+                if case_type.team_id and not vals.get("team_id"):
+                    vals["team_id"] = case_type.team_id.id
+                if case_type.category_id and not vals.get("category_id"):
+                    vals["category_id"] = case_type.category_id.id
+                if case_type.confidential_default and "is_confidential" not in vals:
+                    vals["is_confidential"] = True
+            if vals.get("is_anonymous"):
+                vals["is_confidential"] = True
+            vals.setdefault("query_code", f"{secrets.randbelow(10**6):06d}")
+            reporter_vals.append(self._hotline_pop_identity(vals))
+        tickets = super().create(vals_list)
+        for ticket, rvals in zip(tickets, reporter_vals, strict=True):
+            if rvals is not None:
+                reporter = (
+                    self.env["hotline.case.reporter"]
+                    .sudo()
+                    .create(dict(rvals, ticket_id=ticket.id))
+                )
+                ticket.sudo().reporter_id = reporter
+            ticket._hotline_compute_deadlines()
+            ticket._hotline_log_event(
+                "intake",
+                note=self.env._(
+                    "Received by %(channel)s as %(type)s.",
+                    channel=ticket.channel_id.name or "-",
+                    type=ticket.case_type_id.name or "-",
+                ),
+                to_state=ticket.hotline_state,
+            )
+        return tickets
+
+    def _hotline_pop_identity(self, vals):
+        """For confidential cases, move the identity out of the case values."""
+        if not vals.get("is_confidential"):
+            return None
+        partner = self.env["res.partner"].browse(vals.pop("partner_id", False))
+        calls = self.env["hotline.call"]
+        for command in vals.pop("call_ids", []) or []:
+            if isinstance(command, (list, tuple)) and command[0] == 6:
+                calls |= calls.browse(command[2])
+            elif isinstance(command, (list, tuple)) and command[0] == 4:
+                calls |= calls.browse(command[1])
+            elif isinstance(command, int):
+                calls |= calls.browse(command)
+        name = vals.pop("partner_name", False) or partner.name
+        email = vals.pop("partner_email", False) or partner.email
+        number = vals.pop("caller_number", False) or partner.phone
+        return {
+            "anonymous": bool(vals.get("is_anonymous")),
+            "name": vals.pop("reporter_name", False) or name,
+            "phone": number,
+            "email": email,
+            "id_number": vals.pop("reporter_id_number", False),
+            "address": vals.pop("reporter_address", False),
+            "partner_id": partner.id,
+            "call_ids": [fields.Command.set(calls.ids)],
+        }
+
+    def write(self, vals):
+        if vals.get("is_anonymous"):
+            vals["is_confidential"] = True
+        result = super().write(vals)
+        if {"case_type_id", "urgency", "team_id"} & set(vals) and not {
+            "accept_deadline",
+            "reply_deadline",
+            "close_deadline",
+        } & set(vals):
+            for ticket in self:
+                ticket._hotline_compute_deadlines()
+        return result
+
+    @api.constrains("is_confidential", *IDENTITY_TICKET_FIELDS, "call_ids")
+    def _check_confidential_identity(self):
+        for ticket in self:
+            if ticket.is_confidential and (
+                any(ticket[f] for f in IDENTITY_TICKET_FIELDS) or ticket.call_ids
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "A confidential case keeps the reporter's identity in the "
+                        "reporter record only: remove the contact, number and calls "
+                        "from case %s.",
+                        ticket.number,
+                    )
+                )
+
+    @api.constrains("channel_id", "call_ids")
+    def _check_phone_call(self):
+        for ticket in self:
+            if ticket.call_ids and ticket.channel_code not in (False, "phone"):
+                raise ValidationError(
+                    self.env._("Only phone cases can be linked to calls.")
+                )
+
+    # ------------------------------------------------------------------ deadlines
+    def _hotline_calendar(self):
+        self.ensure_one()
+        return (
+            self.team_id.resource_calendar_id
+            or self.company_id.resource_calendar_id
+            or self.env.company.resource_calendar_id
+        )
+
+    def _hotline_rule(self, step):
+        self.ensure_one()
+        rules = self.case_type_id.deadline_ids.filtered(lambda r: r.step == step)
+        return (
+            rules.filtered(lambda r: r.urgency == self.urgency)[:1]
+            or rules.filtered(lambda r: not r.urgency)[:1]
+        )
+
+    def _hotline_compute_deadlines(self):
+        for ticket in self:
+            start = ticket.intake_date or fields.Datetime.now()
+            calendar = ticket._hotline_calendar()
+            vals = {}
+            for step in ("accept", "reply", "close"):
+                rule = ticket._hotline_rule(step)
+                vals[f"{step}_deadline"] = rule and rule._hotline_apply(start, calendar)
+            ticket.write(vals)
+
+    def action_extend_deadline(self):
+        """Add the type's extension to the closing deadline, once (信访 +30 days)."""
+        self._hotline_check_group("hotline_base.group_supervisor")
+        for ticket in self:
+            days = ticket.case_type_id.extension_amount
+            if not days or not ticket.close_deadline:
+                raise UserError(
+                    self.env._("Case %s has no extendable deadline.", ticket.number)
+                )
+            if ticket.deadline_extended:
+                raise UserError(
+                    self.env._("Case %s was already extended.", ticket.number)
+                )
+            ticket.write(
+                {
+                    "close_deadline": ticket.close_deadline + timedelta(days=days),
+                    "deadline_extended": True,
+                }
+            )
+            ticket._hotline_log_event(
+                "extend", note=self.env._("Closing deadline extended by %s days.", days)
+            )
+
+    # ------------------------------------------------------------------ timeline
+    def _hotline_log_event(
+        self, event_type, note="", from_state=None, to_state=None, teams=None
+    ):
+        for ticket in self:
+            event = (
+                self.env["hotline.case.event"]
+                .sudo()
+                .create(
+                    {
+                        "ticket_id": ticket.id,
+                        "event_type": event_type,
+                        "user_id": self.env.uid,
+                        "note": note or False,
+                        "from_state": from_state or False,
+                        "to_state": to_state or False,
+                        "team_ids": [
+                            fields.Command.set((teams or ticket.browse()).ids)
+                        ],
+                    }
+                )
+            )
+            label = dict(event._fields["event_type"]._description_selection(self.env))[
+                event_type
+            ]
+            body = Markup("<b>%s</b>") % label
+            if note:
+                body += Markup("<br/>") + escape(note)
+            ticket.message_post(body=body, subtype_xmlid="mail.mt_note")
+
+    def _hotline_check_group(self, *groups):
+        if self.env.su:
+            return
+        if not any(self.env.user.has_group(g) for g in groups):
+            raise AccessError(
+                self.env._("You are not allowed to do this step of the case.")
+            )
+
+    def _hotline_check_state(self, *states):
+        for ticket in self:
+            if ticket.hotline_state not in states:
+                raise UserError(
+                    self.env._(
+                        "Case %(number)s is %(state)s: this step is not possible now.",
+                        number=ticket.number,
+                        state=dict(HOTLINE_STATES).get(ticket.hotline_state, "-"),
+                    )
+                )
+
+    def _hotline_stage(self, state):
+        self.ensure_one()
+        stages = self.env["helpdesk.ticket.stage"].search(
+            [
+                ("hotline_state", "=", state),
+                "|",
+                ("team_ids", "=", False),
+                ("team_ids", "in", self.team_id.ids),
+            ]
+        )
+        stage = stages.filtered(lambda s: self.team_id in s.team_ids)[:1] or stages[:1]
+        if not stage:
+            raise UserError(
+                self.env._("No stage is configured for the step %s.", state)
+            )
+        return stage
+
+    def _hotline_move(self, state, event_type, note="", extra=None, teams=None):
+        for ticket in self:
+            old = ticket.hotline_state
+            vals = dict(extra or {}, stage_id=ticket._hotline_stage(state).id)
+            ticket.write(vals)
+            ticket._hotline_log_event(
+                event_type, note=note, from_state=old, to_state=state, teams=teams
+            )
+
+    # ------------------------------------------------------------------ steps
+    def action_hotline_accept(self):
+        self._hotline_check_group(
+            "hotline_base.group_agent", "hotline_base.group_case_handler"
+        )
+        self._hotline_check_state("new")
+        for ticket in self:
+            if ticket.channel_code == "letter" and not ticket.attachment_ids:
+                raise UserError(
+                    self.env._(
+                        "Attach the scanned letter to case %s before accepting it.",
+                        ticket.number,
+                    )
+                )
+            now = fields.Datetime.now()
+            extra = {"accepted_at": now}
+            if not ticket.owner_id:
+                extra["owner_id"] = self.env.uid
+            if ticket.accept_deadline and now > ticket.accept_deadline:
+                extra["is_overdue"] = True
+            ticket._hotline_move("accepted", "accept", extra=extra)
+
+    def hotline_dispatch(self, lead_team, teams=None, user=None, note=""):
+        """Dispatch to ``lead_team`` (and co-handling ``teams``)."""
+        self._hotline_check_group(
+            "hotline_base.group_agent", "hotline_base.group_supervisor"
+        )
+        self._hotline_check_state("accepted", "dispatched", "in_progress")
+        if not lead_team:
+            raise UserError(self.env._("Choose the lead team."))
+        teams = (teams or lead_team.browse()) - lead_team
+        if user and user not in lead_team.user_ids:
+            raise UserError(
+                self.env._(
+                    "%(user)s is not a member of %(team)s.",
+                    user=user.name,
+                    team=lead_team.name,
+                )
+            )
+        for ticket in self:
+            event_type = "reassign" if ticket.dispatched_at else "dispatch"
+            ticket._hotline_move(
+                "dispatched",
+                event_type,
+                note=note,
+                extra={
+                    "team_id": lead_team.id,
+                    "team_ids": [fields.Command.set(teams.ids)],
+                    "user_id": user.id if user else False,
+                    "dispatched_at": fields.Datetime.now(),
+                },
+                teams=lead_team | teams,
+            )
+
+    def action_hotline_start(self):
+        self._hotline_check_group("hotline_base.group_case_handler")
+        self._hotline_check_state("dispatched")
+        for ticket in self:
+            extra = {} if ticket.user_id else {"user_id": self.env.uid}
+            ticket._hotline_move("in_progress", "start", extra=extra)
+
+    def action_hotline_request_instruction(self):
+        self._hotline_check_group("hotline_base.group_case_handler")
+        self._hotline_check_state("in_progress")
+        self._hotline_move(
+            "instruction",
+            "instruction_request",
+            extra={"instruction_requested": True},
+        )
+
+    def hotline_instruct(self, text):
+        """A leader's instruction (批示); the case goes back to its handler."""
+        self._hotline_check_group("hotline_base.group_leader")
+        self._hotline_check_state("instruction", "in_progress")
+        if not (text or "").strip():
+            raise UserError(self.env._("Write the instruction."))
+        self._hotline_move(
+            "in_progress",
+            "instruction",
+            note=text,
+            extra={
+                "instruction": Markup("<p>%s</p>") % text,
+                "instruction_user_id": self.env.uid,
+            },
+        )
+
+    def hotline_reply(self, method, body):
+        """Reply to the caller by SMS, e-mail, letter or a call."""
+        self._hotline_check_group("hotline_base.group_case_handler")
+        self._hotline_check_state("in_progress")
+        if not (body or "").strip():
+            raise UserError(self.env._("Write the reply."))
+        for ticket in self:
+            needs = ticket.case_type_id.requires_instruction or (
+                ticket.instruction_requested
+            )
+            if needs and not ticket.instruction_user_id:
+                raise UserError(
+                    self.env._(
+                        "Case %s needs a leader's instruction before the reply.",
+                        ticket.number,
+                    )
+                )
+            ticket._hotline_send_reply(method, body)
+            now = fields.Datetime.now()
+            extra = {
+                "replied_at": now,
+                "reply_summary": body,
+                "reply_method": method,
+            }
+            if ticket.reply_deadline and now > ticket.reply_deadline:
+                extra["is_overdue"] = True
+            label = dict(self._fields["reply_method"]._description_selection(self.env))
+            ticket._hotline_move(
+                "replied",
+                "reply",
+                note=self.env._(
+                    "%(method)s: %(body)s", method=label[method], body=body
+                ),
+                extra=extra,
+            )
+
+    def _hotline_contact(self):
+        """Number, e-mail and partner to reply to (the reporter's if confidential)."""
+        self.ensure_one()
+        if self.is_confidential:
+            reporter = self.sudo().reporter_id
+            return reporter.phone, reporter.email, reporter.partner_id
+        return (
+            self.caller_number or self.partner_id.mobile or self.partner_id.phone,
+            self.partner_email or self.partner_id.email,
+            self.partner_id,
+        )
+
+    def _hotline_send_reply(self, method, body):
+        self.ensure_one()
+        number, email, _partner = self._hotline_contact()
+        text = self.env._("Case %(number)s: %(body)s", number=self.number, body=body)
+        if method == "sms":
+            if not number:
+                raise UserError(
+                    self.env._("Case %s has no number to text.", self.number)
+                )
+            # sms.sms directly: the number never shows in the case's chatter.
+            self.env["sms.sms"].sudo().create({"number": number, "body": text}).send()
+        elif method == "email":
+            if not email:
+                raise UserError(
+                    self.env._("Case %s has no e-mail address.", self.number)
+                )
+            self.env["mail.mail"].sudo().create(
+                {
+                    "email_to": email,
+                    "subject": self.env._("Reply to case %s", self.number),
+                    "body_html": Markup("<p>%s</p>") % text,
+                    "auto_delete": False,
+                }
+            ).send()
+        elif method not in ("letter", "call"):
+            raise UserError(self.env._("Unknown reply method %s.", method))
+
+    def hotline_callback(self, satisfaction, note=""):
+        """Record the callback (回访) with the caller's satisfaction."""
+        self._hotline_check_group(
+            "hotline_base.group_agent", "hotline_base.group_supervisor"
+        )
+        self._hotline_check_state("replied")
+        if satisfaction not in dict(SATISFACTION):
+            raise UserError(self.env._("Choose the caller's satisfaction."))
+        label = dict(self._fields["satisfaction"]._description_selection(self.env))
+        self._hotline_move(
+            "callback",
+            "callback",
+            note=self.env._(
+                "%(level)s. %(note)s", level=label[satisfaction], note=note or ""
+            ),
+            extra={"satisfaction": satisfaction, "callback_at": fields.Datetime.now()},
+        )
+
+    def action_hotline_close(self):
+        self._hotline_check_group(
+            "hotline_base.group_agent", "hotline_base.group_supervisor"
+        )
+        self._hotline_check_state("replied", "callback")
+        for ticket in self:
+            extra = {}
+            now = fields.Datetime.now()
+            if ticket.close_deadline and now > ticket.close_deadline:
+                extra["is_overdue"] = True
+            ticket._hotline_move("closed", "close", extra=extra)
+
+    def hotline_return(self, reason):
+        """The handling unit sends the case back to the hotline centre."""
+        self._hotline_check_group("hotline_base.group_case_handler")
+        self._hotline_check_state("dispatched", "in_progress")
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give the reason for returning the case."))
+        for ticket in self:
+            teams = ticket.team_id | ticket.team_ids
+            ticket._hotline_move(
+                "accepted",
+                "return",
+                note=reason,
+                extra={"user_id": False, "team_ids": [fields.Command.clear()]},
+                teams=teams,
+            )
+
+    def hotline_remind(self, note):
+        """A supervisor's manual reminder (催办) to the handler."""
+        self._hotline_check_group("hotline_base.group_supervisor")
+        for ticket in self:
+            if ticket.hotline_state in DONE_STATES:
+                raise UserError(self.env._("Case %s is closed.", ticket.number))
+            ticket._hotline_notify(
+                ticket.user_id or ticket.team_id.user_id or ticket.owner_id,
+                self.env._("Reminder (催办): %s", ticket.number),
+                note,
+            )
+            ticket._hotline_log_event("remind", note=note)
+
+    def hotline_merge_into(self, target):
+        """Merge these cases into ``target``: calls and timeline note move there."""
+        self._hotline_check_group(
+            "hotline_base.group_agent", "hotline_base.group_supervisor"
+        )
+        if target in self:
+            raise UserError(self.env._("A case cannot be merged into itself."))
+        if target.hotline_state in DONE_STATES:
+            raise UserError(self.env._("Case %s is closed.", target.number))
+        for ticket in self:
+            calls = ticket.call_ids
+            ticket._hotline_move(
+                "cancelled",
+                "merge",
+                note=self.env._("Merged into %s.", target.number),
+                extra={
+                    "duplicate_id": target.id,
+                    "call_ids": [fields.Command.clear()],
+                },
+            )
+            if calls:
+                target.call_ids = [fields.Command.link(c.id) for c in calls]
+            target.linked_case_ids = [fields.Command.link(ticket.id)]
+            target._hotline_log_event(
+                "merge", note=self.env._("%s merged into this case.", ticket.number)
+            )
+
+    def hotline_link(self, others):
+        for ticket in self:
+            others = others - ticket
+            ticket.linked_case_ids = [fields.Command.link(o.id) for o in others]
+            for other in others:
+                other.linked_case_ids = [fields.Command.link(ticket.id)]
+            ticket._hotline_log_event(
+                "link",
+                note=self.env._("Linked to %s.", ", ".join(others.mapped("number"))),
+            )
+
+    # ------------------------------------------------------------------ reminders
+    def _hotline_notify(self, user, summary, note=""):
+        self.ensure_one()
+        if not user:
+            return
+        self.sudo().activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=user.id,
+            summary=summary,
+            note=note or "",
+        )
+
+    @api.model
+    def _cron_hotline_deadlines(self):
+        now = fields.Datetime.now()
+        cases = self.search(
+            [
+                ("next_deadline", "!=", False),
+                ("hotline_state", "not in", DONE_STATES),
+            ]
+        )
+        for case in cases:
+            case._hotline_check_deadline(now)
+
+    def _hotline_check_deadline(self, now):
+        self.ensure_one()
+        step = self.deadline_step
+        deadline = self.next_deadline
+        if not step or not deadline:
+            return
+        team = self.team_id
+        handler = self.user_id or team.user_id or self.owner_id
+        if now > deadline:
+            vals = {"is_overdue": True}
+            level = self.escalation_level if self.escalation_step == step else 0
+            if level < 1:
+                supervisor = team.hotline_supervisor_id or team.user_id
+                self._hotline_notify(
+                    supervisor,
+                    self.env._("Overdue (督办): %s", self.number),
+                )
+                vals.update(escalation_level=1, escalation_step=step)
+                self.write(vals)
+                self._hotline_log_event(
+                    "escalate",
+                    note=self.env._(
+                        "Overdue since %(deadline)s: sent to the supervisor %(user)s.",
+                        deadline=fields.Datetime.to_string(deadline),
+                        user=supervisor.name or "-",
+                    ),
+                )
+                return
+            delay = timedelta(hours=self.case_type_id.escalate_leader_hours or 24)
+            if level < 2 and now > deadline + delay:
+                leader = team.hotline_leader_id
+                self._hotline_notify(
+                    leader, self.env._("Overdue, to the leader (督办): %s", self.number)
+                )
+                vals.update(escalation_level=2, escalation_step=step)
+                self.write(vals)
+                self._hotline_log_event(
+                    "escalate",
+                    note=self.env._(
+                        "Still overdue: sent to the leader %s.", leader.name or "-"
+                    ),
+                )
+                return
+            if not self.is_overdue:
+                self.write(vals)
+        elif now >= self._hotline_warn_at() and self.reminded_step != step:
+            self._hotline_notify(
+                handler,
+                self.env._("Reminder (催办): %s", self.number),
+                self.env._("Due on %s.", fields.Datetime.to_string(deadline)),
+            )
+            self.write({"reminded_step": step})
+            self._hotline_log_event(
+                "remind",
+                note=self.env._(
+                    "Automatic reminder: due on %s.",
+                    fields.Datetime.to_string(deadline),
+                ),
+            )
+
+    # ------------------------------------------------------------------ intake
+    @api.model
+    def hotline_intake(self, channel_code, values):
+        """Create a case from a gateway (SMS, fax…): sets the channel and the
+        customer from the number when it identifies one."""
+        channel = self.env["helpdesk.ticket.channel"].search(
+            [("hotline_code", "=", channel_code)], limit=1
+        )
+        if not channel:
+            raise UserError(self.env._("No intake channel %s.", channel_code))
+        vals = dict(values, channel_id=channel.id)
+        number = vals.get("caller_number")
+        if number and not vals.get("partner_id") and not vals.get("is_confidential"):
+            identify = getattr(self.env["res.partner"], "hotline_identify_caller", None)
+            partners = identify(number) if identify else self.env["res.partner"]
+            if len(partners) == 1:
+                vals.update(partner_id=partners.id, partner_name=partners.name)
+        return self.create(vals)
+
+    @api.model
+    def message_new(self, msg, custom_values=None):
+        custom_values = dict(custom_values or {})
+        channel = self.env.ref(
+            "helpdesk_mgmt.helpdesk_ticket_channel_email", raise_if_not_found=False
+        )
+        if channel:
+            custom_values.setdefault("channel_id", channel.id)
+        ticket = super().message_new(msg, custom_values=custom_values)
+        ticket._hotline_send_acknowledgement()
+        return ticket
+
+    def _hotline_send_acknowledgement(self):
+        template = self.env.ref(
+            "hotline_complaints.mail_template_case_acknowledgement",
+            raise_if_not_found=False,
+        )
+        for ticket in self:
+            if template and (ticket.partner_email or ticket.partner_id.email):
+                template.sudo().send_mail(ticket.id)
+
+    # ------------------------------------------------------------------ query
+    @api.model
+    def hotline_query_result(self, number, code, ip=None):
+        """Result of case ``number`` for whoever holds its query ``code``.
+
+        Returns a dict with ``status`` ok / invalid / locked; five wrong codes in
+        fifteen minutes per case number (and per IP address) lock the query.
+        """
+        attempts = self.env["hotline.case.query.attempt"].sudo()
+        now = fields.Datetime.now()
+        number = (number or "").strip().upper()
+        code = (code or "").strip()
+        keys = [f"number:{number}"] + ([f"ip:{ip}"] if ip else [])
+        for key in keys:
+            failures = attempts.search_count(
+                [("key", "=", key), ("attempted_at", ">", now - QUERY_WINDOW)]
+            )
+            if failures >= QUERY_LIMIT:
+                return {"status": "locked"}
+        ticket = (
+            self.sudo().search([("number", "=", number)], limit=1) if number else None
+        )
+        if (
+            not ticket
+            or not ticket.query_code
+            or not hmac.compare_digest(ticket.query_code, code)
+        ):
+            attempts.create([{"key": key, "attempted_at": now} for key in keys])
+            return {"status": "invalid"}
+        state_label = dict(
+            self._fields["hotline_state"]._description_selection(self.env)
+        ).get(ticket.hotline_state, "")
+        return {
+            "status": "ok",
+            "number": ticket.number,
+            "title": ticket.name,
+            "state": ticket.hotline_state or "",
+            "state_label": state_label,
+            "reply": ticket.reply_summary or "",
+            "replied_at": fields.Datetime.to_string(ticket.replied_at) or "",
+        }

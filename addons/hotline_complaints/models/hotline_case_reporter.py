@@ -1,0 +1,60 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+IDENTITY_FIELDS = (
+    "name",
+    "phone",
+    "email",
+    "id_number",
+    "address",
+    "partner_id",
+    "call_ids",
+)
+
+
+class HotlineCaseReporter(models.Model):
+    """Identity of the reporter of a confidential case (举报人保密).
+
+    Only ``group_reporter_identity`` has access rights on this model; the case
+    itself keeps the content only. Every read of identity fields is logged.
+    """
+
+    _name = "hotline.case.reporter"
+    _description = "Confidential Reporter"
+
+    ticket_id = fields.Many2one(
+        "helpdesk.ticket", string="Case", required=True, ondelete="cascade", index=True
+    )
+    anonymous = fields.Boolean(help="The reporter did not give a name.")
+    name = fields.Char()
+    phone = fields.Char(string="Numbers")
+    email = fields.Char()
+    id_number = fields.Char(string="ID number")
+    address = fields.Char()
+    partner_id = fields.Many2one("res.partner", string="Contact")
+    call_ids = fields.Many2many("hotline.call", string="Calls")
+    log_ids = fields.One2many("hotline.case.identity.log", "reporter_id", readonly=True)
+
+    @api.depends("ticket_id")
+    def _compute_display_name(self):
+        for reporter in self:
+            reporter.display_name = self.env._(
+                "Reporter of %s", reporter.ticket_id.sudo().number or ""
+            )
+
+    def read(self, fields=None, load="_classic_read"):
+        result = super().read(fields=fields, load=load)
+        requested = set(fields or IDENTITY_FIELDS)
+        if requested & set(IDENTITY_FIELDS) and not self.env.su:
+            self.env["hotline.case.identity.log"].sudo().create(
+                [
+                    {
+                        "reporter_id": rec.id,
+                        "ticket_id": rec.ticket_id.id,
+                        "user_id": self.env.uid,
+                    }
+                    for rec in self
+                ]
+            )
+        return result

@@ -1,0 +1,55 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, models
+
+OPEN_CASES_LIMIT = 5
+
+
+class HotlineScreenPop(models.AbstractModel):
+    _inherit = "hotline.screen.pop"
+
+    @api.model
+    def _hotline_card_extra(self, partner, call):
+        """Add the caller's open cases and a "Start case" action to the card.
+
+        Confidential cases keep no customer or number, so they never show here.
+        """
+        extra = super()._hotline_card_extra(partner, call)
+        Ticket = self.env["helpdesk.ticket"]
+        if not Ticket.has_access("read"):
+            return extra
+        number = call.caller_number if call.direction != "outbound" else False
+        domain = [("hotline_state", "not in", ("closed", "cancelled"))]
+        if partner:
+            domain.append(("partner_id", "=", partner.id))
+        elif number:
+            domain.append(("caller_number", "=", number))
+        else:
+            domain = None
+        cases = (
+            Ticket.search(domain, limit=OPEN_CASES_LIMIT) if domain else Ticket.browse()
+        )
+        states = dict(Ticket._fields["hotline_state"]._description_selection(self.env))
+        extra.setdefault("sections", []).append(
+            {
+                "title": self.env._("Open cases"),
+                "lines": [
+                    f"{case.number} · {case.name} · "
+                    f"{states.get(case.hotline_state, '')}"
+                    for case in cases
+                ]
+                or [self.env._("None")],
+            }
+        )
+        extra.setdefault("actions", []).append(
+            {
+                "label": self.env._("Start case"),
+                "action": call.with_context(
+                    default_partner_id=partner.id
+                ).action_hotline_create_case(),
+            }
+        )
+        started = call.sudo().ticket_ids[:1]
+        if started:
+            extra["case_id"] = started.id
+        return extra

@@ -1,0 +1,135 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+WORK_ORDER_STATES = [
+    ("dispatched", "Dispatched"),
+    ("departed", "Departed"),
+    ("on_site", "On site"),
+    ("done", "Done"),
+    ("returned", "Returned"),
+]
+NEXT_STATES = {
+    "dispatched": ("departed", "returned"),
+    "departed": ("on_site", "returned"),
+    "on_site": ("done", "returned"),
+    "done": (),
+    "returned": (),
+}
+
+
+class HotlineWorkOrder(models.Model):
+    """Field dispatch (派工跟踪) of a repair or fault case to field staff."""
+
+    _name = "hotline.work.order"
+    _description = "Field Work Order"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+
+    name = fields.Char(
+        required=True, readonly=True, copy=False, default=lambda self: self.env._("New")
+    )
+    ticket_id = fields.Many2one(
+        "helpdesk.ticket", string="Case", required=True, ondelete="cascade", index=True
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Field staff", required=True, tracking=True, index=True
+    )
+    team_id = fields.Many2one(related="ticket_id.team_id", store=True)
+    state = fields.Selection(
+        WORK_ORDER_STATES,
+        default="dispatched",
+        required=True,
+        tracking=True,
+        group_expand="_group_expand_states",
+    )
+    location = fields.Char(related="ticket_id.event_location", string="Address")
+    instructions = fields.Text()
+    dispatched_at = fields.Datetime(default=fields.Datetime.now, readonly=True)
+    departed_at = fields.Datetime(readonly=True)
+    on_site_at = fields.Datetime(readonly=True)
+    done_at = fields.Datetime(readonly=True)
+    returned_at = fields.Datetime(readonly=True)
+    latitude = fields.Float(digits=(10, 7))
+    longitude = fields.Float(digits=(10, 7))
+    photo = fields.Image(max_width=1920, max_height=1920)
+    result_note = fields.Text(string="Result")
+
+    def _group_expand_states(self, states, domain):
+        return [key for key, _label in WORK_ORDER_STATES]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", self.env._("New")) == self.env._("New"):
+                vals["name"] = self.env["ir.sequence"].next_by_code(
+                    "hotline.work.order"
+                ) or self.env._("New")
+        orders = super().create(vals_list)
+        for order in orders:
+            order.ticket_id._hotline_log_event(
+                "work_order",
+                note=self.env._(
+                    "%(order)s dispatched to %(user)s.",
+                    order=order.name,
+                    user=order.user_id.name,
+                ),
+            )
+        return orders
+
+    def hotline_set_state(
+        self, state, latitude=None, longitude=None, photo=None, note=None
+    ):
+        """Move the work order on; only its field staff or a supervisor may."""
+        for order in self:
+            if not (
+                self.env.user == order.user_id
+                or self.env.user.has_group("hotline_base.group_supervisor")
+                or self.env.su
+            ):
+                raise AccessError(
+                    self.env._(
+                        "Only the assigned field staff can update %s.", order.name
+                    )
+                )
+            if state not in NEXT_STATES[order.state]:
+                raise UserError(
+                    self.env._(
+                        "%(order)s cannot go from %(old)s to %(new)s.",
+                        order=order.name,
+                        old=dict(WORK_ORDER_STATES)[order.state],
+                        new=dict(WORK_ORDER_STATES).get(state, state),
+                    )
+                )
+            vals = {"state": state, f"{state}_at": fields.Datetime.now()}
+            if latitude is not None and longitude is not None:
+                if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+                    raise UserError(self.env._("The location is not valid."))
+                vals.update(latitude=latitude, longitude=longitude)
+            if photo:
+                vals["photo"] = photo
+            if note:
+                vals["result_note"] = note
+            order.sudo().write(vals)
+            order.ticket_id.sudo()._hotline_log_event(
+                "work_order",
+                note=self.env._(
+                    "%(order)s: %(state)s.",
+                    order=order.name,
+                    state=dict(WORK_ORDER_STATES)[state],
+                ),
+            )
+        return True
+
+    def action_depart(self):
+        return self.hotline_set_state("departed")
+
+    def action_on_site(self):
+        return self.hotline_set_state("on_site")
+
+    def action_done(self):
+        return self.hotline_set_state("done")
+
+    def action_return(self):
+        return self.hotline_set_state("returned")
