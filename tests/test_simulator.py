@@ -225,3 +225,28 @@ def test_cli_runs(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "AMI simulator on 127.0.0.1:" in proc.stderr
+
+
+def test_cli_burst_waits_for_a_client_then_plays_the_rounds():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "pbx.simulator", "--port", str(port), "--speed", "0",
+            "--scenario", "inbound_answered", "--count", "3", "--spread", "0.1",
+            "--rounds", "2", "--agents", "8101,8102",
+        ],
+        cwd=ADDON, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    received = []
+    client = AmiClient("127.0.0.1", port, "odoo", "secret", on_event=received.append)
+    client.backoff_initial = 0.05
+    client.start()
+    try:
+        assert proc.wait(30) == 0
+    finally:
+        client.close()
+    calls, _live = CallCorrelator().feed_many(received)
+    assert len(calls) == 6
+    assert {c["agents"][0] for c in calls} == {"8101", "8102"}

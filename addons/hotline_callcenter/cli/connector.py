@@ -33,6 +33,7 @@ from ..pbx.correlator import CallCorrelator
 _logger = logging.getLogger(__name__)
 
 _RESYNC = object()
+POP_TYPES = ("ringing", "transferred")
 # the database went away or a concurrent update: keep the batch and retry
 TRANSIENT_ERRORS = (
     psycopg2.OperationalError,
@@ -277,9 +278,24 @@ class PbxWorker:
         return True
 
     def flush(self):
-        """Write the pending calls and live events; ``False`` to retry later."""
-        calls = list(self.pending_calls.values())
-        live = self.pending_live
+        """Write the pending calls and live events; ``False`` to retry later.
+
+        Screen pops go first, in a small transaction of their own with just
+        the calls they ring (an agent waits for them); the other calls follow.
+        """
+        pops = {e["linkedid"] for e in self.pending_live if e["type"] in POP_TYPES}
+        if pops:
+            first = [
+                self.pending_calls[lid] for lid in pops if lid in self.pending_calls
+            ]
+            if not self._write(first, self.pending_live):
+                return False
+            self.pending_live = []
+        if self.pending_calls or self.pending_live:
+            return self._write(list(self.pending_calls.values()), self.pending_live)
+        return True
+
+    def _write(self, calls, live):
         try:
             self.sink(self.pbx_id, calls, live)
         except TRANSIENT_ERRORS as exc:
@@ -300,11 +316,17 @@ class PbxWorker:
                 self.name,
                 len(calls),
             )
-            calls = self._isolate(calls, live)
+            written = self._isolate(calls, live)
+            for call in calls:  # the ones set aside are logged in full
+                self.pending_calls.pop(call["linkedid"], None)
+            calls = written
         self.stats["batches"] += 1
         self.stats["calls_written"] += len(calls)
-        self.pending_calls = {}
-        self.pending_live = []
+        for call in calls:
+            if self.pending_calls.get(call["linkedid"]) is call:
+                del self.pending_calls[call["linkedid"]]
+        if live is self.pending_live:
+            self.pending_live = []
         for call in calls:
             if call.get("ended_at") and call["linkedid"] not in self.finished_logged:
                 self.finished_logged.add(call["linkedid"])

@@ -8,6 +8,7 @@ with ``--scenario`` it replays one scenario every ``--every`` seconds.
 
 import argparse
 import logging
+import random
 import time
 
 from . import SCENARIOS, AmiSimulator
@@ -30,7 +31,19 @@ def main(argv=None):
     parser.add_argument("--every", type=float, default=10.0)
     parser.add_argument("--speed", type=float, default=1.0, help="0: no delays")
     parser.add_argument("--duration", type=float, default=None)
+    parser.add_argument(
+        "--count",
+        type=int,
+        default=0,
+        help="with --scenario: start COUNT calls at once (spread over --spread s), "
+        "after a client logged in, --rounds times, then exit",
+    )
+    parser.add_argument("--spread", type=float, default=1.0)
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--agents", default="8001", help="extensions, comma-separated")
     args = parser.parse_args(argv)
+    if args.count and args.scenario:
+        return burst(args)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s"
     )
@@ -52,6 +65,37 @@ def main(argv=None):
     finally:
         sim.stop()
         _logger.info("%d calls, %d events sent", sim.calls_started, sim.events_sent)
+
+
+def burst(args):
+    """Rounds of COUNT concurrent calls, for benchmarks (see --count)."""
+    sim = AmiSimulator(
+        args.host, args.port, args.username, args.secret, speed=args.speed
+    )
+    sim.start()
+    _logger.info("AMI simulator on %s:%s (user %s)", args.host, sim.port, args.username)
+    while not any(s.logged_in for s in list(sim.sessions)):
+        time.sleep(0.05)
+    time.sleep(1.0)
+    agents = [a.strip() for a in args.agents.split(",") if a.strip()]
+    rng = random.Random(7)
+    for _round in range(args.rounds):
+        threads = []
+        for n in range(args.count):
+            threads.append(
+                sim.run_scenario(
+                    args.scenario,
+                    caller=f"139{rng.randrange(1000):08d}",
+                    agent=agents[n % len(agents)],
+                )
+            )
+            time.sleep(rng.uniform(0, 2 * args.spread / max(args.count, 1)))
+        for thread in threads:
+            thread.join(60)
+        _logger.info("round done: %d calls", len(threads))
+    time.sleep(1.0)
+    sim.stop()
+    return 0
 
 
 if __name__ == "__main__":
