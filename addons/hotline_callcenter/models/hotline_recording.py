@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -137,6 +138,68 @@ class HotlineRecording(models.Model):
             "url": self._hotline_url(download=True),
             "target": "download",
         }
+
+    # ------------------------------------------------------------------
+    # Link the files the connector reported on calls
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_hotline_link_recordings(self, limit=1000):
+        """Create the recording of every call whose ``recording_file``
+        (MixMonitor's file, reported by the connector) has none yet."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT c.id FROM hotline_call c
+                 WHERE c.recording_file IS NOT NULL AND c.recording_file != ''
+                   AND c.pbx_id IS NOT NULL
+                   AND NOT EXISTS (
+                       SELECT 1 FROM hotline_recording r WHERE r.call_id = c.id)
+                 ORDER BY c.id
+                 LIMIT %s
+                """,
+                limit,
+            )
+        )
+        calls = self.env["hotline.call"].browse([row[0] for row in rows])
+        return self.hotline_link_recordings(calls)
+
+    @api.model
+    def hotline_link_recordings(self, calls):
+        """One ``hotline.recording`` per call of ``calls`` with a recording file
+        under its PBX's recording path; files elsewhere are logged and skipped."""
+        values = []
+        for call in calls.sudo():
+            root = call.pbx_id.recording_path
+            relative = call.recording_file
+            if os.path.isabs(relative):
+                if not root:
+                    relative = None
+                else:
+                    root_real = os.path.realpath(root)
+                    full = os.path.realpath(relative)
+                    inside = os.path.commonpath([root_real, full]) == root_real
+                    relative = os.path.relpath(full, root_real) if inside else None
+            if not relative or not resolve_under(root, relative):
+                _logger.info(
+                    "Call %s: recording %s is not under %s, not linked",
+                    call.linkedid,
+                    call.recording_file,
+                    root,
+                )
+                continue
+            values.append(
+                {
+                    "call_id": call.id,
+                    "pbx_id": call.pbx_id.id,
+                    "company_id": call.company_id.id,
+                    "file_path": relative,
+                    "started_at": call.answered_at
+                    or call.started_at
+                    or fields.Datetime.now(),
+                    "duration_seconds": call.talk_seconds,
+                }
+            )
+        return self.sudo().create(values)
 
     # ------------------------------------------------------------------
     # Retention

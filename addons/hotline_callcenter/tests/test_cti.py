@@ -181,3 +181,21 @@ class TestCti(SimulatorCommon):
             Pbx.hotline_agent_login()
         with self.assertRaises(AccessError):
             Pbx.hotline_hangup()
+
+    def test_supervisor_panel_buttons(self):
+        """The Agents list's buttons (res.users) reach the same controls."""
+        self._live_call()
+        self.agent.with_user(self.supervisor).action_hotline_whisper()
+        originate = self._sent("Originate")[-1]
+        self.assertEqual(originate.get("Data"), "Local/8001@agents,qw")
+        self.agent.with_user(self.supervisor).action_hotline_force_hangup()
+        self.assertEqual(len(self._sent("Hangup")), 1)
+        for method in (
+            "action_hotline_listen",
+            "action_hotline_barge",
+            "action_hotline_conference",
+            "action_hotline_force_logout",
+        ):
+            with self.assertRaises(AccessError, msg=method):
+                getattr(self.supervisor.with_user(self.agent), method)()
+        self.assertEqual(len(self._sent("Originate")), 1)

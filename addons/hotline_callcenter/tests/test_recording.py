@@ -144,6 +144,29 @@ class TestRecordingRetention(RecordingFiles, CallCenterCommon):
             }
         )
 
+    def test_link_recordings_reported_on_calls(self):
+        self._write("2026/01/in.wav")
+        inside = self._new_call(
+            recording_file=os.path.join(self.folder, "2026/01/in.wav"),
+            talk_seconds=42,
+            answered_at=datetime(2026, 1, 3, 9, 0),
+        )
+        relative = self._new_call(recording_file="2026/01/rel.wav")
+        outside = self._new_call(recording_file="/etc/passwd")
+        self._new_call()  # no recording
+        Recording = self.env["hotline.recording"]
+        created = Recording._cron_hotline_link_recordings()
+        self.assertEqual(created.call_id, inside | relative)
+        rec = created.filtered(lambda r: r.call_id == inside)
+        self.assertEqual(rec.file_path, "2026/01/in.wav")
+        self.assertEqual(rec.duration_seconds, 42)
+        self.assertEqual(str(rec.started_at), "2026-01-03 09:00:00")
+        self.assertTrue(rec.file_exists)
+        self.assertEqual(rec.file_size, len(AUDIO))
+        self.assertFalse(Recording.search([("call_id", "=", outside.id)]))
+        # idempotent
+        self.assertFalse(Recording._cron_hotline_link_recordings())
+
     def test_path_must_stay_inside(self):
         for bad in ("../../etc/passwd", "/etc/passwd", "2026/../../x.wav"):
             with self.assertRaises(ValidationError, msg=bad):
