@@ -41,7 +41,7 @@ def percentile(values, pct):
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
-def run(root, registry, pbx_id, agents, rounds, concurrency):
+def run(root, registry, pbx_id, agents, rounds, concurrency, pop_workers):
     import odoo
 
     from odoo.addons.hotline_callcenter.cli.connector import PbxWorker, RegistrySink
@@ -77,7 +77,14 @@ def run(root, registry, pbx_id, agents, rounds, concurrency):
             return result
 
     worker = PbxWorker(
-        pbx_id, "Bench PBX", "127.0.0.1", port, "odoo", "secret", TimedSink(registry)
+        pbx_id,
+        "Bench PBX",
+        "127.0.0.1",
+        port,
+        "odoo",
+        "secret",
+        TimedSink(registry),
+        pop_workers=pop_workers,
     )
     worker.client.backoff_initial = 0.1
     put = worker.queue.put
@@ -126,6 +133,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument(
+        "--pop-workers", type=int, default=8, help="parallel screen-pop transactions"
+    )
     args = parser.parse_args()
     root = odoo_env.odoo_root()
     ensure_database(root, DB, 8177)
@@ -136,11 +146,11 @@ def main():
     registry = odoo.modules.registry.Registry(DB)
     pbx_id = setup_data(registry, agents)
     latencies, pops, calls, started = run(
-        root, registry, pbx_id, agents, args.rounds, args.concurrency
+        root, registry, pbx_id, agents, args.rounds, args.concurrency, args.pop_workers
     )
     print(
         f"command: python3 bench/bench_screen_pop.py --rounds {args.rounds} "
-        f"--concurrency {args.concurrency}"
+        f"--concurrency {args.concurrency} --pop-workers {args.pop_workers}"
     )
     if not latencies:
         print("no ringing event measured: MISSED")

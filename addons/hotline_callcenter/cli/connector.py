@@ -18,6 +18,7 @@ Sinks: :class:`RegistrySink` (the service: one short cursor per batch) and
 :class:`EnvSink` (an existing environment, e.g. a test's).
 """
 
+import concurrent.futures
 import logging
 import queue
 import threading
@@ -69,6 +70,8 @@ class EnvSink:
 class RegistrySink:
     """One short transaction per batch on the database of ``registry``."""
 
+    thread_safe = True  # every call opens its own cursor
+
     def __init__(self, registry):
         self.registry = registry
 
@@ -102,6 +105,7 @@ class PbxWorker:
         retry_max=30.0,
         correlator=None,
         on_call_finished=None,
+        pop_workers=0,
     ):
         self.pbx_id = pbx_id
         self.name = name
@@ -124,6 +128,13 @@ class PbxWorker:
         self.pending_calls = {}
         self.pending_live = []
         self.stale_resyncs = []
+        # screen pops of simultaneous calls in parallel transactions: only with
+        # a sink that opens its own cursor per call (RegistrySink)
+        self._pool = (
+            concurrent.futures.ThreadPoolExecutor(pop_workers, f"pops {name}")
+            if pop_workers and getattr(sink, "thread_safe", False)
+            else None
+        )
         self.finished_logged = set()
         self.busy = False
         self._stop = threading.Event()
@@ -158,6 +169,8 @@ class PbxWorker:
             self._thread.join(timeout)
         # what the loop did not get to
         self.process_pending(block=False)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
 
     # -- resynchronisation ---------------------------------------------------------
     def _on_connect(self, client):
@@ -284,7 +297,10 @@ class PbxWorker:
         the calls they ring (an agent waits for them); the other calls follow.
         """
         pops = {e["linkedid"] for e in self.pending_live if e["type"] in POP_TYPES}
-        if pops:
+        if pops and self._pool is not None and len(pops) > 1:
+            if not self._pop_in_parallel(pops):
+                return False
+        elif pops:
             first = [
                 self.pending_calls[lid] for lid in pops if lid in self.pending_calls
             ]
@@ -293,6 +309,45 @@ class PbxWorker:
             self.pending_live = []
         if self.pending_calls or self.pending_live:
             return self._write(list(self.pending_calls.values()), self.pending_live)
+        return True
+
+    def _pop_in_parallel(self, pops):
+        """One transaction per ringing call, ``pop_workers`` at a time; the
+        calls they carry are written before any later state of the same calls
+        (the caller waits for all of them)."""
+        groups = []
+        for linkedid in pops:
+            call = self.pending_calls.get(linkedid)
+            events = [e for e in self.pending_live if e["linkedid"] == linkedid]
+            groups.append(([call] if call else [], events))
+        futures = [
+            self._pool.submit(self.sink, self.pbx_id, calls, events)
+            for calls, events in groups
+        ]
+        failed = False
+        for (calls, events), future in zip(groups, futures, strict=True):
+            try:
+                future.result()
+            except Exception as exc:  # noqa: BLE001 - retried below with full handling
+                _logger.warning(
+                    "PBX %s: parallel screen pop failed (%s)", self.name, exc
+                )
+                failed = True
+                continue
+            for call in calls:
+                if self.pending_calls.get(call["linkedid"]) is call:
+                    del self.pending_calls[call["linkedid"]]
+            done = {id(e) for e in events}
+            self.pending_live = [e for e in self.pending_live if id(e) not in done]
+        self.stats["parallel_pops"] = self.stats.get("parallel_pops", 0) + len(groups)
+        if failed:
+            rest = {e["linkedid"] for e in self.pending_live if e["type"] in POP_TYPES}
+            first = [
+                self.pending_calls[lid] for lid in rest if lid in self.pending_calls
+            ]
+            if not self._write(first, self.pending_live):
+                return False
+            self.pending_live = []
         return True
 
     def _write(self, calls, live):

@@ -130,6 +130,7 @@ class Connector:
                 pbx["username"],
                 pbx["secret"],
                 RegistrySink(self.registry),
+                pop_workers=8,
             )
             self.workers[pbx_id] = worker.start()
             try:
