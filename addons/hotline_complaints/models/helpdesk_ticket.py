@@ -60,7 +60,7 @@ class HelpdeskTicket(models.Model):
     owner_id = fields.Many2one(
         "res.users",
         string="First-contact owner",
-        default=lambda self: self.env.user,
+        default=lambda self: self._default_owner_id(),
         tracking=True,
         help="The agent who took the case: stays its owner towards the caller.",
     )
@@ -196,6 +196,15 @@ class HelpdeskTicket(models.Model):
             "A query code has six digits.",
         ),
     ]
+
+    @api.model
+    def _default_owner_id(self):
+        """The internal user taking the case; none for portal and gateway cases
+        (the agent who accepts them becomes the owner)."""
+        user = self.env.user
+        if user.share or user._is_superuser():
+            return self.env["res.users"]
+        return user
 
     # ------------------------------------------------------------------ computes
     @api.depends("call_ids")

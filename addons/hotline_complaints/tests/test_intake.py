@@ -1,10 +1,11 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
+import re
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .common import CaseCommon
 
@@ -211,3 +212,34 @@ class TestScreenPopCard(CaseCommon):
             ._hotline_card_extra(self.env["res.partner"], anonymous)
         )
         self.assertEqual(extra["sections"][-1]["lines"], ["None"])
+
+
+@tagged("post_install", "-at_install")
+class TestPortalIntake(HttpCase, CaseCommon):
+    def test_web_form_creates_a_case(self):
+        portal = new_test_user(
+            self.env, login="hl_citizen", groups="base.group_portal", name="市民"
+        )
+        self.authenticate("hl_citizen", "hl_citizen")
+        page = self.url_open("/new/ticket")
+        self.assertEqual(page.status_code, 200)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        response = self.url_open(
+            "/submitted/ticket",
+            data={
+                "csrf_token": token,
+                "subject": "路灯旁燃气管道锈蚀",
+                "description": "管道表面锈蚀严重",
+            },
+        )
+        self.assertEqual(response.status_code, 200)
+        case = self.env["helpdesk.ticket"].search([("name", "=", "路灯旁燃气管道锈蚀")])
+        self.assertEqual(case.channel_code, "web")
+        self.assertEqual(case.partner_id, portal.partner_id)
+        self.assertEqual(case.hotline_state, "new")
+        self.assertFalse(case.owner_id, "a portal user is not the case owner")
+        self.assertRegex(case.sudo().query_code, r"^\d{6}$")
+        self.assertEqual(case.event_ids.event_type, "intake")
+        # the agent who accepts it becomes its owner
+        case.with_user(self.role_users["agent"]).action_hotline_accept()
+        self.assertEqual(case.owner_id, self.role_users["agent"])
