@@ -29,6 +29,22 @@ from ..pbx.ivr_engine import IvrBackend, IvrEngine
 _logger = logging.getLogger(__name__)
 
 
+CALENDAR_VERSION_SQL = """
+    SELECT GREATEST(
+               c.write_date,
+               (SELECT max(write_date) FROM resource_calendar_attendance
+                 WHERE calendar_id = c.id),
+               (SELECT max(write_date) FROM resource_calendar_leaves
+                 WHERE calendar_id = c.id OR calendar_id IS NULL)
+           ),
+           (SELECT count(*) FROM resource_calendar_attendance WHERE calendar_id = c.id),
+           (SELECT count(*) FROM resource_calendar_leaves
+             WHERE calendar_id = c.id OR calendar_id IS NULL)
+      FROM resource_calendar c
+     WHERE c.id = %(calendar_id)s
+"""
+
+
 class FlowCache:
     """Snapshots by DID and by flow id, checked against the flow version."""
 
@@ -36,10 +52,11 @@ class FlowCache:
         self.lock = threading.Lock()
         self.by_did = {}
         self.by_flow = {}
+        self.hours = {}
         self.builds = 0
 
-    def snapshot(self, flow):
-        version = flow._hotline_version()
+    def snapshot(self, flow, version=None):
+        version = version or flow._hotline_version()
         with self.lock:
             cached = self.by_flow.get(flow.id)
         if cached and cached[0] == version:
@@ -75,13 +92,28 @@ class OdooIvrBackend(IvrBackend):
 
     # -- facts -------------------------------------------------------------------
     def is_business_hours(self, calendar_id, ctx):
+        now = datetime.now(UTC)
         with self.env() as env:
-            calendar = env["resource.calendar"].browse(calendar_id or []).exists()
-            if not calendar and self.flow_id:
-                calendar = env["hotline.ivr.flow"].browse(self.flow_id).calendar_id
-            if not calendar:
+            if not calendar_id and self.flow_id:
+                calendar_id = (
+                    env["hotline.ivr.flow"].browse(self.flow_id).calendar_id.id
+                )
+            if not calendar_id:
                 return True  # no calendar: always open
-            return calendar_is_open(calendar, datetime.now(UTC))
+            # one query tells whether the calendar changed; the answer is kept
+            # for the rest of the minute
+            env.cr.execute(CALENDAR_VERSION_SQL, {"calendar_id": calendar_id})
+            key = (calendar_id, now.replace(second=0, microsecond=0), env.cr.fetchone())
+            with self.cache.lock:
+                if key in self.cache.hours:
+                    return self.cache.hours[key]
+            calendar = env["resource.calendar"].browse(calendar_id).exists()
+            is_open = calendar_is_open(calendar, now) if calendar else True
+            with self.cache.lock:
+                if len(self.cache.hours) > 1000:
+                    self.cache.hours.clear()
+                self.cache.hours[key] = is_open
+            return is_open
 
     def lookup_caller(self, number):
         with self.env() as env:
@@ -112,9 +144,17 @@ class OdooIvrBackend(IvrBackend):
             entry = env["hotline.blacklist"].hotline_check_number(number)
             if not entry:
                 return None
+            # the prompts with these codes are played (refusal: unless the
+            # transfer node names its own)
+            code = (
+                "blacklist_refused"
+                if entry.get("action") == "refuse"
+                else "blacklist_warning"
+            )
+            prompt = env["hotline.ivr.prompt"].search([("code", "=", code)], limit=1)
             return {
                 "action": entry.get("action"),
-                "prompt": entry.get("prompt") or "",
+                "prompt": prompt._hotline_sounds() if prompt else "",
             }
 
     def last_agent(self, number, days):
@@ -184,14 +224,16 @@ class OdooIvrBackend(IvrBackend):
                 return
             call._hotline_store_rating(digit)
 
-    def log_step(self, ctx, node_key, node, outcome):
-        if node.get("type") != "transfer" or not ctx.queue:
-            return
+    def on_queue(self, ctx, queue):
+        """Mark the call queued before Queue(): the waiting list shows it."""
         with self.env() as env:
             call = self._call(env, ctx)
-            queue = env["hotline.queue"].search([("code", "=", ctx.queue)], limit=1)
-            if call and queue:
-                call.write({"queue_id": queue.id, "ivr_flow_id": self.flow_id})
+            record = env["hotline.queue"].search([("code", "=", queue)], limit=1)
+            if call and record:
+                vals = {"queue_id": record.id, "ivr_flow_id": self.flow_id}
+                if not call.queued_at:
+                    vals["queued_at"] = fields.Datetime.now()
+                call.write(vals)
 
 
 def calendar_is_open(calendar, when):
@@ -243,10 +285,11 @@ def make_agi_handler(registry, pbx_id, cache=None):
         try:
             with registry.cursor() as cr:
                 env = api.Environment(cr, SUPERUSER_ID, {})
-                flow = env["hotline.did"]._hotline_flow_for(did, pbx_id)
-                if flow:
-                    flow_id = flow.id
-                    snapshot = cache.snapshot(flow)
+                found = env["hotline.ivr.flow"]._hotline_flow_for_number(did)
+                if found:
+                    flow_id, version = found
+                    flow = env["hotline.ivr.flow"].browse(flow_id)
+                    snapshot = cache.snapshot(flow, version)
             with cache.lock:
                 cache.by_did[did] = (flow_id, snapshot)
         except Exception:

@@ -37,6 +37,24 @@ class HotlineDid(models.Model):
         ("number_uniq", "UNIQUE(number)", "This number is already mapped to a flow."),
     ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("number"):
+                vals["number"] = self._hotline_clean(vals["number"])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("number"):
+            vals["number"] = self._hotline_clean(vals["number"])
+        return super().write(vals)
+
+    @api.model
+    def _hotline_clean(self, number):
+        """Digits only when the number is only digits, spaces and dashes."""
+        stripped = number.replace(" ", "").replace("-", "")
+        return stripped if stripped.isdigit() else number
+
     @api.constrains("number", "kind")
     def _check_number(self):
         for did in self:

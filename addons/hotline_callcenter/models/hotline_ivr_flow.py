@@ -6,6 +6,20 @@ from odoo.exceptions import ValidationError
 from ..pbx.ivr_engine import validate_snapshot
 from .hotline_ivr_prompt import IVR_LANGUAGES
 
+# latest change of the flow, its nodes, their keys, any prompt; and the node count
+VERSION_SQL = """
+    SELECT GREATEST(
+               f.write_date,
+               (SELECT max(write_date) FROM hotline_ivr_node WHERE flow_id = f.id),
+               (SELECT max(write_date) FROM hotline_ivr_node_option
+                 WHERE flow_id = f.id),
+               (SELECT max(write_date) FROM hotline_ivr_prompt)
+           ),
+           (SELECT count(*) FROM hotline_ivr_node WHERE flow_id = f.id)
+      FROM hotline_ivr_flow f
+     WHERE f.id = %(flow_id)s
+"""
+
 
 class HotlineIvrFlow(models.Model):
     """An IVR flow (自动语音导航): nodes run by the connector for each call."""
@@ -120,18 +134,26 @@ class HotlineIvrFlow(models.Model):
     def _hotline_version(self):
         """Changes to the flow, its nodes, options or prompts: new snapshot."""
         self.ensure_one()
-        dates = [self.write_date]
-        dates += self.node_ids.mapped("write_date")
-        dates += self.node_ids.option_ids.mapped("write_date")
-        prompts = (
-            self.node_ids.prompt_id
-            | self.node_ids.no_input_prompt_id
-            | self.node_ids.invalid_prompt_id
-            | self.node_ids.thanks_prompt_id
-            | self.node_ids.refuse_prompt_id
+        self.env.flush_all()
+        self.env.cr.execute(VERSION_SQL, {"flow_id": self.id})
+        return tuple(self.env.cr.fetchone())
+
+    @api.model
+    def _hotline_flow_for_number(self, number):
+        """``(flow id, version)`` of a dialled number in one query, or None."""
+        digits = "".join(c for c in (number or "") if c.isdigit())
+        if not digits:
+            return None
+        self.env.cr.execute(
+            "SELECT d.flow_id FROM hotline_did d WHERE d.number = %s AND d.active "
+            "ORDER BY d.id LIMIT 1",
+            (digits,),
         )
-        dates += prompts.mapped("write_date")
-        return max(d for d in dates if d), len(self.node_ids)
+        row = self.env.cr.fetchone()
+        if not row:
+            return None
+        self.env.cr.execute(VERSION_SQL, {"flow_id": row[0]})
+        return row[0], tuple(self.env.cr.fetchone())
 
     def _hotline_problem_message(self, code, node, detail):
         name = node.name if node else "?"

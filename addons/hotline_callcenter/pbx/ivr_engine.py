@@ -132,6 +132,9 @@ class IvrBackend:
     def store_rating(self, ctx, digit, rating):
         """Store the post-call rating."""
 
+    def on_queue(self, ctx, queue):
+        """The caller is about to join ``queue`` (agents see them waiting)."""
+
     def log_step(self, ctx, node_key, node, outcome):
         """Called after every node (tests and statistics)."""
 
@@ -488,6 +491,7 @@ class IvrEngine:
                 return outcome, next_key
             # agent did not answer: queue with the first-contact priority
         ctx.queue = decision.queue
+        self.backend.on_queue(ctx, decision.queue)
         if decision.priority:
             session.set_variable("QUEUE_PRIO", str(decision.priority))
         timeout = int(node.get("timeout") or 0)

@@ -106,6 +106,7 @@ class TestIvrBackend(IvrCommon):
         self.assertEqual(caller.executed, [("Queue", "billing,c")])
         self.assertEqual(call.rating, "satisfied")
         self.assertEqual(call.queue_id, self.q_billing)
+        self.assertTrue(call.queued_at)  # agents saw the caller waiting
         self.assertEqual(call.ivr_flow_id, self.flow)
 
     def test_language_switch(self):
@@ -179,6 +180,43 @@ class TestIvrBackend(IvrCommon):
         sim = self.call(dtmf="1", QUEUESTATUS="CONTINUE")
         self.assertEqual(sim.executed, [("Queue", "vip,c")])
         self.assertEqual(sim.variables.get("QUEUE_PRIO"), "10")
+
+    def test_blacklist_warn_and_refuse(self):
+        self.env["hotline.ivr.prompt"].create(
+            {
+                "name": "Warning",
+                "code": "blacklist_warning",
+                "audio_zh_cn": self.prompts["bye"].audio_zh_cn,
+                "audio_zh_cn_filename": "w.wav",
+            }
+        )
+        self.nodes["To billing"].refuse_prompt_id = self.prompts["warning"]
+        entry = (
+            self.env["hotline.blacklist"]
+            .sudo()
+            .create(
+                {
+                    "number": "13800138000",
+                    "reason": "Abusive calls",
+                    "action": "warn_continue",
+                    "duration": "1day",
+                }
+            )
+        )
+        self.assertTrue(
+            self.env["hotline.blacklist"].hotline_check_number("13800138000")
+        )
+        sim = self.call(dtmf="1", QUEUESTATUS="CONTINUE")
+        self.assertIn("hotline/zh_CN/blacklist_warning", self.played(sim))
+        self.assertEqual(sim.executed, [("Queue", "billing,c")])
+        entry.action = "refuse"
+        sim = self.call(dtmf="1", QUEUESTATUS="CONTINUE")
+        self.assertEqual(self.played(sim)[-1], "hotline/zh_CN/warning")
+        self.assertEqual(sim.executed, [])
+        self.assertIn("HANGUP", sim.commands)
+        # another caller is not affected
+        sim = self.call(dtmf="1", caller="13900000000", QUEUESTATUS="CONTINUE")
+        self.assertEqual(sim.executed, [("Queue", "billing,c")])
 
     def test_first_contact_agent(self):
         self.agent.hotline_agent_state = "available"
