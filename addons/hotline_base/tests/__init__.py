@@ -6,3 +6,4 @@ from . import test_blacklist
 from . import test_knowledge
 from . import test_roles_rpc
 from . import test_import
+from . import test_customer_sync
