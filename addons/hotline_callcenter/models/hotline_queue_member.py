@@ -37,9 +37,16 @@ class HotlineQueueMember(models.Model):
             member.display_name = f"{member.queue_id.name} / {member.user_id.name}"
 
     def _hotline_interface(self):
+        """The agent's phone as Asterisk names it (the PBX's channel template)."""
         self.ensure_one()
         ext = self.user_id.hotline_extension
-        return f"PJSIP/{ext}" if ext else ""
+        if not ext:
+            return ""
+        pbx = self.queue_id.pbx_id or self.env["hotline.pbx"].search(
+            [("company_id", "=", self.queue_id.company_id.id)], limit=1
+        )
+        template = pbx.agent_channel_template
+        return (template or "PJSIP/{extension}").format(extension=ext)
 
     @api.model
     def hotline_member_actions(self, user, event, reason=""):
