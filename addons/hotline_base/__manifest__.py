@@ -25,7 +25,12 @@
         "views/hotline_knowledge_article_views.xml",
         "views/menus.xml",
     ],
-    "demo": ["demo/res_users_demo.xml"],
+    "demo": [
+        "demo/res_users_demo.xml",
+        "demo/hotline_customer_demo.xml",
+        "demo/hotline_blacklist_demo.xml",
+        "demo/hotline_knowledge_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": ["hotline_base/static/tests/tours/**/*"],
     },

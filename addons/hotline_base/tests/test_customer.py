@@ -21,12 +21,12 @@ class TestCustomer(HotlineCommon):
         super().setUpClass()
         cls.env.company.country_id = cls.env.ref("base.cn")
         Area = cls.env["hotline.area"]
-        cls.chaoyang = Area.create({"name": "朝阳区", "area_type": "district"})
+        cls.chaoyang = Area.create({"name": "东城测试区", "area_type": "district"})
         cls.wangjing = Area.create(
-            {"name": "望京街道", "area_type": "street", "parent_id": cls.chaoyang.id}
+            {"name": "测试街道", "area_type": "street", "parent_id": cls.chaoyang.id}
         )
         cls.estate = Area.create(
-            {"name": "望京花园", "area_type": "estate", "parent_id": cls.wangjing.id}
+            {"name": "测试花园", "area_type": "estate", "parent_id": cls.wangjing.id}
         )
         cls.vip = cls.env["hotline.customer.category"].create(
             {"name": "VIP", "is_vip": True}
@@ -146,7 +146,7 @@ class TestCustomer(HotlineCommon):
             )
 
     def test_area_tree_and_category(self):
-        self.assertEqual(self.estate.complete_name, "朝阳区 / 望京街道 / 望京花园")
+        self.assertEqual(self.estate.complete_name, "东城测试区 / 测试街道 / 测试花园")
         self.assertIn(
             self.chaoyang.id, [int(x) for x in self.estate.parent_path.split("/") if x]
         )
@@ -207,18 +207,18 @@ class TestCustomer(HotlineCommon):
                 "hotline_id_type": "resident_id",
                 "hotline_id_number": VALID_RIC,
                 "hotline_area_id": self.estate.id,
-                "hotline_building": "3号楼",
+                "hotline_building": "T3号楼",
                 "hotline_unit": "2单元",
                 "hotline_floor": "5",
                 "hotline_room": "501",
-                "hotline_enterprise_name": "望京科技有限公司",
+                "hotline_enterprise_name": "测试望京科技有限公司",
             }
         )
         other = self.Partner.create(
             {
                 "name": "钱进",
                 "hotline_area_id": self.estate.id,
-                "hotline_building": "4号楼",
+                "hotline_building": "T4号楼",
                 "hotline_room": "501",
             }
         )
@@ -233,8 +233,8 @@ class TestCustomer(HotlineCommon):
         self.assertEqual(find("+86 139-1000-2000"), target)
         self.assertEqual(find("008613910002000"), target)
         self.assertEqual(find("望京科技"), target)
-        self.assertEqual(find("望京花园 3号楼 501"), target)
-        self.assertEqual(find("望京花园 501"), target | other)
-        self.assertEqual(find("3号楼"), target)
+        self.assertEqual(find("测试花园 T3号楼 501"), target)
+        self.assertEqual(find("测试花园 501"), target | other)
+        self.assertEqual(find("T3号楼"), target)
         ids = [r[0] for r in Partner.name_search("13910002000")]
         self.assertEqual(ids, target.ids)

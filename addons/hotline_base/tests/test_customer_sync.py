@@ -26,9 +26,11 @@ class TestCustomerSync(HotlineCommon, HttpCase):
             )
         )
         cls.category = cls.env["hotline.customer.category"].create(
-            {"name": "Resident", "code": "RES"}
+            {"name": "Resident", "code": "YY-RES"}
         )
-        cls.area = cls.env["hotline.area"].create({"name": "望京花园", "code": "WJHY"})
+        cls.area = cls.env["hotline.area"].create(
+            {"name": "望京花园", "code": "YY-WJHY"}
+        )
         cls.payload = {
             "customers": [
                 {
@@ -37,8 +39,8 @@ class TestCustomerSync(HotlineCommon, HttpCase):
                     "id_type": "resident_id",
                     "id_number": "11010519491231002X",
                     "mobile": "138 1234 5678",
-                    "category": "RES",
-                    "area": "WJHY",
+                    "category": "YY-RES",
+                    "area": "YY-WJHY",
                     "building": "3号楼",
                     "room": "501",
                 },

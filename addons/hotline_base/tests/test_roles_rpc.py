@@ -110,8 +110,8 @@ class TestRolesRpc(HotlineCommon, HttpCase):
         cls.write_values = {
             "res.partner": {"hotline_room": "501"},
             "hotline.partner.phone": {"note": "home"},
-            "hotline.area": {"code": "CY"},
-            "hotline.customer.category": {"code": "RES"},
+            "hotline.area": {"code": "RPC-CY"},
+            "hotline.customer.category": {"code": "RPC-RES"},
             "hotline.service.site": {"room": "101"},
             "hotline.blacklist": {"reason": "changed"},
             "hotline.knowledge.article": {"sequence": 3},
