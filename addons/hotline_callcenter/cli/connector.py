@@ -71,19 +71,29 @@ class RegistrySink:
     """One short transaction per batch on the database of ``registry``."""
 
     thread_safe = True  # every call opens its own cursor
+    signaling_interval = 1.0  # seconds between registry/cache signaling checks
 
     def __init__(self, registry):
         self.registry = registry
+        self._checked = 0.0
+        self._lock = threading.Lock()
+
+    def _registry(self):
+        """``check_signaling()`` at most once a second (it costs a query)."""
+        with self._lock:
+            now = time.monotonic()
+            if now - self._checked >= self.signaling_interval:
+                self.registry = self.registry.check_signaling()
+                self._checked = now
+            return self.registry
 
     def __call__(self, pbx_id, calls, live):
-        self.registry = self.registry.check_signaling()
-        with self.registry.cursor() as cr:
+        with self._registry().cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             return EnvSink(env)(pbx_id, calls, live)
 
     def close_stale(self, pbx_id, live_linkedids):
-        self.registry = self.registry.check_signaling()
-        with self.registry.cursor() as cr:
+        with self._registry().cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             return len(EnvSink(env).close_stale(pbx_id, live_linkedids))
 
