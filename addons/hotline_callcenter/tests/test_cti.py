@@ -199,3 +199,13 @@ class TestCti(SimulatorCommon):
             with self.assertRaises(AccessError, msg=method):
                 getattr(self.supervisor.with_user(self.agent), method)()
         self.assertEqual(len(self._sent("Originate")), 1)
+
+    def test_agents_see_only_their_sessions(self):
+        mine = self.Session.create({"user_id": self.agent.id, "kind": "login"})
+        other = self.Session.create({"user_id": self.supervisor.id, "kind": "login"})
+        as_agent = self.Session.with_user(self.agent).search([])
+        self.assertIn(mine, as_agent)
+        self.assertNotIn(other, as_agent)
+        as_supervisor = self.Session.with_user(self.supervisor).search([])
+        self.assertIn(mine, as_supervisor)
+        self.assertIn(other, as_supervisor)
