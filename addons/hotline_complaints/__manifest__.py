@@ -28,4 +28,9 @@
         "views/menus.xml",
     ],
     "demo": ["demo/hotline_complaints_demo.xml"],
+    "assets": {
+        "web.assets_frontend": [
+            "hotline_complaints/static/src/js/work_order_geo.esm.js",
+        ],
+    },
 }

@@ -13,3 +13,4 @@ from . import helpdesk_ticket
 from . import hotline_call
 from . import hotline_work_order
 from . import hotline_screen_pop
+from . import hotline_recording

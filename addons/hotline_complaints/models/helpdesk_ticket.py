@@ -375,6 +375,7 @@ class HelpdeskTicket(models.Model):
                     .create(dict(rvals, ticket_id=ticket.id))
                 )
                 ticket.sudo().reporter_id = reporter
+                reporter.call_ids.sudo().write({"hotline_confidential": True})
             ticket._hotline_compute_deadlines()
             ticket._hotline_log_event(
                 "intake",

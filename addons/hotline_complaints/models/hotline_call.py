@@ -13,6 +13,14 @@ class HotlineCall(models.Model):
         "ticket_id",
         string="Cases",
     )
+    hotline_confidential = fields.Boolean(
+        string="Confidential reporter's call",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="The call of a confidential reporter: only the 'Reporter identity' "
+        "group sees it (and its recordings).",
+    )
 
     def _hotline_case_values(self):
         """Values of a case started from this call (phone intake)."""

@@ -10,6 +10,7 @@ IDENTITY_FIELDS = (
     "address",
     "partner_id",
     "call_ids",
+    "recording_ids",
 )
 
 
@@ -34,6 +35,9 @@ class HotlineCaseReporter(models.Model):
     address = fields.Char()
     partner_id = fields.Many2one("res.partner", string="Contact")
     call_ids = fields.Many2many("hotline.call", string="Calls")
+    recording_ids = fields.Many2many(
+        "hotline.recording", string="Recordings", compute="_compute_recording_ids"
+    )
     log_ids = fields.One2many("hotline.case.identity.log", "reporter_id", readonly=True)
 
     @api.depends("ticket_id")
@@ -41,6 +45,16 @@ class HotlineCaseReporter(models.Model):
         for reporter in self:
             reporter.display_name = self.env._(
                 "Reporter of %s", reporter.ticket_id.sudo().number or ""
+            )
+
+    @api.depends("call_ids")
+    def _compute_recording_ids(self):
+        Recording = self.env["hotline.recording"]
+        for reporter in self:
+            reporter.recording_ids = (
+                Recording.search([("call_id", "in", reporter.call_ids.ids)])
+                if reporter.call_ids
+                else Recording
             )
 
     def read(self, fields=None, load="_classic_read"):

@@ -43,6 +43,10 @@ class ConfidentialCommon(CaseCommon):
         cls.call = cls.env["hotline.call"].create(
             {"linkedid": "555.1", "caller_number": NUMBER}
         )
+        pbx = cls.env["hotline.pbx"].create({"name": "PBX", "ami_secret": "x"})
+        cls.recording = cls.env["hotline.recording"].create(
+            {"call_id": cls.call.id, "pbx_id": pbx.id, "file_path": "2026/555.1.wav"}
+        )
         cls.report = (
             cls.env["helpdesk.ticket"]
             .with_user(cls.role_users["agent"])
@@ -162,6 +166,27 @@ class TestConfidentiality(ConfidentialCommon):
             )
         for event in report.event_ids:
             self.assertNotIn(NUMBER, event.note or "")
+
+    def test_calls_and_recordings_hidden(self):
+        self.assertTrue(self.call.hotline_confidential)
+        for role in ("agent", "handler", "supervisor", "hotline_admin"):
+            user = self.role_users[role]
+            calls = self.env["hotline.call"].with_user(user)
+            recordings = self.env["hotline.recording"].with_user(user)
+            if calls.has_access("read"):
+                self.assertFalse(calls.search([("caller_number", "=", NUMBER)]), role)
+            if recordings.has_access("read"):
+                self.assertNotIn(self.recording, recordings.search([]), role)
+            with self.assertRaises(AccessError, msg=role):
+                self.recording.with_user(user).read(["partner_id"])
+        reporter = self.report.with_user(self.identity_user).reporter_id
+        self.assertEqual(reporter.recording_ids, self.recording)
+        self.assertEqual(
+            self.env["hotline.call"]
+            .with_user(self.identity_user)
+            .search([("caller_number", "=", NUMBER)]),
+            self.call,
+        )
 
     def test_portal_of_the_reporter(self):
         portal = new_test_user(
