@@ -24,10 +24,14 @@ class RecordingSink:
         self.lock = threading.Lock()
         self.writes = []  # (seq, thread name, [call dicts], [live events])
         self.fail_first = fail_first
+        self.spans = []  # (start, end, ringing extensions) of every transaction
 
     def __call__(self, pbx_id, calls, live):
+        start = time.monotonic()
         time.sleep(0.005)
+        exts = {e.get("extension") for e in live if e["type"] == "ringing"}
         with self.lock:
+            self.spans.append((start, time.monotonic(), exts))
             if self.fail_first:
                 self.fail_first -= 1
                 raise RuntimeError("database hiccup")
@@ -48,7 +52,7 @@ def sim():
     simulator.stop()
 
 
-def run_calls(sim, sink, pop_workers, count=12):
+def run_calls(sim, sink, pop_workers, count=12, agents=None):
     worker = PbxWorker(1, "pipe", "127.0.0.1", sim.port, "odoo", "secret", sink,
                        pop_workers=pop_workers)  # fmt: skip
     worker.start()
@@ -99,3 +103,19 @@ def test_failed_parallel_pop_is_retried_not_lost(sim, caplog):
         if e["type"] == "ringing"
     }
     assert rings == set(linkedids)
+
+
+def test_pops_to_the_same_agent_never_run_in_parallel(sim):
+    """Two calls ringing one agent share a transaction (the pop writes the
+    agent's user record: parallel writes would conflict)."""
+    sink = RecordingSink()
+    _worker, linkedids = run_calls(sim, sink, 4, count=12, agents=["8101", "8102"])
+    rings = [
+        e for _s, _t, _c, live in sink.writes for e in live if e["type"] == "ringing"
+    ]
+    assert sorted(e["linkedid"] for e in rings) == sorted(linkedids)
+    spans = [s for s in sink.spans if s[2]]
+    for i, (start, end, exts) in enumerate(spans):
+        for start2, end2, exts2 in spans[i + 1 :]:
+            if start < end2 and start2 < end:  # overlapping transactions
+                assert not exts & exts2

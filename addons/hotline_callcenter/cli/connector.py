@@ -325,11 +325,34 @@ class PbxWorker:
         """One transaction per ringing call, ``pop_workers`` at a time; the
         calls they carry are written before any later state of the same calls
         (the caller waits for all of them)."""
-        groups = []
+        # calls ringing the same agent go in the same transaction (the pop
+        # writes the agent's user): connected components of calls and agents
+        parent = {}
+
+        def find(key):
+            while parent.setdefault(key, key) != key:
+                parent[key] = parent[parent[key]]
+                key = parent[key]
+            return key
+
+        for event in self.pending_live:
+            if event["linkedid"] in pops and event.get("extension"):
+                parent[find(("ext", event["extension"]))] = find(
+                    ("call", event["linkedid"])
+                )
+        components = {}
         for linkedid in pops:
-            call = self.pending_calls.get(linkedid)
-            events = [e for e in self.pending_live if e["linkedid"] == linkedid]
-            groups.append(([call] if call else [], events))
+            components.setdefault(find(("call", linkedid)), []).append(linkedid)
+        groups = []
+        for linkedids in components.values():
+            members = set(linkedids)
+            calls = [
+                self.pending_calls[lid]
+                for lid in linkedids
+                if lid in self.pending_calls
+            ]
+            events = [e for e in self.pending_live if e["linkedid"] in members]
+            groups.append((calls, events))
         futures = [
             self._pool.submit(self.sink, self.pbx_id, calls, events)
             for calls, events in groups
