@@ -170,3 +170,84 @@ class TestQueue(IvrCommon):
             self.env["hotline.queue"].with_user(self.agent).hotline_push_config(pbx)
         self.q_billing.with_user(self.supervisor).write({"strategy": "linear"})
         self.assertEqual(self.q_billing.strategy, "linear")
+
+
+@tagged("post_install", "-at_install")
+class TestQueueAmi(IvrCommon):
+    """Pick-up and configuration push against the AMI simulator (the PBX side)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        from ..pbx.simulator import AmiSimulator
+
+        cls.simulator = AmiSimulator(speed=0, auth_fail_delay=0).start()
+        cls.addClassCleanup(cls.simulator.stop)
+        cls.pbx = cls.env["hotline.pbx"].create(
+            {
+                "name": "Simulated",
+                "host": "127.0.0.1",
+                "ami_port": cls.simulator.port,
+                "ami_user": "odoo",
+                "ami_secret": "secret",
+            }
+        )
+        cls.q_billing.pbx_id = cls.pbx
+
+    def setUp(self):
+        super().setUp()
+        self.simulator.actions_seen.clear()
+
+    def sent(self, action):
+        return [m for m in self.simulator.actions_seen if m.get("Action") == action]
+
+    def test_pickup_redirects_the_waiting_caller(self):
+        channel = "PJSIP/trunk-000000a1"
+        self.simulator.channels[channel] = [
+            ("Channel", channel),
+            ("Uniqueid", "1700000000.77"),
+            ("Linkedid", "1700000000.77"),
+        ]
+        self.addCleanup(self.simulator.channels.pop, channel, None)
+        call = self.env["hotline.call"].create(
+            {
+                "linkedid": "1700000000.77",
+                "uniqueid": "1700000000.77",
+                "queue_id": self.q_billing.id,
+                "queued_at": fields.Datetime.now(),
+            }
+        )
+        call.with_user(self.agent).action_hotline_pickup()
+        (redirect,) = self.sent("Redirect")
+        self.assertEqual(
+            (redirect.get("Channel"), redirect.get("Exten"), redirect.get("Context")),
+            (channel, "8101", "from-internal"),
+        )
+        self.assertEqual(call.user_id, self.agent)
+
+    def test_pickup_of_a_caller_gone_from_the_pbx(self):
+        call = self.env["hotline.call"].create(
+            {
+                "linkedid": "gone",
+                "uniqueid": "1700000000.99",
+                "queue_id": self.q_billing.id,
+                "queued_at": fields.Datetime.now(),
+            }
+        )
+        with self.assertRaisesRegex(UserError, "no longer waiting"):
+            call.with_user(self.agent).action_hotline_pickup()
+        self.assertFalse(self.sent("Redirect"))
+        self.assertFalse(call.user_id)
+
+    def test_push_sends_update_config(self):
+        """The simulator, unlike Asterisk, does not know UpdateConfig: the
+        supervisor gets Asterisk's refusal, and what was sent is the file."""
+        with self.assertRaisesRegex(UserError, "refused the queue configuration"):
+            self.q_billing.with_user(self.supervisor).action_push_config()
+        (update,) = self.sent("UpdateConfig")
+        self.assertEqual(update.get("DstFilename"), "queues_hotline.conf")
+        self.assertEqual(
+            (update.get("Action-000000"), update.get("Cat-000000")),
+            ("NewCat", "billing"),
+        )
+        self.assertFalse(self.sent("Reload"))
