@@ -22,6 +22,7 @@
         "wizards/hotline_case_wizard_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/hotline_case_type_views.xml",
+        "views/hotline_case_reporter_views.xml",
         "views/hotline_case_query_templates.xml",
         "views/hotline_work_order_views.xml",
         "views/hotline_work_order_templates.xml",

@@ -737,6 +737,33 @@ class HelpdeskTicket(models.Model):
         elif method not in ("letter", "call"):
             raise UserError(self.env._("Unknown reply method %s.", method))
 
+    def action_hotline_dial_caller(self):
+        """Click-to-dial the caller (reply by call, or the callback 回访).
+
+        The number of a confidential reporter is dialled only for the Reporter
+        identity group, and never shown in the case.
+        """
+        self.ensure_one()
+        if self.is_confidential and not self.env.user.has_group(
+            "hotline_complaints.group_reporter_identity"
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only the Reporter identity group can call a confidential "
+                    "reporter back."
+                )
+            )
+        number, _email, partner = self._hotline_contact()
+        if not number:
+            raise UserError(self.env._("Case %s has no number to call.", self.number))
+        result = self.env["hotline.pbx"].hotline_click_to_dial(
+            number, partner_id=partner.id or False, call_id=False
+        )
+        self.message_post(
+            body=self.env._("Calling the caller back."), subtype_xmlid="mail.mt_note"
+        )
+        return result
+
     def hotline_callback(self, satisfaction, note=""):
         """Record the callback (回访) with the caller's satisfaction."""
         self._hotline_check_group(

@@ -1,5 +1,7 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from unittest.mock import patch
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
@@ -177,3 +179,35 @@ class TestWorkflow(CaseCommon):
             self.env["mail.mail"].sudo().search([("email_to", "=", "wang@example.com")])
         )
         self.assertIn("答复内容", mail.body_html)
+
+
+@tagged("post_install", "-at_install")
+class TestDialCaller(CaseCommon):
+    """Click-to-dial is mocked at the PBX boundary (hotline.pbx)."""
+
+    def test_dial_caller_and_confidential_reporter(self):
+        Pbx = type(self.env["hotline.pbx"])
+        case = self.new_case(partner_id=self.customer.id, caller_number="13800138000")
+        report = self.new_case(
+            case_type_id=self.type_report.id, caller_number="13912345678"
+        )
+        no_number = self.new_case(case_type_id=self.type_consultation.id)
+        identity = self.env.ref("hotline_complaints.group_reporter_identity")
+        with patch.object(
+            Pbx, "hotline_click_to_dial", autospec=True, return_value=True
+        ) as dial:
+            case.with_user(self.role_users["agent"]).action_hotline_dial_caller()
+            self.assertEqual(dial.call_args.args[1], "13800138000")
+            self.assertEqual(dial.call_args.kwargs["partner_id"], self.customer.id)
+            with self.assertRaises(AccessError):
+                report.with_user(self.role_users["agent"]).action_hotline_dial_caller()
+            with self.assertRaises(UserError):
+                no_number.with_user(
+                    self.role_users["agent"]
+                ).action_hotline_dial_caller()
+            self.role_users["supervisor"].groups_id = [(4, identity.id)]
+            report.with_user(self.role_users["supervisor"]).action_hotline_dial_caller()
+            self.assertEqual(dial.call_args.args[1], "13912345678")
+            self.assertEqual(dial.call_count, 2)
+        bodies = " ".join(report.message_ids.mapped("body"))
+        self.assertNotIn("13912345678", bodies)
