@@ -17,12 +17,12 @@
         "security/hotline_base_rules.xml",
         "data/ir_sequence_data.xml",
         "data/ir_cron_data.xml",
+        "views/hotline_knowledge_article_views.xml",
         "views/res_partner_views.xml",
         "views/hotline_area_views.xml",
         "views/hotline_customer_category_views.xml",
         "views/hotline_service_site_views.xml",
         "views/hotline_blacklist_views.xml",
-        "views/hotline_knowledge_article_views.xml",
         "views/menus.xml",
     ],
     "demo": [
