@@ -120,6 +120,13 @@ class HelpdeskTicket(models.Model):
     )
     # workflow
     accepted_at = fields.Datetime(readonly=True, copy=False)
+    unit_accepted_at = fields.Datetime(
+        string="Taken on by the unit",
+        readonly=True,
+        copy=False,
+        help="When the handling unit started handling the case: the end of the "
+        "acceptance deadline.",
+    )
     dispatched_at = fields.Datetime(readonly=True, copy=False)
     replied_at = fields.Datetime(readonly=True, copy=False)
     callback_at = fields.Datetime(readonly=True, copy=False)
@@ -231,9 +238,10 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             state = ticket.hotline_state
             step = False
-            if state == "new":
+            if state in ("new", "accepted", "dispatched"):
+                # acceptance runs until the handling unit takes the case on
                 step = "accept"
-            elif state in ("accepted", "dispatched", "in_progress", "instruction"):
+            elif state in ("in_progress", "instruction"):
                 step = "reply" if ticket.reply_deadline else "close"
             elif state in ("replied", "callback"):
                 step = "close"
@@ -268,14 +276,14 @@ class HelpdeskTicket(models.Model):
             else:
                 ticket.deadline_state = "ok"
 
-    @api.depends("accepted_at", "accept_deadline", "closed_date", "close_deadline")
+    @api.depends("unit_accepted_at", "accept_deadline", "closed_date", "close_deadline")
     def _compute_on_time(self):
         for ticket in self:
             ticket.accepted_on_time = bool(
-                ticket.accepted_at
+                ticket.unit_accepted_at
                 and (
                     not ticket.accept_deadline
-                    or ticket.accepted_at <= ticket.accept_deadline
+                    or ticket.unit_accepted_at <= ticket.accept_deadline
                 )
             )
             ticket.closed_on_time = bool(
@@ -633,8 +641,13 @@ class HelpdeskTicket(models.Model):
     def action_hotline_start(self):
         self._hotline_check_group("hotline_base.group_case_handler")
         self._hotline_check_state("dispatched")
+        now = fields.Datetime.now()
         for ticket in self:
             extra = {} if ticket.user_id else {"user_id": self.env.uid}
+            if not ticket.unit_accepted_at:
+                extra["unit_accepted_at"] = now
+                if ticket.accept_deadline and now > ticket.accept_deadline:
+                    extra["is_overdue"] = True
             ticket._hotline_move("in_progress", "start", extra=extra)
 
     def action_hotline_request_instruction(self):

@@ -32,6 +32,14 @@ class TestDeadlines(CaseCommon):
         self.assertEqual(case.deadline_step, "accept")
         self.assertEqual(case.next_deadline, case.accept_deadline)
         self.assertEqual(case.deadline_state, "ok")
+        # taken on by the handling unit in time
+        case = case.with_user(self.role_users["supervisor"])
+        case.action_hotline_accept()
+        case.hotline_dispatch(self.team_gas)
+        case.action_hotline_start()
+        self.assertTrue(case.accepted_on_time)
+        self.assertFalse(case.is_overdue)
+        self.assertEqual(case.next_deadline, case.reply_deadline)
 
     @freeze_time(INTAKE)
     def test_urgent_cases_round_the_clock(self):
@@ -104,8 +112,15 @@ class TestDeadlines(CaseCommon):
         self.assertIn(users["leader"], self._activities(case).user_id)
         escalations = case.event_ids.filtered(lambda e: e.event_type == "escalate")
         self.assertEqual(len(escalations), 2)
-        # overdue stays counted after acceptance
+        # acceptance runs until the handling unit takes the case on;
+        # overdue stays counted afterwards
         with freeze_time("2026-10-09 18:00:00"):
             case.action_hotline_accept()
+            self.assertEqual(case.deadline_step, "accept")
+            case.hotline_dispatch(self.team_gas)
+            self.assertEqual(case.deadline_step, "accept")
+            case.with_user(users["handler"]).action_hotline_start()
         self.assertTrue(case.is_overdue)
+        self.assertFalse(case.accepted_on_time)
+        self.assertEqual(case.unit_accepted_at, datetime(2026, 10, 9, 18, 0))
         self.assertEqual(case.deadline_step, "reply")

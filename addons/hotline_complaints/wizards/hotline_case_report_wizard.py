@@ -94,7 +94,7 @@ class HotlineCaseReportWizard(models.TransientModel):
         for unit, cases in groups.items():
             replied = cases.filtered("replied_at")
             closed = cases.filtered(lambda t: t.hotline_state == "closed")
-            accepted = cases.filtered("accepted_at")
+            accepted = cases.filtered("unit_accepted_at")
             rated = cases.filtered("satisfaction")
             satisfied = rated.filtered(
                 lambda t: t.satisfaction3 in ("satisfied", "basic")
