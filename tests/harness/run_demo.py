@@ -4,6 +4,7 @@ and the connector against the built-in PBX simulator. Ctrl-C stops what it start
 """
 
 import glob
+import hashlib
 import os
 import signal
 import subprocess
@@ -94,6 +95,45 @@ def create_database(root, env):
     )
 
 
+def addons_checksum():
+    digest = hashlib.sha256()
+    for path in sorted(odoo_env.ADDONS.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(odoo_env.ADDONS)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+STAMP = odoo_env.ROOT / ".run" / f"{DB}.checksum"
+
+
+def write_stamp(checksum):
+    STAMP.parent.mkdir(exist_ok=True)
+    STAMP.write_text(checksum)
+
+
+def update_if_changed(root, env):
+    """Upgrade the add-ons in the reused database when their code changed since."""
+    current = addons_checksum()
+    if STAMP.exists() and STAMP.read_text() == current:
+        return
+    print(f"updating the add-ons in {DB}")
+    subprocess.run(
+        odoo_env.odoo_command(
+            root,
+            f"--database={DB}",
+            "--workers=0",
+            "--stop-after-init",
+            "--log-level=warn",
+            "-u",
+            ",".join(odoo_env.MODULES),
+        ),
+        env=env,
+        check=True,
+    )
+    write_stamp(current)
+
+
 def wait_http(url, timeout=120):
     end = time.time() + timeout
     while time.time() < end:
@@ -110,9 +150,12 @@ def main():
     env = odoo_env.odoo_environ(root)
     started_pg = ensure_postgres()
     if not database_ready():
+        checksum = addons_checksum()
         create_database(root, env)
+        write_stamp(checksum)
     else:
         print(f"reusing database {DB}")
+    update_if_changed(root, env)
     procs = []
     procs.append(
         subprocess.Popen(
