@@ -319,7 +319,7 @@ def main():
         f"({len(ours)} lookups, mixed formats, ORM with record rules)"
     )
     print(
-        f"  same with an empty env cache (company reloaded for the record rules): "
+        f"  same with the whole env cache emptied before each lookup: "
         f"p50 {statistics.median(cold):.3f} ms, p95 {percentile(cold, 95):.3f} ms"
     )
     print(

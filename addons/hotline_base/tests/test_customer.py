@@ -238,3 +238,26 @@ class TestCustomer(HotlineCommon):
         self.assertEqual(find("T3号楼"), target)
         ids = [r[0] for r in Partner.name_search("13910002000")]
         self.assertEqual(ids, target.ids)
+
+    def test_errors_in_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["hotline_base"], ["zh_CN"], overwrite=True
+        )
+        Partner = self.Partner.with_context(lang="zh_CN")
+        with self.assertRaisesRegex(ValidationError, "居民身份证无效：校验码"):
+            Partner.create(
+                {
+                    "name": "X",
+                    "hotline_id_type": "resident_id",
+                    "hotline_id_number": WRONG_CHECKSUM_RIC,
+                }
+            )
+        with self.assertRaisesRegex(ValidationError, "出生日期 19491331 不存在"):
+            Partner.create(
+                {
+                    "name": "X",
+                    "hotline_id_type": "resident_id",
+                    "hotline_id_number": IMPOSSIBLE_DATE_RIC,
+                }
+            )
