@@ -1,5 +1,6 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
 import os
 from datetime import timedelta
 
@@ -8,7 +9,10 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..pbx.voicemail_spool import scan_spool
 from .hotline_recording import AUDIO_TYPES, resolve_under
+
+_logger = logging.getLogger(__name__)
 
 
 class HotlineVoicemail(models.Model):
@@ -49,6 +53,9 @@ class HotlineVoicemail(models.Model):
         tracking=True,
         index=True,
     )
+    msg_id = fields.Char(
+        string="Message ID", readonly=True, copy=False, help="Asterisk's msg_id."
+    )
     handled_by_id = fields.Many2one("res.users", readonly=True)
     handled_at = fields.Datetime(readonly=True)
     reminded_at = fields.Datetime(string="Reminder sent on", readonly=True)
@@ -56,6 +63,14 @@ class HotlineVoicemail(models.Model):
     player_html = fields.Html(
         compute="_compute_player_html", sanitize=False, string="Player"
     )
+
+    _sql_constraints = [
+        (
+            "msg_id_pbx_uniq",
+            "UNIQUE(pbx_id, msg_id)",
+            "This voicemail message is already recorded.",
+        ),
+    ]
 
     @api.depends("caller_number", "received_at")
     def _compute_name(self):
@@ -139,6 +154,57 @@ class HotlineVoicemail(models.Model):
                 feedback=self.env._("Handled by %s", self.env.user.name),
             )
         return True
+
+    @api.model
+    def _cron_hotline_collect(self):
+        """Turn the messages Asterisk left in each PBX's voicemail spool into
+        records linked to the call that ended in voicemail (AMI events do not name
+        the file)."""
+        created = self.browse()
+        for pbx in self.env["hotline.pbx"].search([("voicemail_path", "!=", False)]):
+            known = set(
+                self.search([("pbx_id", "=", pbx.id), ("msg_id", "!=", False)]).mapped(
+                    "msg_id"
+                )
+            )
+            vals_list = []
+            for info, audio in scan_spool(pbx.voicemail_path):
+                if info["msg_id"] in known or not info["caller_number"]:
+                    continue
+                known.add(info["msg_id"])
+                vals_list.append(
+                    {
+                        "pbx_id": pbx.id,
+                        "company_id": pbx.company_id.id,
+                        "msg_id": info["msg_id"],
+                        "caller_number": info["caller_number"],
+                        "queue": info["mailbox"],
+                        "file_path": audio,
+                        "received_at": info["received_at"],
+                        "duration_seconds": info["duration"],
+                        "call_id": self._hotline_voicemail_call(pbx, info).id,
+                    }
+                )
+            created |= self.create(vals_list)
+        if created:
+            _logger.info("Voicemail: %d new message(s) collected", len(created))
+        return created
+
+    @api.model
+    def _hotline_voicemail_call(self, pbx, info):
+        """The call of this caller that ended in voicemail just before the message."""
+        received = info["received_at"]
+        return self.env["hotline.call"].search(
+            [
+                ("pbx_id", "=", pbx.id),
+                ("caller_number", "=", info["caller_number"]),
+                ("disposition", "=", "voicemail"),
+                ("started_at", ">=", received - timedelta(hours=1)),
+                ("started_at", "<=", received + timedelta(minutes=1)),
+            ],
+            order="started_at desc",
+            limit=1,
+        )
 
     @api.model
     def _cron_hotline_remind(self):

@@ -13,3 +13,4 @@ from . import test_ivr_backend
 from . import test_rating
 from . import test_call_ingest
 from . import test_connector
+from . import test_voicemail_spool
