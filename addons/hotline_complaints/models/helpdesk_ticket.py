@@ -77,6 +77,14 @@ class HelpdeskTicket(models.Model):
         copy=False,
     )
     call_id = fields.Many2one("hotline.call", compute="_compute_call_id", store=True)
+    recording_ids = fields.Many2many(
+        "hotline.recording",
+        string="Recordings",
+        compute="_compute_recording_ids",
+        groups="hotline_base.group_case_handler",
+        help="Recordings of the case's calls (those of confidential reporters stay "
+        "hidden outside the Reporter identity group).",
+    )
     team_ids = fields.Many2many(
         "helpdesk.ticket.team",
         "helpdesk_ticket_hotline_team_rel",
@@ -214,6 +222,17 @@ class HelpdeskTicket(models.Model):
         return user
 
     # ------------------------------------------------------------------ computes
+    @api.depends("call_ids")
+    def _compute_recording_ids(self):
+        # searched as the reading user, so the recordings' record rules apply
+        Recording = self.env["hotline.recording"]
+        for ticket in self:
+            ticket.recording_ids = (
+                Recording.search([("call_id", "in", ticket.call_ids.ids)])
+                if ticket.call_ids
+                else Recording
+            )
+
     @api.depends("call_ids")
     def _compute_call_id(self):
         for ticket in self:

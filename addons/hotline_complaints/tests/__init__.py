@@ -6,3 +6,4 @@ from . import test_confidentiality
 from . import test_query
 from . import test_work_order
 from . import test_report
+from . import test_case_recordings
