@@ -21,6 +21,7 @@
         "data/ir_sequence_data.xml",
         "wizards/hotline_case_wizard_views.xml",
         "views/helpdesk_ticket_views.xml",
+        "views/helpdesk_ticket_knowledge_views.xml",
         "views/hotline_case_type_views.xml",
         "views/hotline_case_reporter_views.xml",
         "views/hotline_case_query_templates.xml",

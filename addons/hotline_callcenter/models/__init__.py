@@ -1,5 +1,7 @@
 from . import hotline_pbx
 from . import hotline_call
+from . import hotline_call_blacklist
+from . import hotline_blacklist
 from . import hotline_call_agent
 from . import res_users
 from . import hotline_screen_pop

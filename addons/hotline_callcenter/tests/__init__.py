@@ -14,3 +14,4 @@ from . import test_rating
 from . import test_call_ingest
 from . import test_connector
 from . import test_voicemail_spool
+from . import test_call_blacklist

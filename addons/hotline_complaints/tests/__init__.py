@@ -7,3 +7,4 @@ from . import test_query
 from . import test_work_order
 from . import test_report
 from . import test_case_recordings
+from . import test_case_knowledge
