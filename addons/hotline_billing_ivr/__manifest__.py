@@ -13,5 +13,6 @@
         "security/hotline_security.xml",
         "security/ir.model.access.csv",
         "views/menus.xml",
+        "views/res_partner_views.xml",
     ],
 }

@@ -1,0 +1,37 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, models
+from odoo.tools import format_amount
+
+
+class HotlineScreenPop(models.AbstractModel):
+    _inherit = "hotline.screen.pop"
+
+    @api.model
+    def _hotline_card_extra(self, partner, call):
+        extra = super()._hotline_card_extra(partner, call)
+        if not partner:
+            return extra
+        arrears = partner._hotline_arrears_info()
+        extra["arrears"] = arrears
+        currency = partner.sudo().hotline_arrears_currency_id
+        lines = [
+            self.env._(
+                "Amount due: %s",
+                format_amount(self.env, arrears["amount_due"], currency),
+            ),
+            self.env._(
+                "Overdue: %s",
+                format_amount(self.env, arrears["amount_overdue"], currency),
+            ),
+        ]
+        last_payment = partner.sudo().hotline_last_payment_date
+        if last_payment:
+            lines.append(self.env._("Last payment: %s", last_payment.isoformat()))
+        title = (
+            self.env._("Arrears (overdue)")
+            if arrears["overdue"]
+            else self.env._("Account")
+        )
+        extra.setdefault("sections", []).append({"title": title, "lines": lines})
+        return extra
