@@ -136,3 +136,22 @@ class TestArrears(AccountTestInvoicingCommon, HotlineCommon):
     def test_handler_has_no_payment_fields(self):
         with self.assertRaises(AccessError):
             self._partner_as(self.role_users["handler"]).read(["hotline_amount_due"])
+
+    def test_payment_group_on_customer_form(self):
+        view = self.env.ref("hotline_base.res_partner_view_form")
+        for role, shown in (
+            ("agent", True),
+            ("supervisor", True),
+            ("finance", True),
+            ("handler", False),
+        ):
+            arch = (
+                self.env["res.partner"]
+                .with_user(self.role_users[role])
+                .get_view(view.id, "form")["arch"]
+            )
+            self.assertEqual('name="hotline_payment"' in arch, shown, role)
+            self.assertEqual("hotline_amount_due" in arch, shown, role)
+            self.assertEqual(
+                "action_hotline_open_invoices" in arch, role == "finance", role
+            )
