@@ -1,6 +1,5 @@
 from . import hotline_pbx
 from . import hotline_call
-from . import hotline_call_blacklist
 from . import hotline_blacklist
 from . import hotline_call_agent
 from . import res_users

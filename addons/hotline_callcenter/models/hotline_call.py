@@ -4,7 +4,7 @@ import logging
 from datetime import UTC, datetime
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 _logger = logging.getLogger(__name__)
 
@@ -416,3 +416,32 @@ class HotlineCall(models.Model):
             if call:
                 notified |= pop.hotline_ringing(call, event["extension"])
         return notified
+
+    def action_hotline_propose_block(self):
+        """A blacklist proposal form for the caller's number (exact match).
+
+        Agents only propose; supervisors get the same proposal and approve it on
+        the form (the entry keeps the proposal history in its chatter)."""
+        self.ensure_one()
+        if not self.env.su and not self.env.user.has_group("hotline_base.group_agent"):
+            raise AccessError(
+                self.env._("Only agents and supervisors may propose a block.")
+            )
+        if not self.caller_number:
+            raise UserError(
+                self.env._("This call has no caller number to propose a block for.")
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Propose block"),
+            "res_model": "hotline.blacklist",
+            "view_mode": "form",
+            "views": [[False, "form"]],
+            "target": "current",
+            "context": {
+                "default_number": self.caller_number,
+                "default_match_type": "exact",
+                "default_state": "proposed",
+                "default_call_id": self.id,
+            },
+        }

@@ -10,7 +10,6 @@ from . import hotline_case_reporter
 from . import hotline_case_identity_log
 from . import hotline_case_query_attempt
 from . import helpdesk_ticket
-from . import helpdesk_ticket_knowledge
 from . import hotline_call
 from . import hotline_work_order
 from . import hotline_screen_pop
