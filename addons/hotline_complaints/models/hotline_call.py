@@ -1,5 +1,7 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from markupsafe import Markup
+
 from odoo import fields, models
 
 
@@ -56,3 +58,34 @@ class HotlineCall(models.Model):
             "target": "current",
             "context": context,
         }
+
+    def _hotline_on_rating_complaint(self):
+        """Key 0 at the post-call rating: a complaint case about the service,
+        linked to the call and naming its agent (once per call)."""
+        res = super()._hotline_on_rating_complaint()
+        complaint = self.env.ref("hotline_complaints.case_type_complaint")
+        Ticket = self.env["helpdesk.ticket"].sudo()
+        for call in self.sudo():
+            if call.ticket_ids.filtered(lambda t, ct=complaint: t.case_type_id == ct):
+                continue
+            agent = call.user_id.name or self.env._("unknown agent")
+            values = call._hotline_case_values()
+            values.update(
+                {
+                    "name": self.env._(
+                        "Service complaint at the rating prompt (agent %s)", agent
+                    ),
+                    "description": Markup("<p>%s</p>")
+                    % self.env._(
+                        "The caller %(number)s pressed 0 (complaint) at the rating "
+                        "prompt after talking with %(agent)s.",
+                        number=call.caller_number or "?",
+                        agent=agent,
+                    ),
+                    "case_type_id": complaint.id,
+                    # not owned by the agent the complaint is about
+                    "owner_id": False,
+                }
+            )
+            Ticket.create(values)
+        return res

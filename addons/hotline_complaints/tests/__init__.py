@@ -8,3 +8,4 @@ from . import test_work_order
 from . import test_report
 from . import test_case_recordings
 from . import test_case_knowledge
+from . import test_rating_complaint
