@@ -21,6 +21,13 @@ AUDIO_TYPES = {
 }
 
 
+def is_relative_inside(path):
+    """``path`` is relative and cannot climb out of the folder it is joined to."""
+    path = path or ""
+    parts = path.replace("\\", "/").split("/")
+    return not (os.path.isabs(path) or ".." in parts or "\x00" in path)
+
+
 def resolve_under(root, relative):
     """Absolute path of ``relative`` inside ``root``, or ``None`` when it would
     leave ``root`` (``..``, absolute paths, symlinks pointing outside)."""
@@ -108,8 +115,7 @@ class HotlineRecording(models.Model):
     def _check_file_path(self):
         for rec in self:
             path = rec.file_path or ""
-            parts = path.replace("\\", "/").split("/")
-            if os.path.isabs(path) or ".." in parts or "\x00" in path:
+            if not is_relative_inside(path):
                 raise ValidationError(
                     self.env._(
                         "The recording path %s must stay inside the PBX recording "

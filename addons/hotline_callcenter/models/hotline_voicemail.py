@@ -10,7 +10,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..pbx.voicemail_spool import scan_spool
-from .hotline_recording import AUDIO_TYPES, resolve_under
+from .hotline_recording import AUDIO_TYPES, is_relative_inside, resolve_under
 
 _logger = logging.getLogger(__name__)
 
@@ -97,8 +97,7 @@ class HotlineVoicemail(models.Model):
     def _check_file_path(self):
         for vm in self:
             path = vm.file_path or ""
-            parts = path.replace("\\", "/").split("/")
-            if os.path.isabs(path) or ".." in parts or "\x00" in path:
+            if not is_relative_inside(path):
                 raise ValidationError(
                     self.env._(
                         "The voicemail path %s must stay inside the PBX voicemail "
