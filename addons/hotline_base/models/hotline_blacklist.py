@@ -133,7 +133,9 @@ class HotlineBlacklist(models.Model):
                 and (not entry.end_datetime or entry.end_datetime > now)
             )
 
-    @api.constrains("number_key", "duration", "end_datetime", "start_datetime")
+    @api.constrains(
+        "number_key", "duration", "end_datetime", "start_datetime", "reason"
+    )
     def _check_entry(self):
         for entry in self:
             if not entry.number_key:
@@ -144,6 +146,8 @@ class HotlineBlacklist(models.Model):
                 raise ValidationError(self.env._("A custom block needs an end date."))
             if entry.end_datetime and entry.end_datetime <= entry.start_datetime:
                 raise ValidationError(self.env._("A block must end after it starts."))
+            if not (entry.reason or "").strip():
+                raise ValidationError(self.env._("A block needs a reason."))
 
     # ------------------------------------------------------------------
     # Who may do what: agents propose, supervisors add and lift

@@ -54,6 +54,13 @@ class TestBlacklist(HotlineCommon):
             self.assertFalse(entry.is_blocking)
         self.assertTrue(entry.exists(), "history is kept")
 
+    def test_blank_reason_refused(self):
+        with self.assertRaises(ValidationError):
+            self._block("13900000009", reason="   ")
+        self.assertFalse(
+            self.env["hotline.blacklist"].search([("number", "=", "13900000009")])
+        )
+
     def test_durations(self):
         with freeze_time(T0):
             five = self._block("13900000005", duration="5min")

@@ -6,61 +6,29 @@ from odoo.tests import HttpCase, tagged
 
 from .common import HotlineCommon
 
+ALL_ROLES = frozenset(
+    {"agent", "supervisor", "handler", "leader", "finance", "hotline_admin"}
+)
 # model -> roles that may (read, write) it, checked over XML-RPC
 MATRIX = {
     "res.partner": {
-        "read": {
-            "agent",
-            "supervisor",
-            "handler",
-            "leader",
-            "finance",
-            "hotline_admin",
-        },
+        "read": ALL_ROLES,
         "write": {"agent", "supervisor", "finance", "hotline_admin"},
     },
     "hotline.partner.phone": {
-        "read": {
-            "agent",
-            "supervisor",
-            "handler",
-            "leader",
-            "finance",
-            "hotline_admin",
-        },
+        "read": ALL_ROLES,
         "write": {"agent", "supervisor", "hotline_admin"},
     },
     "hotline.area": {
-        "read": {
-            "agent",
-            "supervisor",
-            "handler",
-            "leader",
-            "finance",
-            "hotline_admin",
-        },
+        "read": ALL_ROLES,
         "write": {"hotline_admin"},
     },
     "hotline.customer.category": {
-        "read": {
-            "agent",
-            "supervisor",
-            "handler",
-            "leader",
-            "finance",
-            "hotline_admin",
-        },
+        "read": ALL_ROLES,
         "write": {"hotline_admin"},
     },
     "hotline.service.site": {
-        "read": {
-            "agent",
-            "supervisor",
-            "handler",
-            "leader",
-            "finance",
-            "hotline_admin",
-        },
+        "read": ALL_ROLES,
         "write": {"agent", "supervisor", "hotline_admin"},
     },
     "hotline.blacklist": {
@@ -68,14 +36,7 @@ MATRIX = {
         "write": {"supervisor", "hotline_admin"},
     },
     "hotline.knowledge.article": {
-        "read": {
-            "agent",
-            "supervisor",
-            "handler",
-            "leader",
-            "finance",
-            "hotline_admin",
-        },
+        "read": ALL_ROLES,
         "write": {"supervisor", "hotline_admin"},
     },
 }

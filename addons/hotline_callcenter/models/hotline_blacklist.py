@@ -1,7 +1,6 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import fields, models
 
 
 class HotlineBlacklist(models.Model):
@@ -14,9 +13,3 @@ class HotlineBlacklist(models.Model):
         ondelete="set null",
         help="The call the block was proposed from.",
     )
-
-    @api.constrains("reason")
-    def _check_reason_not_blank(self):
-        for entry in self:
-            if not (entry.reason or "").strip():
-                raise ValidationError(self.env._("A block needs a reason."))
