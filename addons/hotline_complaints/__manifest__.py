@@ -29,6 +29,7 @@
         "views/hotline_work_order_templates.xml",
         "views/menus.xml",
     ],
+        "views/hotline_inbound_gateway_views.xml",
     "demo": ["demo/hotline_complaints_demo.xml"],
     "assets": {
         "web.assets_frontend": [

@@ -14,3 +14,5 @@ from . import hotline_call
 from . import hotline_work_order
 from . import hotline_screen_pop
 from . import hotline_recording
+from . import hotline_inbound_gateway
+from . import hotline_inbound_message

@@ -9,3 +9,4 @@ from . import test_report
 from . import test_case_recordings
 from . import test_case_knowledge
 from . import test_rating_complaint
+from . import test_inbound_gateway
