@@ -21,6 +21,7 @@
         "data/ir_sequence_data.xml",
         "wizards/hotline_case_wizard_views.xml",
         "views/helpdesk_ticket_views.xml",
+        "views/helpdesk_ticket_search_views.xml",
         "views/helpdesk_ticket_knowledge_views.xml",
         "views/hotline_case_type_views.xml",
         "views/hotline_case_reporter_views.xml",
@@ -28,8 +29,8 @@
         "views/hotline_work_order_views.xml",
         "views/hotline_work_order_templates.xml",
         "views/menus.xml",
-    ],
         "views/hotline_inbound_gateway_views.xml",
+    ],
     "demo": ["demo/hotline_complaints_demo.xml"],
     "assets": {
         "web.assets_frontend": [

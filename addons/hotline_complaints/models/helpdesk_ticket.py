@@ -8,6 +8,7 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 
 from .helpdesk_ticket_stage import HOTLINE_STATES
 from .hotline_case_deadline import URGENCY
@@ -197,6 +198,15 @@ class HelpdeskTicket(models.Model):
             ("late", "Overdue"),
         ],
         compute="_compute_deadline_state",
+        search="_search_deadline_state",
+    )
+    deadline_warn_at = fields.Datetime(
+        string="Due soon from",
+        compute="_compute_deadline_warn_at",
+        store=True,
+        index=True,
+        help="When the case turns yellow: the configured share of the time to "
+        "the next deadline is left.",
     )
     is_overdue = fields.Boolean(
         string="Overdue",
@@ -306,6 +316,35 @@ class HelpdeskTicket(models.Model):
                 ticket.deadline_state = "soon"
             else:
                 ticket.deadline_state = "ok"
+
+    @api.depends("next_deadline", "intake_date", "case_type_id.remind_before_percent")
+    def _compute_deadline_warn_at(self):
+        for ticket in self:
+            ticket.deadline_warn_at = (
+                ticket._hotline_warn_at() if ticket.next_deadline else False
+            )
+
+    def _search_deadline_state(self, operator, value):
+        """Deadline states searched against the clock, on the stored deadline and
+        warning times (exact at the moment of the search, no cron lag)."""
+        states = {"none", "ok", "soon", "late"}
+        if operator in ("=", "!="):
+            value = [value]
+        elif operator not in ("in", "not in"):
+            raise UserError(self.env._("Unsupported search on the deadline state."))
+        wanted = set(value or [])
+        if operator in ("!=", "not in"):
+            wanted = states - wanted
+        now = fields.Datetime.now()
+        domains = {
+            "none": [("next_deadline", "=", False)],
+            "late": [("next_deadline", "<", now)],
+            "soon": [("next_deadline", ">=", now), ("deadline_warn_at", "<=", now)],
+            "ok": [("next_deadline", ">=", now), ("deadline_warn_at", ">", now)],
+        }
+        return expression.OR(
+            [domains[s] for s in sorted(wanted & states)] or [expression.FALSE_DOMAIN]
+        )
 
     @api.depends("unit_accepted_at", "accept_deadline", "closed_date", "close_deadline")
     def _compute_on_time(self):

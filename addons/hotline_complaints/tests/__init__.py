@@ -10,3 +10,4 @@ from . import test_case_recordings
 from . import test_case_knowledge
 from . import test_rating_complaint
 from . import test_inbound_gateway
+from . import test_due_soon
