@@ -59,6 +59,16 @@ class HotlineCall(models.Model):
         readonly=True,
         help="The caller pressed 0 at the satisfaction prompt.",
     )
+    team_id = fields.Many2one(
+        "hotline.skill.group",
+        compute="_compute_team_id",
+        store=True,
+        index=True,
+        help="The agent's skill group when the call was served: the one that "
+        "made the agent a member of the call's queue, else the agent's first. "
+        "Kept when the agent changes teams later, so ratings stay with the "
+        "team that earned them.",
+    )
     # report facts, one per call
     is_offered = fields.Boolean(
         compute="_compute_report_facts",
@@ -91,6 +101,34 @@ class HotlineCall(models.Model):
     call_hour = fields.Integer(
         string="Hour", compute="_compute_report_facts", store=True, aggregator=None
     )
+
+    @api.depends("user_id", "queue_id")
+    def _compute_team_id(self):
+        Member = self.env["hotline.queue.member"].sudo()
+        Group = self.env["hotline.skill.group"].sudo()
+        for call in self:
+            user = call.user_id
+            team = Group
+            if user and call.queue_id:
+                team = Member.search(
+                    [
+                        ("queue_id", "=", call.queue_id.id),
+                        ("user_id", "=", user.id),
+                        ("skill_group_id", "!=", False),
+                    ],
+                    limit=1,
+                ).skill_group_id
+            if user and not team:
+                groups = Group.search(
+                    [
+                        ("user_ids", "in", user.ids),
+                        ("company_id", "in", [call.company_id.id, False]),
+                    ],
+                    order="name, id",
+                )
+                in_queue = groups & call.queue_id.sudo().skill_group_ids
+                team = in_queue[:1] or groups[:1]
+            call.team_id = team
 
     @api.depends(
         "disposition",

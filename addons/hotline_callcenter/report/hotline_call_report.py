@@ -26,6 +26,7 @@ class HotlineCallReport(models.Model):
     call_hour = fields.Integer(string="Hour", readonly=True, aggregator=None)
     queue_id = fields.Many2one("hotline.queue", readonly=True)
     user_id = fields.Many2one("res.users", string="Agent", readonly=True)
+    team_id = fields.Many2one("hotline.skill.group", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     wait_bucket = fields.Selection(WAIT_BUCKETS, readonly=True)
     rating = fields.Selection(RATINGS, readonly=True)
@@ -86,7 +87,7 @@ class HotlineCallReport(models.Model):
         string="Satisfied (%)",
         readonly=True,
         aggregator="avg",
-        help="Satisfied / rated calls.",
+        help="Satisfied / rated calls, for any grouping (agent, team, queue...).",
     )
     dissatisfaction_rate = fields.Float(
         string="Dissatisfied or complaint (%)", readonly=True, aggregator="avg"
@@ -100,7 +101,8 @@ class HotlineCallReport(models.Model):
         return SQL(
             """
             SELECT c.id AS id, c.id AS call_id, c.started_at, c.call_hour,
-                   c.queue_id, c.user_id, c.company_id, c.wait_bucket, c.rating,
+                   c.queue_id, c.user_id, c.team_id, c.company_id,
+                   c.wait_bucket, c.rating,
                    1 AS call_count,
                    c.is_offered::int AS offered_count,
                    c.is_answered::int AS answered_count,
