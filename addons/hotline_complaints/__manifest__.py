@@ -19,6 +19,7 @@
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
         "data/ir_sequence_data.xml",
+        "report/reply_letter_templates.xml",
         "wizards/hotline_case_wizard_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/helpdesk_ticket_search_views.xml",

@@ -11,3 +11,4 @@ from . import test_case_knowledge
 from . import test_rating_complaint
 from . import test_inbound_gateway
 from . import test_due_soon
+from . import test_reply_letter

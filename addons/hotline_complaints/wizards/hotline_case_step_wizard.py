@@ -45,6 +45,10 @@ class HotlineCaseStepWizard(models.TransientModel):
             tickets.hotline_instruct(self.text)
         elif self.step == "reply":
             tickets.hotline_reply(self.method, self.text)
+            if self.method == "letter":
+                self.env[
+                    "report.hotline_complaints.report_reply_letter"
+                ].hotline_file_letters(tickets)
         elif self.step == "return":
             tickets.hotline_return(self.text)
         elif self.step == "callback":
