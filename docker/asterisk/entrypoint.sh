@@ -4,5 +4,8 @@
 set -eu
 cp /etc/asterisk/hotline/manager.conf /etc/asterisk/hotline/extensions.conf \
    /etc/asterisk/hotline/queues.conf /etc/asterisk/hotline/asterisk.conf /etc/asterisk/
+# Odoo's queue file: seeded once, then written by Odoo over AMI (UpdateConfig)
+[ -f /etc/asterisk/queues_hotline.conf ] || \
+  cp /etc/asterisk/hotline/queues_hotline.conf /etc/asterisk/queues_hotline.conf
 sed -i "s/@AMI_SECRET@/${ASTERISK_AMI_SECRET}/" /etc/asterisk/manager.conf
 exec asterisk -f -vvv

@@ -180,31 +180,38 @@ class HotlineQueue(models.Model):
 
     @api.model
     def hotline_push_config(self, pbx):
-        """Write ``queues_hotline.conf`` (AMI UpdateConfig), reload app_queue."""
+        """Write ``queues_hotline.conf`` on ``pbx`` over AMI and reload app_queue.
+
+        GetConfig reads the categories the file holds (a fresh PBX has no file:
+        "Config file not found", so CreateConfig makes an empty one, as
+        UpdateConfig only edits existing files); one UpdateConfig deletes them
+        and writes every queue of the PBX's company (a queue with no PBX goes
+        to all), so a second push replaces rather than duplicates; then
+        ``Reload`` of app_queue. Asterisk refuses an UpdateConfig as a whole,
+        so a refusal leaves the file as it was.
+        """
         if not self.env.user.has_group("hotline_base.group_supervisor"):
             raise UserError(self.env._("Only supervisors push queue configuration."))
         queues = self.search(
             [("company_id", "=", pbx.company_id.id), ("pbx_id", "in", [pbx.id, False])]
         )
-        from ..pbx.ami_client import AmiError
+        confs = [q._hotline_conf_dict() for q in queues]
+        from ..pbx.ami_client import AmiActionError, AmiError
 
+        filename = queues_conf.CONF_FILENAME
         try:
             with self._hotline_ami(pbx) as ami:
-                existing = []
                 try:
-                    config = ami.action("GetConfig", Filename=queues_conf.CONF_FILENAME)
-                    existing = [
-                        value
-                        for key, value in config.items()
-                        if key.startswith("Category-")
-                    ]
-                except AmiError:
-                    existing = []  # file not there yet: UpdateConfig creates it
+                    config = ami.action("GetConfig", Filename=filename)
+                except AmiActionError as exc:
+                    if str(exc) != "Config file not found":
+                        raise
+                    ami.action("CreateConfig", Filename=filename)
+                    config = None
+                existing = queues_conf.config_categories(config) if config else []
                 ami.action(
                     "UpdateConfig",
-                    **queues_conf.update_config_fields(
-                        [q._hotline_conf_dict() for q in queues], existing
-                    ),
+                    **queues_conf.update_config_fields(confs, existing),
                 )
                 ami.action("Reload", Module="app_queue")
         except AmiError as exc:

@@ -90,6 +90,16 @@ def generate(queues):
     return "\n".join(lines) + "\n"
 
 
+def config_categories(response):
+    """Category names of a ``GetConfig`` response (``Category-000000: name``),
+    in order, each once (names compare without case, as Asterisk's do)."""
+    names = {}
+    for key, value in response:
+        if key.lower().startswith("category-"):
+            names.setdefault(value.lower(), value)
+    return list(names.values())
+
+
 def update_config_fields(queues, existing_categories=()):
     """Fields of one AMI ``UpdateConfig`` action writing ``queues_hotline.conf``.
 
@@ -113,7 +123,9 @@ def update_config_fields(queues, existing_categories=()):
             fields["Value-" + key] = value
         n += 1
 
-    for cat in existing_categories:
+    # one DelCat per name: it deletes every category of that name, and a
+    # second one would fail ("Given category does not exist")
+    for cat in {c.lower(): c for c in existing_categories}.values():
         add("DelCat", cat)
     for queue in sorted(queues, key=lambda q: q["name"]):
         name = check_queue_name(queue["name"])

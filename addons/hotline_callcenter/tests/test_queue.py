@@ -238,16 +238,3 @@ class TestQueueAmi(IvrCommon):
             call.with_user(self.agent).action_hotline_pickup()
         self.assertFalse(self.sent("Redirect"))
         self.assertFalse(call.user_id)
-
-    def test_push_sends_update_config(self):
-        """The simulator, unlike Asterisk, does not know UpdateConfig: the
-        supervisor gets Asterisk's refusal, and what was sent is the file."""
-        with self.assertRaisesRegex(UserError, "refused the queue configuration"):
-            self.q_billing.with_user(self.supervisor).action_push_config()
-        (update,) = self.sent("UpdateConfig")
-        self.assertEqual(update.get("DstFilename"), "queues_hotline.conf")
-        self.assertEqual(
-            (update.get("Action-000000"), update.get("Cat-000000")),
-            ("NewCat", "billing"),
-        )
-        self.assertFalse(self.sent("Reload"))

@@ -5,11 +5,20 @@
 Framing, banner, Login/Logoff/Ping/Events, EventList responses and error
 messages follow the captures ``login_ok``, ``login_bad_secret`` and
 ``list_actions``; Originate follows ``originate_click2dial_*``.
+
+Configuration files (GetConfig, UpdateConfig, CreateConfig, Reload) follow
+Asterisk's ``main/manager.c`` (``action_getconfig``, ``handle_updates``,
+``action_updateconfig``, ``action_createconfig``, ``action_reload``,
+``is_restricted_file``) and ``main/config.c`` (``ast_variable_update``,
+``ast_variable_delete``: names and values compared without case), kept in
+memory: :attr:`AmiSimulator.config_files`.
 """
 
 import collections
 import contextlib
+import copy
 import logging
+import posixpath
 import random
 import socket
 import threading
@@ -24,6 +33,170 @@ BANNER = b"Asterisk Call Manager/11.0.0\r\n"
 UNKNOWN = (
     "Invalid/unknown command: %s. Use Action: ListCommands to show available commands."
 )
+# ast_config_AST_CONFIG_DIR; is_restricted_file() refuses paths outside it
+CONFIG_DIR = "/etc/asterisk"
+# modules ast_module_reload() finds (loader.c matches names without ".so")
+RELOADABLE_MODULES = {
+    "app_queue",
+    "app_voicemail",
+    "app_confbridge",
+    "chan_pjsip",
+    "res_pjsip",
+    "manager",
+    "pbx_config",
+    "res_musiconhold",
+    "res_agi",
+    "cdr",
+    "logger",
+}
+NOT_RELOADABLE_MODULES = {"app_dial", "app_playback", "app_mixmonitor", "app_chanspy"}
+# error texts of handle_updates() results, as action_updateconfig() sends them
+UPDATE_ERRORS = {
+    "UNKNOWN_ACTION": "Unknown action command",
+    "UNKNOWN_CATEGORY": "Given category does not exist",
+    "UNSPECIFIED_CATEGORY": "Category not specified",
+    "UNSPECIFIED_ARGUMENT": "Problem with category, value, or line (if required)",
+    "FAILURE_NEWCAT": "Create category did not complete successfully",
+    "FAILURE_UPDATE": "Update did not complete successfully",
+    "FAILURE_TEMPLATE": "Template category not found",
+}
+_TRUE = {"yes", "true", "y", "t", "1", "on"}  # ast_true()
+_FALSE = {"no", "false", "n", "f", "0", "off"}  # ast_false()
+
+
+class _UpdateFailed(Exception):
+    """handle_updates() stopped: ``args[0]`` is a key of UPDATE_ERRORS."""
+
+
+def _category(name, lines=(), template=False):
+    return {"name": name, "template": template, "lines": [list(x) for x in lines]}
+
+
+def _need(condition, error):
+    if not condition:
+        raise _UpdateFailed(error)
+
+
+def _var_matches(item, var, match):
+    """ast_variable_update()/ast_variable_delete(): strcasecmp on both."""
+    return item[0].lower() == var.lower() and (
+        not match or item[1].lower() == match.lower()
+    )
+
+
+def _upd_newcat(cats, step):
+    options = step["options"]
+    if "allowdups" not in options and step["found"]:
+        if "ignoreerror" in options:
+            return
+        raise _UpdateFailed("FAILURE_NEWCAT")
+    new = _category(step["cat"], template="template" in options)
+    for tmpl in filter(None, options.get("inherit", "").split(",")):
+        base = [
+            c
+            for c in cats
+            if c["template"] and c["name"].lower() == tmpl.strip().lower()
+        ]
+        _need(base, "FAILURE_TEMPLATE")
+        new["lines"] += copy.deepcopy(base[0]["lines"])
+    if step["match"]:  # ast_category_insert(): before the category named so
+        before = [i for i, c in enumerate(cats) if c["name"] == step["match"]]
+        _need(before, "FAILURE_NEWCAT")
+        cats.insert(before[0], new)
+    else:
+        cats.append(new)
+
+
+def _upd_renamecat(cats, step):
+    _need(step["value"], "UNSPECIFIED_ARGUMENT")
+    _need(step["found"], "UNKNOWN_CATEGORY")
+    for c in step["found"]:
+        c["name"] = step["value"]
+
+
+def _upd_delcat(cats, step):
+    _need(step["found"] or "ignoreerror" in step["options"], "UNKNOWN_CATEGORY")
+    cats[:] = [c for c in cats if not any(c is f for f in step["found"])]
+
+
+def _upd_emptycat(cats, step):
+    _need(step["found"], "UNKNOWN_CATEGORY")
+    for c in step["found"]:
+        c["lines"] = []
+
+
+def _upd_update(cats, step):
+    _need(step["var"], "UNSPECIFIED_ARGUMENT")
+    _need(step["found"], "UNKNOWN_CATEGORY")
+    updated = False
+    for c in step["found"]:  # the first matching variable of each category
+        for item in c["lines"]:
+            if _var_matches(item, step["var"], step["match"]):
+                item[1] = step["value"]
+                updated = True
+                break
+    _need(updated, "FAILURE_UPDATE")
+
+
+def _upd_delete(cats, step):
+    line = step["line"]
+    _need(step["var"] or line, "UNSPECIFIED_ARGUMENT")
+    _need(step["found"], "UNKNOWN_CATEGORY")
+    deleted = False
+    for c in step["found"]:
+        keep = []
+        for n, item in enumerate(c["lines"]):
+            if (line and line.isdigit() and n == int(line)) or (
+                not line and _var_matches(item, step["var"], step["match"])
+            ):
+                deleted = True
+            else:
+                keep.append(item)
+        c["lines"] = keep
+    _need(deleted or "ignoreerror" in step["options"], "FAILURE_UPDATE")
+
+
+def _upd_append(cats, step):
+    _need(step["var"], "UNSPECIFIED_ARGUMENT")
+    _need(step["found"], "UNKNOWN_CATEGORY")
+    for c in step["found"]:
+        c["lines"].append([step["var"], step["value"]])
+
+
+def _upd_insert(cats, step):
+    _need(step["var"] and step["line"], "UNSPECIFIED_ARGUMENT")
+    _need(step["found"], "UNKNOWN_CATEGORY")
+    pos = int(step["line"]) if step["line"].isdigit() else 0
+    for c in step["found"]:
+        c["lines"].insert(pos, [step["var"], step["value"]])
+
+
+_UPDATE_ACTIONS = {
+    "newcat": _upd_newcat,
+    "renamecat": _upd_renamecat,
+    "delcat": _upd_delcat,
+    "emptycat": _upd_emptycat,
+    "update": _upd_update,
+    "delete": _upd_delete,
+    "append": _upd_append,
+    "insert": _upd_insert,
+}
+
+
+def default_config_files():
+    """What the simulated /etc/asterisk holds at start: queues.conf with the
+    simulator's two queues, including Odoo's file (which does not exist yet:
+    Odoo creates it with CreateConfig, as on a fresh PBX)."""
+    return {
+        "queues.conf": {
+            "categories": [
+                _category("general", [("persistentmembers", "yes")]),
+                _category("support", [("strategy", "ringall"), ("timeout", "15")]),
+                _category("sales", [("strategy", "ringall"), ("timeout", "15")]),
+            ],
+            "includes": ["queues_hotline.conf"],
+        },
+    }
 
 
 class _Session:
@@ -93,6 +266,13 @@ class AmiSimulator:
         self._threads = []
         self.actions_seen = collections.deque(maxlen=10000)
         self.hold_events = False
+        # /etc/asterisk: {filename: {"categories": [...], "includes": [...]}}
+        self.config_files = default_config_files()
+        # fault injection: files whose save fails ("Save of config failed")
+        self.config_save_fails = set()
+        self.queue_config = {}  # queue -> {option: value} after an app_queue reload
+        self.reloads = []  # module names reloaded (None: everything), in order
+        self._config_lock = threading.Lock()
 
     # -- lifecycle ---------------------------------------------------------------
     def start(self):
@@ -409,8 +589,222 @@ class AmiSimulator:
             ("Message", "Command output follows"), *[("Output", line) for line in lines]
         )
 
+    # -- configuration files -----------------------------------------------------
+    def _config_key(self, filename):
+        """is_restricted_file(): ``(key, 0)``, ``(None, 1)`` outside
+        /etc/asterisk, ``(key, -1)`` when realpath() fails (no such file)."""
+        name = (filename or "").strip()
+        path = name if name.startswith("/") else f"{CONFIG_DIR}/{name}"
+        path = posixpath.normpath(path)
+        if not path.startswith(CONFIG_DIR + "/"):
+            return None, 1
+        key = path[len(CONFIG_DIR) + 1 :]
+        return key, (0 if key in self.config_files else -1)
+
+    def config_categories(self, filename, with_includes=True):
+        """Categories ast_config_load2() sees: the file's, then its #includes'."""
+        entry = self.config_files.get(filename)
+        if entry is None:
+            return []
+        cats = list(entry["categories"])
+        if with_includes:
+            for include in entry.get("includes", ()):
+                cats += self.config_categories(include)
+        return cats
+
+    def config_text(self, filename):
+        """The file as ast_config_text_file_save2() would write it (no header)."""
+        entry = self.config_files[filename]
+        out = [f"#include {inc}" for inc in entry.get("includes", ())]
+        for cat in entry["categories"]:
+            out.append(f"[{cat['name']}]" + ("(!)" if cat["template"] else ""))
+            out += [f"{var} = {value}" for var, value in cat["lines"]]
+            out.append("")
+        return "\n".join(out)
+
+    def _action_getconfig(self, session, msg, reply, error, action_id):
+        # manager.c action_getconfig()
+        filename = msg.get("Filename")
+        if not filename:
+            error("Filename not specified")
+            return
+        key, restricted = self._config_key(filename)
+        if restricted == 1:
+            error("File requires escalated privileges")
+            return
+        if restricted == -1:
+            error("Config file not found")
+            return
+        wanted = msg.get("Category") or ""
+        with self._config_lock:
+            cats = copy.deepcopy(self.config_categories(key))
+        pairs = [("Response", "Success")]
+        if action_id is not None:
+            pairs.append(("ActionID", action_id))
+        count = 0
+        for cat in cats:
+            if wanted and cat["name"].lower() != wanted.lower():
+                continue
+            pairs.append((f"Category-{count:06d}", cat["name"]))
+            if cat["template"]:
+                pairs.append((f"IsTemplate-{count:06d}", "1"))
+            for lineno, (var, value) in enumerate(cat["lines"]):
+                pairs.append((f"Line-{count:06d}-{lineno:06d}", f"{var}={value}"))
+            count += 1
+        data = serialize_pairs(pairs)
+        if wanted and not count:
+            # astman_append(s, "No categories found\r\n"): a line with no colon
+            data = data[:-2] + b"No categories found\r\n\r\n"
+        session.send_bytes(data)
+
+    def _action_createconfig(self, session, msg, reply, error, action_id):
+        # manager.c action_createconfig(): the folder must be /etc/asterisk
+        filename = (msg.get("Filename") or "").strip()
+        if not filename:
+            error("Filename not specified")
+            return
+        path = filename if filename.startswith("/") else f"{CONFIG_DIR}/{filename}"
+        folder, _sep, base = posixpath.normpath(path).rpartition("/")
+        if not base:
+            error("Filename is invalid")
+            return
+        if folder != CONFIG_DIR:
+            if not folder.startswith(CONFIG_DIR + "/"):
+                error("File requires escalated privileges")
+            else:  # realpath() of a folder the simulated PBX does not have
+                error("No such file or directory")
+            return
+        with self._config_lock:
+            if base in self.config_files:
+                error("File exists")  # open(O_CREAT | O_EXCL): strerror(EEXIST)
+                return
+            self.config_files[base] = {"categories": [], "includes": []}
+        reply(("Message", "New configuration file created successfully"))
+
+    def _action_updateconfig(self, session, msg, reply, error, action_id):
+        # manager.c action_updateconfig()
+        sfn, dfn = msg.get("SrcFilename"), msg.get("DstFilename")
+        if not sfn or not dfn:
+            error("Filename not specified")
+            return
+        skey, srestricted = self._config_key(sfn)
+        dkey, drestricted = self._config_key(dfn)
+        if srestricted or drestricted:  # -1 (no such file) counts as restricted too
+            error("File requires escalated privileges")
+            return
+        with self._config_lock:
+            if skey not in self.config_files:
+                error("Config file not found")
+                return
+            entry = copy.deepcopy(self.config_files[skey])
+            try:
+                self._handle_updates(msg, entry["categories"])
+            except _UpdateFailed as exc:
+                error(UPDATE_ERRORS[exc.args[0]])
+                return
+            if dkey in self.config_save_fails:
+                error("Save of config failed")
+                return
+            self.config_files[dkey] = entry
+        reply()  # astman_send_ack(s, m, NULL): no Message
+        reload = (msg.get("Reload") or "").strip()
+        if reload:
+            if reload.lower() in _TRUE:
+                self._reload_module(None)
+            elif reload.lower() not in _FALSE:
+                self._reload_module(reload)
+
+    @staticmethod
+    def _handle_updates(msg, cats):
+        """manager.c handle_updates() on ``cats`` (changed in place)."""
+        for x in range(100000):
+            action = msg.get(f"Action-{x:06d}")
+            if not action:
+                break
+            cat = msg.get(f"Cat-{x:06d}")
+            if not cat:
+                raise _UpdateFailed("UNSPECIFIED_CATEGORY")
+            # a leading ">" makes an object variable ("=>")
+            value = (msg.get(f"Value-{x:06d}") or "").removeprefix(">")
+            tokens = (msg.get(f"Options-{x:06d}") or "").split(",")
+            step = {
+                "cat": cat,
+                "var": msg.get(f"Var-{x:06d}") or "",
+                "value": value,
+                "match": msg.get(f"Match-{x:06d}") or "",
+                "line": msg.get(f"Line-{x:06d}") or "",
+                "options": {
+                    o.strip().lower(): v.strip()
+                    for o, _e, v in (t.partition("=") for t in tokens)
+                    if o.strip()
+                },
+                "found": [c for c in cats if c["name"].lower() == cat.lower()],
+            }
+            handler = _UPDATE_ACTIONS.get(action.lower())
+            if handler is None:
+                raise _UpdateFailed("UNKNOWN_ACTION")
+            handler(cats, step)
+
+    def _reload_module(self, module):
+        """ast_module_reload(): ``None`` reloads everything. Returns the
+        result name of enum ast_module_reload_result."""
+        name = None
+        if module:
+            name = module.strip().lower().removesuffix(".so")
+            if name in NOT_RELOADABLE_MODULES:
+                return "NOT_IMPLEMENTED"
+            if name not in RELOADABLE_MODULES:
+                return "NOT_FOUND"
+        self.reloads.append(name)
+        if name in (None, "app_queue"):
+            self._reload_queues()
+        return "SUCCESS"
+
+    def _reload_queues(self):
+        """app_queue's reload: queues.conf (and its includes) define the
+        queues; dynamic members stay, static ones (``member =>``) are read
+        again, queues gone from the file go (the simulator has no callers
+        waiting in them)."""
+        with self._config_lock:
+            cats = copy.deepcopy(self.config_categories("queues.conf"))
+        config = {}
+        for cat in cats:
+            if cat["name"] == "general" or cat["template"]:
+                continue
+            config[cat["name"]] = cat["lines"]
+        with self._lock:
+            for queue in list(self.queues):
+                if queue not in config:
+                    del self.queues[queue]
+            self.queue_config = {}
+            for queue, lines in config.items():
+                members = self.queues.setdefault(queue, {})
+                for iface in [i for i, m in members.items() if m.get("static")]:
+                    del members[iface]
+                options = {}
+                for var, value in lines:
+                    if var.lower() == "member":
+                        iface, _c, rest = value.partition(",")
+                        penalty, _c, name = rest.partition(",")
+                        members[iface.strip()] = {
+                            "name": name.split(",")[0].strip() or iface.strip(),
+                            "paused": False,
+                            "static": True,
+                            "penalty": penalty.strip() or "0",
+                        }
+                    else:
+                        options[var.lower()] = value
+                self.queue_config[queue] = options
+
     def _action_reload(self, session, msg, reply, error, action_id):
-        reply(("Message", "Module Reloaded"))
+        # manager.c action_reload()
+        result = self._reload_module(msg.get("Module") or None)
+        if result == "SUCCESS":
+            reply(("Message", "Module Reloaded"))
+        elif result == "NOT_FOUND":
+            error("No such module")
+        else:
+            error("Module does not support reload")
 
     def _list(self, session, reply, action_id, message, items, complete):
         reply(("EventList", "start"), ("Message", message))
@@ -469,15 +863,16 @@ class AmiSimulator:
     def _action_queuestatus(self, session, msg, reply, error, action_id):
         wanted = msg.get("Queue")
         items = []
-        for queue, members in self.queues.items():
+        for queue, members in list(self.queues.items()):
             if wanted and wanted != queue:
                 continue
+            options = self.queue_config.get(queue, {})
             items.append(
                 [
                     ("Event", "QueueParams"),
                     ("Queue", queue),
-                    ("Max", "0"),
-                    ("Strategy", "ringall"),
+                    ("Max", options.get("maxlen", "0")),
+                    ("Strategy", options.get("strategy", "ringall")),
                     ("Calls", "0"),
                     ("Holdtime", "0"),
                     ("TalkTime", "0"),
@@ -498,8 +893,11 @@ class AmiSimulator:
                         ("Name", member["name"]),
                         ("Location", iface),
                         ("StateInterface", iface),
-                        ("Membership", "dynamic"),
-                        ("Penalty", "0"),
+                        (
+                            "Membership",
+                            "static" if member.get("static") else "dynamic",
+                        ),
+                        ("Penalty", member.get("penalty", "0")),
                         ("CallsTaken", "0"),
                         ("LastCall", "0"),
                         ("LastPause", "0"),
