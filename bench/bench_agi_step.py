@@ -114,8 +114,8 @@ def setup_flow(env):
             {
                 "name": code,
                 "code": f"bench_{code}",
-                "audio_zh_cn": "UklGRg==",
-                "audio_zh_cn_filename": f"{code}.wav",
+                "audio_zh_cn": "UklGRg==",  # 4 bytes of raw signed linear
+                "audio_zh_cn_filename": f"{code}.sln",
             }
         )
         for code in ("welcome", "vip", "menu", "rate", "bye")

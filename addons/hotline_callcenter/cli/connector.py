@@ -14,6 +14,11 @@ known) and the open calls Asterisk no longer has are closed with the resync
 time as end and ``hangup_cause`` saying why; ``QueueStatus`` gives the queue
 members and waiting callers.
 
+IVR prompt files: at start and then every ``prompt_sync_interval`` seconds
+the worker asks the sink to write the prompts changed since its last sync
+into the PBX's sounds folder (``hotline.pbx.hotline_sync_prompts``, files by
+``pbx/sound_files.py``); a failure is logged once and retried next period.
+
 Sinks: :class:`RegistrySink` (the service: one short cursor per batch) and
 :class:`EnvSink` (an existing environment, e.g. a test's).
 """
@@ -66,6 +71,11 @@ class EnvSink:
                 .hotline_close_stale(pbx_id, live_linkedids)
             )
 
+    def sync_prompts(self, pbx_id, since):
+        with self.env.cr.savepoint():
+            pbx = self.env["hotline.pbx"].sudo().browse(pbx_id)
+            return pbx.hotline_sync_prompts(since)
+
 
 class RegistrySink:
     """One short transaction per batch on the database of ``registry``."""
@@ -97,6 +107,11 @@ class RegistrySink:
             env = api.Environment(cr, SUPERUSER_ID, {})
             return len(EnvSink(env).close_stale(pbx_id, live_linkedids))
 
+    def sync_prompts(self, pbx_id, since):
+        with self._registry().cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            return EnvSink(env).sync_prompts(pbx_id, since)
+
 
 class PbxWorker:
     """Keep one PBX's AMI session and turn its events into calls."""
@@ -116,6 +131,7 @@ class PbxWorker:
         correlator=None,
         on_call_finished=None,
         pop_workers=0,
+        prompt_sync_interval=60.0,
     ):
         self.pbx_id = pbx_id
         self.name = name
@@ -146,6 +162,10 @@ class PbxWorker:
             else None
         )
         self.finished_logged = set()
+        self.prompt_sync_interval = prompt_sync_interval
+        self.prompts_marker = None  # write_date of the newest prompt synced
+        self._next_prompt_sync = 0.0  # at start
+        self._prompt_error = None
         self.busy = False
         self._stop = threading.Event()
         self._thread = None
@@ -157,6 +177,8 @@ class PbxWorker:
             "max_backlog": 0,
             "resyncs": 0,
             "set_aside": 0,
+            "prompt_files_written": 0,
+            "prompt_files_removed": 0,
         }
 
     # -- lifecycle ---------------------------------------------------------------
@@ -215,9 +237,47 @@ class PbxWorker:
         )
 
     # -- processing ------------------------------------------------------------------
+    # -- prompt files --------------------------------------------------------------
+    def sync_prompts(self):
+        """Write the prompt files changed since the last sync (all of them the
+        first time). Returns the sink's result, ``None`` when it failed or
+        the sink has no prompt sync."""
+        sync = getattr(self.sink, "sync_prompts", None)
+        if sync is None:
+            return None
+        try:
+            result = sync(self.pbx_id, self.prompts_marker)
+        except Exception as exc:  # noqa: BLE001 - the folder or the database; retried
+            message = str(exc) or type(exc).__name__
+            if message != self._prompt_error:  # once, not every period
+                _logger.warning(
+                    "PBX %s: prompt files not synced (retrying every %ss): %s",
+                    self.name,
+                    self.prompt_sync_interval,
+                    message,
+                )
+                self._prompt_error = message
+            return None
+        if self._prompt_error:
+            _logger.info("PBX %s: prompt files synced again", self.name)
+        self._prompt_error = None
+        self.prompts_marker = result.get("marker") or self.prompts_marker
+        self.stats["prompt_files_written"] += len(result["written"])
+        self.stats["prompt_files_removed"] += len(result["removed"])
+        return result
+
+    def _maybe_sync_prompts(self):
+        if not self.prompt_sync_interval:
+            return
+        now = time.monotonic()
+        if now >= self._next_prompt_sync:
+            self._next_prompt_sync = now + self.prompt_sync_interval
+            self.sync_prompts()
+
     def _run(self):
         delay = 0.5
         while not self._stop.is_set():
+            self._maybe_sync_prompts()
             try:
                 ok = self.process_pending(block=True, timeout=0.2)
             except Exception:  # the loop must survive anything; the batch is kept

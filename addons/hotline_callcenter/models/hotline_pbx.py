@@ -1,6 +1,18 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import datetime
+import logging
+
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..pbx import sound_files
+from .hotline_ivr_prompt import AUDIO_FIELDS
+
+_logger = logging.getLogger(__name__)
+# prompts changed this long before the last sync are read again: a transaction
+# that committed late keeps the write_date of its start
+SYNC_OVERLAP = datetime.timedelta(minutes=2)
 
 
 class HotlinePbx(models.Model):
@@ -34,6 +46,19 @@ class HotlinePbx(models.Model):
         default="/var/spool/asterisk/monitor",
         help="Folder where Asterisk writes call recordings, as the connector sees it.",
     )
+    sounds_directory = fields.Char(
+        default="/var/lib/asterisk/sounds",
+        help="Asterisk's sounds folder as the connector (and Odoo, for Sync now) "
+        "sees it. IVR prompts are written to <folder>/hotline/<language>/"
+        "<code>.<extension>; Odoo owns that hotline sub-folder.",
+    )
+    prompts_synced_at = fields.Datetime(
+        string="Prompts synced at",
+        readonly=True,
+        copy=False,
+        help="Last time prompt files were written to or removed from the sounds "
+        "folder.",
+    )
 
     _sql_constraints = [
         (
@@ -52,3 +77,99 @@ class HotlinePbx(models.Model):
     def _compute_display_name(self):
         for pbx in self:
             pbx.display_name = f"{pbx.name} ({pbx.host}:{pbx.ami_port})"
+
+    # ------------------------------------------------------------------
+    # IVR prompt files in Asterisk's sounds folder
+    # ------------------------------------------------------------------
+    def _hotline_prompt_sync_data(self, since=None):
+        """What :func:`sound_files.sync` needs for this PBX's company.
+
+        ``since``: only prompts written since then (minus an overlap) are read
+        with their audio; archived ones are included so their files go.
+        Returns ``(changed, keep, marker)``: ``keep`` lists every active
+        prompt's files (read without the audio), ``marker`` is the newest
+        write date seen (the next ``since``).
+        """
+        self.ensure_one()
+        Prompt = self.env["hotline.ivr.prompt"].sudo().with_context(active_test=False)
+        company = [("company_id", "=", self.company_id.id)]
+        domain = list(company)
+        if since:
+            domain.append(("write_date", ">=", since - SYNC_OVERLAP))
+        changed = Prompt.search(domain)
+        keep = {lang: {} for lang in sound_files.LANGUAGES}
+        sized = Prompt.with_context(bin_size=True).search(
+            company + [("active", "=", True)]
+        )
+        for prompt in sized:
+            for lang, (field, name_field) in AUDIO_FIELDS.items():
+                if prompt[field]:
+                    ext = (prompt[name_field] or "").rpartition(".")[2].lower()
+                    keep[lang][prompt.code] = ext
+        marker = max(changed.mapped("write_date"), default=since)
+        files = []
+        for prompt in changed:
+            try:
+                files.append(prompt._hotline_sound_files())
+            except sound_files.SoundFileError as exc:
+                # stored before uploads were checked: its files stay as they are
+                _logger.warning(
+                    "PBX %s: prompt %s not synced: %s", self.name, prompt.code, exc
+                )
+        return files, keep, marker
+
+    def hotline_sync_prompts(self, since=None):
+        """Write the prompt files of this PBX's company into its sounds folder.
+
+        ``since=None`` syncs every prompt. Returns ``sound_files.sync``'s
+        result plus ``marker`` (pass it as ``since`` next time). Raises
+        ``sound_files.SoundFileError`` or ``OSError`` when the folder refuses.
+        """
+        self.ensure_one()
+        changed, keep, marker = self._hotline_prompt_sync_data(since)
+        result = sound_files.sync(self.sounds_directory, changed, keep)
+        if result["written"] or result["removed"] or since is None:
+            self.sudo().prompts_synced_at = fields.Datetime.now()
+            _logger.info(
+                "PBX %s: prompts synced to %s: %d written, %d unchanged, %d removed",
+                self.name,
+                self.sounds_directory,
+                len(result["written"]),
+                result["unchanged"],
+                len(result["removed"]),
+            )
+        result["marker"] = marker
+        return result
+
+    def action_sync_prompts(self):
+        """Sync now: every prompt file, from the Odoo server (which must see
+        the sounds folder; the connector also syncs within a minute)."""
+        if not self.env.user.has_group("hotline_base.group_admin"):
+            raise AccessError(self.env._("Only hotline admins sync prompt files."))
+        messages = []
+        for pbx in self:
+            try:
+                result = pbx.hotline_sync_prompts()
+            except (sound_files.SoundFileError, OSError) as exc:
+                raise UserError(
+                    self.env._(
+                        "Prompt files could not be written for PBX %(pbx)s: %(error)s",
+                        pbx=pbx.name,
+                        error=str(exc),
+                    )
+                ) from exc
+            messages.append(
+                self.env._(
+                    "%(pbx)s: %(written)s written, %(unchanged)s unchanged, "
+                    "%(removed)s removed.",
+                    pbx=pbx.name,
+                    written=len(result["written"]),
+                    unchanged=result["unchanged"],
+                    removed=len(result["removed"]),
+                )
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"type": "success", "message": " ".join(messages)},
+        }

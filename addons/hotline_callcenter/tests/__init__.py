@@ -13,6 +13,7 @@ from . import test_ivr_backend
 from . import test_rating
 from . import test_rating_team
 from . import test_queue_push
+from . import test_prompt_sync
 from . import test_call_ingest
 from . import test_connector
 from . import test_voicemail_spool

@@ -4,7 +4,10 @@ import base64
 
 from odoo.addons.hotline_base.tests.common import HotlineCommon
 
-AUDIO = base64.b64encode(b"RIFF....WAVEfmt ")
+from ..pbx.sound_files import wav_bytes
+
+# 20 ms of silence: a WAV Asterisk plays (8 kHz, 16-bit, mono PCM)
+AUDIO = base64.b64encode(wav_bytes(b"\0\0" * 160))
 
 
 class IvrCommon(HotlineCommon):
