@@ -37,5 +37,11 @@
         "web.assets_frontend": [
             "hotline_complaints/static/src/js/work_order_geo.esm.js",
         ],
+        "web.assets_backend": [
+            "hotline_complaints/static/src/work_order_board/*.esm.js",
+        ],
+        "web.assets_tests": [
+            "hotline_complaints/static/src/work_order_board/tours/*.esm.js",
+        ],
     },
 }

@@ -10,6 +10,10 @@ WORK_ORDER_STATES = [
     ("done", "Done"),
     ("returned", "Returned"),
 ]
+OUT_STATES = ("departed", "on_site")
+# bus notification the supervisors' work order board reloads on
+BOARD_NOTIFICATION = "hotline/work_order_changed"
+BOARD_FIELDS = {"state", "user_id", "ticket_id"}
 NEXT_STATES = {
     "dispatched": ("departed", "returned"),
     "departed": ("on_site", "returned"),
@@ -44,6 +48,23 @@ class HotlineWorkOrder(models.Model):
         tracking=True,
         group_expand="_group_expand_states",
     )
+    state_changed_at = fields.Datetime(
+        string="In this status since",
+        default=fields.Datetime.now,
+        readonly=True,
+        copy=False,
+    )
+    state_hours = fields.Float(
+        string="Time in status",
+        compute="_compute_state_hours",
+        help="Hours since the last status change.",
+    )
+    is_out = fields.Boolean(
+        string="Out in the field",
+        compute="_compute_is_out",
+        search="_search_is_out",
+        help="Departed or on site.",
+    )
     location = fields.Char(related="ticket_id.event_location", string="Address")
     instructions = fields.Text()
     dispatched_at = fields.Datetime(default=fields.Datetime.now, readonly=True)
@@ -59,6 +80,51 @@ class HotlineWorkOrder(models.Model):
     def _group_expand_states(self, states, domain):
         return [key for key, _label in WORK_ORDER_STATES]
 
+    @api.depends("state_changed_at")
+    def _compute_state_hours(self):
+        now = fields.Datetime.now()
+        for order in self:
+            since = order.state_changed_at or order.dispatched_at
+            order.state_hours = (
+                max((now - since).total_seconds(), 0) / 3600 if since else 0.0
+            )
+
+    @api.depends("state")
+    def _compute_is_out(self):
+        for order in self:
+            order.is_out = order.state in OUT_STATES
+
+    def _search_is_out(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(self.env._("Unsupported search on 'Out in the field'."))
+        positive = (operator == "=") == bool(value)
+        return [("state", "in" if positive else "not in", OUT_STATES)]
+
+    def _hotline_notify_board(self):
+        """Tell the supervisors' open work order boards to reload (one bus
+        notification per supervisor, sent when the transaction commits)."""
+        if not self:
+            return
+        supervisors = (
+            self.env.ref("hotline_base.group_supervisor")
+            .sudo()
+            .users.filtered(lambda u: u.active and not u.share)
+        )
+        payload = {
+            "work_order_ids": self.ids,
+            "states": {str(order.id): order.state for order in self},
+        }
+        for user in supervisors:
+            user._bus_send(BOARD_NOTIFICATION, payload)
+
+    def write(self, vals):
+        if "state" in vals and "state_changed_at" not in vals:
+            vals = dict(vals, state_changed_at=fields.Datetime.now())
+        result = super().write(vals)
+        if BOARD_FIELDS & set(vals):
+            self._hotline_notify_board()
+        return result
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
@@ -67,6 +133,7 @@ class HotlineWorkOrder(models.Model):
                     "hotline.work.order"
                 ) or self.env._("New")
         orders = super().create(vals_list)
+        orders._hotline_notify_board()
         for order in orders:
             order.ticket_id._hotline_log_event(
                 "work_order",
