@@ -141,6 +141,17 @@ class TestInboundGateway(CaseCommon, HttpCase):
         self.assertEqual(status, 201, third)
         self.assertNotEqual(third["case"], case.number)
 
+    def test_sms_joins_the_open_phone_case_not_a_closed_one(self):
+        # the connector stores the caller ID as Asterisk presents it
+        phone_case = self.new_case(caller_number="13800138000")
+        status, body = self.post_sms(self.sms())
+        self.assertEqual((status, body["status"]), (200, "appended"), body)
+        self.assertEqual(body["case"], phone_case.number)
+        phone_case.sudo().stage_id = phone_case._hotline_stage("closed")
+        status, body = self.post_sms(self.sms("sms-2"))
+        self.assertEqual((status, body["status"]), (201, "created"), body)
+        self.assertNotEqual(body["case"], phone_case.number)
+
     def test_sms_unknown_number_opens_case_without_customer(self):
         status, body = self.post_sms(self.sms(sender="13700000000"))
         self.assertEqual(status, 201, body)
