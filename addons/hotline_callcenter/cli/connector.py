@@ -164,6 +164,7 @@ class PbxWorker:
         self.finished_logged = set()
         self.prompt_sync_interval = prompt_sync_interval
         self.prompts_marker = None  # write_date of the newest prompt synced
+        self._prompt_directory = None
         self._next_prompt_sync = 0.0  # at start
         self._prompt_error = None
         self.busy = False
@@ -261,6 +262,13 @@ class PbxWorker:
         if self._prompt_error:
             _logger.info("PBX %s: prompt files synced again", self.name)
         self._prompt_error = None
+        directory = result.get("directory")
+        if self.prompts_marker and directory != self._prompt_directory:
+            # the PBX's sounds folder changed: the new one gets every prompt
+            self.prompts_marker = None
+            self._prompt_directory = directory
+            return self.sync_prompts()
+        self._prompt_directory = directory
         self.prompts_marker = result.get("marker") or self.prompts_marker
         self.stats["prompt_files_written"] += len(result["written"])
         self.stats["prompt_files_removed"] += len(result["removed"])

@@ -5,6 +5,7 @@
 import argparse
 import importlib
 import logging
+import os
 import secrets
 import signal
 import socket
@@ -76,6 +77,9 @@ class Connector:
 
         secret = secrets.token_hex(8)
         self.simulator = AmiSimulator("127.0.0.1", 0, "odoo", secret).start()
+        # the simulated PBX's sounds folder: prompt files are synced there
+        sounds = os.path.join(config["data_dir"], "simulator-sounds")
+        os.makedirs(sounds, exist_ok=True)
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             Pbx = env["hotline.pbx"].with_context(active_test=False)
@@ -89,6 +93,7 @@ class Connector:
                 "ami_secret": secret,
                 "agi_bind_address": "127.0.0.1",
                 "agi_port": free_port(),
+                "sounds_directory": sounds,
             }
             if pbx:
                 pbx.write(vals)

@@ -139,6 +139,7 @@ class HotlinePbx(models.Model):
                 len(result["removed"]),
             )
         result["marker"] = marker
+        result["directory"] = self.sounds_directory
         return result
 
     def action_sync_prompts(self):

@@ -5,7 +5,9 @@ import os
 import shutil
 import stat
 import tempfile
+from datetime import timedelta
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -169,6 +171,17 @@ class TestPromptSync(CallCenterCommon):
         self.pbx.sounds_directory = self.base
         self.assertTrue(worker.sync_prompts()["written"])
         self.assertIsNone(worker._prompt_error)
+        self.assertEqual(worker.sync_prompts()["written"], [])
+        # another folder: it gets every prompt, not only the changed ones
+        other = tempfile.mkdtemp(prefix="hotline-sounds2-")
+        self.addCleanup(shutil.rmtree, other, True)
+        self.pbx.sounds_directory = other
+        # (past the overlap: an incremental sync alone would write nothing)
+        worker.prompts_marker = fields.Datetime.now() + timedelta(hours=1)
+        result = worker.sync_prompts()
+        self.assertIn(
+            os.path.join(other, "hotline", "zh_CN", "ps_welcome.wav"), result["written"]
+        )
 
     # -- rights ------------------------------------------------------------------
     def test_only_admins_sync_and_set_the_folder(self):
