@@ -1,10 +1,15 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+import time
+from collections import defaultdict
 from datetime import UTC, datetime
+
+from psycopg2.errors import LockNotAvailable
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -43,6 +48,13 @@ SCALAR_KEYS = {
 }
 DATETIME_KEYS = ("started_at", "queued_at", "answered_at", "ended_at")
 LIVE_POP_TYPES = ("ringing", "transferred")
+# bus notification carrying one queue's waiting callers (see _hotline_waiting_send)
+WAITING_NOTIFICATION = "hotline/waiting"
+# a write of these fields may add a caller to a waiting list or take one off it
+WAITING_FIELDS = frozenset(
+    {"queue_id", "queued_at", "answered_at", "ended_at", "user_id", "partner_id"}
+)
+PENDING_WAITING_KEY = "hotline.call.waiting_queue_ids"
 
 
 def _naive_utc(value):
@@ -445,3 +457,232 @@ class HotlineCall(models.Model):
                 "default_call_id": self.id,
             },
         }
+
+    # ------------------------------------------------------------------
+    # Waiting callers, pushed live to the agents of their queue (抢接)
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        calls = super().create(vals_list)
+        if any(WAITING_FIELDS.intersection(vals) for vals in vals_list):
+            calls._hotline_waiting_touch(calls._hotline_waiting_queues())
+        return calls
+
+    def write(self, vals):
+        if not WAITING_FIELDS.intersection(vals):
+            return super().write(vals)
+        before = self._hotline_waiting_queues()
+        res = super().write(vals)
+        self._hotline_waiting_touch(before | self._hotline_waiting_queues())
+        return res
+
+    def _hotline_waiting_queues(self):
+        """Queues in which these calls wait (queued, neither answered nor ended)."""
+        return (
+            self.sudo()
+            .filtered(
+                lambda call: (
+                    call.queue_id
+                    and call.queued_at
+                    and not call.answered_at
+                    and not call.ended_at
+                )
+            )
+            .queue_id
+        )
+
+    def _hotline_waiting_touch(self, queues):
+        """Send the waiting lists of ``queues`` when the transaction commits.
+
+        However many calls of a queue the transaction changes (a connector
+        batch, a pick-up), its members get one notification per queue, built
+        in the commit's precommit phase from what the transaction wrote.
+        """
+        if not queues:
+            return
+        data = self.env.cr.precommit.data
+        if PENDING_WAITING_KEY not in data:
+            data[PENDING_WAITING_KEY] = set()
+            env = self.sudo().env
+
+            @self.env.cr.precommit.add
+            def send_waiting_lists():
+                queue_ids = data.pop(PENDING_WAITING_KEY, set())
+                env["hotline.call"]._hotline_waiting_send(
+                    env["hotline.queue"].browse(sorted(queue_ids))
+                )
+
+        data[PENDING_WAITING_KEY].update(queues.ids)
+
+    @api.model
+    def _hotline_waiting_recipients(self, queues):
+        """``{queue id: res.users}``: the queue's members who are agents and the
+        supervisors of its company (two queries for all the queues)."""
+        queues = queues.sudo()
+        agent_group = self.env.ref("hotline_base.group_agent")
+        supervisor_group = self.env.ref("hotline_base.group_supervisor")
+        Users = self.env["res.users"].sudo()
+        members = (
+            self.env["hotline.queue.member"]
+            .sudo()
+            .search([("queue_id", "in", queues.ids)])
+        )
+        supervisors = Users.search(
+            [
+                ("groups_id", "in", supervisor_group.ids),
+                ("company_ids", "in", queues.company_id.ids),
+                ("share", "=", False),
+            ]
+        )
+        recipients = defaultdict(lambda: Users)
+        for member in members:
+            user = member.user_id
+            if user.active and agent_group in user.groups_id:
+                recipients[member.queue_id.id] |= user
+        for queue in queues:
+            recipients[queue.id] |= supervisors.filtered(
+                lambda user, company=queue.company_id: company in user.company_ids
+            )
+        return recipients
+
+    @api.model
+    def _hotline_waiting_send(self, queues):
+        """One ``hotline/waiting`` notification per queue to each recipient,
+        with the queue's whole waiting list (clients replace theirs)."""
+        queues = queues.sudo().exists()
+        if not queues:
+            return
+        recipients = self._hotline_waiting_recipients(queues)
+        for queue in queues:
+            users = recipients[queue.id]
+            if users:
+                users.partner_id._bus_send(
+                    WAITING_NOTIFICATION, self._hotline_waiting_payload(queue)
+                )
+
+    @api.model
+    def _hotline_waiting_payload(self, queue):
+        """A queue's waiting callers: ``hotline.queue.hotline_waiting_calls``
+        (one query) plus what the agent's list shows (VIP, since when).
+
+        A caller an agent has picked up (the call has its agent but the PBX
+        has not bridged it yet) is left out: nobody else may take it.
+        """
+        rows = (
+            self.env["hotline.queue"].sudo().hotline_waiting_calls(queue_ids=queue.ids)
+        )
+        calls = self.sudo().browse([row["call_id"] for row in rows])
+        by_id = {call.id: call for call in calls}
+        waiting = []
+        for row in rows:
+            call = by_id[row["call_id"]]
+            if call.user_id:
+                continue
+            waiting.append(
+                dict(
+                    row,
+                    queue_id=queue.id,
+                    queued_at=fields.Datetime.to_string(call.queued_at),
+                    vip=bool(call.partner_id.hotline_is_vip),
+                )
+            )
+        return {
+            "queue_id": queue.id,
+            "queue": queue.name,
+            "server_time": time.time(),
+            "calls": waiting,
+        }
+
+    @api.model
+    def _hotline_waiting_queues_of(self, user):
+        """Queues whose callers ``user`` sees: a supervisor all the queues of
+        their companies, an agent the queues they are a member of."""
+        Queue = self.env["hotline.queue"].sudo()
+        if user.has_group("hotline_base.group_supervisor"):
+            return Queue.search([("company_id", "in", user.company_ids.ids)])
+        if user.has_group("hotline_base.group_agent"):
+            return (
+                self.env["hotline.queue.member"]
+                .sudo()
+                .search([("user_id", "=", user.id)])
+                .queue_id.filtered("active")
+                .sorted(lambda q: (q.sequence, q.name))
+            )
+        return Queue
+
+    def _hotline_waiting_check_agent(self):
+        if not self.env.user.has_group("hotline_base.group_agent"):
+            raise AccessError(
+                self.env._("Only agents and supervisors see the waiting callers.")
+            )
+
+    @api.model
+    def hotline_waiting_snapshot(self):
+        """The waiting callers of my queues, for the systray list at start;
+        ``hotline/waiting`` notifications then replace one queue at a time.
+
+        :return: dict ``server_time`` (epoch, to align the wait clocks) and
+            ``queues`` (list of :meth:`_hotline_waiting_payload`)
+        """
+        self._hotline_waiting_check_agent()
+        queues = self._hotline_waiting_queues_of(self.env.user)
+        return {
+            "server_time": time.time(),
+            "queues": [self._hotline_waiting_payload(queue) for queue in queues],
+        }
+
+    @api.model
+    def hotline_waiting_pickup(self, call_id):
+        """Pick up (抢接) a waiting caller of one of my queues.
+
+        The row is locked so that two agents clicking at once cannot both
+        take it; the caller's channel is redirected to my phone
+        (``action_hotline_pickup``), the caller card pops on my screen at once
+        (as when the connector sees the call ring me) and the caller leaves
+        every agent's waiting list when this transaction commits.
+
+        :return: dict ``call_id``, ``number``
+        """
+        self._hotline_waiting_check_agent()
+        user = self.env.user
+        gone = self.env._("This caller is no longer waiting.")
+        call = self.sudo().browse(int(call_id)).exists()
+        if not call or not call.queue_id:
+            raise UserError(gone)
+        if call.queue_id not in self._hotline_waiting_queues_of(user):
+            raise AccessError(
+                self.env._("You are not a member of the queue %s.", call.queue_id.name)
+            )
+        if user.hotline_agent_state == "logged_out":
+            raise UserError(
+                self.env._("Log in to your queues before picking up a caller.")
+            )
+        self.env.flush_all()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM hotline_call WHERE id = %s FOR UPDATE NOWAIT",
+                        call.id,
+                    ),
+                    log_exceptions=False,
+                )
+        except LockNotAvailable as exc:
+            raise UserError(
+                self.env._("Another agent is picking up this caller.")
+            ) from exc
+        call.invalidate_recordset()
+        if call.answered_at or call.ended_at or not call.queued_at:
+            raise UserError(gone)
+        if call.user_id == user:
+            raise UserError(self.env._("You already picked up this caller."))
+        if call.user_id:
+            raise UserError(
+                self.env._("%s already picked up this caller.", call.user_id.name)
+            )
+        call.with_user(user).action_hotline_pickup()
+        # the data follows the call: the card pops for me now
+        self.env["hotline.screen.pop"].sudo().hotline_ringing(
+            call, user.hotline_extension
+        )
+        return {"call_id": call.id, "number": call.caller_number or ""}

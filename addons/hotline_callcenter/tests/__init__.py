@@ -18,3 +18,5 @@ from . import test_call_ingest
 from . import test_connector
 from . import test_voicemail_spool
 from . import test_call_blacklist
+from . import test_waiting_calls
+from . import test_waiting_tour

@@ -21,7 +21,8 @@ export const hotlineScreenPopService = {
             },
         });
         bus_service.subscribe("hotline/call_ringing", (payload) => {
-            if (state.card) {
+            // a picked-up caller pops at once, then again when my phone rings
+            if (state.card && state.card.call_id !== payload.call_id) {
                 state.history.unshift(state.card);
                 state.history.splice(5);
             }
