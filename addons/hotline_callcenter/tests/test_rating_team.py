@@ -122,6 +122,47 @@ class TestRatingPerTeam(CallCenterCommon):
         unanswered = self._new_call(linkedid="rt-none", queue_id=self.queue.id)
         self.assertFalse(unanswered.team_id)
 
+    def test_calls_from_the_connector_carry_the_team(self):
+        """Calls as the connector records them (agent by extension, queue by
+        name), rated by the caller's key: the team follows."""
+        self.agent2.hotline_extension = "8012"
+        base = datetime(2026, 11, 21, 10)
+        calls = [
+            {
+                "linkedid": f"rt-ingest-{n}",
+                "uniqueid": f"rt-ingest-{n}",
+                "direction": "inbound",
+                "caller_number": f"1390000000{n}",
+                "called_number": "4008123456",
+                "queue": "rt_gas",
+                "agents": [ext],
+                "started_at": base,
+                "queued_at": base,
+                "answered_at": base + timedelta(seconds=4),
+                "ended_at": base + timedelta(seconds=64),
+                "wait_seconds": 4,
+                "talk_seconds": 60,
+                "disposition": "answered",
+            }
+            for n, ext in enumerate(["8001", "8001", "8012"])
+        ]
+        result = self.env["hotline.call"].hotline_ingest(self.pbx.id, calls)
+        records = result["calls"].sorted("linkedid")
+        self.assertEqual(records.user_id, self.agent | self.agent2)
+        self.assertEqual(records.team_id, self.team_gas)
+        for call, digit in zip(records, ["1", "3", "1"], strict=True):
+            call._hotline_store_rating(digit)
+        self.env.flush_all()
+        rows = self.env["hotline.call.report"]._read_group(
+            [("call_id", "in", records.ids)],
+            ["team_id"],
+            ["rated_count:sum", "satisfaction_rate:avg"],
+        )
+        self.assertEqual(len(rows), 1)
+        team, rated, rate = rows[0]
+        self.assertEqual((team, rated), (self.team_gas, 3))
+        self.assertAlmostEqual(rate, 200.0 / 3, places=6)
+
     def test_only_supervisors_read_the_rates(self):
         self._rated_call(self.agent, "1")
         self.env.flush_all()

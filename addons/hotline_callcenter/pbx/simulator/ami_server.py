@@ -878,10 +878,10 @@ class AmiSimulator:
                     ("TalkTime", "0"),
                     ("Completed", "0"),
                     ("Abandoned", "0"),
-                    ("ServiceLevel", "0"),
+                    ("ServiceLevel", options.get("servicelevel", "0")),
                     ("ServicelevelPerf", "0.0"),
                     ("ServicelevelPerf2", "0.0"),
-                    ("Weight", "0"),
+                    ("Weight", options.get("weight", "0")),
                 ]
                 + ([("ActionID", action_id)] if action_id is not None else [])
             )
