@@ -3,6 +3,7 @@
 """ACD routing decisions and queue configuration, one decision at a time."""
 
 import random
+import time
 
 import pytest
 from pbx import acd, queues_conf
@@ -67,6 +68,22 @@ def test_first_contact_unavailable_agent_queue_with_priority(agent):
         acd.FIRST_CONTACT_PRIORITY,
         "first_contact_busy",
     )
+
+
+def test_first_contact_agent_out_of_wrapup_gets_the_call():
+    agent = Agent(9, "1009", last_call_end=NOW - 31)
+    d = acd.route_before_queue("q", last_agent=agent, now=NOW, wrapup_seconds=30)
+    assert (d.action, d.agent, d.reason) == ("agent", agent, "first_contact")
+
+
+def test_first_contact_wrapup_without_now_uses_the_clock():
+    # the agent hung up 5 s ago: within a 30 s wrap-up measured on the real clock
+    recent = Agent(9, "1009", last_call_end=time.time() - 5)
+    d = acd.route_before_queue("q", last_agent=recent, wrapup_seconds=30)
+    assert (d.action, d.reason) == ("queue", "first_contact_busy")
+    earlier = Agent(9, "1009", last_call_end=time.time() - 60)
+    d = acd.route_before_queue("q", last_agent=earlier, wrapup_seconds=30)
+    assert (d.action, d.reason) == ("agent", "first_contact")
 
 
 def test_blacklist_refuse_beats_vip():

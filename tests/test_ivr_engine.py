@@ -6,7 +6,13 @@ import logging
 
 import pytest
 from pbx import acd
-from pbx.ivr_engine import AgiHangup, IvrBackend, IvrEngine
+from pbx.ivr_engine import (
+    AgiHangup,
+    IvrBackend,
+    IvrEngine,
+    ServiceResult,
+    validate_snapshot,
+)
 
 
 class FakeSession:
@@ -40,6 +46,14 @@ class FakeSession:
         digits = self.inputs.pop(0)
         return (digits or "", digits is None)
 
+    def say_digits(self, digits, escape_digits=""):
+        self.log.append(("say_digits", digits))
+        return ""
+
+    def say_number(self, number, escape_digits=""):
+        self.log.append(("say_number", str(number)))
+        return ""
+
     def set_variable(self, name, value):
         self.log.append(("set", f"{name}={value}"))
         self.variables[name] = value
@@ -69,6 +83,9 @@ class FakeBackend(IvrBackend):
         self.blacklist = kw.get("blacklist", {})
         self.last_agents = kw.get("last_agents", {})
         self.flows = kw.get("flows", {})
+        self.wrapups = kw.get("wrapups", {})
+        self.services = kw.get("services", {})
+        self.service_calls = []
         self.ratings = []
         self.steps = []
 
@@ -86,6 +103,15 @@ class FakeBackend(IvrBackend):
 
     def last_agent(self, number, days):
         return self.last_agents.get(number)
+
+    def wrapup_seconds(self, queue):
+        return self.wrapups.get(queue, 0)
+
+    def run_service(self, name, ctx):
+        self.service_calls.append((name, dict(ctx.variables)))
+        if name not in self.services:
+            return super().run_service(name, ctx)
+        return self.services[name](ctx)
 
     def store_rating(self, ctx, digit, rating):
         self.ratings.append((ctx.caller, digit, rating))
@@ -548,3 +574,175 @@ def test_survey_invalid_digit_is_not_stored():
     IvrEngine(f, backend).run(session)
     assert backend.ratings == []
     assert ("rate", "survey_invalid") in backend.steps
+
+
+# -- first contact and wrap-up time ---------------------------------------------
+NOW = 1_700_000_000.0
+
+
+@pytest.mark.parametrize(
+    "ended_ago,wrapup,expected",
+    [
+        (5, 30, ["Queue(complaints,c)"]),  # still in the queue's wrap-up time
+        (45, 30, ["Dial(PJSIP/1005,30,g)"]),  # wrap-up over
+        (5, 0, ["Dial(PJSIP/1005,30,g)"]),  # the queue has no wrap-up time
+    ],
+)
+def test_first_contact_waits_for_the_agents_wrapup(ended_ago, wrapup, expected):
+    agent = acd.Agent(5, "1005", last_call_end=NOW - ended_ago)
+    backend = FakeBackend(
+        last_agents={"13800000001": agent}, wrapups={"complaints": wrapup}
+    )
+    session = FakeSession(
+        inputs=[None], variables={"DIALSTATUS": "ANSWER", "QUEUESTATUS": "CONTINUE"}
+    )
+    engine = IvrEngine(transfer_flow(first_contact_days=7), backend, clock=lambda: NOW)
+    engine.run(session)
+    assert session.commands("exec") == expected
+    if expected[0].startswith("Queue"):
+        assert "QUEUE_PRIO=5" in session.commands("set")
+
+
+# -- business queries (service nodes) ---------------------------------------------
+def service_flow(**service_extra):
+    service = {
+        "type": "service",
+        "service": "case_query",
+        "prompt": prompt("wait"),
+        "branches": {"found_replied": "replied", "locked": "locked"},
+        "next": "not_found",
+    }
+    service.update(service_extra)
+    return flow(
+        {
+            "number": {
+                "type": "collect",
+                "prompt": prompt("number"),
+                "terminator": "#",
+                "max_digits": 20,
+                "variable": "case_number",
+                "next": "code",
+            },
+            "code": {
+                "type": "collect",
+                "prompt": prompt("code"),
+                "min_digits": 6,
+                "max_digits": 6,
+                "variable": "query_code",
+                "next": "query",
+            },
+            "query": service,
+            "replied": {"type": "play", "prompt": prompt("replied"), "next": "back"},
+            "locked": {"type": "play", "prompt": prompt("locked"), "next": "back"},
+            "not_found": {"type": "play", "prompt": prompt("nf"), "next": "back"},
+            "back": {"type": "return"},
+        },
+        "number",
+    )
+
+
+def test_service_gets_collected_variables_and_branches():
+    def case_query(ctx):
+        assert ctx.variables == {"case_number": "12", "query_code": "123456"}
+        return ServiceResult(
+            "found_replied",
+            variables={"case_state": "replied"},
+            play=[{"prompt": prompt("case_is")}, {"digits": "HT00012"}, {"number": 3}],
+        )
+
+    backend = FakeBackend(services={"case_query": case_query})
+    session = FakeSession(inputs=["12#", "123456"])
+    ctx = IvrEngine(service_flow(), backend).run(session)
+    assert backend.service_calls[0][0] == "case_query"
+    assert ctx.variables["case_state"] == "replied"
+    assert [entry for entry in session.log if entry[0] != "answer"][2:] == [
+        ("play", "zh/wait"),
+        ("play", "zh/case_is"),
+        ("say_digits", "00012"),
+        ("say_number", "3"),
+        ("play", "zh/replied"),
+        ("hangup", ""),
+    ]
+    assert ("query", "found_replied") in backend.steps
+
+
+@pytest.mark.parametrize(
+    "answer,played",
+    [
+        ({"outcome": "locked"}, "zh/locked"),  # a dict
+        ("locked", "zh/locked"),  # an outcome string
+        ("something_else", "zh/nf"),  # no branch: ``next``
+        ({"outcome": ""}, "zh/nf"),
+    ],
+)
+def test_service_outcome_picks_branch_or_next(answer, played):
+    backend = FakeBackend(services={"case_query": lambda ctx: answer})
+    session = FakeSession(inputs=["7#", "000000"])
+    IvrEngine(service_flow(), backend).run(session)
+    assert session.commands("play")[-1] == played
+    assert session.commands("exec") == []
+
+
+def test_service_in_subflow_returns_to_parent():
+    sub = service_flow()
+    sub["id"] = 2
+    main = flow(
+        {
+            "q": {"type": "subflow", "flow_id": 2, "next": "agent"},
+            "agent": {"type": "transfer", "target": "complaints"},
+        },
+        "q",
+    )
+    backend = FakeBackend(
+        flows={2: sub}, services={"case_query": lambda ctx: "found_replied"}
+    )
+    session = FakeSession(inputs=["5#", "654321"], variables={"QUEUESTATUS": ""})
+    IvrEngine(main, backend).run(session)
+    assert session.commands("play")[-1] == "zh/replied"
+    assert session.commands("exec") == ["Queue(complaints,c)"]
+
+
+def test_service_error_goes_to_fallback_and_logs(caplog):
+    def broken(ctx):
+        raise RuntimeError("case database unreachable")
+
+    backend = FakeBackend(services={"case_query": broken})
+    session = FakeSession(inputs=["5#", "654321"])
+    with caplog.at_level(logging.ERROR, logger="pbx.ivr_engine"):
+        ctx = IvrEngine(service_flow(), backend).run(session)
+    assert "case database unreachable" in caplog.text
+    assert session.commands("exec") == ["Queue(fallback_q,c)"]
+    assert ctx.result == "fallback_queue"
+    assert not session.hung_up
+
+
+@pytest.mark.parametrize("service", ["", "unknown_service"])
+def test_service_missing_or_unknown_goes_to_fallback(caplog, service):
+    backend = FakeBackend()
+    session = FakeSession(inputs=["5#", "654321"])
+    with caplog.at_level(logging.ERROR, logger="pbx.ivr_engine"):
+        IvrEngine(service_flow(service=service), backend).run(session)
+    assert session.commands("exec") == ["Queue(fallback_q,c)"]
+    assert "service" in caplog.text
+
+
+def test_service_bad_answer_goes_to_fallback(caplog):
+    backend = FakeBackend(services={"case_query": lambda ctx: 42})
+    session = FakeSession(inputs=["5#", "654321"])
+    with caplog.at_level(logging.ERROR, logger="pbx.ivr_engine"):
+        IvrEngine(service_flow(), backend).run(session)
+    assert session.commands("exec") == ["Queue(fallback_q,c)"]
+
+
+def test_validate_service_nodes():
+    assert validate_snapshot(service_flow()) == []
+    problems = validate_snapshot(service_flow(service=None))
+    assert ("no_service", "query", "") in problems
+    # a branch to a node that does not exist
+    problems = validate_snapshot(service_flow(branches={"locked": "ghost"}))
+    assert ("missing_target", "query", "locked") in problems
+    # no default: an unknown outcome ends the flow, so this is no endless loop
+    looping = service_flow(next=None, branches={"retry": "number"})
+    assert validate_snapshot(looping) == [
+        ("unreachable", key, "") for key in ("replied", "locked", "not_found", "back")
+    ]

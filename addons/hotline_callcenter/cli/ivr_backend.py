@@ -4,9 +4,10 @@
 
 ``make_agi_handler(registry, pbx_id)`` returns ``handler(session)`` for
 ``pbx.fastagi.FastAgiServer``. Each database question (which flow for this DID,
-business hours, caller lookup, blacklist, first-contact agent, rating) opens
-its own short cursor and closes it at once: no cursor stays open while the
-caller listens to a prompt, so 100 calls in menus hold no connection.
+business hours, caller lookup, blacklist, first-contact agent, queue wrap-up
+time, rating, business queries) opens its own short cursor and closes it at
+once: no cursor stays open while the caller listens to a prompt, so 100 calls
+in menus hold no connection.
 
 Flow snapshots are cached per process and checked against the flow's version
 (latest ``write_date`` of the flow, its nodes, options and prompts) at the start
@@ -202,6 +203,27 @@ class OdooIvrBackend(IvrBackend):
                 if last
                 else 0.0,
             )
+
+    def wrapup_seconds(self, queue):
+        """The queue's wrap-up time (Asterisk's ``wrapuptime``), 0 when unknown."""
+        if not queue:
+            return 0
+        with self.env() as env:
+            record = env["hotline.queue"].search([("code", "=", queue)], limit=1)
+            return record.wrapup_time or 0
+
+    def run_service(self, name, ctx):
+        """A business query registered by an add-on (see ``hotline.ivr.flow``)."""
+        request = {
+            "caller": ctx.caller,
+            "did": ctx.did,
+            "language": ctx.language,
+            "linkedid": ctx.linkedid,
+            "flow_id": self.flow_id,
+            "variables": dict(ctx.variables),
+        }
+        with self.env() as env:
+            return env["hotline.ivr.flow"]._hotline_run_service(name, request)
 
     def _call(self, env, ctx):
         domain = [("linkedid", "=", ctx.linkedid)] if ctx.linkedid else []

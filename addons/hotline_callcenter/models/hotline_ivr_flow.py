@@ -107,7 +107,10 @@ class HotlineIvrFlow(models.Model):
 
     def _hotline_start(self):
         self.ensure_one()
-        return self.start_node_id or self.node_ids[:1]
+        # the cache keeps new nodes in creation order: sort as the list shows them
+        return (
+            self.start_node_id or self.node_ids.sorted(lambda n: (n.sequence, n.id))[:1]
+        )
 
     def _hotline_snapshot(self):
         """The flow as a plain dict for ``pbx.ivr_engine`` (no ORM inside)."""
@@ -155,6 +158,48 @@ class HotlineIvrFlow(models.Model):
         self.env.cr.execute(VERSION_SQL, {"flow_id": row[0]})
         return row[0], tuple(self.env.cr.fetchone())
 
+    # -- business queries (service nodes) -------------------------------------
+    @api.model
+    def _hotline_ivr_services(self):
+        """Business queries that IVR service nodes can run.
+
+        ``{code: (label, method)}``: ``method`` is the name of a method of this
+        model (or a callable) taking the request dict built by the connector
+        (``caller``, ``did``, ``language``, ``linkedid``, ``flow_id`` and the
+        ``variables`` collected so far) and returning an outcome, a dict
+        ``{"outcome", "variables", "play"}`` or a ``pbx.ivr_engine.ServiceResult``.
+        Add-ons extend it with ``super()``.
+        """
+        return {}
+
+    @api.model
+    def _hotline_ivr_service_outcomes(self):
+        """``{code: [(outcome, label), ...]}``: the branches a service may take."""
+        return {}
+
+    @api.model
+    def _hotline_run_service(self, code, request):
+        """Run the business query ``code`` for the connector (one short cursor)."""
+        services = self._hotline_ivr_services()
+        if code not in services:
+            raise LookupError(f"IVR service {code!r} is not installed")
+        method = services[code][1]
+        if not callable(method):
+            method = getattr(self, method)
+        return method(request)
+
+    @api.model
+    def _hotline_prompt_sounds(self, code):
+        """``{language: sound}`` of the prompt with this code, {} when none."""
+        prompt = self.env["hotline.ivr.prompt"].search(
+            [
+                ("code", "=", code),
+                ("company_id", "in", self.env.companies.ids),
+            ],
+            limit=1,
+        )
+        return prompt._hotline_sounds() if prompt else {}
+
     def _hotline_problem_message(self, code, node, detail):
         name = node.name if node else "?"
         messages = {
@@ -165,6 +210,9 @@ class HotlineIvrFlow(models.Model):
                 edge=detail,
             ),
             "empty_menu": self.env._("Menu node %(node)s has no key.", node=name),
+            "no_service": self.env._(
+                "Business query node %(node)s has no service.", node=name
+            ),
             "unreachable": self.env._(
                 "Node %(node)s cannot be reached from the start node.", node=name
             ),
@@ -203,6 +251,8 @@ class HotlineIvrFlow(models.Model):
                     raise ValidationError(
                         self.env._("Sub-flow node %s must run another flow.", node.name)
                     )
+                if node.node_type == "service":
+                    flow._hotline_check_service_node(node)
                 if node.node_type in ("condition", "lookup") and not (
                     node.node_type == "lookup" or node.condition_type
                 ):
@@ -215,6 +265,42 @@ class HotlineIvrFlow(models.Model):
                     self.env["hotline.ivr.node"].browse(int(key[1:])) if key else None
                 )
                 raise ValidationError(flow._hotline_problem_message(code, node, detail))
+
+    def _hotline_check_service_node(self, node):
+        services = self._hotline_ivr_services()
+        if not node.service_code:
+            raise ValidationError(
+                self.env._("Business query node %s has no service.", node.name)
+            )
+        if node.service_code not in services:
+            raise ValidationError(
+                self.env._(
+                    "Business query node %(node)s: the service %(service)s is not "
+                    "installed.",
+                    node=node.name,
+                    service=node.service_code,
+                )
+            )
+        known = self._hotline_ivr_service_outcomes().get(node.service_code)
+        for option in node.option_ids:
+            if not option.outcome:
+                raise ValidationError(
+                    self.env._(
+                        "Business query node %s: each branch needs an outcome.",
+                        node.name,
+                    )
+                )
+            if known is not None and option.outcome not in dict(known):
+                raise ValidationError(
+                    self.env._(
+                        "Business query node %(node)s: the service %(service)s has "
+                        "no outcome %(outcome)s (it has %(outcomes)s).",
+                        node=node.name,
+                        service=services[node.service_code][0],
+                        outcome=option.outcome,
+                        outcomes=", ".join(dict(known)),
+                    )
+                )
 
     @api.constrains("node_ids", "start_node_id", "lang_zh_cn", "lang_en_us", "state")
     def _check_graph(self):

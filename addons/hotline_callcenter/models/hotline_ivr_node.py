@@ -16,6 +16,7 @@ NODE_TYPES = [
     ("transfer", "Transfer"),
     ("voicemail", "Voicemail"),
     ("survey", "Satisfaction rating"),
+    ("service", "Business query"),
     ("hangup", "Hang up"),
 ]
 CONDITION_TYPES = [
@@ -160,6 +161,19 @@ class HotlineIvrNode(models.Model):
     refuse_prompt_id = fields.Many2one("hotline.ivr.prompt", string="Refusal prompt")
     # voicemail
     mailbox = fields.Char(help="Asterisk mailbox, e.g. 100@default.")
+    # business query (service)
+    service_code = fields.Selection(
+        selection="_selection_service_code",
+        string="Service",
+        help="Business query run with the digits collected earlier in the call "
+        "(e.g. a case number and its query code); its outcome picks the branch, "
+        "'Then go to' for any other outcome.",
+    )
+    service_outcomes = fields.Char(
+        compute="_compute_service_outcomes",
+        string="Outcomes",
+        help="Outcomes the service may answer, one branch each.",
+    )
 
     @api.constrains(
         "node_type",
@@ -174,12 +188,27 @@ class HotlineIvrNode(models.Model):
         "agent_id",
         "external_number",
         "subflow_id",
+        "service_code",
     )
     def _check_flow_graph(self):
         if not self.env.context.get("hotline_flow_write"):
             self.flow_id.filtered(
                 lambda f: f.state == "published"
             )._hotline_check_graph()
+
+    @api.model
+    def _selection_service_code(self):
+        services = self.env["hotline.ivr.flow"]._hotline_ivr_services()
+        return [(code, str(label)) for code, (label, _method) in services.items()]
+
+    @api.depends("service_code")
+    def _compute_service_outcomes(self):
+        outcomes = self.env["hotline.ivr.flow"]._hotline_ivr_service_outcomes()
+        for node in self:
+            node.service_outcomes = ", ".join(
+                f"{code} ({label})"
+                for code, label in outcomes.get(node.service_code) or []
+            )
 
     def unlink(self):
         flows = self.flow_id
@@ -198,6 +227,35 @@ class HotlineIvrNode(models.Model):
 
     def _hotline_prompt(self, prompt):
         return prompt._hotline_sounds() if prompt else None
+
+    def _hotline_option_targets(self, key_field):
+        """``{key: node key}`` of the options: menu keys or service outcomes."""
+        return {
+            opt[key_field]: opt.target_node_id._hotline_key()
+            if opt.target_node_id
+            else None
+            for opt in self.option_ids
+            if opt[key_field]
+        }
+
+    def _hotline_transfer_snapshot(self):
+        data = {
+            "target_type": self.target_type,
+            "timeout": self.max_wait,
+            "priority": self.priority,
+            "first_contact_days": self.first_contact_days,
+            "check_blacklist": self.check_blacklist,
+            "vip_queue": self.vip_queue_id.code or None,
+        }
+        if self.refuse_prompt_id:
+            data["refuse_prompt"] = self._hotline_prompt(self.refuse_prompt_id)
+        if self.target_type == "queue":
+            data["target"] = self.queue_id.code
+        elif self.target_type == "agent":
+            data["target"] = self.agent_id.hotline_extension
+        else:
+            data["target"] = self.external_number
+        return data
 
     def _hotline_snapshot(self):
         """The node as the engine reads it (see ``pbx/ivr_engine.py``)."""
@@ -224,12 +282,10 @@ class HotlineIvrNode(models.Model):
                 retries_invalid=self.retries_invalid,
             )
         if kind == "menu":
-            data["options"] = {
-                opt.digit: opt.target_node_id._hotline_key()
-                if opt.target_node_id
-                else None
-                for opt in self.option_ids
-            }
+            data["options"] = self._hotline_option_targets("digit")
+        elif kind == "service":
+            data["service"] = self.service_code or None
+            data["branches"] = self._hotline_option_targets("outcome")
         elif kind == "collect":
             data.update(
                 min_digits=self.min_digits,
@@ -258,22 +314,7 @@ class HotlineIvrNode(models.Model):
         elif kind == "subflow":
             data["flow_id"] = self.subflow_id.id
         elif kind == "transfer":
-            data.update(
-                target_type=self.target_type,
-                timeout=self.max_wait,
-                priority=self.priority,
-                first_contact_days=self.first_contact_days,
-                check_blacklist=self.check_blacklist,
-                vip_queue=self.vip_queue_id.code or None,
-            )
-            if self.refuse_prompt_id:
-                data["refuse_prompt"] = self._hotline_prompt(self.refuse_prompt_id)
-            if self.target_type == "queue":
-                data["target"] = self.queue_id.code
-            elif self.target_type == "agent":
-                data["target"] = self.agent_id.hotline_extension
-            else:
-                data["target"] = self.external_number
+            data.update(self._hotline_transfer_snapshot())
         elif kind == "voicemail":
             data["mailbox"] = self.mailbox or self.flow_id.fallback_mailbox
         return data

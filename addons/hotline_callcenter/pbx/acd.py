@@ -17,6 +17,7 @@ Two kinds of decision live here, each a pure function tested on its own:
 """
 
 import random
+import time
 from dataclasses import dataclass, field
 
 STRATEGIES = (
@@ -82,7 +83,9 @@ def route_before_queue(
     blacklist warning (played, then the call continues), VIP, first contact.
     ``last_agent`` is the :class:`Agent` who served the caller within the
     first-contact window (None otherwise): the caller goes to that agent when
-    logged in and free, else to the queue with priority.
+    logged in, free and out of the queue's wrap-up time (``wrapup_seconds``
+    after the agent's ``last_call_end``, at ``now``, epoch seconds, the current
+    time when None), else to the queue with priority.
     """
     warn = ""
     if blacklist:
@@ -102,7 +105,7 @@ def route_before_queue(
             warn_prompt=warn,
         )
     if last_agent is not None:
-        now = now if now is not None else 0.0
+        now = now if now is not None else time.time()
         if last_agent.available(now, wrapup_seconds):
             return RoutingDecision(
                 "agent",

@@ -37,15 +37,28 @@ Per type:
 * ``subflow``: ``flow_id``; the sub-flow's ``return`` node comes back to ``next``.
 * ``return``: back to the calling flow (hang up when there is none).
 * ``transfer``: ``target_type`` queue/agent/external/mobile, ``target``,
-  ``timeout`` (seconds, the maximum wait), ``vip_queue``, ``first_contact_days``;
+  ``timeout`` (seconds, the maximum wait), ``vip_queue``, ``first_contact_days``
+  (the agent who served the caller within that many days gets the call when
+  logged in, free and out of the queue's wrap-up time, ``backend.wrapup_seconds``
+  after their last call; else the queue with priority);
   ``next`` runs after the agent hung up with the caller still on the line (the
   survey), ``on_fail`` is the overflow (voicemail, mobile, backup queue).
 * ``voicemail``: ``mailbox``.
+* ``service``: a business query run by an add-on (case result, balance, ...):
+  ``service`` names it, ``prompt`` is played first (e.g. "please wait"),
+  ``backend.run_service(service, ctx)`` answers with a :class:`ServiceResult`
+  (or a dict with the same keys, or an outcome string); its ``variables`` are
+  added to ``ctx.variables``, its ``play`` items are played (``{"prompt":
+  {lang: sound}}``, ``{"digits": "123"}`` read with SayDigits, ``{"number":
+  12}`` with SayNumber), then ``branches`` {outcome: node key} picks the next
+  node, ``next`` for any other outcome. A service that raises sends the call
+  to the flow's fallback, like any failure.
 * ``survey``: post-call rating; ``options`` default 1/2/3/0, stored through the
   backend; ``next`` afterwards.
 * ``hangup``.
 """
 
+import dataclasses
 import logging
 import time
 
@@ -73,6 +86,7 @@ NODE_TYPES = (
     "transfer",
     "voicemail",
     "survey",
+    "service",
     "hangup",
 )
 CONDITIONS = (
@@ -94,6 +108,7 @@ RATING_DIGITS = {
 }
 MAX_STEPS = 500
 MAX_SUBFLOW_DEPTH = 5
+SAY_DIGITS = frozenset("0123456789*#")
 
 
 class FlowError(Exception):
@@ -102,6 +117,33 @@ class FlowError(Exception):
 
 class GoFallback(Exception):
     """Retries exhausted and the node has no ``on_fail``: the flow's fallback."""
+
+
+@dataclasses.dataclass
+class ServiceResult:
+    """What a business query (``service`` node) answers.
+
+    ``outcome`` selects the branch; ``variables`` are kept on the call for the
+    following nodes; ``play`` is said to the caller before the branch.
+    """
+
+    outcome: str
+    variables: dict = dataclasses.field(default_factory=dict)
+    play: list = dataclasses.field(default_factory=list)
+
+    @classmethod
+    def coerce(cls, value):
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, str):
+            return cls(value)
+        if isinstance(value, dict):
+            return cls(
+                str(value.get("outcome") or ""),
+                dict(value.get("variables") or {}),
+                list(value.get("play") or []),
+            )
+        raise FlowError(f"a service answered {value!r}, not a result")
 
 
 class IvrBackend:
@@ -124,6 +166,17 @@ class IvrBackend:
     def last_agent(self, number, days):
         """The agent who last served ``number`` within ``days``: ``acd.Agent``."""
         return
+
+    def wrapup_seconds(self, queue):
+        """The queue's wrap-up time: an agent is not rung again before it ends."""
+        return 0
+
+    def run_service(self, name, ctx):
+        """Run the business query ``name`` with ``ctx.variables``.
+
+        Returns a :class:`ServiceResult` (or a dict/outcome string).
+        """
+        raise FlowError(f"no IVR service {name!r}")
 
     def queue_agents(self, queue):
         """Members of a queue as ``acd.Agent`` (used for agent transfers)."""
@@ -447,6 +500,33 @@ class IvrEngine:
         self._play(ctx, node.get("thanks_prompt"))
         return "rated_" + options[digit], node.get("next")
 
+    def _node_service(self, ctx, node, depth):
+        name = node.get("service")
+        if not name:
+            raise FlowError(f"service node {node.get('name') or ''!r} has no service")
+        self._play(ctx, node.get("prompt"))
+        result = ServiceResult.coerce(self.backend.run_service(name, ctx))
+        for key, value in result.variables.items():
+            ctx.variables[str(key)] = "" if value is None else str(value)
+        for item in result.play:
+            self._say(ctx, item)
+        outcome = result.outcome or "done"
+        branches = node.get("branches") or {}
+        return outcome, branches.get(outcome) or node.get("next")
+
+    def _say(self, ctx, item):
+        """Play one item a service asked for: a prompt, digits or a number."""
+        if isinstance(item, str):
+            item = {"prompt": item}
+        if item.get("prompt"):
+            self._play(ctx, item["prompt"])
+        elif item.get("digits") is not None:
+            digits = "".join(c for c in str(item["digits"]) if c in SAY_DIGITS)
+            if digits:
+                ctx.session.say_digits(digits)
+        elif item.get("number") is not None:
+            ctx.session.say_number(int(item["number"]))
+
     def _node_transfer(self, ctx, node, depth):
         self._play(ctx, node.get("prompt"))
         target_type = node.get("target_type") or "queue"
@@ -463,17 +543,31 @@ class IvrEngine:
             agent = node.get("target")
             return self._dial(ctx, node, f"PJSIP/{agent}", "agent")
         # queue: decide first (VIP, first contact, blacklist)
+        queue = node.get("target")
+        blacklist = ctx.blacklist() if node.get("check_blacklist") else None
+        last_agent = None
+        wrapup = 0
+        if (
+            node.get("first_contact_days")
+            and ctx.caller
+            and not ctx.is_vip
+            and not (blacklist and blacklist.get("action") == "refuse")
+        ):
+            last_agent = self.backend.last_agent(
+                ctx.caller, int(node.get("first_contact_days"))
+            )
+            if last_agent is not None:
+                # the agent must also be out of the queue's wrap-up time
+                wrapup = int(self.backend.wrapup_seconds(queue) or 0)
         decision = acd.route_before_queue(
-            queue=node.get("target"),
+            queue=queue,
             is_vip=ctx.is_vip,
             vip_queue=node.get("vip_queue"),
-            blacklist=ctx.blacklist() if node.get("check_blacklist") else None,
-            last_agent=(
-                self.backend.last_agent(ctx.caller, int(node.get("first_contact_days")))
-                if node.get("first_contact_days") and ctx.caller
-                else None
-            ),
+            blacklist=blacklist,
+            last_agent=last_agent,
             base_priority=int(node.get("priority") or 0),
+            now=self.clock(),
+            wrapup_seconds=wrapup,
         )
         if decision.warn_prompt:
             self._play(ctx, decision.warn_prompt)
@@ -551,7 +645,7 @@ def node_can_end(node):
         return True
     if kind in ("menu", "collect", "survey") and not node.get("on_fail"):
         return True  # last retry goes to the flow's fallback
-    if kind in ("condition", "lookup"):
+    if kind in ("condition", "lookup", "service"):
         return False  # every outcome has a target (``next`` as the default)
     return not node.get("next")
 
@@ -559,6 +653,8 @@ def node_can_end(node):
 def _edge_problems(nodes):
     problems = []
     for key, node in nodes.items():
+        if node.get("type") == "service" and not node.get("service"):
+            problems.append(("no_service", key, ""))
         if node.get("type") == "menu":
             options = node.get("options") or {}
             if not options:
@@ -599,7 +695,8 @@ def _can_exit(nodes):
     can_exit |= {
         key
         for key, node in nodes.items()
-        if node.get("type") in ("condition", "lookup") and not node.get("next")
+        if node.get("type") in ("condition", "lookup", "service")
+        and not node.get("next")
     }
     todo = list(can_exit)
     while todo:
@@ -628,7 +725,8 @@ def validate_snapshot(flow):
     """Problems of a flow graph: ``[(code, node key, detail), ...]``.
 
     Codes: ``no_start``, ``missing_target`` (an edge to a node that does not
-    exist), ``empty_menu``, ``unreachable``, ``no_exit`` (a loop the caller can
+    exist), ``empty_menu``, ``no_service`` (a service node naming no
+    service), ``unreachable``, ``no_exit`` (a loop the caller can
     never leave), ``missing_prompt`` (detail: the language).
     """
     nodes = flow.get("nodes") or {}

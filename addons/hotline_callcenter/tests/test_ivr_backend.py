@@ -245,6 +245,65 @@ class TestIvrBackend(IvrCommon):
         sim = self.call(dtmf="1", QUEUESTATUS="CONTINUE")
         self.assertNotIn("QUEUE_PRIO", sim.variables)
 
+    def test_first_contact_agent_in_wrapup_time(self):
+        """首问负责制 with wrap-up: the agent gets the call only once out of the
+        queue's wrap-up time after their last call; before, the queue with
+        priority."""
+        self.agent.hotline_agent_state = "available"
+        self.q_billing.wrapup_time = 120
+        now = fields.Datetime.now()
+        earlier = self.env["hotline.call"].create(
+            {
+                "linkedid": "earlier-wrapup",
+                "caller_number": "13800138000",
+                "user_id": self.agent.id,
+                "answered_at": now - timedelta(minutes=5),
+                "ended_at": now - timedelta(seconds=30),
+            }
+        )
+        sim = self.call(dtmf="1", QUEUESTATUS="CONTINUE", DIALSTATUS="ANSWER")
+        self.assertEqual(sim.executed, [("Queue", "billing,c")])
+        self.assertEqual(sim.variables.get("QUEUE_PRIO"), "5")
+        # the agent's last call of any caller counts, not only this caller's
+        earlier.ended_at = now - timedelta(minutes=4)
+        self.env["hotline.call"].create(
+            {
+                "linkedid": "other-caller",
+                "caller_number": "13900000000",
+                "user_id": self.agent.id,
+                "answered_at": now - timedelta(minutes=1),
+                "ended_at": now - timedelta(seconds=20),
+            }
+        )
+        sim = self.call(dtmf="1", QUEUESTATUS="CONTINUE", DIALSTATUS="ANSWER")
+        self.assertEqual(sim.executed, [("Queue", "billing,c")])
+        # out of wrap-up: straight to the agent
+        self.q_billing.wrapup_time = 10
+        sim = self.call(dtmf="1", DIALSTATUS="ANSWER")
+        self.assertEqual(sim.executed, [("Dial", "PJSIP/8101,30,g")])
+
+    def test_unknown_service_goes_to_fallback(self):
+        """A business query whose add-on is gone: logged, the caller reaches the
+        fallback queue (draft flows are not validated)."""
+        self.flow.action_draft()
+        query = self.env["hotline.ivr.node"].create(
+            {
+                "flow_id": self.flow.id,
+                "name": "Gone query",
+                "node_type": "service",
+                "service_code": "uninstalled_service",
+                "next_node_id": self.nodes["Bye"].id,
+            }
+        )
+        self.nodes["Main menu"].option_ids = [
+            (0, 0, {"digit": "5", "target_node_id": query.id})
+        ]
+        with self.assertLogs(ENGINE_LOGGER, "ERROR") as logs:
+            sim = self.call(dtmf="5")
+        self.assertIn("uninstalled_service", "\n".join(logs.output))
+        self.assertEqual(sim.executed, [("Queue", "repair,c")])
+        self.assertNotIn("HANGUP", sim.commands)
+
     def test_change_applies_to_next_call(self):
         # one transaction, one now(): age the rows so a change is newer
         self.env.flush_all()

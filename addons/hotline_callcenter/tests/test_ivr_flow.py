@@ -1,5 +1,7 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from unittest.mock import patch
+
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -236,3 +238,104 @@ class TestIvrFlow(IvrCommon):
             self.env.ref("hotline_callcenter.hotline_call_waiting_menu"),
             self.visible_menus(agent),
         )
+
+
+@tagged("post_install", "-at_install")
+class TestIvrServiceNode(IvrCommon):
+    """Business query (service) nodes: snapshot and save-time validation."""
+
+    def _service_node(self, **vals):
+        self.flow.action_draft()
+        node = self.env["hotline.ivr.node"].create(
+            dict(
+                flow_id=self.flow.id,
+                name="Case query",
+                node_type="service",
+                next_node_id=self.nodes["Bye"].id,
+                **vals,
+            )
+        )
+        self.nodes["Main menu"].option_ids = [
+            (0, 0, {"digit": "5", "target_node_id": node.id})
+        ]
+        return node
+
+    def test_snapshot_of_a_service_node(self):
+        node = self._service_node(service_code="case_query")
+        node.option_ids = [
+            (0, 0, {"outcome": "locked", "target_node_id": self.nodes["Closed"].id}),
+            (0, 0, {"outcome": "not_found", "target_node_id": False}),
+        ]
+        snap = self.flow._hotline_snapshot()["nodes"][node._hotline_key()]
+        self.assertEqual(snap["type"], "service")
+        self.assertEqual(snap["service"], "case_query")
+        self.assertEqual(snap["next"], self.nodes["Bye"]._hotline_key())
+        self.assertEqual(
+            snap["branches"],
+            {"locked": self.nodes["Closed"]._hotline_key(), "not_found": None},
+        )
+        # a menu keeps only its keys
+        menu = self.flow._hotline_snapshot()["nodes"][
+            self.nodes["Main menu"]._hotline_key()
+        ]
+        self.assertEqual(sorted(menu["options"]), ["1", "2", "5", "9"])
+
+    def test_service_node_without_service_is_refused(self):
+        self._service_node()
+        with self.assertRaisesRegex(
+            ValidationError, "Business query node Case query has no service"
+        ):
+            self.flow.action_publish()
+        self.assertEqual(self.flow.state, "draft")
+
+    def test_unknown_service_is_refused(self):
+        # e.g. the add-on that registered it was uninstalled
+        node = self._service_node(service_code="no_such_service")
+        with self.assertRaisesRegex(
+            ValidationError,
+            "Business query node Case query: the service no_such_service is not "
+            "installed",
+        ):
+            self.flow.action_publish()
+        node.service_code = False
+        with self.assertRaisesRegex(ValidationError, "Case query has no service"):
+            self.flow.action_publish()
+
+    def test_branch_needs_outcome_and_menu_option_a_key(self):
+        node = self._service_node()
+        with self.assertRaisesRegex(
+            ValidationError, "Case query: each branch needs an outcome"
+        ):
+            node.option_ids = [(0, 0, {"digit": "1"})]
+        with self.assertRaisesRegex(ValidationError, "Main menu: each option needs"):
+            self.nodes["Main menu"].option_ids = [(0, 0, {"outcome": "x"})]
+
+    def test_service_node_in_the_editor(self):
+        """The service list comes from ``_hotline_ivr_services`` (add-ons)."""
+        admin = self.role_users["hotline_admin"]
+        Flow = type(self.env["hotline.ivr.flow"])
+        registered = Flow._hotline_ivr_services
+
+        def services(flow):
+            return dict(registered(flow), balance=("Balance", "_balance"))
+
+        self.flow.action_draft()
+        with patch.object(Flow, "_hotline_ivr_services", services):
+            selection = self.env["hotline.ivr.node"]._selection_service_code()
+            self.assertIn(("balance", "Balance"), selection)
+            with (
+                Form(self.flow.with_user(admin)) as form,
+                form.node_ids.new() as node,
+            ):
+                node.name = "Query"
+                node.node_type = "service"
+                node.service_code = "balance"
+                node.next_node_id = self.nodes["Bye"]
+            node = self.flow.node_ids.filtered(lambda n: n.name == "Query")
+            self.assertEqual(node.service_code, "balance")
+        labels = dict(
+            self.env["hotline.ivr.node"]
+            ._fields["node_type"]
+            ._description_selection(self.env)
+        )
+        self.assertEqual(labels["service"], "Business query")
