@@ -19,6 +19,7 @@
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
         "data/ir_sequence_data.xml",
+        "data/hotline_ivr_case_query_data.xml",
         "report/reply_letter_templates.xml",
         "wizards/hotline_case_wizard_views.xml",
         "views/helpdesk_ticket_views.xml",
@@ -32,7 +33,10 @@
         "views/menus.xml",
         "views/hotline_inbound_gateway_views.xml",
     ],
-    "demo": ["demo/hotline_complaints_demo.xml"],
+    "demo": [
+        "demo/hotline_complaints_demo.xml",
+        "demo/hotline_ivr_case_query_demo.xml",
+    ],
     "assets": {
         "web.assets_frontend": [
             "hotline_complaints/static/src/js/work_order_geo.esm.js",

@@ -1070,17 +1070,19 @@ class HelpdeskTicket(models.Model):
 
     # ------------------------------------------------------------------ query
     @api.model
-    def hotline_query_result(self, number, code, ip=None):
+    def hotline_query_result(self, number, code, ip=None, caller=None):
         """Result of case ``number`` for whoever holds its query ``code``.
 
         Returns a dict with ``status`` ok / invalid / locked; five wrong codes in
-        fifteen minutes per case number (and per IP address) lock the query.
+        fifteen minutes per case number (and per IP address, or per calling
+        number for the IVR) lock the query.
         """
         attempts = self.env["hotline.case.query.attempt"].sudo()
         now = fields.Datetime.now()
         number = (number or "").strip().upper()
         code = (code or "").strip()
         keys = [f"number:{number}"] + ([f"ip:{ip}"] if ip else [])
+        keys += [f"caller:{caller}"] if caller else []
         for key in keys:
             failures = attempts.search_count(
                 [("key", "=", key), ("attempted_at", ">", now - QUERY_WINDOW)]

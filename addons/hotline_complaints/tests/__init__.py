@@ -12,5 +12,6 @@ from . import test_rating_complaint
 from . import test_inbound_gateway
 from . import test_due_soon
 from . import test_reply_letter
+from . import test_ivr_case_query
 from . import test_work_order_board
 from . import test_workflow_tour
