@@ -683,6 +683,14 @@ def test_service_outcome_picks_branch_or_next(answer, played):
     assert session.commands("exec") == []
 
 
+def test_service_outcome_named_return_does_not_leave_the_subflow():
+    backend = FakeBackend(services={"case_query": lambda ctx: "return"})
+    session = FakeSession(inputs=["7#", "000000"])
+    ctx = IvrEngine(service_flow(), backend).run(session)
+    assert session.commands("play")[-1] == "zh/nf"  # ``next``, then the return node
+    assert ctx.result == "hangup"
+
+
 def test_service_in_subflow_returns_to_parent():
     sub = service_flow()
     sub["id"] = 2

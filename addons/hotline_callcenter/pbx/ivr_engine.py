@@ -316,7 +316,7 @@ class IvrEngine:
             outcome, next_key = handler(ctx, node, depth)
             ctx.trace.append((flow.get("id"), key, outcome))
             self.backend.log_step(ctx, key, node, outcome)
-            if outcome == "return":
+            if outcome == "return" and node.get("type") == "return":
                 return "return"
             key = next_key
         return "end"

@@ -310,6 +310,20 @@ class TestIvrServiceNode(IvrCommon):
         with self.assertRaisesRegex(ValidationError, "Main menu: each option needs"):
             self.nodes["Main menu"].option_ids = [(0, 0, {"outcome": "x"})]
 
+    def test_only_admins_edit_service_nodes(self):
+        node = self._service_node(service_code="case_query")
+        for role in ("agent", "supervisor"):
+            with self.assertRaises(AccessError, msg=role):
+                node.with_user(self.role_users[role]).service_code = False
+            with self.assertRaises(AccessError, msg=role):
+                node.option_ids.with_user(self.role_users[role]).create(
+                    {"node_id": node.id, "outcome": "locked"}
+                )
+        self.assertEqual(node.with_user(self.role_users["agent"]).node_type, "service")
+        admin = self.role_users["hotline_admin"]
+        node.with_user(admin).option_ids = [(0, 0, {"outcome": "locked"})]
+        self.assertEqual(node.option_ids.outcome, "locked")
+
     def test_service_node_in_the_editor(self):
         """The service list comes from ``_hotline_ivr_services`` (add-ons)."""
         admin = self.role_users["hotline_admin"]
