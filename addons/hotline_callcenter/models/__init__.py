@@ -18,3 +18,4 @@ from . import hotline_ivr_node
 from . import hotline_ivr_node_option
 from . import hotline_did
 from . import hotline_call_rating
+from . import ir_websocket

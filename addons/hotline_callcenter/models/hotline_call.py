@@ -2,7 +2,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 import time
-from collections import defaultdict
 from datetime import UTC, datetime
 
 from psycopg2.errors import LockNotAvailable
@@ -50,6 +49,7 @@ DATETIME_KEYS = ("started_at", "queued_at", "answered_at", "ended_at")
 LIVE_POP_TYPES = ("ringing", "transferred")
 # bus notification carrying one queue's waiting callers (see _hotline_waiting_send)
 WAITING_NOTIFICATION = "hotline/waiting"
+WAITING_SUBCHANNEL = "hotline_waiting"
 # a write of these fields may add a caller to a waiting list or take one off it
 WAITING_FIELDS = frozenset(
     {"queue_id", "queued_at", "answered_at", "ended_at", "user_id", "partner_id"}
@@ -515,50 +515,19 @@ class HotlineCall(models.Model):
         data[PENDING_WAITING_KEY].update(queues.ids)
 
     @api.model
-    def _hotline_waiting_recipients(self, queues):
-        """``{queue id: res.users}``: the queue's members who are agents and the
-        supervisors of its company (two queries for all the queues)."""
-        queues = queues.sudo()
-        agent_group = self.env.ref("hotline_base.group_agent")
-        supervisor_group = self.env.ref("hotline_base.group_supervisor")
-        Users = self.env["res.users"].sudo()
-        members = (
-            self.env["hotline.queue.member"]
-            .sudo()
-            .search([("queue_id", "in", queues.ids)])
-        )
-        supervisors = Users.search(
-            [
-                ("groups_id", "in", supervisor_group.ids),
-                ("company_ids", "in", queues.company_id.ids),
-                ("share", "=", False),
-            ]
-        )
-        recipients = defaultdict(lambda: Users)
-        for member in members:
-            user = member.user_id
-            if user.active and agent_group in user.groups_id:
-                recipients[member.queue_id.id] |= user
-        for queue in queues:
-            recipients[queue.id] |= supervisors.filtered(
-                lambda user, company=queue.company_id: company in user.company_ids
-            )
-        return recipients
-
-    @api.model
     def _hotline_waiting_send(self, queues):
-        """One ``hotline/waiting`` notification per queue to each recipient,
-        with the queue's whole waiting list (clients replace theirs)."""
+        """One ``hotline/waiting`` notification per queue, with the queue's
+        whole waiting list (clients replace theirs), on the queue's channel:
+        ``ir.websocket`` subscribes the queue's member agents and the
+        supervisors of its company to it, nobody else."""
         queues = queues.sudo().exists()
-        if not queues:
-            return
-        recipients = self._hotline_waiting_recipients(queues)
+        Bus = self.env["bus.bus"].sudo()
         for queue in queues:
-            users = recipients[queue.id]
-            if users:
-                users.partner_id._bus_send(
-                    WAITING_NOTIFICATION, self._hotline_waiting_payload(queue)
-                )
+            Bus._sendone(
+                (queue, WAITING_SUBCHANNEL),
+                WAITING_NOTIFICATION,
+                self._hotline_waiting_payload(queue),
+            )
 
     @api.model
     def _hotline_waiting_payload(self, queue):
@@ -595,8 +564,9 @@ class HotlineCall(models.Model):
 
     @api.model
     def _hotline_waiting_queues_of(self, user):
-        """Queues whose callers ``user`` sees: a supervisor all the queues of
-        their companies, an agent the queues they are a member of."""
+        """Queues whose callers ``user`` sees (and whose bus channel they
+        listen to): a supervisor all the queues of their companies, an agent
+        the queues they are a member of, other users none."""
         Queue = self.env["hotline.queue"].sudo()
         if user.has_group("hotline_base.group_supervisor"):
             return Queue.search([("company_id", "in", user.company_ids.ids)])

@@ -4,12 +4,16 @@ import {deserializeDateTime} from "@web/core/l10n/dates";
 import {registry} from "@web/core/registry";
 import {user} from "@web/core/user";
 
+const REFRESH_MS = 5 * 60 * 1000;
+
 /**
- * Callers waiting in my queues (抢接). Loaded once from
+ * Callers waiting in my queues (抢接). Loaded from
  * hotline.call.hotline_waiting_snapshot, then each "hotline/waiting" bus
  * notification replaces the whole list of one queue (the server sends one per
- * queue whose list changed: a caller joined, was answered, picked up or hung
- * up). Reloaded when the bus reconnects, since notifications may be missed.
+ * queue whose list changed, on the queue's channel, which the server
+ * subscribes my websocket to: a caller joined, was answered, picked up or
+ * hung up). Reloaded when the bus reconnects, since notifications may be
+ * missed, and every few minutes.
  */
 export const hotlineWaitingService = {
     dependencies: ["bus_service", "orm"],
@@ -62,10 +66,17 @@ export const hotlineWaitingService = {
             loading = orm
                 .silent.call("hotline.call", "hotline_waiting_snapshot", [])
                 .then((snapshot) => {
+                    const before = state.queues.map((q) => q.queue_id).join();
                     state.skew = Date.now() - snapshot.server_time * 1000;
                     state.queues.splice(0);
                     for (const payload of snapshot.queues) {
                         apply(payload, {fromSnapshot: true});
+                    }
+                    const after = state.queues.map((q) => q.queue_id).join();
+                    if (state.loaded && before !== after) {
+                        // my queues changed: the server subscribes the
+                        // websocket to their channels again
+                        bus_service.forceUpdateChannels();
                     }
                     state.loaded = true;
                 })
@@ -80,12 +91,18 @@ export const hotlineWaitingService = {
                 apply(payload);
             }
         });
-        bus_service.addEventListener("reconnect", () => refresh());
+        // background reloads: a failure (offline...) waits for the next one
+        const quietRefresh = () => refresh().catch(() => {});
+        bus_service.addEventListener("reconnect", quietRefresh);
         bus_service.start();
 
         user.hasGroup("hotline_base.group_agent").then((isAgent) => {
             state.enabled = isAgent;
             refresh();
+            if (isAgent) {
+                // catches queue memberships changed since the page loaded
+                setInterval(quietRefresh, REFRESH_MS);
+            }
         });
 
         return {

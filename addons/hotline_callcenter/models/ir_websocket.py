@@ -1,0 +1,25 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import models
+
+from .hotline_call import WAITING_SUBCHANNEL
+
+
+class IrWebsocket(models.AbstractModel):
+    """Agents listen to the waiting-callers channel of their queues."""
+
+    _inherit = "ir.websocket"
+
+    def _build_bus_channel_list(self, channels):
+        channels = super()._build_bus_channel_list(channels)
+        channels.extend(self._hotline_waiting_channels())
+        return channels
+
+    def _hotline_waiting_channels(self):
+        """``(queue, "hotline_waiting")`` of each queue whose waiting callers
+        the user sees (the server decides: clients cannot ask for others)."""
+        user = self.env.user
+        if not user or user._is_public():
+            return []
+        queues = self.env["hotline.call"]._hotline_waiting_queues_of(user)
+        return [(queue, WAITING_SUBCHANNEL) for queue in queues]
