@@ -495,8 +495,8 @@ class HotlineCall(models.Model):
         """Send the waiting lists of ``queues`` when the transaction commits.
 
         However many calls of a queue the transaction changes (a connector
-        batch, a pick-up), its members get one notification per queue, built
-        in the commit's precommit phase from what the transaction wrote.
+        batch, a pick-up), the queue gets one notification, built in the
+        commit's precommit phase from what the transaction wrote.
         """
         if not queues:
             return
