@@ -163,6 +163,21 @@ class TestWaitingCalls(SimulatorCommon):
         self._ingest(ended)
         self.assertFalse(self._waiting(self.q_a))
 
+    def test_ivr_marks_the_call_queued(self):
+        # the FastAGI backend writes the queue before Queue() (on_queue)
+        call = self.env["hotline.call"].create(
+            {"pbx_id": self.pbx.id, "linkedid": "wq.ivr", "caller_number": "110"}
+        )
+        self.assertFalse(self._waiting(self.q_a))
+        call.write({"queue_id": self.q_a.id, "queued_at": "2026-11-28 08:00:00"})
+        (payload,) = self._waiting(self.q_a)
+        self.assertEqual([r["number"] for r in payload["calls"]], ["110"])
+        # the flow overflows to another queue: both lists change
+        self._bus_marker = self._last_bus_id()
+        call.write({"queue_id": self.q_b.id})
+        self.assertEqual(self._waiting(self.q_a)[0]["calls"], [])
+        self.assertEqual(len(self._waiting(self.q_b)[0]["calls"]), 1)
+
     def test_stale_close_and_unrelated_writes(self):
         (call,) = self._ingest(self._joined("wq.1"))
         self._bus_marker = self._last_bus_id()
