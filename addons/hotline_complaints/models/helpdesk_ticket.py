@@ -124,7 +124,8 @@ class HelpdeskTicket(models.Model):
         copy=False,
         readonly=True,
     )
-    # result query
+    # result query: the portal and the IVR look cases up by number
+    number = fields.Char(index=True)
     query_code = fields.Char(
         copy=False,
         readonly=True,

@@ -1,5 +1,7 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import hmac
+
 from odoo import api, models
 
 # workflow steps the caller hears, four groups with a prompt each
@@ -44,32 +46,65 @@ class HotlineIvrFlow(models.Model):
         return outcomes
 
     @api.model
-    def _hotline_ivr_case_number(self, digits):
+    def _hotline_ivr_case_number(self, digits, code=""):
         """The case number a caller typed as digits (``12`` or ``00012`` for
-        HT00012), or the digits themselves when no case has this number."""
+        HT00012), or the digits themselves when no case has this number.
+
+        The numbers the ticket sequences give these digits are looked up first
+        (an index search); when there is none, numbers of other prefixes (an
+        earlier year's, a changed sequence) ending with the digits, a slower
+        search that wrong numbers pay (and the rate limit bounds). Among
+        several, the case whose query code was typed wins; the code itself is
+        checked, and wrong codes counted, by
+        ``helpdesk.ticket.hotline_query_result``.
+        """
         digits = "".join(c for c in digits or "" if c.isdigit())
         if not digits:
             return ""
         wanted = digits.lstrip("0")
-        candidates = (
-            self.env["helpdesk.ticket"]
+        Ticket = self.env["helpdesk.ticket"].sudo().with_context(active_test=False)
+        numbers = []
+        for sequence in (
+            self.env["ir.sequence"]
             .sudo()
-            .with_context(active_test=False)
-            .search_fetch([("number", "=like", f"%{digits}")], ["number"], limit=50)
-        )
-        for ticket in candidates:
-            number_digits = "".join(c for c in ticket.number or "" if c.isdigit())
-            if number_digits.lstrip("0") == wanted:
-                return ticket.number
-        return digits
+            .search([("code", "=", "helpdesk.ticket.sequence")])
+        ):
+            prefix, suffix = sequence._get_prefix_suffix()
+            numbers.append(f"{prefix}{int(wanted or 0):0{sequence.padding}d}{suffix}")
+        fields_ = ["number", "query_code"]
+
+        def code_matches(ticket):
+            return bool(
+                code
+                and ticket.query_code
+                and hmac.compare_digest(ticket.query_code, code)
+            )
+
+        tickets = Ticket.search_fetch([("number", "in", numbers)], fields_)
+        match = tickets.filtered(code_matches)[:1]
+        if not tickets and len(digits) >= 3:
+            others = Ticket.search_fetch(
+                [("number", "=like", f"%{digits}"), ("id", "not in", tickets.ids)],
+                fields_,
+                limit=50,
+            ).filtered(
+                lambda t: (
+                    "".join(c for c in t.number if c.isdigit()).lstrip("0") == wanted
+                )
+            )
+            match = others.filtered(code_matches)[:1]
+            tickets |= others
+        return (match or tickets[:1]).number or digits
 
     @api.model
     def _hotline_ivr_case_query(self, request):
         """Result query by phone (IVR): case number and query code typed by the
         caller; wrong codes are counted per case number and calling number."""
         variables = request.get("variables") or {}
-        number = self._hotline_ivr_case_number(variables.get(CASE_NUMBER_VARIABLE))
         code = variables.get(QUERY_CODE_VARIABLE) or ""
+        number = self._hotline_ivr_case_number(
+            variables.get(CASE_NUMBER_VARIABLE), code
+        )
         result = self.env["helpdesk.ticket"].hotline_query_result(
             number, code, caller=request.get("caller") or "anonymous"
         )

@@ -325,3 +325,20 @@ class TestIvrCaseQuery(CaseCommon):
         self.assertEqual(Flow._hotline_ivr_case_number(digits.lstrip("0")), case.number)
         self.assertEqual(Flow._hotline_ivr_case_number("0"), "0")
         self.assertEqual(Flow._hotline_ivr_case_number(""), "")
+        # cases of another prefix (an earlier sequence) are found by suffix;
+        # when two end with the digits typed, the one whose code was typed wins
+        older = self.new_case()
+        older.sudo().number = f"OLD-2025{digits}"
+        twin = self.new_case()
+        twin.sudo().number = f"X-2025{digits}"
+        code = older.sudo().query_code
+        typed = f"2025{digits}"
+        self.assertEqual(Flow._hotline_ivr_case_number(typed, code), older.number)
+        twin_code = twin.sudo().query_code
+        self.assertEqual(Flow._hotline_ivr_case_number(typed, twin_code), twin.number)
+        self.assertIn(
+            Flow._hotline_ivr_case_number(typed, "x"), (older | twin).mapped("number")
+        )
+        sim = self.call(f"{typed}#{code}")
+        self.assertEqual(self.heard(sim)[-1], "hotline/zh_CN/case_query_received")
+        self.assertIn(f"digits:{typed}", self.heard(sim))
