@@ -55,6 +55,9 @@ WAITING_FIELDS = frozenset(
     {"queue_id", "queued_at", "answered_at", "ended_at", "user_id", "partner_id"}
 )
 PENDING_WAITING_KEY = "hotline.call.waiting_queue_ids"
+# callers listed per queue in a notification (longest waits first) and the total:
+# a surge of hundreds of callers must not make every join cost O(callers)
+WAITING_LIST_MAX = 50
 
 
 def _naive_utc(value):
@@ -535,10 +538,21 @@ class HotlineCall(models.Model):
         (one query) plus what the agent's list shows (VIP, since when).
 
         A caller an agent has picked up (the call has its agent but the PBX
-        has not bridged it yet) is left out: nobody else may take it.
+        has not bridged it yet) is left out: nobody else may take it. Only the
+        ``WAITING_LIST_MAX`` longest waits are listed, ``total`` counts all.
         """
+        domain = [
+            ("queue_id", "=", queue.id),
+            ("queued_at", "!=", False),
+            ("answered_at", "=", False),
+            ("ended_at", "=", False),
+            ("user_id", "=", False),
+        ]
+        total = self.sudo().search_count(domain)
         rows = (
-            self.env["hotline.queue"].sudo().hotline_waiting_calls(queue_ids=queue.ids)
+            self.env["hotline.queue"]
+            .sudo()
+            .hotline_waiting_calls(queue_ids=queue.ids, limit=WAITING_LIST_MAX * 2)
         )
         calls = self.sudo().browse([row["call_id"] for row in rows])
         by_id = {call.id: call for call in calls}
@@ -547,6 +561,8 @@ class HotlineCall(models.Model):
             call = by_id[row["call_id"]]
             if call.user_id:
                 continue
+            if len(waiting) >= WAITING_LIST_MAX:
+                break
             waiting.append(
                 dict(
                     row,
@@ -560,6 +576,7 @@ class HotlineCall(models.Model):
             "queue": queue.name,
             "server_time": time.time(),
             "calls": waiting,
+            "total": max(total, len(waiting)),
         }
 
     @api.model

@@ -242,8 +242,9 @@ class HotlineQueue(models.Model):
     # Waiting callers and pick-up (抢接)
     # ------------------------------------------------------------------
     @api.model
-    def hotline_waiting_calls(self, queue_ids=None):
-        """Callers waiting in the agent's queues (number, name, wait seconds).
+    def hotline_waiting_calls(self, queue_ids=None, limit=None):
+        """Callers waiting in the agent's queues (number, name, wait seconds),
+        longest wait first, at most ``limit`` of them.
 
         Read from calls the connector marks queued (``queued_at`` set, not
         answered, not ended), so it needs no AMI round trip per refresh.
@@ -265,7 +266,8 @@ class HotlineQueue(models.Model):
                     ("answered_at", "=", False),
                     ("ended_at", "=", False),
                 ],
-                order="queued_at",
+                order="queued_at, id",
+                limit=limit,
             )
         )
         now = fields.Datetime.now()

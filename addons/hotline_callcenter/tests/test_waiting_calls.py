@@ -6,6 +6,7 @@ import time
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
+from ..models.hotline_call import WAITING_LIST_MAX
 from .common import SimulatorCommon
 
 WAITING = "hotline/waiting"
@@ -235,6 +236,23 @@ class TestWaitingCalls(SimulatorCommon):
         )
         self.assertEqual(queries_to_send(both), few)
         self.assertLessEqual(few - queries_to_send(self.q_a), 3)
+
+    def test_surge_lists_the_longest_waits(self):
+        """In a surge the notification lists the WAITING_LIST_MAX longest
+        waits and counts all callers, so that a join costs the same with 55
+        callers waiting as with 5."""
+        self._ingest(
+            *[
+                self._joined(f"wq.s{n}", caller=f"1392222{n:04d}", ago=200 - n)
+                for n in range(55)
+            ]
+        )
+        (payload,) = self._waiting(self.q_a)
+        self.assertEqual(payload["total"], 55)
+        self.assertEqual(len(payload["calls"]), WAITING_LIST_MAX)
+        numbers = [row["number"] for row in payload["calls"]]
+        # the longest waits (the first callers) are the ones listed
+        self.assertEqual(numbers, [f"1392222{n:04d}" for n in range(WAITING_LIST_MAX)])
 
     def test_snapshot_per_role(self):
         self._ingest(self._joined("wq.1"), self._joined("wq.3", queue="wq_b"))

@@ -27,7 +27,7 @@ export const hotlineWaitingService = {
             queues: [],
             get count() {
                 // "this": the component's proxy, so that it re-renders
-                return this.queues.reduce((n, q) => n + q.calls.length, 0);
+                return this.queues.reduce((n, q) => n + q.total, 0);
             },
         });
 
@@ -42,15 +42,19 @@ export const hotlineWaitingService = {
 
         function apply(payload, {fromSnapshot = false} = {}) {
             const calls = (payload.calls || []).map(toCall);
+            // the server lists the longest waits only; total counts them all
+            const total = Math.max(payload.total || 0, calls.length);
             const queue = state.queues.find((q) => q.queue_id === payload.queue_id);
             if (queue) {
                 // keep the name read in my language by the snapshot
                 queue.calls = calls;
+                queue.total = total;
             } else if (fromSnapshot || state.loaded) {
                 state.queues.push({
                     queue_id: payload.queue_id,
                     queue: payload.queue,
                     calls,
+                    total,
                 });
             }
         }
