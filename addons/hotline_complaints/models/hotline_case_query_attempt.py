@@ -10,5 +10,10 @@ class HotlineCaseQueryAttempt(models.Model):
     _description = "Failed Case Result Query"
     _order = "attempted_at desc"
 
-    key = fields.Char(required=True, index=True, help="number:<case> or ip:<address>")
+    key = fields.Char(
+        required=True,
+        index=True,
+        help="number:<case>, ip:<address> (web queries) or caller:<number> "
+        "(phone queries)",
+    )
     attempted_at = fields.Datetime(required=True, default=fields.Datetime.now)
