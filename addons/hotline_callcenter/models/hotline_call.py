@@ -673,3 +673,20 @@ class HotlineCall(models.Model):
             call, user.hotline_extension
         )
         return {"call_id": call.id, "number": call.caller_number or ""}
+
+    def action_hotline_waiting_pickup(self):
+        """The *Pick up* button of the Waiting Callers list: the same checks
+        and lock as the systray (:meth:`hotline_waiting_pickup`)."""
+        self.ensure_one()
+        res = self.hotline_waiting_pickup(self.id)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "The caller %s is ringing your phone.", res["number"]
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }

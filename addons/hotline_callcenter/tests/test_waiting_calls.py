@@ -1,5 +1,6 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import ast
 import json
 import time
 
@@ -359,3 +360,31 @@ class TestWaitingCalls(SimulatorCommon):
         Call.with_user(self.supervisor).hotline_waiting_pickup(call.id)
         self.assertEqual(call.user_id, self.supervisor)
         self.assertEqual(self._sent("Redirect")[0].get("Exten"), "9000")
+
+    def test_pickup_button_of_the_waiting_list(self):
+        (call,) = self._ingest(self._joined("1700000800.1"))
+        channel = self._on_pbx("1700000800.1")
+        action = self.env.ref("hotline_callcenter.hotline_call_action_waiting")
+        view = self.env.ref("hotline_callcenter.hotline_call_view_list_waiting")
+        self.assertEqual(action.view_id, view)
+        self.assertIn('name="action_hotline_waiting_pickup"', view.arch)
+        rows = (
+            self.env["hotline.call"]
+            .with_user(self.agent)
+            .search(ast.literal_eval(action.domain))
+        )
+        self.assertIn(call, rows)
+        res = call.with_user(self.agent).action_hotline_waiting_pickup()
+        self.assertEqual(res["tag"], "display_notification")
+        self.assertIn("13800138000", res["params"]["message"])
+        (redirect,) = self._sent("Redirect")
+        self.assertEqual(
+            (redirect.get("Channel"), redirect.get("Exten")), (channel, "8001")
+        )
+        self.assertEqual(call.user_id, self.agent)
+        # a second click, or a colleague of another queue, is refused
+        with self.assertRaisesRegex(UserError, "You already picked up"):
+            call.with_user(self.agent).action_hotline_waiting_pickup()
+        with self.assertRaises(AccessError):
+            call.with_user(self.agent2).action_hotline_waiting_pickup()
+        self.assertEqual(len(self._sent("Redirect")), 1)
