@@ -534,49 +534,32 @@ class HotlineCall(models.Model):
 
     @api.model
     def _hotline_waiting_payload(self, queue):
-        """A queue's waiting callers: ``hotline.queue.hotline_waiting_calls``
-        (one query) plus what the agent's list shows (VIP, since when).
+        """A queue's waiting callers as the agent's list shows them (the rows
+        of ``hotline.queue.hotline_waiting_calls`` plus VIP and since when).
 
         A caller an agent has picked up (the call has its agent but the PBX
         has not bridged it yet) is left out: nobody else may take it. Only the
         ``WAITING_LIST_MAX`` longest waits are listed, ``total`` counts all.
         """
-        domain = [
-            ("queue_id", "=", queue.id),
-            ("queued_at", "!=", False),
-            ("answered_at", "=", False),
-            ("ended_at", "=", False),
-            ("user_id", "=", False),
-        ]
-        total = self.sudo().search_count(domain)
-        rows = (
-            self.env["hotline.queue"]
-            .sudo()
-            .hotline_waiting_calls(queue_ids=queue.ids, limit=WAITING_LIST_MAX * 2)
-        )
-        calls = self.sudo().browse([row["call_id"] for row in rows])
-        by_id = {call.id: call for call in calls}
-        waiting = []
-        for row in rows:
-            call = by_id[row["call_id"]]
-            if call.user_id:
-                continue
-            if len(waiting) >= WAITING_LIST_MAX:
-                break
-            waiting.append(
-                dict(
-                    row,
-                    queue_id=queue.id,
-                    queued_at=fields.Datetime.to_string(call.queued_at),
-                    vip=bool(call.partner_id.hotline_is_vip),
-                )
-            )
+        Queue = self.env["hotline.queue"].sudo()
+        domain = Queue._hotline_waiting_domain(queue.ids) + [("user_id", "=", False)]
+        Call = self.sudo()
+        calls = Call.search(domain, order="queued_at, id", limit=WAITING_LIST_MAX)
+        now = fields.Datetime.now()
         return {
             "queue_id": queue.id,
             "queue": queue.name,
             "server_time": time.time(),
-            "calls": waiting,
-            "total": max(total, len(waiting)),
+            "calls": [
+                dict(
+                    Queue._hotline_waiting_row(call, now),
+                    queue_id=queue.id,
+                    queued_at=fields.Datetime.to_string(call.queued_at),
+                    vip=bool(call.partner_id.hotline_is_vip),
+                )
+                for call in calls
+            ],
+            "total": Call.search_count(domain),
         }
 
     @api.model

@@ -260,24 +260,30 @@ class HotlineQueue(models.Model):
             self.env["hotline.call"]
             .sudo()
             .search(
-                [
-                    ("queue_id", "in", queue_ids),
-                    ("queued_at", "!=", False),
-                    ("answered_at", "=", False),
-                    ("ended_at", "=", False),
-                ],
+                self._hotline_waiting_domain(queue_ids),
                 order="queued_at, id",
                 limit=limit,
             )
         )
         now = fields.Datetime.now()
+        return [self._hotline_waiting_row(call, now) for call in calls]
+
+    @api.model
+    def _hotline_waiting_domain(self, queue_ids):
+        """Calls waiting in ``queue_ids``: queued, neither answered nor ended."""
         return [
-            {
-                "call_id": call.id,
-                "queue": call.queue_id.name,
-                "number": call.caller_number or "",
-                "name": call.partner_id.name or "",
-                "wait_seconds": int((now - call.queued_at).total_seconds()),
-            }
-            for call in calls
+            ("queue_id", "in", queue_ids),
+            ("queued_at", "!=", False),
+            ("answered_at", "=", False),
+            ("ended_at", "=", False),
         ]
+
+    @api.model
+    def _hotline_waiting_row(self, call, now):
+        return {
+            "call_id": call.id,
+            "queue": call.queue_id.name,
+            "number": call.caller_number or "",
+            "name": call.partner_id.name or "",
+            "wait_seconds": int((now - call.queued_at).total_seconds()),
+        }

@@ -45,11 +45,15 @@ class CallCenterCommon(HotlineCommon):
 
     def _bus_messages(self, user, notification_type):
         """Bus notifications of ``notification_type`` queued for ``user``."""
-        self.env.cr.precommit.run()
-        channel = json.dumps(
-            [self.env.cr.dbname, "res.partner", user.partner_id.id],
-            separators=(",", ":"),
+        return self._bus_payloads(
+            ["res.partner", user.partner_id.id], notification_type
         )
+
+    def _bus_payloads(self, channel, notification_type):
+        """Payloads of ``notification_type`` sent on ``channel`` (the bus
+        channel without the database name) since the test started."""
+        self.env.cr.precommit.run()
+        channel = json.dumps([self.env.cr.dbname, *channel], separators=(",", ":"))
         notifs = (
             self.env["bus.bus"]
             .sudo()

@@ -1,7 +1,6 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import ast
-import json
 import time
 
 from odoo.exceptions import AccessError, UserError
@@ -44,20 +43,9 @@ class TestWaitingCalls(SimulatorCommon):
 
     def _waiting(self, queue):
         """``hotline/waiting`` payloads sent on ``queue``'s channel."""
-        self.env.cr.precommit.run()
-        channel = json.dumps(
-            [self.env.cr.dbname, "hotline.queue", queue.id, "hotline_waiting"],
-            separators=(",", ":"),
+        return self._bus_payloads(
+            ["hotline.queue", queue.id, "hotline_waiting"], WAITING
         )
-        notifs = (
-            self.env["bus.bus"]
-            .sudo()
-            .search(
-                [("channel", "=", channel), ("id", ">", self._bus_marker)], order="id"
-            )
-        )
-        messages = [json.loads(n.message) for n in notifs]
-        return [m["payload"] for m in messages if m["type"] == WAITING]
 
     def _listens(self, user):
         """Queues whose channel the websocket of ``user`` subscribes to."""
