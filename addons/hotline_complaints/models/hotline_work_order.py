@@ -101,21 +101,18 @@ class HotlineWorkOrder(models.Model):
         return [("state", "in" if positive else "not in", OUT_STATES)]
 
     def _hotline_notify_board(self):
-        """Tell the supervisors' open work order boards to reload (one bus
-        notification per supervisor, sent when the transaction commits)."""
+        """Tell the supervisors' open work order boards to reload: one bus
+        notification on the supervisor group's channel, which Odoo's bus
+        subscribes every member to (sent when the transaction commits)."""
         if not self:
             return
-        supervisors = (
-            self.env.ref("hotline_base.group_supervisor")
-            .sudo()
-            .users.filtered(lambda u: u.active and not u.share)
+        self.env.ref("hotline_base.group_supervisor").sudo()._bus_send(
+            BOARD_NOTIFICATION,
+            {
+                "work_order_ids": self.ids,
+                "states": {str(order.id): order.state for order in self},
+            },
         )
-        payload = {
-            "work_order_ids": self.ids,
-            "states": {str(order.id): order.state for order in self},
-        }
-        for user in supervisors:
-            user._bus_send(BOARD_NOTIFICATION, payload)
 
     def write(self, vals):
         if "state" in vals and "state_changed_at" not in vals:

@@ -20,10 +20,14 @@ from .test_work_order import WorkOrderCommon
 
 class BoardCommon(WorkOrderCommon):
     def board_notifications(self, user):
-        """Payloads of the board notifications sent to ``user`` so far."""
+        """Payloads of the board notifications sent so far on the channels
+        ``user``'s websocket listens to (their partner and their groups)."""
         self.env.cr.precommit.run()  # creates the bus.bus rows, as on commit
-        channel = json_dump(channel_with_db(self.env.cr.dbname, user.partner_id))
-        rows = self.env["bus.bus"].sudo().search([("channel", "=", channel)])
+        channels = [
+            json_dump(channel_with_db(self.env.cr.dbname, target))
+            for target in (user.partner_id, *user.groups_id)
+        ]
+        rows = self.env["bus.bus"].sudo().search([("channel", "in", channels)])
         messages = [json.loads(row.message) for row in rows]
         return [m["payload"] for m in messages if m["type"] == BOARD_NOTIFICATION]
 
