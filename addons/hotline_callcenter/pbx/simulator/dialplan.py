@@ -29,7 +29,18 @@ CAPTURE_DIALPLAN = Path(__file__).resolve().parent / "captures" / "extensions.co
 SHIPPED_DIALPLAN = (
     Path(__file__).resolve().parents[4] / "docker" / "asterisk" / "extensions.conf"
 )
-_LINE_RE = re.compile(r"^(exten|same)\s*=>?\s*(.*)$", re.IGNORECASE)
+# hotline.pbx values matching the capture PBX's dialplan (what the simulator
+# replays): agents are Local channels of [agents], click-to-dial runs in
+# [click2dial], customers answer in [pstn-out]
+CAPTURE_PBX_SETTINGS = {
+    "agent_channel_template": "Local/{extension}@agents",
+    "trunk_channel_template": "Local/{number}@pstn-out",
+    "inbound_contexts": "from-pstn",
+    "internal_context": "internal",
+    "outbound_context": "click2dial",
+    "hold_context": "hotline-hold",
+    "conference_context": "hotline-conference",
+}
 _PRIORITY_RE = re.compile(r"^(\d+|n|hint)(?:\(([^)]*)\))?$", re.IGNORECASE)
 _CLASSES = {"X": "0123456789", "Z": "123456789", "N": "23456789"}
 
