@@ -102,8 +102,10 @@ class PbxLock:
                     cr.execute(
                         "SELECT pg_advisory_unlock(%s, %s)", (LOCK_CLASS, self.pbx_id)
                     )
-            except psycopg2.Error:
-                pass  # the connection is gone: so is the lock
+            except psycopg2.Error as exc:  # the connection is gone: so is the lock
+                _logger.info(
+                    "PBX %s: lock connection already closed: %s", self.pbx_name, exc
+                )
             self.conn.close()
         self.conn = None
 
