@@ -495,6 +495,39 @@ def test_transfer_agent_and_external():
     assert ctx.result == "answered"
 
 
+LOCAL_PBX = {"agent": "Local/{extension}@agents", "trunk": "Local/{number}@pstn-out"}
+
+
+def test_transfers_dial_the_pbx_channels():
+    """Agent, first-contact and outside-number transfers dial the PBX's
+    channel templates, not a hard-coded PJSIP/."""
+    nodes = {
+        "a": {
+            "type": "transfer",
+            "target_type": "agent",
+            "target": "1001",
+            "on_fail": "x",
+        },
+        "x": {"type": "transfer", "target_type": "mobile", "target": "13900000000"},
+    }
+    session = FakeSession(variables={"DIALSTATUS": ["BUSY", "ANSWER"]})
+    IvrEngine(flow(nodes, "a"), channels=LOCAL_PBX).run(session)
+    assert session.commands("exec") == [
+        "Dial(Local/1001@agents,30,g)",
+        "Dial(Local/13900000000@pstn-out,30,g)",
+    ]
+    backend = FakeBackend(last_agents={"13800000001": acd.Agent(5, "1005")})
+    session = FakeSession(
+        inputs=["2"], variables={"DIALSTATUS": "NOANSWER", "QUEUESTATUS": "CONTINUE"}
+    )
+    engine = IvrEngine(transfer_flow(first_contact_days=7), backend, channels=LOCAL_PBX)
+    engine.run(session)
+    assert session.commands("exec") == [
+        "Dial(Local/1005@agents,30,g)",
+        "Queue(complaints,c)",
+    ]
+
+
 def test_subflow_returns_to_parent():
     sub = flow(
         {

@@ -132,13 +132,16 @@ class PbxWorker:
         on_call_finished=None,
         pop_workers=0,
         prompt_sync_interval=60.0,
+        contexts=None,
     ):
         self.pbx_id = pbx_id
         self.name = name
         self.sink = sink
         self.batch_max = batch_max
         self.retry_max = retry_max
-        self.correlator = correlator or CallCorrelator()
+        # ``contexts``: the PBX record's dialplan contexts
+        # (``hotline.pbx._hotline_correlator_contexts``)
+        self.correlator = correlator or CallCorrelator(**(contexts or {}))
         self.on_call_finished = on_call_finished
         self.queue = queue.SimpleQueue()
         self.client = AmiClient(

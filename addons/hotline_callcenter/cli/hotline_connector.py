@@ -9,10 +9,14 @@ import os
 import secrets
 import signal
 import socket
+import sys
 import threading
+
+import psycopg2
 
 from odoo import SUPERUSER_ID, api
 from odoo.cli import Command
+from odoo.sql_db import connection_info_for
 from odoo.tools import config
 
 from ..pbx.fastagi import FastAgiServer, default_handler
@@ -21,6 +25,89 @@ from .connector import PbxWorker, RegistrySink
 _logger = logging.getLogger(__name__)
 
 SIMULATOR_PBX = "Simulator"
+# first key of the PostgreSQL advisory lock a connector holds per PBX (the
+# second is the PBX id): "hlcn"
+LOCK_CLASS = 0x686C636E
+
+
+class ConnectorError(Exception):
+    """The connector cannot serve a PBX: it stops with a non-zero status."""
+
+
+class PbxLock:
+    """One connector per PBX: a session-level PostgreSQL advisory lock, held
+    on a connection of its own for as long as the connector serves the PBX
+    (PostgreSQL releases it when that connection ends, e.g. the process dies)."""
+
+    def __init__(self, db_name, pbx_id, pbx_name=""):
+        self.db_name = db_name
+        self.pbx_id = pbx_id
+        self.pbx_name = pbx_name or str(pbx_id)
+        self.conn = None
+
+    def _connect(self):
+        _name, info = connection_info_for(self.db_name)
+        info = dict(
+            info,
+            application_name=f"hotline-connector {socket.gethostname()} "
+            f"pid {os.getpid()}"[:63],
+        )
+        conn = psycopg2.connect(**info)
+        conn.autocommit = True
+        return conn
+
+    def acquire(self):
+        """Take the lock or raise :class:`ConnectorError` naming the holder."""
+        conn = self._connect()
+        with conn.cursor() as cr:
+            cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (LOCK_CLASS, self.pbx_id))
+            if cr.fetchone()[0]:
+                self.conn = conn
+                return self
+            cr.execute(
+                """SELECT a.application_name, a.client_addr, a.backend_start
+                     FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                    WHERE l.locktype = 'advisory' AND l.granted
+                      AND l.classid = %s AND l.objid = %s AND l.objsubid = 2""",
+                (LOCK_CLASS, self.pbx_id),
+            )
+            holder = cr.fetchone()
+        conn.close()
+        who = (
+            f"{holder[0] or 'unknown'} from {holder[1] or 'local socket'}, "
+            f"since {holder[2]:%Y-%m-%d %H:%M:%S}"
+            if holder
+            else "unknown"
+        )
+        raise ConnectorError(
+            f"PBX {self.pbx_name} is already served by another connector ({who}): "
+            "run one connector per database"
+        )
+
+    def alive(self):
+        """Whether the lock's connection (hence the lock) still holds."""
+        if self.conn is None or self.conn.closed:
+            return False
+        try:
+            with self.conn.cursor() as cr:
+                cr.execute("SELECT 1")
+            return True
+        except psycopg2.Error:
+            return False
+
+    def release(self):
+        if self.conn is not None and not self.conn.closed:
+            try:
+                with self.conn.cursor() as cr:
+                    cr.execute(
+                        "SELECT pg_advisory_unlock(%s, %s)", (LOCK_CLASS, self.pbx_id)
+                    )
+            except psycopg2.Error as exc:  # the connection is gone: so is the lock
+                _logger.info(
+                    "PBX %s: lock connection already closed: %s", self.pbx_name, exc
+                )
+            self.conn.close()
+        self.conn = None
 
 
 def agi_handler_for(registry, pbx_id):
@@ -42,16 +129,30 @@ def free_port(host="127.0.0.1"):
 
 
 class Connector:
-    """The service: one :class:`PbxWorker` and one FastAGI server per active PBX."""
+    """The service: one :class:`PbxWorker` and one FastAGI server per active PBX,
+    each PBX locked for this connector (:class:`PbxLock`)."""
 
-    def __init__(self, registry, simulator=False, simulator_rate=0.2, rescan=30.0):
+    def __init__(
+        self,
+        registry,
+        simulator=False,
+        simulator_rate=0.2,
+        rescan=30.0,
+        agi_bind_attempts=5,
+        agi_bind_delay=2.0,
+    ):
         self.registry = registry
         self.simulator_mode = simulator
         self.simulator_rate = simulator_rate
         self.rescan = rescan
+        # a port still held by a process that is stopping gets a few tries;
+        # then the connector stops (a PBX whose calls nobody answers is worse)
+        self.agi_bind_attempts = agi_bind_attempts
+        self.agi_bind_delay = agi_bind_delay
         self.simulator = None
         self.workers = {}
         self.agi_servers = {}
+        self.locks = {}
         self.stop_event = threading.Event()
 
     def _read_pbxs(self):
@@ -59,21 +160,12 @@ class Connector:
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             return [
-                {
-                    "id": pbx.id,
-                    "name": pbx.name,
-                    "host": pbx.host,
-                    "port": pbx.ami_port,
-                    "username": pbx.ami_user,
-                    "secret": pbx.ami_secret or "",
-                    "agi_bind_address": pbx.agi_bind_address or "127.0.0.1",
-                    "agi_port": pbx.agi_port,
-                }
+                pbx._hotline_connector_settings()
                 for pbx in env["hotline.pbx"].search([])
             ]
 
     def start_simulator(self):
-        from ..pbx.simulator import AmiSimulator
+        from ..pbx.simulator import CAPTURE_PBX_SETTINGS, AmiSimulator
 
         secret = secrets.token_hex(8)
         self.simulator = AmiSimulator("127.0.0.1", 0, "odoo", secret).start()
@@ -94,6 +186,8 @@ class Connector:
                 "agi_bind_address": "127.0.0.1",
                 "agi_port": free_port(),
                 "sounds_directory": sounds,
+                # the simulator replays the capture PBX: its dialplan contexts
+                **CAPTURE_PBX_SETTINGS,
             }
             if pbx:
                 pbx.write(vals)
@@ -115,66 +209,134 @@ class Connector:
         if self.simulator_rate:
             self.simulator.generate_traffic(self.simulator_rate)
 
+    def make_worker(self, pbx, sink=None, **options):
+        """The :class:`PbxWorker` of one PBX (``_hotline_connector_settings``),
+        its correlator classifying calls with the PBX's own contexts."""
+        return PbxWorker(
+            pbx["id"],
+            pbx["name"],
+            pbx["host"],
+            pbx["port"],
+            pbx["username"],
+            pbx["secret"],
+            sink or RegistrySink(self.registry),
+            contexts=pbx["contexts"],
+            **options,
+        )
+
+    def _listen_agi(self, pbx):
+        handler = agi_handler_for(self.registry, pbx["id"])
+        where = f"{pbx['agi_bind_address']}:{pbx['agi_port']}"
+        for attempt in range(1, self.agi_bind_attempts + 1):
+            try:
+                server = FastAgiServer(
+                    pbx["agi_bind_address"], pbx["agi_port"], handler
+                )
+                return server.start()
+            except OSError as exc:
+                if attempt == self.agi_bind_attempts:
+                    raise ConnectorError(
+                        f"PBX {pbx['name']}: cannot listen for FastAGI on {where}: "
+                        f"{exc.strerror or exc} (tried {attempt} times)"
+                    ) from exc
+                _logger.error(
+                    "PBX %s: cannot listen for FastAGI on %s: %s; retrying in %ss "
+                    "(%d/%d)",
+                    pbx["name"],
+                    where,
+                    exc.strerror or exc,
+                    self.agi_bind_delay,
+                    attempt,
+                    self.agi_bind_attempts,
+                )
+                if self.stop_event.wait(self.agi_bind_delay):
+                    raise ConnectorError("stopped while binding FastAGI") from exc
+        return None
+
+    def start_pbx(self, pbx, sink=None, process=True, **options):
+        """Lock the PBX, listen for its FastAGI calls, start its AMI worker; on
+        any failure nothing of it is left running and :class:`ConnectorError`
+        says why."""
+        lock = PbxLock(self.registry.db_name, pbx["id"], pbx["name"]).acquire()
+        server = None
+        try:
+            server = self._listen_agi(pbx)
+            options.setdefault("pop_workers", 8)
+            worker = self.make_worker(pbx, sink, **options).start(process=process)
+        except BaseException:
+            if server is not None:
+                server.stop()
+            lock.release()
+            raise
+        self.locks[pbx["id"]] = lock
+        self.workers[pbx["id"]] = worker
+        self.agi_servers[pbx["id"]] = server
+        return worker
+
+    def stop_pbx(self, pbx_id):
+        worker = self.workers.pop(pbx_id, None)
+        if worker:
+            worker.stop()
+        server = self.agi_servers.pop(pbx_id, None)
+        if server:
+            server.stop()
+        lock = self.locks.pop(pbx_id, None)
+        if lock:
+            lock.release()
+
     def sync_workers(self):
         pbxs = {p["id"]: p for p in self._read_pbxs()}
         for pbx_id in list(self.workers):
             if pbx_id not in pbxs:
                 _logger.info("PBX %s archived or deleted: stopping its session", pbx_id)
-                self.workers.pop(pbx_id).stop()
-                server = self.agi_servers.pop(pbx_id, None)
-                if server:
-                    server.stop()
+                self.stop_pbx(pbx_id)
+        for pbx_id, lock in list(self.locks.items()):
+            if pbx_id in pbxs and not lock.alive():
+                # the database connection holding the lock dropped: take it again
+                # (another connector may have taken it meanwhile: then stop)
+                _logger.warning(
+                    "PBX %s: lost the connector lock, taking it again", pbx_id
+                )
+                lock.release()
+                lock.acquire()
         for pbx_id, pbx in pbxs.items():
-            if pbx_id in self.workers:
-                continue
-            worker = PbxWorker(
-                pbx_id,
-                pbx["name"],
-                pbx["host"],
-                pbx["port"],
-                pbx["username"],
-                pbx["secret"],
-                RegistrySink(self.registry),
-                pop_workers=8,
-            )
-            self.workers[pbx_id] = worker.start()
-            try:
-                handler = agi_handler_for(self.registry, pbx_id)
-                server = FastAgiServer(
-                    pbx["agi_bind_address"], pbx["agi_port"], handler
-                )
-                self.agi_servers[pbx_id] = server.start()
-            except OSError as exc:
-                _logger.error(
-                    "PBX %s: cannot listen for FastAGI on %s:%s: %s",
-                    pbx["name"],
-                    pbx["agi_bind_address"],
-                    pbx["agi_port"],
-                    exc,
-                )
+            if pbx_id not in self.workers:
+                self.start_pbx(pbx)
 
     def run(self):
-        if self.simulator_mode:
-            self.start_simulator()
-        self.sync_workers()
-        if not self.workers:
-            _logger.warning(
-                "No active PBX: nothing to connect to (checking every %ss)", self.rescan
-            )
-        while not self.stop_event.wait(self.rescan):
-            try:
-                self.sync_workers()
-            except Exception:
-                _logger.exception(
-                    "Could not read the PBX list; keeping the current sessions"
+        """Serve until stopped; returns the process exit status (1 when a PBX
+        cannot be served: locked by another connector, FastAGI port taken)."""
+        try:
+            if self.simulator_mode:
+                self.start_simulator()
+            self.sync_workers()
+            if not self.workers:
+                _logger.warning(
+                    "No active PBX: nothing to connect to (checking every %ss)",
+                    self.rescan,
                 )
+            while not self.stop_event.wait(self.rescan):
+                try:
+                    self.sync_workers()
+                except ConnectorError:
+                    raise
+                except Exception:
+                    _logger.exception(
+                        "Could not read the PBX list; keeping the current sessions"
+                    )
+        except ConnectorError as exc:
+            _logger.error("Connector stopping: %s", exc)
+            self.shutdown()
+            return 1
         self.shutdown()
+        return 0
 
     def shutdown(self):
-        for worker in self.workers.values():
-            worker.stop()
-        for server in self.agi_servers.values():
-            server.stop()
+        for pbx_id in list(self.workers):
+            self.stop_pbx(pbx_id)
+        for lock in self.locks.values():
+            lock.release()
+        self.locks.clear()
         if self.simulator:
             self.simulator.stop()
         _logger.info("Connector stopped")
@@ -223,4 +385,6 @@ class HotlineConnector(Command):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        connector.run()
+        status = connector.run()
+        if status:
+            sys.exit(status)

@@ -20,6 +20,7 @@ sends it to its own fallback: the caller is never dropped.
 import contextlib
 import logging
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 from odoo import SUPERUSER_ID, api, fields
@@ -28,7 +29,8 @@ from ..pbx import acd
 from ..pbx.ivr_engine import IvrBackend, IvrEngine
 
 _logger = logging.getLogger(__name__)
-
+# seconds a PBX's channel templates are used before they are read again
+CHANNELS_TTL = 10.0
 
 CALENDAR_VERSION_SQL = """
     SELECT GREATEST(
@@ -55,6 +57,18 @@ class FlowCache:
         self.by_flow = {}
         self.hours = {}
         self.builds = 0
+        # the PBX's channel templates, read again every CHANNELS_TTL seconds
+        self.channels = None
+        self.channels_read_at = None
+
+    def read_channels(self, env, pbx_id):
+        """The PBX's channel templates; a query at most every CHANNELS_TTL
+        seconds (they rarely change, the AGI step is a hot path)."""
+        now = time.monotonic()
+        if self.channels is None or now - self.channels_read_at >= CHANNELS_TTL:
+            self.channels = _channels_of(env, pbx_id)
+            self.channels_read_at = now
+        return self.channels
 
     def snapshot(self, flow, version=None):
         version = version or flow._hotline_version()
@@ -297,6 +311,19 @@ def _did_of(session):
     )
 
 
+def _channels_of(env, pbx_id):
+    """The PBX's channel templates for the IVR (its defaults without a PBX)."""
+    Pbx = env["hotline.pbx"]
+    pbx = Pbx.browse(pbx_id).exists() if pbx_id else Pbx
+    if pbx:
+        return pbx._hotline_ivr_channels()
+    defaults = Pbx.default_get(["agent_channel_template", "trunk_channel_template"])
+    return {
+        "agent": defaults["agent_channel_template"],
+        "trunk": defaults["trunk_channel_template"],
+    }
+
+
 def make_agi_handler(registry, pbx_id, cache=None):
     """``handler(session)`` running the DID's IVR flow (see module docstring)."""
     cache = cache or FlowCache()
@@ -312,6 +339,7 @@ def make_agi_handler(registry, pbx_id, cache=None):
                     flow_id, version = found
                     flow = env["hotline.ivr.flow"].browse(flow_id)
                     snapshot = cache.snapshot(flow, version)
+                    cache.read_channels(env, pbx_id)
             with cache.lock:
                 cache.by_did[did] = (flow_id, snapshot)
         except Exception:
@@ -319,11 +347,13 @@ def make_agi_handler(registry, pbx_id, cache=None):
             with cache.lock:
                 flow_id, snapshot = cache.by_did.get(did, (None, None))
         if snapshot is None:
+            # the shipped dialplan tests this variable after AGI() and sends the
+            # caller to its fallback (queue, then voicemail)
             _logger.warning("IVR: no flow for the number %s, back to the dialplan", did)
             session.set_variable("HOTLINE_AGI_ERROR", "NoFlow")
             return None
         backend = OdooIvrBackend(registry, pbx_id, cache, flow_id)
-        return IvrEngine(snapshot, backend).run(session)
+        return IvrEngine(snapshot, backend, channels=cache.channels).run(session)
 
     handler.cache = cache
     return handler

@@ -230,7 +230,7 @@ class HotlineCall(models.Model):
                     "Redirect",
                     Channel=channel,
                     Exten=user.hotline_extension,
-                    Context=call.queue_id.pickup_context or "from-internal",
+                    Context=pbx.internal_context,
                     Priority="1",
                 )
         except AmiError as exc:

@@ -14,7 +14,7 @@ import threading
 import phonenumbers
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..pbx.ami_client import (
     AmiActionError,
@@ -29,6 +29,9 @@ _logger = logging.getLogger(__name__)
 
 SPY_OPTIONS = {"listen": "q", "whisper": "qw", "barge": "qB"}
 INTERNAL_NUMBER = re.compile(r"^\d{3,6}$")
+# Asterisk context names as the shipped dialplan uses them
+CONTEXT_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+LOCAL_TEMPLATE = re.compile(r"^Local/\{extension\}@([A-Za-z0-9_-]+)")
 
 
 class HotlinePbx(models.Model):
@@ -41,10 +44,33 @@ class HotlinePbx(models.Model):
         help="Channel that rings an agent's phone; {extension} is replaced by the "
         "extension, e.g. PJSIP/{extension} or Local/{extension}@agents.",
     )
+    trunk_channel_template = fields.Char(
+        string="Trunk channel",
+        required=True,
+        default="PJSIP/{number}@trunk",
+        help="Channel the IVR dials for an outside number (transfer to an external "
+        "or mobile number); {number} is replaced by the number.",
+    )
+    # the dialplan contexts: the defaults are those of the shipped
+    # docker/asterisk/extensions.conf (a test holds them together)
+    inbound_contexts = fields.Char(
+        required=True,
+        default="from-pstn",
+        help="Dialplan contexts where calls from the operator's trunk arrive, "
+        "separated by commas: a call that runs in one of them is inbound.",
+    )
+    internal_context = fields.Char(
+        required=True,
+        default="internal",
+        help="Dialplan context that rings an agent's extension: transfers to an "
+        "extension, the pick-up of a waiting caller and the resume after hold go "
+        "there.",
+    )
     outbound_context = fields.Char(
         required=True,
-        default="from-internal",
-        help="Dialplan context where click-to-dial and transfers dial a number.",
+        default="outbound",
+        help="Dialplan context where click-to-dial and transfers to outside "
+        "numbers dial a number.",
     )
     hold_context = fields.Char(
         required=True,
@@ -76,6 +102,96 @@ class HotlinePbx(models.Model):
         default=5.0,
         help="How long Odoo waits for Asterisk to answer an action.",
     )
+
+    @api.constrains(
+        "agent_channel_template",
+        "trunk_channel_template",
+        "inbound_contexts",
+        "internal_context",
+        "outbound_context",
+        "hold_context",
+        "conference_context",
+    )
+    def _check_dialplan_names(self):
+        for pbx in self:
+            for field, placeholder in (
+                ("agent_channel_template", "{extension}"),
+                ("trunk_channel_template", "{number}"),
+            ):
+                template = pbx[field] or ""
+                if placeholder not in template or "/" not in template:
+                    raise ValidationError(
+                        self.env._(
+                            "%(field)s of PBX %(pbx)s must be a channel such as "
+                            "PJSIP/%(placeholder)s, with %(placeholder)s in it.",
+                            field=self._fields[field].get_description(self.env)[
+                                "string"
+                            ],
+                            pbx=pbx.name,
+                            placeholder=placeholder,
+                        )
+                    )
+            inbound = pbx._hotline_split_contexts(pbx.inbound_contexts)
+            names = (inbound or [""]) + [
+                pbx.internal_context,
+                pbx.outbound_context,
+                pbx.hold_context,
+                pbx.conference_context,
+            ]
+            for name in names:
+                if not CONTEXT_NAME.match(name or ""):
+                    raise ValidationError(
+                        self.env._(
+                            "“%(name)s” is not a dialplan context name (PBX %(pbx)s): "
+                            "letters, digits, - and _ only.",
+                            name=name or "",
+                            pbx=pbx.name,
+                        )
+                    )
+
+    @staticmethod
+    def _hotline_split_contexts(value):
+        return [name.strip() for name in (value or "").split(",") if name.strip()]
+
+    def _hotline_correlator_contexts(self):
+        """The contexts :class:`~..pbx.correlator.CallCorrelator` classifies
+        calls with, from this PBX's settings."""
+        self.ensure_one()
+        agents = {self.internal_context}
+        local = LOCAL_TEMPLATE.match(self.agent_channel_template or "")
+        if local:  # agent phones reached through a Local channel of that context
+            agents.add(local.group(1))
+        return {
+            "inbound_contexts": frozenset(
+                self._hotline_split_contexts(self.inbound_contexts)
+            ),
+            "outbound_contexts": frozenset({self.outbound_context}),
+            "agent_contexts": frozenset(agents),
+        }
+
+    def _hotline_ivr_channels(self):
+        """The channel templates the IVR dials agents and outside numbers with."""
+        self.ensure_one()
+        return {
+            "agent": self.agent_channel_template,
+            "trunk": self.trunk_channel_template,
+        }
+
+    def _hotline_connector_settings(self):
+        """What the connector needs to serve this PBX (plain values)."""
+        self.ensure_one()
+        pbx = self.sudo()
+        return {
+            "id": pbx.id,
+            "name": pbx.name,
+            "host": pbx.host,
+            "port": pbx.ami_port,
+            "username": pbx.ami_user,
+            "secret": pbx.ami_secret or "",
+            "agi_bind_address": pbx.agi_bind_address or "127.0.0.1",
+            "agi_port": pbx.agi_port,
+            "contexts": pbx._hotline_correlator_contexts(),
+        }
 
     # ------------------------------------------------------------------
     # AMI plumbing
@@ -150,6 +266,17 @@ class HotlinePbx(models.Model):
                 )
             )
         return self.agent_channel_template.format(extension=user.hotline_extension)
+
+    def _hotline_context_for(self, exten):
+        """Where to dial ``exten``: an extension of the company's phones rings
+        in the internal context, any other number goes out."""
+        self.ensure_one()
+        Users = self.env["res.users"].sudo()
+        if INTERNAL_NUMBER.match(exten or "") and Users.search_count(
+            [("hotline_extension", "=", exten)], limit=1
+        ):
+            return self.internal_context
+        return self.outbound_context
 
     @staticmethod
     def _hotline_channel_regex(interface):
@@ -572,12 +699,13 @@ class HotlinePbx(models.Model):
             )
         pbx = self._hotline_pbx_for()
         exten = self._hotline_dialable(target)
+        context = pbx._hotline_context_for(exten)
 
         def do(ami, channels, agent_channel):
             ami.action(
                 "Atxfer" if attended else "BlindTransfer",
                 Channel=agent_channel["Channel"],
-                Context=pbx.outbound_context,
+                Context=context,
                 Exten=exten,
             )
 
@@ -625,10 +753,12 @@ class HotlinePbx(models.Model):
         user = self.env.user
         if not user.hotline_held_channel:
             raise UserError(self.env._("No call is on hold."))
+        # back to the agent's phone: the internal context rings extensions (the
+        # outbound one may send any number to the trunk)
         pbx._hotline_ami_action(
             "Redirect",
             Channel=user.hotline_held_channel,
-            Context=pbx.outbound_context,
+            Context=pbx.internal_context,
             Exten=user.hotline_extension,
             Priority=1,
         )

@@ -75,11 +75,6 @@ class HotlineQueue(models.Model):
         default=5,
         help="Callers hanging up sooner are left out of abandonment and service level.",
     )
-    pickup_context = fields.Char(
-        default="from-internal",
-        help="Dialplan context where a picked-up caller is sent to the agent's "
-        "extension.",
-    )
     skill_group_ids = fields.Many2many(
         "hotline.skill.group",
         "hotline_queue_skill_group_rel",

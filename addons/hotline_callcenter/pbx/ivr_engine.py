@@ -245,12 +245,23 @@ class CallContext:
 
 
 class IvrEngine:
-    """Run a flow over one AGI session. ``run()`` never raises, except hangup."""
+    """Run a flow over one AGI session. ``run()`` never raises, except hangup.
 
-    def __init__(self, flow, backend=None, clock=time.time):
+    ``channels``: the PBX's channel templates (``hotline.pbx.
+    _hotline_ivr_channels``): ``agent`` (``{extension}``) dials an agent's
+    phone, ``trunk`` (``{number}``) an outside number; a node's own
+    ``dial_pattern`` wins. Without them, those of the shipped dialplan.
+    """
+
+    def __init__(self, flow, backend=None, clock=time.time, channels=None):
         self.flow = flow
         self.backend = backend or IvrBackend()
         self.clock = clock
+        self.channels = {
+            "agent": "PJSIP/{extension}",
+            "trunk": "PJSIP/{number}@trunk",
+            **(channels or {}),
+        }
 
     # ------------------------------------------------------------------ run
     def run(self, session):
@@ -535,13 +546,13 @@ class IvrEngine:
             number = node.get("target") or ctx.variables.get(node.get("variable") or "")
             if not number:
                 raise FlowError("transfer without a number")
-            dial = (node.get("dial_pattern") or "PJSIP/{number}@trunk").format(
+            dial = (node.get("dial_pattern") or self.channels["trunk"]).format(
                 number=number
             )
             return self._dial(ctx, node, dial, "external")
         if target_type == "agent":
             agent = node.get("target")
-            return self._dial(ctx, node, f"PJSIP/{agent}", "agent")
+            return self._dial(ctx, node, self._agent_channel(agent), "agent")
         # queue: decide first (VIP, first contact, blacklist)
         queue = node.get("target")
         blacklist = ctx.blacklist() if node.get("check_blacklist") else None
@@ -579,7 +590,10 @@ class IvrEngine:
         if decision.action == "agent":
             ctx.agent = decision.agent
             outcome, next_key = self._dial(
-                ctx, node, f"PJSIP/{decision.agent.extension}", "first_contact"
+                ctx,
+                node,
+                self._agent_channel(decision.agent.extension),
+                "first_contact",
             )
             if outcome == "first_contact_answered":
                 return outcome, next_key
@@ -602,6 +616,9 @@ class IvrEngine:
             raise FlowError(f"queue {decision.queue}: {status} and no overflow")
         return "queue_" + status.lower(), overflow
 
+    def _agent_channel(self, extension):
+        return self.channels["agent"].format(extension=extension)
+
     def _dial(self, ctx, node, dial, label):
         ring = int(node.get("ring_timeout") or 30)
         ctx.session.exec_("Dial", f"{dial},{ring},g")
@@ -618,9 +635,9 @@ class IvrEngine:
         return label + "_" + (status.lower() or "noanswer"), overflow
 
 
-def run_flow(flow, session, backend=None):
+def run_flow(flow, session, backend=None, channels=None):
     """Run ``flow`` over ``session``; returns the :class:`CallContext`."""
-    return IvrEngine(flow, backend).run(session)
+    return IvrEngine(flow, backend, channels=channels).run(session)
 
 
 def node_successors(node):

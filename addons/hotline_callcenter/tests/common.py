@@ -71,17 +71,17 @@ class SimulatorCommon(CallCenterCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        from ..pbx.simulator import AmiSimulator
+        from ..pbx.simulator import CAPTURE_PBX_SETTINGS, AmiSimulator
 
         cls.simulator = AmiSimulator(speed=0, auth_fail_delay=0).start()
         cls.addClassCleanup(cls.simulator.stop)
         cls.pbx.write(
             {
                 "ami_port": cls.simulator.port,
-                "agent_channel_template": "Local/{extension}@agents",
-                "outbound_context": "click2dial",
                 "ami_timeout": 3.0,
                 "originate_timeout": 5,
+                # the contexts of the dialplan the simulator replays
+                **CAPTURE_PBX_SETTINGS,
             }
         )
 

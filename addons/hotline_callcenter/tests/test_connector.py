@@ -10,7 +10,9 @@ import time
 from odoo.tests import tagged
 
 from ..cli.connector import EnvSink, PbxWorker
+from ..cli.hotline_connector import Connector, ConnectorError, PbxLock
 from ..pbx.simulator import AmiSimulator
+from ..pbx.simulator.dialplan import SHIPPED_DIALPLAN
 from ..pbx.simulator.scenarios import render
 from .test_call_ingest import CallLogCommon
 
@@ -258,3 +260,211 @@ class TestConnectorLoop(CallLogCommon):
         self.assertTrue(current, "the call live at resync is recorded")
         self.assertFalse(current.ended_at)
         worker.stop()
+
+
+def _channel_events(sim, linkedid, steps):
+    """Events of one call: ``steps`` are ``(event, fields)`` with the Linkedid
+    added (what a PJSIP deployment of the shipped dialplan sends)."""
+    return [
+        sim._event(name, "call", [*fields, ("Linkedid", linkedid)])
+        for name, fields in steps
+    ]
+
+
+@tagged("post_install", "-at_install")
+class TestConnectorPbxSettings(CallLogCommon):
+    """The connector serves each PBX with the PBX record's own settings: its
+    contexts, one connector at a time, a FastAGI port it really listens on."""
+
+    def setUp(self):
+        super().setUp()
+        self.sim = AmiSimulator(
+            speed=0, auth_fail_delay=0, dialplan=SHIPPED_DIALPLAN
+        ).start()
+        self.addCleanup(self.sim.stop)
+        self.pbx.write({"ami_port": self.sim.port, "agi_port": free_port()})
+
+    def settings(self, pbx=None):
+        return (pbx or self.pbx)._hotline_connector_settings()
+
+    def calls_of(self, sim, pbx, inbound, outbound, n):
+        """An inbound call answered by agent 8101 and a click-to-dial, in the
+        given contexts, through a worker the connector built for ``pbx``."""
+        worker = Connector(self.registry).make_worker(
+            self.settings(pbx), EnvSink(self.env), timeout=2.0
+        )
+        worker.start(process=False)
+        self.addCleanup(worker.stop)
+        self.assertTrue(worker.client.wait_connected(5))
+        caller, agent = f"PJSIP/trunk-{n:08x}", f"PJSIP/8101-{n + 1:08x}"
+        inbound_id, outbound_id = f"pjsip-{n}.1", f"pjsip-{n}.2"
+        sim.broadcast_many(
+            _channel_events(
+                sim,
+                inbound_id,
+                [
+                    (
+                        "Newchannel",
+                        [
+                            ("Channel", caller),
+                            ("CallerIDNum", "13800138000"),
+                            ("Context", inbound),
+                            ("Exten", "4008123456"),
+                            ("Uniqueid", inbound_id),
+                        ],
+                    ),
+                    (
+                        "DialEnd",
+                        [
+                            ("Channel", caller),
+                            ("Uniqueid", inbound_id),
+                            ("DestChannel", agent),
+                            ("DestUniqueid", inbound_id + "1"),
+                            ("DialStatus", "ANSWER"),
+                        ],
+                    ),
+                    ("Hangup", [("Channel", agent), ("Uniqueid", inbound_id + "1")]),
+                    ("Hangup", [("Channel", caller), ("Uniqueid", inbound_id)]),
+                ],
+            )
+            + _channel_events(
+                sim,
+                outbound_id,
+                [
+                    (
+                        "Newchannel",
+                        [
+                            ("Channel", f"PJSIP/8101-{n + 2:08x}"),
+                            ("CallerIDNum", "8101"),
+                            ("Context", outbound),
+                            ("Exten", "13900139000"),
+                            ("Uniqueid", outbound_id),
+                        ],
+                    ),
+                    (
+                        "DialEnd",
+                        [
+                            ("Channel", f"PJSIP/8101-{n + 2:08x}"),
+                            ("Uniqueid", outbound_id),
+                            ("DestChannel", f"PJSIP/trunk-{n + 3:08x}"),
+                            ("DestContext", outbound),
+                            ("DestExten", "13900139000"),
+                            ("DialStatus", "ANSWER"),
+                        ],
+                    ),
+                    (
+                        "Hangup",
+                        [
+                            ("Channel", f"PJSIP/8101-{n + 2:08x}"),
+                            ("Uniqueid", outbound_id),
+                        ],
+                    ),
+                ],
+            )
+        )
+        ids = [inbound_id, outbound_id]
+
+        def ended():
+            calls = self.env["hotline.call"].search([("linkedid", "in", ids)])
+            return len(calls) == 2 and all(calls.mapped("ended_at"))
+
+        self.assertTrue(worker.drain(ended))
+        calls = self.env["hotline.call"].search([("linkedid", "in", ids)])
+        return {c.linkedid: c for c in calls}[inbound_id], {
+            c.linkedid: c for c in calls
+        }[outbound_id]
+
+    def test_default_pbx_values_classify_the_shipped_dialplan(self):
+        settings = self.settings()
+        self.assertEqual(
+            settings["contexts"],
+            {
+                "inbound_contexts": frozenset({"from-pstn"}),
+                "outbound_contexts": frozenset({"outbound"}),
+                "agent_contexts": frozenset({"internal"}),
+            },
+        )
+        inbound, outbound = self.calls_of(
+            self.sim, self.pbx, "from-pstn", "outbound", 0xB00
+        )
+        self.assertEqual(
+            (inbound.direction, inbound.caller_number, inbound.did),
+            ("inbound", "13800138000", "4008123456"),
+        )
+        self.assertEqual(
+            (inbound.disposition, inbound.user_id), ("answered", self.agent)
+        )
+        self.assertEqual(
+            (outbound.direction, outbound.called_number, outbound.disposition),
+            ("outbound", "13900139000", "answered"),
+        )
+
+    def test_the_pbx_contexts_reach_the_correlator(self):
+        """A PBX whose dialplan names its contexts otherwise: the connector's
+        correlator uses them, not built-in lists."""
+        pbx = self.env["hotline.pbx"].create(
+            {
+                "name": "Carrier PBX",
+                "ami_port": self.sim.port,
+                "ami_secret": "secret",
+                "inbound_contexts": "from-carrier,from-did",
+                "outbound_context": "dial-out",
+            }
+        )
+        inbound, outbound = self.calls_of(
+            self.sim, pbx, "from-carrier", "dial-out", 0xC00
+        )
+        self.assertEqual((inbound.direction, inbound.user_id), ("inbound", self.agent))
+        self.assertEqual(
+            (outbound.direction, outbound.called_number), ("outbound", "13900139000")
+        )
+
+    def test_one_connector_per_pbx(self):
+        """A second connector for the same PBX stops with a clear error and a
+        non-zero status; the first one goes on."""
+        first = PbxLock(self.env.cr.dbname, self.pbx.id, self.pbx.name).acquire()
+        self.addCleanup(first.release)
+        connector = Connector(self.registry)
+        with self.assertRaisesRegex(
+            ConnectorError,
+            "PBX Ingest PBX is already served by another connector "
+            r"\(hotline-connector .* pid \d+",
+        ):
+            connector.start_pbx(self.settings(), EnvSink(self.env), process=False)
+        self.assertFalse(connector.workers or connector.agi_servers)
+        # run() on this database: the error is logged, the status is 1
+        self.registry.enter_test_mode(self.env.cr)
+        self.addCleanup(self.registry.leave_test_mode)
+        self.env["hotline.pbx"].search([("id", "!=", self.pbx.id)]).active = False
+        self.env.flush_all()
+        with self.assertLogs(f"{LOGGER}.cli.hotline_connector", "ERROR") as logs:
+            status = Connector(self.registry).run()
+        self.assertEqual(status, 1)
+        self.assertIn("already served by another connector", logs.output[0])
+        # once the first one stops, the PBX can be served
+        first.release()
+        connector.start_pbx(self.settings(), EnvSink(self.env), process=False)
+        self.assertTrue(connector.workers[self.pbx.id].client.wait_connected(5))
+        connector.shutdown()
+        self.assertFalse(connector.locks)
+
+    def test_fastagi_port_taken_is_fatal_not_silent(self):
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen(1)
+            self.pbx.agi_port = taken.getsockname()[1]
+            connector = Connector(self.registry, agi_bind_attempts=2, agi_bind_delay=0)
+            with (
+                self.assertLogs(f"{LOGGER}.cli.hotline_connector", "ERROR") as logs,
+                self.assertRaisesRegex(
+                    ConnectorError,
+                    "PBX Ingest PBX: cannot listen for FastAGI on "
+                    f"127.0.0.1:{self.pbx.agi_port}: Address already in use "
+                    r"\(tried 2 times\)",
+                ),
+            ):
+                connector.start_pbx(self.settings(), EnvSink(self.env), process=False)
+        self.assertIn("retrying", logs.output[0])
+        self.assertFalse(connector.workers or connector.agi_servers or connector.locks)
+        # nothing kept the PBX locked
+        PbxLock(self.env.cr.dbname, self.pbx.id).acquire().release()

@@ -18,6 +18,7 @@ from odoo.tests import tagged
 from ..cli.ivr_backend import calendar_is_open, make_agi_handler
 from ..pbx.fastagi import FastAgiServer
 from ..pbx.simulator.agi_caller import AgiCaller
+from ..pbx.simulator.dialplan import SHIPPED_DIALPLAN
 from .ivr_common import IvrCommon
 
 ENGINE_LOGGER = "odoo.addons.hotline_callcenter.pbx.ivr_engine"
@@ -345,6 +346,77 @@ class TestIvrBackend(IvrCommon):
             sim = self.call(did="95588")
         self.assertEqual(sim.variables.get("HOTLINE_AGI_ERROR"), "NoFlow")
         self.assertEqual(sim.executed, [])
+
+    def test_unknown_number_reaches_the_fallback_of_the_shipped_dialplan(self):
+        """A DID without a flow: the AGI ends with success and HOTLINE_AGI_ERROR;
+        the shipped dialplan sends the caller to the queue, then voicemail,
+        instead of hanging up (the caller was cut off in 13 ms)."""
+        caller = AgiCaller(
+            "127.0.0.1",
+            self.server.port,
+            script="ivr?did=95588",
+            did="95588",
+            dialplan=SHIPPED_DIALPLAN,
+        )
+        with self.assertLogs(BACKEND_LOGGER, "WARNING"):
+            caller.run()
+        self.assertEqual(caller.variables["AGISTATUS"], "SUCCESS")
+        self.assertEqual(
+            caller.after_agi,
+            [
+                ("Queue", "support,t,,,300"),
+                ("VoiceMail", "8000@default,u"),
+                ("Hangup", ""),
+            ],
+        )
+        # a number with a flow: the IVR served the caller and hung up
+        caller = AgiCaller(
+            "127.0.0.1",
+            self.server.port,
+            script=f"ivr?did={DID}",
+            dtmf="1",
+            variables={"QUEUESTATUS": "CONTINUE"},
+            dialplan=SHIPPED_DIALPLAN,
+        )
+        self.env.flush_all()
+        caller.run()
+        self.assertEqual(caller.executed[0], ("Queue", "billing,c"))
+        self.assertEqual(caller.variables["AGISTATUS"], "HANGUP")
+        self.assertEqual(caller.after_agi, [])
+
+    def test_transfers_dial_the_pbx_agent_channel(self):
+        """First-contact transfer rings the agent through the PBX's agent
+        channel template, not a hard-coded PJSIP/."""
+        pbx = self.env["hotline.pbx"].create(
+            {
+                "name": "Local PBX",
+                "agent_channel_template": "Local/{extension}@agents",
+            }
+        )
+        handler = make_agi_handler(self.registry, pbx.id)
+        server = FastAgiServer("127.0.0.1", 0, handler).start()
+        self.addCleanup(server.stop)
+        self.agent.hotline_agent_state = "available"
+        yesterday = fields.Datetime.now() - timedelta(days=1)
+        self.env["hotline.call"].create(
+            {
+                "linkedid": "earlier-local",
+                "caller_number": "13800138000",
+                "user_id": self.agent.id,
+                "answered_at": yesterday,
+                "ended_at": yesterday + timedelta(minutes=3),
+            }
+        )
+        caller = AgiCaller(
+            "127.0.0.1",
+            server.port,
+            script=f"ivr?did={DID}",
+            dtmf="1",
+            variables={"DIALSTATUS": "ANSWER"},
+        )
+        self.env.flush_all()
+        caller.run()
+        self.assertEqual(caller.executed, [("Dial", "Local/8101@agents,30,g")])
 
     def test_caller_hangs_up_in_menu(self):
         caller = AgiCaller(

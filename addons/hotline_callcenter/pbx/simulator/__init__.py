@@ -3,6 +3,7 @@
 """PBX simulator: AMI (and FastAGI as Asterisk's side) replayed from real captures."""
 
 from .ami_server import AmiSimulator
+from .dialplan import CAPTURE_PBX_SETTINGS, Dialplan
 from .scenarios import SCENARIOS, render
 
-__all__ = ["SCENARIOS", "AmiSimulator", "render"]
+__all__ = ["CAPTURE_PBX_SETTINGS", "SCENARIOS", "AmiSimulator", "Dialplan", "render"]

@@ -6,12 +6,19 @@ Answers as Asterisk 22.10.1 did in the ``fastagi_ivr``, ``fastagi_ivr_hangup``
 and ``fastagi_ivr_hangup_nosighup`` captures: the environment block, then one
 response per command, ``HANGUP`` queued after a caller hangup when
 ``AGISIGHUP`` is on, ``511`` for channel commands on a dead channel.
+
+With a ``dialplan`` (a :class:`~.dialplan.Dialplan` or the path of an
+extensions.conf), the channel goes on in it when the script closes, as
+res_agi returns to the dialplan with ``AGISTATUS`` set: ``after_agi`` lists the
+applications it then runs (``GotoIf`` evaluated on the channel's variables).
 """
 
 import re
 import socket
 import threading
 import time
+
+from .dialplan import Dialplan
 
 ENV_ORDER = (
     "agi_network", "agi_network_script", "agi_request", "agi_channel", "agi_language",
@@ -67,7 +74,7 @@ class AgiCaller:
     def __init__(
         self, host, port, script="ivr?flow=main", caller="13800138000",
         did="4008123458", args=None, dtmf="", hangup_after=None, sighup=True,
-        variables=None, timeout=10.0,
+        variables=None, timeout=10.0, dialplan=None, context="from-pstn",
     ):  # fmt: skip
         self.host = host
         self.port = port
@@ -91,6 +98,13 @@ class AgiCaller:
         self.answered = False
         self.dead = False
         self.closed_by = None
+        self.context = context
+        self.dialplan = (
+            Dialplan.load(dialplan)
+            if dialplan is not None and not isinstance(dialplan, Dialplan)
+            else dialplan
+        )
+        self.after_agi = []
 
     def env_lines(self):
         values = {
@@ -153,7 +167,19 @@ class AgiCaller:
         finally:
             rfile.close()
             sock.close()
+        # res_agi.c: AGISTATUS is SUCCESS when the script ended, HANGUP when
+        # the caller did (the channel does not go on in the dialplan then)
+        self.variables["AGISTATUS"] = "HANGUP" if self.dead else "SUCCESS"
+        if self.dialplan is not None and not self.dead:
+            self.after_agi = self._continue_dialplan()
         return self
+
+    def _continue_dialplan(self):
+        steps = self.dialplan._find(self.context, self.did) or []
+        agi = next((p for p, _label, app, _data in steps if app.upper() == "AGI"), None)
+        if agi is None:
+            return []
+        return self.dialplan.run_after(self.context, self.did, agi, self.variables)
 
     def start(self):
         thread = threading.Thread(target=self.run, name="agi-caller", daemon=True)

@@ -25,6 +25,7 @@ import threading
 import time
 
 from ..ami_protocol import AmiParser, serialize_pairs
+from .dialplan import Dialplan
 from .scenarios import SCENARIOS, SYSTEMNAME, originate_scenario, render
 
 _logger = logging.getLogger(__name__)
@@ -60,6 +61,8 @@ UPDATE_ERRORS = {
     "FAILURE_UPDATE": "Update did not complete successfully",
     "FAILURE_TEMPLATE": "Template category not found",
 }
+# header of an event (not part of the channel snapshot it carries)
+_EVENT_HEAD = frozenset({"Event", "Privilege", "Timestamp", "SystemName", "ActionID"})
 _TRUE = {"yes", "true", "y", "t", "1", "on"}  # ast_true()
 _FALSE = {"no", "false", "n", "f", "0", "off"}  # ast_false()
 
@@ -244,6 +247,7 @@ class AmiSimulator:
         secret="secret",
         speed=1.0,
         auth_fail_delay=1.0,
+        dialplan=None,
     ):
         self.host = host
         self.requested_port = port
@@ -273,6 +277,11 @@ class AmiSimulator:
         self.queue_config = {}  # queue -> {option: value} after an app_queue reload
         self.reloads = []  # module names reloaded (None: everything), in order
         self._config_lock = threading.Lock()
+        # the contexts and extensions an Originate or a Redirect may go to: a
+        # Dialplan, a path to an extensions.conf, or None (the capture PBX's)
+        self.dialplan = (
+            dialplan if isinstance(dialplan, Dialplan) else Dialplan.load(dialplan)
+        )
 
     # -- lifecycle ---------------------------------------------------------------
     def start(self):
@@ -549,6 +558,14 @@ class AmiSimulator:
             error("Channel not specified")
             return
         exten = msg.get("Exten") or ""
+        context = msg.get("Context") or ""
+        priority = (msg.get("Priority") or "").strip()
+        # manager.c action_originate(): "Check early if the extension exists"
+        # when Exten, Context and a priority are given, before anything rings
+        checked = exten and context and priority.isdigit() and int(priority)
+        if checked and not self.dialplan.exists(context, exten, int(priority)):
+            error("Extension does not exist.")
+            return
         scenario, agent = originate_scenario(channel, exten)
         async_ = (msg.get("Async") or "").lower() in ("true", "yes", "1")
         if not async_:
@@ -1030,11 +1047,86 @@ class AmiSimulator:
             self.broadcast(self._event("Hangup", "call", fields))
 
     def _action_redirect(self, session, msg, reply, error, action_id):
-        if self._need_channel(msg, error):
-            if not msg.get("Exten"):
-                error("Exten not specified")
+        # manager.c action_redirect(): the arguments are checked in this order
+        if not msg.get("Channel"):
+            error("Channel not specified")
+            return
+        context, exten = msg.get("Context"), msg.get("Exten")
+        priority = (msg.get("Priority") or "").strip()
+        if not context:
+            error("Context not specified")
+            return
+        if not exten:
+            error("Exten not specified")
+            return
+        if not priority:
+            error("Priority not specified")
+            return
+        if not priority.isdigit() or int(priority) < 1:
+            error("Priority is invalid")
+            return
+        extra = msg.get("ExtraChannel")
+        extra_context = msg.get("ExtraContext") or context
+        extra_exten = msg.get("ExtraExten") or exten
+        extra_priority = (msg.get("ExtraPriority") or priority).strip()
+        if extra and msg.get("ExtraContext"):
+            if not msg.get("ExtraExten"):
+                error("ExtraExten not specified")
                 return
-            reply(("Message", "Redirect successful"))
+            if not msg.get("ExtraPriority"):
+                error("ExtraPriority not specified")
+                return
+            if not extra_priority.isdigit() or int(extra_priority) < 1:
+                error("ExtraPriority is invalid")
+                return
+        channel = self._need_channel(msg, error)
+        if not channel:
+            return
+        if extra and extra not in self.channels:
+            error(f"ExtraChannel does not exist: {extra}")
+            return
+        reply(
+            ("Message", "Dual Redirect successful" if extra else "Redirect successful")
+        )
+        if not self.dialplan.exists(context, exten, int(priority)):
+            self._hangup_invalid_extension(channel, context, exten, priority)
+        if extra and not self.dialplan.exists(
+            extra_context, extra_exten, int(extra_priority)
+        ):
+            self._hangup_invalid_extension(
+                extra, extra_context, extra_exten, extra_priority
+            )
+
+    def _hangup_invalid_extension(self, channel, context, exten, priority):
+        """A channel redirected where the dialplan has nothing: Asterisk
+        answered "Redirect successful", then hung it up ("sent to invalid
+        extension"), as in the capture
+        coreshowchannels_live_and_redirect_invalid_context: SoftHangupRequest
+        (Cause 16) of the channel, HangupRequest (Cause 0) of the other half of
+        a Local channel, then the Hangup of each (Cause 0 "Unknown"); the
+        redirected one already shows its new Context/Exten/Priority."""
+        pairs = self.channels.pop(channel, None)
+        if pairs is None:
+            return
+        body = [(k, v) for k, v in pairs if k not in _EVENT_HEAD]
+        where = {"Context": context, "Exten": exten, "Priority": str(priority)}
+        moved = [(k, where.get(k, v)) for k, v in body]
+        moved += [(k, v) for k, v in where.items() if k not in dict(body)]
+        unknown = [("Cause", "0"), ("Cause-txt", "Unknown")]
+        requests = [self._event("SoftHangupRequest", "call", body + [("Cause", "16")])]
+        hangups = [self._event("Hangup", "call", moved + unknown)]
+        other = None
+        if channel.startswith("Local/") and channel[-2:] in (";1", ";2"):
+            other = channel[:-1] + ("1" if channel.endswith("2") else "2")
+        other_pairs = self.channels.pop(other, None) if other else None
+        if other_pairs is not None:
+            other_body = [(k, v) for k, v in other_pairs if k not in _EVENT_HEAD]
+            requests.append(
+                self._event("HangupRequest", "call", other_body + [("Cause", "0")])
+            )
+            hangups.append(self._event("Hangup", "call", other_body + unknown))
+        events = requests + hangups
+        self.broadcast_many(events)
 
     def _action_blindtransfer(self, session, msg, reply, error, action_id):
         channel = self._need_channel(msg, error)
