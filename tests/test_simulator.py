@@ -250,3 +250,33 @@ def test_cli_burst_waits_for_a_client_then_plays_the_rounds():
     calls, _live = CallCorrelator().feed_many(received)
     assert len(calls) == 6
     assert {c["agents"][0] for c in calls} == {"8101", "8102"}
+
+
+def replay_capture(sim, name):
+    """Send a capture's ``ami.sent`` bytes to the simulator; return what it
+    answered and what Asterisk answered (``ami.raw``)."""
+    sent = (CAPTURES / name / "ami.sent").read_bytes()
+    expected = (CAPTURES / name / "ami.raw").read_bytes()
+    sock = socket.create_connection(("127.0.0.1", sim.port), timeout=3)
+    sock.sendall(sent)
+    received = b""
+    deadline = time.monotonic() + 5
+    while len(received) < len(expected) and time.monotonic() < deadline:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        received += chunk
+    sock.close()
+    return received, expected
+
+
+def test_queue_member_refusals_byte_for_byte_like_capture():
+    """QueueAdd twice, to an unknown queue, QueuePause of an unknown interface,
+    QueueRemove twice: the answers of queue_member_refusals, byte for byte."""
+    sim = AmiSimulator(secret="odoo", speed=0, auth_fail_delay=0.05).start()
+    try:
+        assert "Local/8003@agents" not in sim.queues["support"]
+        received, expected = replay_capture(sim, "queue_member_refusals")
+    finally:
+        sim.stop()
+    assert received == expected

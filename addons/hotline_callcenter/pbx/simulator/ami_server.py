@@ -24,12 +24,14 @@ import socket
 import threading
 import time
 
-from ..ami_protocol import AmiParser, serialize_pairs
+from ..ami_protocol import AmiMessage, AmiParser, serialize_pairs
 from .scenarios import SCENARIOS, SYSTEMNAME, originate_scenario, render
 
 _logger = logging.getLogger(__name__)
 
 BANNER = b"Asterisk Call Manager/11.0.0\r\n"
+# include/asterisk/manager.h: struct message keeps at most this many header lines
+AST_MAX_MANHEADERS = 128
 UNKNOWN = (
     "Invalid/unknown command: %s. Use Action: ListCommands to show available commands."
 )
@@ -268,8 +270,10 @@ class AmiSimulator:
         self.hold_events = False
         # /etc/asterisk: {filename: {"categories": [...], "includes": [...]}}
         self.config_files = default_config_files()
-        # fault injection: files whose save fails ("Save of config failed")
+        # fault injection: files whose save fails ("Save of config failed"),
+        # and how many UpdateConfig saves succeed before every save fails
         self.config_save_fails = set()
+        self.config_saves_left = None
         self.queue_config = {}  # queue -> {option: value} after an app_queue reload
         self.reloads = []  # module names reloaded (None: everything), in order
         self._config_lock = threading.Lock()
@@ -478,9 +482,21 @@ class AmiSimulator:
 
     # -- actions -------------------------------------------------------------------
     def _handle(self, session, msg):
+        self.actions_seen.append(msg)
+        if len(msg.pairs) > AST_MAX_MANHEADERS:
+            # manager.c do_message(): lines past AST_MAX_MANHEADERS are dropped
+            # up to the blank line (hdr_loss), the action is not run, and the
+            # error carries the ActionID only if it was among the lines kept;
+            # the session stays up (capture updateconfig_over_128_headers)
+            kept = AmiMessage(msg.pairs[:AST_MAX_MANHEADERS])
+            pairs = [("Response", "Error")]
+            if kept.get("ActionID"):
+                pairs.append(("ActionID", kept.get("ActionID")))
+            pairs.append(("Message", "Too many lines in message or allocation failure"))
+            session.send(pairs)
+            return
         action = msg.get("Action") or ""
         action_id = msg.get("ActionID")
-        self.actions_seen.append(msg)
         head = [("Response", "Success")]
         if action_id is not None:
             head.append(("ActionID", action_id))
@@ -702,9 +718,11 @@ class AmiSimulator:
             except _UpdateFailed as exc:
                 error(UPDATE_ERRORS[exc.args[0]])
                 return
-            if dkey in self.config_save_fails:
+            if dkey in self.config_save_fails or self.config_saves_left == 0:
                 error("Save of config failed")
                 return
+            if self.config_saves_left is not None:
+                self.config_saves_left -= 1
             self.config_files[dkey] = entry
         reply()  # astman_send_ack(s, m, NULL): no Message
         reload = (msg.get("Reload") or "").strip()
