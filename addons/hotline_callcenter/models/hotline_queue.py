@@ -4,10 +4,14 @@ import logging
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..pbx import queues_conf
 
 _logger = logging.getLogger(__name__)
+
+# first key of the advisory lock serialising queue pushes to one PBX ("hlqp")
+PUSH_LOCK_KEY = 0x686C7170
 
 STRATEGIES = [
     ("ringall", "Ring all"),
@@ -182,39 +186,64 @@ class HotlineQueue(models.Model):
     def hotline_push_config(self, pbx):
         """Write ``queues_hotline.conf`` on ``pbx`` over AMI and reload app_queue.
 
-        GetConfig reads the categories the file holds (a fresh PBX has no file:
-        "Config file not found", so CreateConfig makes an empty one, as
-        UpdateConfig only edits existing files); one UpdateConfig deletes them
-        and writes every queue of the PBX's company (a queue with no PBX goes
-        to all), so a second push replaces rather than duplicates; then
-        ``Reload`` of app_queue. Asterisk refuses an UpdateConfig as a whole,
-        so a refusal leaves the file as it was.
+        A fresh PBX has neither the live nor the staging file (GetConfig:
+        "Config file not found"): CreateConfig makes them, as UpdateConfig only
+        edits existing files. The staging file is rebuilt (its categories from
+        the last push deleted, every queue of the PBX's company written; a queue
+        with no PBX goes to all) in UpdateConfig actions under Asterisk's 128
+        header lines, then copied over the live file in one action and app_queue
+        reloaded (see ``queues_conf``). A refusal before the copy leaves the
+        live file and the running queues as they were.
         """
         if not self.env.user.has_group("hotline_base.group_supervisor"):
             raise UserError(self.env._("Only supervisors push queue configuration."))
+        # one push per PBX at a time: two would interleave in the staging file
+        self.env.cr.execute(
+            SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", PUSH_LOCK_KEY, pbx.id)
+        )
+        if not self.env.cr.fetchone()[0]:
+            raise UserError(
+                self.env._(
+                    "Queues are being sent to %s by someone else: try again in a "
+                    "moment.",
+                    pbx.display_name,
+                )
+            )
         queues = self.search(
             [("company_id", "=", pbx.company_id.id), ("pbx_id", "in", [pbx.id, False])]
         )
         confs = [q._hotline_conf_dict() for q in queues]
         from ..pbx.ami_client import AmiActionError, AmiError
 
-        filename = queues_conf.CONF_FILENAME
+        switched = False
         try:
             with self._hotline_ami(pbx) as ami:
-                try:
-                    config = ami.action("GetConfig", Filename=filename)
-                except AmiActionError as exc:
-                    if str(exc) != "Config file not found":
-                        raise
-                    ami.action("CreateConfig", Filename=filename)
-                    config = None
-                existing = queues_conf.config_categories(config) if config else []
-                ami.action(
-                    "UpdateConfig",
-                    **queues_conf.update_config_fields(confs, existing),
-                )
+
+                def categories(filename):
+                    try:
+                        config = ami.action("GetConfig", Filename=filename)
+                    except AmiActionError as exc:
+                        if str(exc) != "Config file not found":
+                            raise
+                        ami.action("CreateConfig", Filename=filename)
+                        return []
+                    return queues_conf.config_categories(config)
+
+                categories(queues_conf.CONF_FILENAME)
+                staging = categories(queues_conf.STAGING_FILENAME)
+                for fields_ in queues_conf.push_actions(confs, staging):
+                    ami.action("UpdateConfig", **fields_)
+                switched = True
                 ami.action("Reload", Module="app_queue")
         except AmiError as exc:
+            if switched:
+                raise UserError(
+                    self.env._(
+                        "The queue configuration was written on the PBX but "
+                        "Asterisk did not reload it: %s",
+                        str(exc),
+                    )
+                ) from exc
             raise UserError(
                 self.env._("Asterisk refused the queue configuration: %s", str(exc))
             ) from exc
