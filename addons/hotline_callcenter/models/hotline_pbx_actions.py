@@ -444,17 +444,65 @@ class HotlinePbx(models.Model):
                 )
         return actions
 
+    def _hotline_queue_membership(self, actions):
+        """Send the QueueAdd / QueueRemove ``actions`` in one AMI session.
+
+        Membership is a state, not a toggle: "Already there" answers a QueueAdd
+        of a member (persistent members survive an Asterisk restart) and "Not
+        there" a QueueRemove of a non-member; both mean the agent already is
+        where they asked to be (app_queue's texts, capture
+        queue_member_refusals). On any other refusal the QueueAdds this call
+        made are taken back, so a failed login leaves no half-membership."""
+        self.ensure_one()
+        done_already = {
+            "QueueAdd": "Unable to add interface: Already there",
+            "QueueRemove": "Unable to remove interface: Not there",
+        }
+        added = []
+        current = None
+        try:
+            with AmiClient(
+                self.host,
+                self.ami_port,
+                self.ami_user,
+                self.sudo().ami_secret or "",
+                timeout=self.ami_timeout or 5.0,
+                events=False,
+            ) as ami:
+                try:
+                    for action, fields_ in actions:
+                        current = action
+                        response = ami.action(action, raise_on_error=False, **fields_)
+                        message = response.get("Message") or ""
+                        if response.get("Response") == "Success":
+                            if action == "QueueAdd":
+                                added.append(fields_)
+                        elif message != done_already.get(action):
+                            raise AmiActionError(message or "Error", response, action)
+                except AmiError:
+                    for fields_ in added:
+                        ami.action(
+                            "QueueRemove",
+                            raise_on_error=False,
+                            Queue=fields_["Queue"],
+                            Interface=fields_["Interface"],
+                        )
+                    raise
+        except AmiError as error:
+            _logger.info("AMI %s on %s refused: %s", current, self.display_name, error)
+            raise UserError(self._hotline_ami_error(error, current)) from error
+
     @api.model
     def hotline_agent_login(self):
-        """QueueAdd the agent's phone into each of their queues."""
+        """QueueAdd the agent's phone into each of their queues (being a member
+        already, e.g. after an Asterisk restart, is a successful login)."""
         self._hotline_check_agent()
         user = self.env.user
         pbx = self._hotline_pbx_for()
         actions = pbx._hotline_queue_actions(user, "login")
         if not actions:
             raise UserError(self.env._("No queue is set for %s.", user.name))
-        for action, fields_ in actions:
-            pbx._hotline_ami_action(action, **fields_)
+        pbx._hotline_queue_membership(actions)
         queues = [f["Queue"] for _a, f in actions]
         self.env["hotline.agent.session"]._hotline_close(user)
         self.env["hotline.agent.session"]._hotline_open(user, "login")
@@ -469,8 +517,7 @@ class HotlinePbx(models.Model):
     def _hotline_logout(self, user):
         pbx = self._hotline_pbx_for()
         actions = pbx._hotline_queue_actions(user, "logout")
-        for action, fields_ in actions:
-            pbx._hotline_ami_action(action, **fields_)
+        pbx._hotline_queue_membership(actions)
         queues = [f["Queue"] for _a, f in actions]
         self.env["hotline.agent.session"]._hotline_close(user)
         user.sudo().hotline_agent_state = "logged_out"

@@ -64,16 +64,57 @@ class TestCti(SimulatorCommon):
         session.ended_at = "2026-01-05 09:15:30"
         self.assertEqual(session.duration_seconds, 930)
 
-    def test_login_refused_when_already_member(self):
+    def test_login_when_already_member(self):
+        """After an Asterisk restart persistent members are still there:
+        "Already there" is a successful login (issue 10, item 15)."""
         self.simulator.queues["support"]["Local/8001@agents"] = {
             "name": "x",
             "paused": False,
         }
+        self.Pbx.hotline_agent_login()
+        self.assertEqual(len(self._sent("QueueAdd")), 2)
+        self.assertIn("Local/8001@agents", self.simulator.queues["sales"])
+        self.assertEqual(self.agent.hotline_agent_state, "available")
+        (session,) = self.Session.search([("user_id", "=", self.agent.id)])
+        self.assertEqual((session.kind, session.ended_at), ("login", False))
+        # logging in twice is no error either, and opens no second session
+        self.Pbx.hotline_agent_login()
+        self.assertEqual(
+            self.Session.search_count(
+                [("user_id", "=", self.agent.id), ("ended_at", "=", False)]
+            ),
+            1,
+        )
+
+    def test_logout_when_no_longer_member(self):
+        """QueueRemove answered "Not there" (the PBX lost the member): the
+        logout still closes the session."""
+        self.Pbx.hotline_agent_login()
+        self.simulator.queues["sales"].pop("Local/8001@agents")
+        self.Pbx.hotline_agent_logout()
+        self.assertNotIn("Local/8001@agents", self.simulator.queues["support"])
+        self.assertEqual(self.agent.hotline_agent_state, "logged_out")
+        self.assertTrue(
+            all(
+                self.Session.search([("user_id", "=", self.agent.id)]).mapped(
+                    "ended_at"
+                )
+            )
+        )
+
+    def test_login_to_unknown_queue_takes_back_the_others(self):
+        self.agent.hotline_queues = "support, nosuchqueue"
         with self.assertRaisesRegex(
             UserError,
-            "Asterisk refused QueueAdd: Unable to add interface: Already there",
+            "Asterisk refused QueueAdd: Unable to add interface to queue: "
+            "No such queue",
         ):
             self.Pbx.hotline_agent_login()
+        # the QueueAdd to 'support' that went through is taken back
+        self.assertNotIn("Local/8001@agents", self.simulator.queues["support"])
+        self.assertEqual(
+            [m.get("Queue") for m in self._sent("QueueRemove")], ["support"]
+        )
         self.assertEqual(self.agent.hotline_agent_state, "logged_out")
         self.assertFalse(self.Session.search([("user_id", "=", self.agent.id)]))
 
