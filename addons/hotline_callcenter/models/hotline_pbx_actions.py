@@ -608,6 +608,42 @@ class HotlinePbx(models.Model):
             _logger.info("CTI on %s refused: %s", self.display_name, error)
             raise UserError(self._hotline_ami_error(error, action)) from error
 
+    def _hotline_check_atxfer(self, agent_channel):
+        """Refuse an attended transfer the call does not allow.
+
+        Asterisk cannot refuse it: manager.c action_atxfer() queues the atxfer
+        code and the digits as DTMF on the agent's channel and answers "Atxfer
+        successfully queued"; only a bridge that gave the agent the transfer
+        right (Queue()/Dial() option t, bridge_basic.c) turns them into a
+        consultation call. Without it the caller hears the digits, and the
+        agent hanging up "to complete the transfer" cuts the caller off. The
+        options the caller's Queue() ran with are kept on the call."""
+        self.ensure_one()
+        call = (
+            self.env["hotline.call"]
+            .sudo()
+            .search(
+                [
+                    ("pbx_id", "=", self.id),
+                    ("linkedid", "=", agent_channel.get("Linkedid") or ""),
+                ],
+                limit=1,
+            )
+        )
+        options = call.queue_options
+        if not options and call.queue_id:
+            options = "c" + call.queue_id._hotline_app_options()
+        if options and "t" not in options:
+            raise UserError(
+                self.env._(
+                    "This call cannot be transferred with consultation: queue "
+                    "%(queue)s does not let agents transfer (Queue() option t). Use "
+                    "a blind transfer, or ask an administrator to tick “Agents may "
+                    "transfer” on the queue.",
+                    queue=call.queue_id.display_name or call.queue_name or "",
+                )
+            )
+
     @api.model
     def hotline_transfer(self, target, attended=False):
         """Blind (BlindTransfer) or attended (Atxfer) transfer of the agent's call."""
@@ -621,6 +657,8 @@ class HotlinePbx(models.Model):
         exten = self._hotline_dialable(target)
 
         def do(ami, channels, agent_channel):
+            if attended:
+                pbx._hotline_check_atxfer(agent_channel)
             ami.action(
                 "Atxfer" if attended else "BlindTransfer",
                 Channel=agent_channel["Channel"],

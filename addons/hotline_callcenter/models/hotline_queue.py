@@ -84,6 +84,49 @@ class HotlineQueue(models.Model):
         help="Dialplan context where a picked-up caller is sent to the agent's "
         "extension.",
     )
+    # Queue() options (apps/app_queue.c) the IVR passes when a caller joins
+    agent_transfer = fields.Boolean(
+        string="Agents may transfer",
+        default=True,
+        help="Queue() option t: the agent may transfer the caller (attended "
+        "transfer from the phone or the CTI panel). Without it the transfer "
+        "code reaches the caller as tones and no transfer happens.",
+    )
+    caller_transfer = fields.Boolean(
+        string="Callers may transfer", help="Queue() option T."
+    )
+    agent_park = fields.Boolean(string="Agents may park", help="Queue() option k.")
+    caller_park = fields.Boolean(string="Callers may park", help="Queue() option K.")
+    agent_record = fields.Boolean(
+        string="Agents may record",
+        help="Queue() option x: the agent may start a recording with the "
+        "one-touch recording code.",
+    )
+    caller_record = fields.Boolean(
+        string="Callers may record", help="Queue() option X."
+    )
+    no_retry = fields.Boolean(
+        string="Leave after one round",
+        help="Queue() option n: when every agent has been rung once, the caller "
+        "leaves the queue (overflow) instead of waiting for the next round.",
+    )
+    waiting_sound = fields.Selection(
+        [
+            ("moh", "Music on hold"),
+            ("ringing", "Ringing tone"),
+            ("ring_when_ringing", "Music, ringing while an agent's phone rings"),
+        ],
+        string="Callers hear",
+        required=True,
+        default="moh",
+        help="What a waiting caller hears: the queue's music on hold, a ringing "
+        "tone (option r) or music until an agent's phone rings (option R).",
+    )
+    app_options = fields.Char(
+        string="Queue() options",
+        compute="_compute_app_options",
+        help="Options the IVR passes to Asterisk's Queue() for this queue.",
+    )
     skill_group_ids = fields.Many2many(
         "hotline.skill.group",
         "hotline_queue_skill_group_rel",
@@ -102,6 +145,31 @@ class HotlineQueue(models.Model):
             "Times and limits cannot be negative.",
         ),
     ]
+
+    @api.depends(
+        "agent_transfer",
+        "caller_transfer",
+        "agent_park",
+        "caller_park",
+        "agent_record",
+        "caller_record",
+        "no_retry",
+        "waiting_sound",
+    )
+    def _compute_app_options(self):
+        for queue in self:
+            queue.app_options = queue._hotline_app_options()
+
+    def _hotline_app_options(self):
+        """Queue() option letters of this queue (``c`` is the IVR's own)."""
+        self.ensure_one()
+        return queues_conf.app_options(
+            {
+                key: self[key]
+                for key in [k for k, _letter in queues_conf.APP_OPTION_FLAGS]
+                + ["waiting_sound"]
+            }
+        )
 
     @api.depends("member_ids")
     def _compute_member_count(self):

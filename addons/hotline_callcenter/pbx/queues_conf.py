@@ -54,6 +54,7 @@ WAITING_SOUNDS = {"moh": "", "ringing": "r", "ring_when_ringing": "R"}
 # agents may transfer unless the queue says otherwise (issue 10: without "t"
 # the agent's *2 goes to the caller as DTMF and hanging up cuts them off)
 DEFAULT_APP_OPTIONS = "t"
+APP_OPTION_LETTERS = frozenset("tTkKxXnrR")
 _NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 

@@ -143,6 +143,37 @@ class TestCti(SimulatorCommon):
         (atxfer,) = self._sent("Atxfer")
         self.assertEqual(atxfer.get("Channel"), agent_chan)
 
+    def test_attended_transfer_needs_the_queue_transfer_right(self):
+        """Asterisk answers Atxfer "successfully queued" even when the caller's
+        Queue() gave the agent no transfer right, and the digits then reach
+        the caller (issue 10): the CTI panel refuses it first."""
+        queue = self.env["hotline.queue"].create(
+            {"name": "No transfer", "code": "q_notransfer", "agent_transfer": False}
+        )
+        linkedid = "odoo-test-pbx-atx.1"
+        _customer, agent_chan = self._live_call(linkedid=linkedid)
+        call = self._new_call(linkedid=linkedid, queue_id=queue.id, queue_options="c")
+        with self.assertRaisesRegex(UserError, "does not let agents transfer"):
+            self.Pbx.hotline_transfer("8002", attended=True)
+        self.assertFalse(self._sent("Atxfer"))
+        # a blind transfer needs no bridge feature (ast_bridge_transfer_blind)
+        self.Pbx.hotline_transfer("8002")
+        self.assertEqual(len(self._sent("BlindTransfer")), 1)
+        # what the caller's Queue() ran with counts, not today's queue settings
+        queue.agent_transfer = True
+        with self.assertRaisesRegex(UserError, "does not let agents transfer"):
+            self.Pbx.hotline_transfer("8002", attended=True)
+        call.queue_options = "ct"
+        self.Pbx.hotline_transfer("8002", attended=True)
+        (atxfer,) = self._sent("Atxfer")
+        self.assertEqual(atxfer.get("Channel"), agent_chan)
+        # a call queued outside the IVR: the queue's own settings
+        call.queue_options = False
+        queue.agent_transfer = False
+        with self.assertRaisesRegex(UserError, "does not let agents transfer"):
+            self.Pbx.hotline_transfer("8002", attended=True)
+        self.assertEqual(len(self._sent("Atxfer")), 1)
+
     def test_transfer_without_call(self):
         with self.assertRaisesRegex(UserError, "is not on a call"):
             self.Pbx.hotline_transfer("8002")
