@@ -291,7 +291,10 @@ class IvrEngine:
                 try:
                     options = self.backend.on_queue(ctx, ctx.queue)
                 except Exception:  # the fallback must work with the database down
-                    _logger.exception("IVR fallback: options of queue %s unreadable, defaults used", ctx.queue)
+                    _logger.exception(
+                        "IVR fallback: options of queue %s unreadable, defaults used",
+                        ctx.queue,
+                    )
                     options = None
                 self._queue(ctx, ctx.queue, options)
                 ctx.result = "fallback_queue"
