@@ -7,6 +7,7 @@ session; actions from the web client do not go through it), sends one action
 and turns a refusal into a ``UserError`` carrying Asterisk's own message.
 """
 
+import contextlib
 import logging
 import re
 import threading
@@ -481,12 +482,14 @@ class HotlinePbx(models.Model):
                             raise AmiActionError(message or "Error", response, action)
                 except AmiError:
                     for fields_ in added:
-                        ami.action(
-                            "QueueRemove",
-                            raise_on_error=False,
-                            Queue=fields_["Queue"],
-                            Interface=fields_["Interface"],
-                        )
+                        # the first error is the one to report
+                        with contextlib.suppress(AmiError):
+                            ami.action(
+                                "QueueRemove",
+                                raise_on_error=False,
+                                Queue=fields_["Queue"],
+                                Interface=fields_["Interface"],
+                            )
                     raise
         except AmiError as error:
             _logger.info("AMI %s on %s refused: %s", current, self.display_name, error)
