@@ -455,6 +455,8 @@ class HotlinePbx(models.Model):
         queue_member_refusals). On any other refusal the QueueAdds this call
         made are taken back, so a failed login leaves no half-membership."""
         self.ensure_one()
+        if not actions:
+            return
         done_already = {
             "QueueAdd": "Unable to add interface: Already there",
             "QueueRemove": "Unable to remove interface: Not there",
