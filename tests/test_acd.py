@@ -234,10 +234,59 @@ def test_generate_conf_rejects_bad_names():
             queues_conf.generate([bad])
 
 
-def test_update_config_fields():
-    fields = queues_conf.update_config_fields([QUEUES[1]], existing_categories=["old"])
-    assert fields["SrcFilename"] == fields["DstFilename"] == "queues_hotline.conf"
-    assert fields["Reload"] == "app_queue"
-    assert (fields["Action-000000"], fields["Cat-000000"]) == ("DelCat", "old")
-    assert (fields["Action-000001"], fields["Cat-000001"]) == ("NewCat", "billing")
-    assert (fields["Var-000002"], fields["Value-000002"]) == ("strategy", "rrmemory")
+def test_push_actions_build_staging_then_switch():
+    actions = queues_conf.push_actions([QUEUES[1]], staging_categories=["old"])
+    build, switch = actions
+    assert build["SrcFilename"] == build["DstFilename"] == queues_conf.STAGING_FILENAME
+    assert build["Reload"] == "no"
+    assert (build["Action-000000"], build["Cat-000000"]) == ("DelCat", "old")
+    assert (build["Action-000001"], build["Cat-000001"]) == ("NewCat", "billing")
+    assert (build["Var-000002"], build["Value-000002"]) == ("strategy", "rrmemory")
+    # the switch: the staging file saved over the live one, no edits
+    assert switch == {
+        "SrcFilename": queues_conf.STAGING_FILENAME,
+        "DstFilename": queues_conf.CONF_FILENAME,
+        "Reload": "no",
+    }
+
+
+def test_push_actions_stay_under_the_header_limit():
+    """Two queues already need ~150 lines (issue 10: one UpdateConfig of 149
+    lines refused); every action, with Action and ActionID, stays <= 128."""
+    queues = [
+        dict(
+            q, name=f"q{n}", members=[{"interface": f"PJSIP/{n}{m}"} for m in range(n)]
+        )
+        for n, q in enumerate(QUEUES * 4)
+    ]
+    actions = queues_conf.push_actions(queues, ["a", "b"])
+    assert len(actions) > 3
+    for fields in actions:
+        assert len(fields) + 2 <= queues_conf.AST_MAX_MANHEADERS
+        numbers = sorted({k.split("-")[1] for k in fields if k.startswith("Action-")})
+        assert numbers == [f"{n:06d}" for n in range(len(numbers))]
+    steps = [
+        {k.split("-")[0]: v for k, v in fields.items() if k.endswith(f"-{n:06d}")}
+        for fields in actions[:-1]
+        for n in range(len(fields))
+        if f"Action-{n:06d}" in fields
+    ]
+    assert steps == queues_conf.update_config_steps(queues, ["a", "b"])
+    with pytest.raises(ValueError):
+        queues_conf.batch_update_actions(
+            [{"Action": "NewCat", "Cat": "x"}], "a", "a", 6
+        )
+
+
+def test_app_options():
+    assert queues_conf.app_options({}) == queues_conf.DEFAULT_APP_OPTIONS == "t"
+    assert queues_conf.app_options({"agent_transfer": False}) == ""
+    assert (
+        queues_conf.app_options(
+            {"caller_transfer": True, "agent_park": True, "waiting_sound": "ringing"}
+        )
+        == "tTkr"
+    )
+    assert queues_conf.app_options({"waiting_sound": "ring_when_ringing"}) == "tR"
+    with pytest.raises(ValueError):
+        queues_conf.app_options({"waiting_sound": "silence"})

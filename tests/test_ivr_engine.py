@@ -184,11 +184,68 @@ def test_play_menu_and_queue():
     ctx = IvrEngine(menu_flow(), backend).run(session)
     assert session.commands("play")[0] == "zh/welcome"
     assert session.commands("get_data") == ["zh/menu"]
-    assert session.commands("exec") == ["Queue(billing,c)"]
+    assert session.commands("exec") == ["Queue(billing,ct)"]
     assert ctx.queue == "billing"
     assert session.hung_up
     assert [s[0] for s in backend.steps] == ["welcome", "menu", "q_billing", "bye"]
     assert backend.steps[1] == ("menu", "option_1")
+
+
+class OptionsBackend(FakeBackend):
+    """Queue() options per queue, as the Odoo backend reads them."""
+
+    def __init__(self, options, **kw):
+        super().__init__(**kw)
+        self.options = options
+        self.queued = []
+
+    def on_queue(self, ctx, queue):
+        self.queued.append(queue)
+        return self.options.get(queue)
+
+
+def test_queue_options_of_the_queue_are_passed():
+    """The queue's options reach Queue(); "c" stays first (issue 10: the IVR
+    ran Queue() without "t", so the agent could not transfer)."""
+    session = FakeSession(inputs=["2"], variables={"QUEUESTATUS": "CONTINUE"})
+    backend = OptionsBackend({"repair": "tkr"})
+    ctx = IvrEngine(menu_flow(), backend).run(session)
+    assert session.commands("exec") == ["Queue(repair,ctkr,,,60)"]
+    assert ctx.queue_options == "ctkr"
+    # a queue that takes the transfer right away from agents
+    session = FakeSession(inputs=["1"], variables={"QUEUESTATUS": "CONTINUE"})
+    backend = OptionsBackend({"billing": ""})
+    IvrEngine(menu_flow(), backend).run(session)
+    assert session.commands("exec") == ["Queue(billing,c)"]
+
+
+def test_queue_options_refused_when_not_queue_options(caplog):
+    """Letters that are not Queue() options (or a comma that would shift the
+    arguments) are not sent: the defaults are."""
+    session = FakeSession(inputs=["1"], variables={"QUEUESTATUS": "CONTINUE"})
+    backend = OptionsBackend({"billing": "t,,,1"})
+    with caplog.at_level(logging.ERROR):
+        IvrEngine(menu_flow(), backend).run(session)
+    assert session.commands("exec") == ["Queue(billing,ct)"]
+    assert "refused" in caplog.text
+
+
+def test_fallback_queue_gets_its_options_or_the_defaults():
+    session = FakeSession(inputs=[None, None])
+    backend = OptionsBackend({"fallback_q": "tT"})
+    ctx = IvrEngine(menu_flow(), backend).run(session)
+    assert session.commands("exec") == ["Queue(fallback_q,ctT)"]
+    assert backend.queued == ["fallback_q"]  # the waiting list shows the caller
+    assert ctx.result == "fallback_queue"
+
+    class DownBackend(FakeBackend):
+        def on_queue(self, ctx, queue):
+            raise RuntimeError("database is down")
+
+    session = FakeSession(inputs=[None, None])
+    ctx = IvrEngine(menu_flow(), DownBackend()).run(session)
+    assert session.commands("exec") == ["Queue(fallback_q,ct)"]
+    assert ctx.result == "fallback_queue"
 
 
 def test_language_switch_plays_english_prompts():
@@ -205,7 +262,7 @@ def test_no_input_retry_then_success():
     IvrEngine(menu_flow()).run(session)
     assert session.commands("get_data") == ["zh/menu", "zh/menu"]
     assert "zh/noinput" in session.commands("play")
-    assert session.commands("exec") == ["Queue(repair,c,,,60)"]
+    assert session.commands("exec") == ["Queue(repair,ct,,,60)"]
 
 
 def test_invalid_input_retries_exhausted_goes_on_fail():
@@ -221,7 +278,7 @@ def test_invalid_input_retries_exhausted_goes_on_fail():
 def test_timeouts_exhausted_without_on_fail_goes_to_fallback():
     session = FakeSession(inputs=[None, None])
     ctx = IvrEngine(menu_flow()).run(session)
-    assert session.commands("exec") == ["Queue(fallback_q,c)"]
+    assert session.commands("exec") == ["Queue(fallback_q,ct)"]
     assert ctx.result == "fallback_queue"
 
 
@@ -229,7 +286,7 @@ def test_overflow_after_max_wait_to_voicemail():
     session = FakeSession(inputs=["2"], variables={"QUEUESTATUS": "TIMEOUT"})
     ctx = IvrEngine(menu_flow()).run(session)
     assert session.commands("exec") == [
-        "Queue(repair,c,,,60)",
+        "Queue(repair,ct,,,60)",
         "VoiceMail(200@default,u)",
     ]
     assert ctx.result == "voicemail"
@@ -257,8 +314,8 @@ def test_overflow_to_mobile_and_backup_queue():
     )
     IvrEngine(flow(nodes, "q")).run(session)
     assert session.commands("exec") == [
-        "Queue(main,c,,,30)",
-        "Queue(backup,c,,,30)",
+        "Queue(main,ct,,,30)",
+        "Queue(backup,ct,,,30)",
         "Dial(PJSIP/13900000000@trunk,30,g)",
         "VoiceMail(1@default,u)",
     ]
@@ -416,7 +473,7 @@ def test_vip_goes_to_vip_queue_with_priority():
     backend = FakeBackend(customers={"13800000001": {"is_vip": True}})
     session = FakeSession(inputs=["1"], variables={"QUEUESTATUS": "CONTINUE"})
     ctx = IvrEngine(transfer_flow(vip_queue="vip"), backend).run(session)
-    assert session.commands("exec") == ["Queue(vip,c)"]
+    assert session.commands("exec") == ["Queue(vip,ct)"]
     assert "QUEUE_PRIO=10" in session.commands("set")
     assert ctx.rating == "satisfied"
     assert backend.ratings == [("13800000001", "1", "satisfied")]
@@ -437,7 +494,7 @@ def test_first_contact_agent_busy_queue_with_priority():
     backend = FakeBackend(last_agents={"13800000001": agent})
     session = FakeSession(inputs=[None], variables={"QUEUESTATUS": "CONTINUE"})
     ctx = IvrEngine(transfer_flow(first_contact_days=7), backend).run(session)
-    assert session.commands("exec") == ["Queue(complaints,c)"]
+    assert session.commands("exec") == ["Queue(complaints,ct)"]
     assert "QUEUE_PRIO=5" in session.commands("set")
     assert ctx.rating is None
     assert backend.ratings == []
@@ -449,7 +506,7 @@ def test_first_contact_agent_no_answer_falls_back_to_queue():
         inputs=["2"], variables={"DIALSTATUS": "NOANSWER", "QUEUESTATUS": "CONTINUE"}
     )
     IvrEngine(transfer_flow(first_contact_days=7), backend).run(session)
-    assert session.commands("exec") == ["Dial(PJSIP/1005,30,g)", "Queue(complaints,c)"]
+    assert session.commands("exec") == ["Dial(PJSIP/1005,30,g)", "Queue(complaints,ct)"]
 
 
 def test_blacklist_warn_then_continue_and_refuse():
@@ -459,7 +516,7 @@ def test_blacklist_warn_then_continue_and_refuse():
     session = FakeSession(inputs=["3"], variables={"QUEUESTATUS": "CONTINUE"})
     IvrEngine(transfer_flow(check_blacklist=True), warn).run(session)
     assert session.commands("play")[0] == "hl/warning"
-    assert session.commands("exec") == ["Queue(complaints,c)"]
+    assert session.commands("exec") == ["Queue(complaints,ct)"]
 
     refuse = FakeBackend(blacklist={"13800000001": {"action": "refuse"}})
     session = FakeSession()
@@ -554,7 +611,7 @@ def test_no_menu_flow_reaches_agent_directly():
     session = FakeSession(variables={"QUEUESTATUS": "CONTINUE"})
     IvrEngine(f).run(session)
     assert session.commands("get_data") == []
-    assert session.commands("exec") == ["Queue(intake,c)"]
+    assert session.commands("exec") == ["Queue(intake,ct)"]
 
 
 def test_caller_hangup_stops_quietly():
@@ -572,7 +629,7 @@ class BrokenBackend(FakeBackend):
 @pytest.mark.parametrize(
     "fallback,expected",
     [
-        ({"type": "queue", "queue": "safety"}, "Queue(safety,c)"),
+        ({"type": "queue", "queue": "safety"}, "Queue(safety,ct)"),
         ({"type": "voicemail", "mailbox": "77@default"}, "VoiceMail(77@default,u)"),
     ],
 )
@@ -596,7 +653,7 @@ def test_broken_snapshot_and_loop_go_to_fallback(caplog):
         session = FakeSession()
         with caplog.at_level(logging.ERROR, logger="pbx.ivr_engine"):
             IvrEngine(f).run(session)
-        assert session.commands("exec") == ["Queue(fallback_q,c)"]
+        assert session.commands("exec") == ["Queue(fallback_q,ct)"]
 
 
 def test_survey_invalid_digit_is_not_stored():
@@ -616,7 +673,7 @@ NOW = 1_700_000_000.0
 @pytest.mark.parametrize(
     "ended_ago,wrapup,expected",
     [
-        (5, 30, ["Queue(complaints,c)"]),  # still in the queue's wrap-up time
+        (5, 30, ["Queue(complaints,ct)"]),  # still in the queue's wrap-up time
         (45, 30, ["Dial(PJSIP/1005,30,g)"]),  # wrap-up over
         (5, 0, ["Dial(PJSIP/1005,30,g)"]),  # the queue has no wrap-up time
     ],
@@ -740,7 +797,7 @@ def test_service_in_subflow_returns_to_parent():
     session = FakeSession(inputs=["5#", "654321"], variables={"QUEUESTATUS": ""})
     IvrEngine(main, backend).run(session)
     assert session.commands("play")[-1] == "zh/replied"
-    assert session.commands("exec") == ["Queue(complaints,c)"]
+    assert session.commands("exec") == ["Queue(complaints,ct)"]
 
 
 def test_service_error_goes_to_fallback_and_logs(caplog):
@@ -752,7 +809,7 @@ def test_service_error_goes_to_fallback_and_logs(caplog):
     with caplog.at_level(logging.ERROR, logger="pbx.ivr_engine"):
         ctx = IvrEngine(service_flow(), backend).run(session)
     assert "case database unreachable" in caplog.text
-    assert session.commands("exec") == ["Queue(fallback_q,c)"]
+    assert session.commands("exec") == ["Queue(fallback_q,ct)"]
     assert ctx.result == "fallback_queue"
     assert not session.hung_up
 
@@ -763,7 +820,7 @@ def test_service_missing_or_unknown_goes_to_fallback(caplog, service):
     session = FakeSession(inputs=["5#", "654321"])
     with caplog.at_level(logging.ERROR, logger="pbx.ivr_engine"):
         IvrEngine(service_flow(service=service), backend).run(session)
-    assert session.commands("exec") == ["Queue(fallback_q,c)"]
+    assert session.commands("exec") == ["Queue(fallback_q,ct)"]
     assert "service" in caplog.text
 
 
@@ -772,7 +829,7 @@ def test_service_bad_answer_goes_to_fallback(caplog):
     session = FakeSession(inputs=["5#", "654321"])
     with caplog.at_level(logging.ERROR, logger="pbx.ivr_engine"):
         IvrEngine(service_flow(), backend).run(session)
-    assert session.commands("exec") == ["Queue(fallback_q,c)"]
+    assert session.commands("exec") == ["Queue(fallback_q,ct)"]
 
 
 def test_validate_service_nodes():

@@ -250,3 +250,153 @@ def test_cli_burst_waits_for_a_client_then_plays_the_rounds():
     calls, _live = CallCorrelator().feed_many(received)
     assert len(calls) == 6
     assert {c["agents"][0] for c in calls} == {"8101", "8102"}
+
+
+def replay_capture(sim, name):
+    """Send a capture's ``ami.sent`` bytes to the simulator; return what it
+    answered and what Asterisk answered (``ami.raw``)."""
+    sent = (CAPTURES / name / "ami.sent").read_bytes()
+    expected = (CAPTURES / name / "ami.raw").read_bytes()
+    sock = socket.create_connection(("127.0.0.1", sim.port), timeout=3)
+    sock.sendall(sent)
+    received = b""
+    deadline = time.monotonic() + 5
+    while len(received) < len(expected) and time.monotonic() < deadline:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        received += chunk
+    sock.close()
+    return received, expected
+
+
+def test_queue_member_refusals_byte_for_byte_like_capture():
+    """QueueAdd twice, to an unknown queue, QueuePause of an unknown interface,
+    QueueRemove twice: the answers of queue_member_refusals, byte for byte."""
+    sim = AmiSimulator(secret="odoo", speed=0, auth_fail_delay=0.05).start()
+    try:
+        assert "Local/8003@agents" not in sim.queues["support"]
+        received, expected = replay_capture(sim, "queue_member_refusals")
+    finally:
+        sim.stop()
+    assert received == expected
+
+
+def test_app_options_parsed_like_asterisk():
+    """main/app.c parse_options(): unknown letters are logged and ignored,
+    x(arg) takes an argument, a missing ")" stops the parsing."""
+    from pbx.simulator.app_args import (
+        QUEUE_OPTIONS,
+        bridge_options,
+        parse_options,
+        split_app_args,
+    )
+
+    assert split_app_args('support,c"t,"m(a,b),,,60') == [
+        "support",
+        "ct,m(a,b)",
+        "",
+        "",
+        "60",
+    ]
+    flags, values, warnings = parse_options("ctzm(jazz)", QUEUE_OPTIONS)
+    assert flags == {"c", "t", "m"} and values == {"m": "jazz"}
+    assert warnings == ["Unrecognized option: 'z'"]
+    flags, _values, warnings = parse_options("tm(jazz", QUEUE_OPTIONS)
+    assert flags == {"t"}
+    assert warnings[0].startswith("Missing closing parenthesis for argument 'm'")
+    assert bridge_options("Dial", "Local/8001@agents,30,tT") == ({"t", "T"}, [])
+    assert bridge_options("Queue", "support") == (set(), [])
+    assert bridge_options("Wait", "5") is None
+
+
+def test_agi_exec_queue_checks_its_options():
+    from pbx.simulator.agi_caller import AgiCaller
+
+    caller = AgiCaller("127.0.0.1", 1)
+    assert caller.respond('EXEC Queue "support,ctz,,,60"') == "200 result=0"
+    assert caller.queue_entries == [{"queue": "support", "options": {"c", "t"}}]
+    assert caller.warnings == ["Unrecognized option: 'z'"]
+    assert caller.respond('EXEC Queue ""') == "200 result=-1"
+    assert caller.warnings[-1] == "Queue requires an argument"
+
+
+def _bridged_call(sim, app_event):
+    """A caller and an agent leg of one call, the caller's Queue()/Dial()
+    announced by ``app_event`` (a Newexten or AGIExecStart field list)."""
+    linkedid = f"sim-{len(sim.channels)}.1"
+    caller = f"PJSIP/trunk-{len(sim.channels):08x}"
+    agent = f"Local/8001@agents-{len(sim.channels):08x};1"
+    for channel, uniqueid in ((caller, linkedid), (agent, linkedid + "1")):
+        sim.broadcast(
+            sim._event(
+                "Newchannel",
+                "call",
+                [("Channel", channel), ("Uniqueid", uniqueid), ("Linkedid", linkedid)],
+            )
+        )
+    event, fields = app_event
+    sim.broadcast(
+        sim._event(
+            event, "call", [("Channel", caller), ("Linkedid", linkedid)] + fields
+        )
+    )
+    return caller, agent
+
+
+@pytest.mark.parametrize(
+    "app_event, allowed",
+    [
+        (("Newexten", [("Application", "Queue"), ("AppData", "support,tT,,,60")]), 1),
+        (("Newexten", [("Application", "Queue"), ("AppData", "support,c")]), 0),
+        (("Newexten", [("Application", "Dial"), ("AppData", "PJSIP/8001,30,T")]), 0),
+        (("AGIExecStart", [("Command", 'EXEC Queue "support,ct"')]), 1),
+        (("AGIExecStart", [("Command", 'EXEC Queue "support,c,,,60"')]), 0),
+    ],
+)
+def test_atxfer_needs_the_transfer_right_of_the_bridge(sim, app_event, allowed):
+    """Asterisk answers Atxfer the same either way (manager.c queues the
+    digits); without "t" for the agent the digits reach the caller and there is
+    no consultation call (issue 10)."""
+    caller, agent = _bridged_call(sim, app_event)
+    received = []
+    with AmiClient(
+        "127.0.0.1", sim.port, "odoo", "secret", on_event=received.append
+    ) as ami:
+        response = ami.action("Atxfer", Channel=agent, Exten="8002", Context="x")
+        time.sleep(0.3)
+    assert response.get("Message") == "Atxfer successfully queued"
+    dtmf = [
+        (e.get("Channel"), e.get("Digit"), e.get("Direction"))
+        for e in received
+        if e.get("Event") == "DTMFEnd"
+    ]
+    assert [d for c, d, direction in dtmf if c == agent] == list("*28002")
+    sent_to_caller = [d for c, d, direction in dtmf if c == caller]
+    held = [e.get("Channel") for e in received if e.get("Event") == "MusicOnHoldStart"]
+    if allowed:
+        assert not sent_to_caller and held == [caller]
+    else:
+        assert sent_to_caller == list("*28002") and not held
+    assert sim.atxfers[-1]["consultation"] is bool(allowed)
+
+
+def test_atxfer_refusals_like_manager_c(sim):
+    _caller, agent = _bridged_call(
+        sim, ("Newexten", [("Application", "Queue"), ("AppData", "support,t")])
+    )
+    with AmiClient("127.0.0.1", sim.port, "odoo", "secret") as ami:
+        for fields, message in (
+            ({"Exten": "8002"}, "No channel specified"),
+            ({"Channel": agent}, "No extension specified"),
+            (
+                {"Channel": "PJSIP/nobody", "Exten": "1"},
+                "Channel specified does not exist",
+            ),
+        ):
+            resp = ami.action("Atxfer", raise_on_error=False, **fields)
+            assert (resp.get("Response"), resp.get("Message")) == ("Error", message)
+        sim.featuremap["atxfer"] = ""  # Asterisk's default features.conf
+        resp = ami.action("Atxfer", raise_on_error=False, Channel=agent, Exten="1")
+        assert resp.get("Message") == "No attended transfer feature code found"
+    assert not sim.atxfers

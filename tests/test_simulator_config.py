@@ -172,25 +172,31 @@ def test_reload_answers_and_rebuilds_queues(sim, ami):
     assert sim.reloads == ["app_queue", "app_queue", None]
 
 
-def test_queues_conf_fields_round_trip(sim, ami):
-    """What hotline_push_config sends (queues_conf.update_config_fields) lands
-    in the file as generate() writes it, and a second push replaces it."""
-    queue = {"name": "billing", "strategy": "rrmemory", "timeout": 15}
-    ami.action("CreateConfig", Filename=queues_conf.CONF_FILENAME)
-    ami.action("UpdateConfig", **queues_conf.update_config_fields([queue]))
+def test_queues_conf_push_round_trip(sim, ami):
+    """What hotline_push_config sends (queues_conf.push_actions) lands in the
+    live file as generate() writes it, and a second push replaces it."""
+    queues = [
+        {"name": f"q{n}", "strategy": "rrmemory", "timeout": 15} for n in range(3)
+    ]
+    for filename in (queues_conf.CONF_FILENAME, queues_conf.STAGING_FILENAME):
+        ami.action("CreateConfig", Filename=filename)
+    for fields in queues_conf.push_actions(queues):
+        ami.action("UpdateConfig", **fields)
     config = ami.action("GetConfig", Filename=queues_conf.CONF_FILENAME)
     lines = [v for k, v in config.pairs if k.startswith("Line-000000-")]
-    expected = [f"{k}={v}" for k, v in queues_conf.queue_settings(queue)]
+    expected = [f"{k}={v}" for k, v in queues_conf.queue_settings(queues[0])]
     assert lines == expected
-    again = queues_conf.update_config_fields(
-        [dict(queue, strategy="linear")], ["billing"]
+    assert config.get("Category-000002") == "q2"
+    staging = ami.action("GetConfig", Filename=queues_conf.STAGING_FILENAME)
+    again = queues_conf.push_actions(
+        [dict(queues[1], strategy="linear")], queues_conf.config_categories(staging)
     )
-    ami.action("UpdateConfig", **again)
+    for fields in again:
+        ami.action("UpdateConfig", **fields)
     config = ami.action("GetConfig", Filename=queues_conf.CONF_FILENAME)
-    assert [k for k, _v in config.pairs if k.startswith("Category-")] == [
-        "Category-000000"
-    ]
+    assert [v for k, v in config.pairs if k.startswith("Category-")] == ["q1"]
     assert config.get("Line-000000-000000") == "strategy=linear"
+    assert sim.reloads == []  # Reload: no; the caller reloads
 
 
 def test_parser_reads_getconfig_response(sim):
@@ -206,3 +212,64 @@ def test_parser_reads_getconfig_response(sim):
     msgs = AmiParser().feed(data)
     config = next(m for m in msgs if m.get("ActionID") == "g2")
     assert config.get("Category-000001") == "support"
+
+
+def test_over_128_headers_refused_like_capture():
+    """updateconfig_over_128_headers, byte for byte: 137 header lines are refused
+    with manager.c's message (the ActionID kept), the same action cut to 104
+    lines is run; the session goes on."""
+    from test_simulator import replay_capture
+
+    simulator = AmiSimulator(secret="odoo", speed=0, auth_fail_delay=0.05).start()
+    try:
+        received, expected = replay_capture(simulator, "updateconfig_over_128_headers")
+        cats = simulator.config_files["queues_refusal_test.conf"]["categories"]
+    finally:
+        simulator.stop()
+    assert received == expected
+    # only the second action was applied: q0..q49 once each
+    assert [c["name"] for c in cats] == [f"q{n}" for n in range(50)]
+
+
+def test_header_limit_counts_every_line_and_keeps_the_first_128(sim):
+    """128 lines pass, 129 do not; an ActionID past line 128 is lost; lines
+    after the limit do not leak into a next action."""
+    sim.config_files["t.conf"] = {"categories": [], "includes": []}
+
+    def frame(action_id, n_cats, id_last=False):
+        lines = [b"Action: UpdateConfig"]
+        if not id_last:
+            lines.append(b"ActionID: " + action_id)
+        lines += [b"SrcFilename: t.conf", b"DstFilename: t.conf"]
+        for n in range(n_cats):
+            lines += [
+                b"Action-%06d: NewCat" % n,
+                b"Cat-%06d: %s-%d" % (n, action_id, n),
+            ]
+        if id_last:
+            lines.append(b"ActionID: " + action_id)
+        return b"\r\n".join(lines) + b"\r\n\r\n"
+
+    login = b"Action: Login\r\nUsername: odoo\r\nSecret: secret\r\nEvents: off\r\n\r\n"
+    sock = socket.create_connection(("127.0.0.1", sim.port), timeout=3)
+    # 2 + 2 + 62 * 2 = 128 lines; 129; ActionID as line 130
+    sock.sendall(
+        login
+        + frame(b"ok", 62)
+        + frame(b"big", 62).replace(
+            b"DstFilename: t.conf", b"DstFilename: t.conf\r\nReload: no"
+        )
+        + frame(b"late", 63, id_last=True)
+        + b"Action: Ping\r\nActionID: after\r\n\r\n"
+    )
+    time.sleep(0.4)
+    msgs = AmiParser().feed(sock.recv(65536))
+    sock.close()
+    answers = [m.pairs for m in msgs[1:]]
+    too_many = ("Message", "Too many lines in message or allocation failure")
+    assert answers[0] == [("Response", "Success"), ("ActionID", "ok")]
+    assert answers[1] == [("Response", "Error"), ("ActionID", "big"), too_many]
+    assert answers[2] == [("Response", "Error"), too_many]
+    assert answers[3][:2] == [("Response", "Success"), ("ActionID", "after")]
+    names = [c["name"] for c in sim.config_files["t.conf"]["categories"]]
+    assert names == [f"ok-{n}" for n in range(62)]

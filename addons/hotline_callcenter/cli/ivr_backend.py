@@ -261,15 +261,24 @@ class OdooIvrBackend(IvrBackend):
             call._hotline_store_rating(digit)
 
     def on_queue(self, ctx, queue):
-        """Mark the call queued before Queue(): the waiting list shows it."""
+        """Mark the call queued before Queue(): the waiting list shows it; the
+        queue's Queue() options are returned and kept on the call (the CTI
+        panel's attended transfer needs "t"). None (defaults) for a queue
+        Odoo does not know."""
         with self.env() as env:
             call = self._call(env, ctx)
             record = env["hotline.queue"].search([("code", "=", queue)], limit=1)
+            options = record._hotline_app_options() if record else None
             if call and record:
-                vals = {"queue_id": record.id, "ivr_flow_id": self.flow_id}
+                vals = {
+                    "queue_id": record.id,
+                    "ivr_flow_id": self.flow_id,
+                    "queue_options": "c" + options,
+                }
                 if not call.queued_at:
                     vals["queued_at"] = fields.Datetime.now()
                 call.write(vals)
+            return options
 
 
 def calendar_is_open(calendar, when):

@@ -49,6 +49,12 @@ class HotlineCall(models.Model):
     _inherit = "hotline.call"
 
     queue_id = fields.Many2one("hotline.queue", index=True)
+    queue_options = fields.Char(
+        string="Queue() options",
+        readonly=True,
+        help="Options of the Queue() the caller waited in, as the IVR sent them "
+        "(t: the agent may transfer the caller).",
+    )
     ivr_flow_id = fields.Many2one("hotline.ivr.flow", string="IVR flow")
     # post-call rating (服务满意度评价)
     rating = fields.Selection(RATINGS, index=True, readonly=True)

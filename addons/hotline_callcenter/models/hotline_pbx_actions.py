@@ -7,6 +7,7 @@ session; actions from the web client do not go through it), sends one action
 and turns a refusal into a ``UserError`` carrying Asterisk's own message.
 """
 
+import contextlib
 import logging
 import re
 import threading
@@ -571,17 +572,69 @@ class HotlinePbx(models.Model):
                 )
         return actions
 
+    def _hotline_queue_membership(self, actions):
+        """Send the QueueAdd / QueueRemove ``actions`` in one AMI session.
+
+        Membership is a state, not a toggle: "Already there" answers a QueueAdd
+        of a member (persistent members survive an Asterisk restart) and "Not
+        there" a QueueRemove of a non-member; both mean the agent already is
+        where they asked to be (app_queue's texts, capture
+        queue_member_refusals). On any other refusal the QueueAdds this call
+        made are taken back, so a failed login leaves no half-membership."""
+        self.ensure_one()
+        if not actions:
+            return
+        done_already = {
+            "QueueAdd": "Unable to add interface: Already there",
+            "QueueRemove": "Unable to remove interface: Not there",
+        }
+        added = []
+        current = None
+        try:
+            with AmiClient(
+                self.host,
+                self.ami_port,
+                self.ami_user,
+                self.sudo().ami_secret or "",
+                timeout=self.ami_timeout or 5.0,
+                events=False,
+            ) as ami:
+                try:
+                    for action, fields_ in actions:
+                        current = action
+                        response = ami.action(action, raise_on_error=False, **fields_)
+                        message = response.get("Message") or ""
+                        if response.get("Response") == "Success":
+                            if action == "QueueAdd":
+                                added.append(fields_)
+                        elif message != done_already.get(action):
+                            raise AmiActionError(message or "Error", response, action)
+                except AmiError:
+                    for fields_ in added:
+                        # the first error is the one to report
+                        with contextlib.suppress(AmiError):
+                            ami.action(
+                                "QueueRemove",
+                                raise_on_error=False,
+                                Queue=fields_["Queue"],
+                                Interface=fields_["Interface"],
+                            )
+                    raise
+        except AmiError as error:
+            _logger.info("AMI %s on %s refused: %s", current, self.display_name, error)
+            raise UserError(self._hotline_ami_error(error, current)) from error
+
     @api.model
     def hotline_agent_login(self):
-        """QueueAdd the agent's phone into each of their queues."""
+        """QueueAdd the agent's phone into each of their queues (being a member
+        already, e.g. after an Asterisk restart, is a successful login)."""
         self._hotline_check_agent()
         user = self.env.user
         pbx = self._hotline_pbx_for()
         actions = pbx._hotline_queue_actions(user, "login")
         if not actions:
             raise UserError(self.env._("No queue is set for %s.", user.name))
-        for action, fields_ in actions:
-            pbx._hotline_ami_action(action, **fields_)
+        pbx._hotline_queue_membership(actions)
         queues = [f["Queue"] for _a, f in actions]
         self.env["hotline.agent.session"]._hotline_close(user)
         self.env["hotline.agent.session"]._hotline_open(user, "login")
@@ -596,8 +649,7 @@ class HotlinePbx(models.Model):
     def _hotline_logout(self, user):
         pbx = self._hotline_pbx_for()
         actions = pbx._hotline_queue_actions(user, "logout")
-        for action, fields_ in actions:
-            pbx._hotline_ami_action(action, **fields_)
+        pbx._hotline_queue_membership(actions)
         queues = [f["Queue"] for _a, f in actions]
         self.env["hotline.agent.session"]._hotline_close(user)
         user.sudo().hotline_agent_state = "logged_out"
@@ -688,6 +740,42 @@ class HotlinePbx(models.Model):
             _logger.info("CTI on %s refused: %s", self.display_name, error)
             raise UserError(self._hotline_ami_error(error, action)) from error
 
+    def _hotline_check_atxfer(self, agent_channel):
+        """Refuse an attended transfer the call does not allow.
+
+        Asterisk cannot refuse it: manager.c action_atxfer() queues the atxfer
+        code and the digits as DTMF on the agent's channel and answers "Atxfer
+        successfully queued"; only a bridge that gave the agent the transfer
+        right (Queue()/Dial() option t, bridge_basic.c) turns them into a
+        consultation call. Without it the caller hears the digits, and the
+        agent hanging up "to complete the transfer" cuts the caller off. The
+        options the caller's Queue() ran with are kept on the call."""
+        self.ensure_one()
+        call = (
+            self.env["hotline.call"]
+            .sudo()
+            .search(
+                [
+                    ("pbx_id", "=", self.id),
+                    ("linkedid", "=", agent_channel.get("Linkedid") or ""),
+                ],
+                limit=1,
+            )
+        )
+        options = call.queue_options
+        if not options and call.queue_id:
+            options = "c" + call.queue_id._hotline_app_options()
+        if options and "t" not in options:
+            raise UserError(
+                self.env._(
+                    "This call cannot be transferred with consultation: queue "
+                    "%(queue)s does not let agents transfer (Queue() option t). Use "
+                    "a blind transfer, or ask an administrator to tick “Agents may "
+                    "transfer” on the queue.",
+                    queue=call.queue_id.display_name or call.queue_name or "",
+                )
+            )
+
     @api.model
     def hotline_transfer(self, target, attended=False):
         """Blind (BlindTransfer) or attended (Atxfer) transfer of the agent's call."""
@@ -702,6 +790,8 @@ class HotlinePbx(models.Model):
         context = pbx._hotline_context_for(exten)
 
         def do(ami, channels, agent_channel):
+            if attended:
+                pbx._hotline_check_atxfer(agent_channel)
             ami.action(
                 "Atxfer" if attended else "BlindTransfer",
                 Channel=agent_channel["Channel"],

@@ -4,10 +4,14 @@ import logging
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..pbx import queues_conf
 
 _logger = logging.getLogger(__name__)
+
+# first key of the advisory lock serialising queue pushes to one PBX ("hlqp")
+PUSH_LOCK_KEY = 0x686C7170
 
 STRATEGIES = [
     ("ringall", "Ring all"),
@@ -75,6 +79,49 @@ class HotlineQueue(models.Model):
         default=5,
         help="Callers hanging up sooner are left out of abandonment and service level.",
     )
+    # Queue() options (apps/app_queue.c) the IVR passes when a caller joins
+    agent_transfer = fields.Boolean(
+        string="Agents may transfer",
+        default=True,
+        help="Queue() option t: the agent may transfer the caller (attended "
+        "transfer from the phone or the CTI panel). Without it the transfer "
+        "code reaches the caller as tones and no transfer happens.",
+    )
+    caller_transfer = fields.Boolean(
+        string="Callers may transfer", help="Queue() option T."
+    )
+    agent_park = fields.Boolean(string="Agents may park", help="Queue() option k.")
+    caller_park = fields.Boolean(string="Callers may park", help="Queue() option K.")
+    agent_record = fields.Boolean(
+        string="Agents may record",
+        help="Queue() option x: the agent may start a recording with the "
+        "one-touch recording code.",
+    )
+    caller_record = fields.Boolean(
+        string="Callers may record", help="Queue() option X."
+    )
+    no_retry = fields.Boolean(
+        string="Leave after one round",
+        help="Queue() option n: when every agent has been rung once, the caller "
+        "leaves the queue (overflow) instead of waiting for the next round.",
+    )
+    waiting_sound = fields.Selection(
+        [
+            ("moh", "Music on hold"),
+            ("ringing", "Ringing tone"),
+            ("ring_when_ringing", "Music, ringing while an agent's phone rings"),
+        ],
+        string="Callers hear",
+        required=True,
+        default="moh",
+        help="What a waiting caller hears: the queue's music on hold, a ringing "
+        "tone (option r) or music until an agent's phone rings (option R).",
+    )
+    app_options = fields.Char(
+        string="Queue() options",
+        compute="_compute_app_options",
+        help="Options the IVR passes to Asterisk's Queue() for this queue.",
+    )
     skill_group_ids = fields.Many2many(
         "hotline.skill.group",
         "hotline_queue_skill_group_rel",
@@ -93,6 +140,31 @@ class HotlineQueue(models.Model):
             "Times and limits cannot be negative.",
         ),
     ]
+
+    @api.depends(
+        "agent_transfer",
+        "caller_transfer",
+        "agent_park",
+        "caller_park",
+        "agent_record",
+        "caller_record",
+        "no_retry",
+        "waiting_sound",
+    )
+    def _compute_app_options(self):
+        for queue in self:
+            queue.app_options = queue._hotline_app_options()
+
+    def _hotline_app_options(self):
+        """Queue() option letters of this queue (``c`` is the IVR's own)."""
+        self.ensure_one()
+        return queues_conf.app_options(
+            {
+                key: self[key]
+                for key in [k for k, _letter in queues_conf.APP_OPTION_FLAGS]
+                + ["waiting_sound"]
+            }
+        )
 
     @api.depends("member_ids")
     def _compute_member_count(self):
@@ -177,39 +249,64 @@ class HotlineQueue(models.Model):
     def hotline_push_config(self, pbx):
         """Write ``queues_hotline.conf`` on ``pbx`` over AMI and reload app_queue.
 
-        GetConfig reads the categories the file holds (a fresh PBX has no file:
-        "Config file not found", so CreateConfig makes an empty one, as
-        UpdateConfig only edits existing files); one UpdateConfig deletes them
-        and writes every queue of the PBX's company (a queue with no PBX goes
-        to all), so a second push replaces rather than duplicates; then
-        ``Reload`` of app_queue. Asterisk refuses an UpdateConfig as a whole,
-        so a refusal leaves the file as it was.
+        A fresh PBX has neither the live nor the staging file (GetConfig:
+        "Config file not found"): CreateConfig makes them, as UpdateConfig only
+        edits existing files. The staging file is rebuilt (its categories from
+        the last push deleted, every queue of the PBX's company written; a queue
+        with no PBX goes to all) in UpdateConfig actions under Asterisk's 128
+        header lines, then copied over the live file in one action and app_queue
+        reloaded (see ``queues_conf``). A refusal before the copy leaves the
+        live file and the running queues as they were.
         """
         if not self.env.user.has_group("hotline_base.group_supervisor"):
             raise UserError(self.env._("Only supervisors push queue configuration."))
+        # one push per PBX at a time: two would interleave in the staging file
+        self.env.cr.execute(
+            SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", PUSH_LOCK_KEY, pbx.id)
+        )
+        if not self.env.cr.fetchone()[0]:
+            raise UserError(
+                self.env._(
+                    "Queues are being sent to %s by someone else: try again in a "
+                    "moment.",
+                    pbx.display_name,
+                )
+            )
         queues = self.search(
             [("company_id", "=", pbx.company_id.id), ("pbx_id", "in", [pbx.id, False])]
         )
         confs = [q._hotline_conf_dict() for q in queues]
         from ..pbx.ami_client import AmiActionError, AmiError
 
-        filename = queues_conf.CONF_FILENAME
+        switched = False
         try:
             with self._hotline_ami(pbx) as ami:
-                try:
-                    config = ami.action("GetConfig", Filename=filename)
-                except AmiActionError as exc:
-                    if str(exc) != "Config file not found":
-                        raise
-                    ami.action("CreateConfig", Filename=filename)
-                    config = None
-                existing = queues_conf.config_categories(config) if config else []
-                ami.action(
-                    "UpdateConfig",
-                    **queues_conf.update_config_fields(confs, existing),
-                )
+
+                def categories(filename):
+                    try:
+                        config = ami.action("GetConfig", Filename=filename)
+                    except AmiActionError as exc:
+                        if str(exc) != "Config file not found":
+                            raise
+                        ami.action("CreateConfig", Filename=filename)
+                        return []
+                    return queues_conf.config_categories(config)
+
+                categories(queues_conf.CONF_FILENAME)
+                staging = categories(queues_conf.STAGING_FILENAME)
+                for fields_ in queues_conf.push_actions(confs, staging):
+                    ami.action("UpdateConfig", **fields_)
+                switched = True
                 ami.action("Reload", Module="app_queue")
         except AmiError as exc:
+            if switched:
+                raise UserError(
+                    self.env._(
+                        "The queue configuration was written on the PBX but "
+                        "Asterisk did not reload it: %s",
+                        str(exc),
+                    )
+                ) from exc
             raise UserError(
                 self.env._("Asterisk refused the queue configuration: %s", str(exc))
             ) from exc

@@ -63,6 +63,7 @@ import logging
 import time
 
 from . import acd
+from .queues_conf import APP_OPTION_LETTERS, DEFAULT_APP_OPTIONS
 
 try:  # engineer B's FastAGI module; the engine only needs the exception type
     from .fastagi import AgiHangup
@@ -186,7 +187,11 @@ class IvrBackend:
         """Store the post-call rating."""
 
     def on_queue(self, ctx, queue):
-        """The caller is about to join ``queue`` (agents see them waiting)."""
+        """The caller is about to join ``queue`` (agents see them waiting).
+
+        Returns the queue's ``Queue()`` option letters (``queues_conf.
+        app_options``; ``c`` is the engine's own), None for the defaults."""
+        return
 
     def log_step(self, ctx, node_key, node, outcome):
         """Called after every node (tests and statistics)."""
@@ -217,6 +222,7 @@ class CallContext:
         self._blacklist_checked = False
         self.trace = []  # (flow id, node key, outcome)
         self.queue = None
+        self.queue_options = None  # the Queue() options the caller got
         self.agent = None
         self.rating = None
         self.result = None  # final outcome: transferred/voicemail/hangup/...
@@ -293,7 +299,15 @@ class IvrEngine:
                 ctx.result = "fallback_voicemail"
             elif fallback.get("queue"):
                 ctx.queue = fallback["queue"]
-                ctx.session.exec_("Queue", f"{fallback['queue']},c")
+                try:
+                    options = self.backend.on_queue(ctx, ctx.queue)
+                except Exception:  # the fallback must work with the database down
+                    _logger.exception(
+                        "IVR fallback: options of queue %s unreadable, defaults used",
+                        ctx.queue,
+                    )
+                    options = None
+                self._queue(ctx, ctx.queue, options)
                 ctx.result = "fallback_queue"
             else:
                 _logger.error("IVR flow %s has no fallback", self.flow.get("id"))
@@ -599,12 +613,10 @@ class IvrEngine:
                 return outcome, next_key
             # agent did not answer: queue with the first-contact priority
         ctx.queue = decision.queue
-        self.backend.on_queue(ctx, decision.queue)
+        options = self.backend.on_queue(ctx, decision.queue)
         if decision.priority:
             session.set_variable("QUEUE_PRIO", str(decision.priority))
-        timeout = int(node.get("timeout") or 0)
-        args = f"{decision.queue},c,,,{timeout}" if timeout else f"{decision.queue},c"
-        session.exec_("Queue", args)
+        self._queue(ctx, decision.queue, options, int(node.get("timeout") or 0))
         status = (session.get_variable("QUEUESTATUS") or "").upper()
         if status in ("CONTINUE", ""):
             # the agent hung up, the caller is still here: survey or end
@@ -618,6 +630,24 @@ class IvrEngine:
 
     def _agent_channel(self, extension):
         return self.channels["agent"].format(extension=extension)
+
+    def _queue(self, ctx, queue, options, timeout=0):
+        """``Queue(queue,c<options>[,,,timeout])``: ``c`` so the flow goes on
+        (survey) after the agent hangs up; the queue's options, by default
+        ``t`` (the agent may transfer: without it the agent's transfer code
+        reaches the caller as tones and hanging up cuts the caller off)."""
+        if options is None:
+            options = DEFAULT_APP_OPTIONS
+        if not set(options) <= APP_OPTION_LETTERS:
+            _logger.error(
+                "IVR: Queue() options %r of %s refused, defaults used", options, queue
+            )
+            options = DEFAULT_APP_OPTIONS
+        args = f"{queue},c{options}"
+        if timeout:
+            args += f",,,{timeout}"
+        ctx.queue_options = "c" + options
+        ctx.session.exec_("Queue", args)
 
     def _dial(self, ctx, node, dial, label):
         ring = int(node.get("ring_timeout") or 30)

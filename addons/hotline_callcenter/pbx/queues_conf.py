@@ -4,10 +4,19 @@
 
 Odoo owns one file, ``queues_hotline.conf``, which the PBX's ``queues.conf``
 includes (``#include queues_hotline.conf``). Nobody edits it by hand: the Odoo
-side sends it through AMI ``UpdateConfig`` (delete the old categories, create
-the new ones) followed by ``Reload`` of ``app_queue``. Members are dynamic:
-agents join with ``QueueAdd`` when they log in, so the file holds no
-``member =>`` lines unless static members are asked for.
+side builds it over AMI (:func:`push_actions`) and reloads ``app_queue``.
+Members are dynamic: agents join with ``QueueAdd`` when they log in, so the
+file holds no ``member =>`` lines unless static members are asked for.
+
+A manager action carries at most 128 header lines (``AST_MAX_MANHEADERS``,
+include/asterisk/manager.h; past that manager.c's do_message() answers "Too
+many lines in message or allocation failure" and runs nothing), while one queue
+takes ~70 lines of ``UpdateConfig``. So the push writes a staging file,
+``queues_hotline_staging.conf``, in as many ``UpdateConfig`` actions as needed,
+then copies it over the live file with one ``UpdateConfig`` of no edits
+(manager.c action_updateconfig(): load SrcFilename, save to DstFilename) and
+reloads: until that copy nothing the PBX reads has changed, so a refusal on
+the way leaves the live file and app_queue as they were.
 
 A queue is a dict::
 
@@ -23,6 +32,29 @@ import re
 from .acd import STRATEGIES
 
 CONF_FILENAME = "queues_hotline.conf"
+STAGING_FILENAME = "queues_hotline_staging.conf"
+# include/asterisk/manager.h: header lines of one action, Action and ActionID included
+AST_MAX_MANHEADERS = 128
+# Queue() options (apps/app_queue.c queue_exec_options) a queue may set, in the
+# order they are written; "c" (continue in the dialplan when the agent hangs
+# up) is the IVR's own and always sent.
+APP_OPTION_FLAGS = (
+    (
+        "agent_transfer",
+        "t",
+    ),  # the agent may transfer the caller (features.conf atxfer/blindxfer)
+    ("caller_transfer", "T"),
+    ("agent_park", "k"),
+    ("caller_park", "K"),
+    ("agent_record", "x"),  # automixmon
+    ("caller_record", "X"),
+    ("no_retry", "n"),
+)
+WAITING_SOUNDS = {"moh": "", "ringing": "r", "ring_when_ringing": "R"}
+# agents may transfer unless the queue says otherwise (issue 10: without "t"
+# the agent's *2 goes to the caller as DTMF and hanging up cuts them off)
+DEFAULT_APP_OPTIONS = "t"
+APP_OPTION_LETTERS = frozenset("tTkKxXnrR")
 _NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
@@ -100,36 +132,74 @@ def config_categories(response):
     return list(names.values())
 
 
-def update_config_fields(queues, existing_categories=()):
-    """Fields of one AMI ``UpdateConfig`` action writing ``queues_hotline.conf``.
+def app_options(queue):
+    """The ``Queue()`` option letters a queue asks for (without ``c``).
 
-    ``existing_categories`` are the categories the file holds now (from
-    ``GetConfig``): they are deleted first, then each queue is created.
-    """
-    fields = {
-        "SrcFilename": CONF_FILENAME,
-        "DstFilename": CONF_FILENAME,
-        "Reload": "app_queue",
-    }
-    n = 0
+    Keys of :data:`APP_OPTION_FLAGS` (booleans; ``agent_transfer`` defaults to
+    on) and ``waiting_sound`` (:data:`WAITING_SOUNDS`, music on hold by
+    default)."""
+    letters = ""
+    for key, letter in APP_OPTION_FLAGS:
+        if queue.get(key, key == "agent_transfer"):
+            letters += letter
+    sound = queue.get("waiting_sound") or "moh"
+    if sound not in WAITING_SOUNDS:
+        raise ValueError(f"invalid waiting sound {sound!r}")
+    return letters + WAITING_SOUNDS[sound]
 
-    def add(action, cat, var=None, value=None):
-        nonlocal n
-        key = f"{n:06d}"
-        fields["Action-" + key] = action
-        fields["Cat-" + key] = cat
-        if var is not None:
-            fields["Var-" + key] = var
-            fields["Value-" + key] = value
-        n += 1
 
+def update_config_steps(queues, existing_categories=()):
+    """``UpdateConfig`` edits (``{"Action", "Cat"[, "Var", "Value"]}``) that turn
+    a file holding ``existing_categories`` into the queues' categories."""
+    steps = []
     # one DelCat per name: it deletes every category of that name, and a
     # second one would fail ("Given category does not exist")
     for cat in {c.lower(): c for c in existing_categories}.values():
-        add("DelCat", cat)
+        steps.append({"Action": "DelCat", "Cat": cat})
     for queue in sorted(queues, key=lambda q: q["name"]):
         name = check_queue_name(queue["name"])
-        add("NewCat", name)
+        steps.append({"Action": "NewCat", "Cat": name})
         for key, value in queue_settings(queue):
-            add("Append", name, key, value)
-    return fields
+            steps.append({"Action": "Append", "Cat": name, "Var": key, "Value": value})
+    return steps
+
+
+def batch_update_actions(steps, src, dst, max_headers=AST_MAX_MANHEADERS):
+    """``UpdateConfig`` field dicts carrying ``steps``, each action within
+    ``max_headers`` lines (Action, ActionID, SrcFilename, DstFilename and
+    Reload counted). Every action numbers its edits from 000000: handle_updates()
+    stops at the first missing number."""
+    head = {"SrcFilename": src, "DstFilename": dst, "Reload": "no"}
+    room = max_headers - len(head) - 2  # Action and ActionID
+    batches, current, used = [], [], 0
+    for step in steps:
+        if len(step) > room:
+            raise ValueError(f"an UpdateConfig edit of {len(step)} lines cannot fit")
+        if used + len(step) > room:
+            batches.append(current)
+            current, used = [], 0
+        current.append(step)
+        used += len(step)
+    if current:
+        batches.append(current)
+    actions = []
+    for batch in batches:
+        fields = dict(head)
+        for n, step in enumerate(batch):
+            for key, value in step.items():
+                fields[f"{key}-{n:06d}"] = value
+        actions.append(fields)
+    return actions
+
+
+def push_actions(queues, staging_categories=()):
+    """The ``UpdateConfig`` actions of a push, in order: build the staging file
+    (it holds ``staging_categories`` from the last push), then copy it over
+    ``queues_hotline.conf`` (no edits, one action: the switch). The caller
+    makes sure both files exist and reloads app_queue afterwards."""
+    steps = update_config_steps(queues, staging_categories)
+    actions = batch_update_actions(steps, STAGING_FILENAME, STAGING_FILENAME)
+    actions.append(
+        {"SrcFilename": STAGING_FILENAME, "DstFilename": CONF_FILENAME, "Reload": "no"}
+    )
+    return actions

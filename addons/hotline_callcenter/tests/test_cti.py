@@ -64,16 +64,57 @@ class TestCti(SimulatorCommon):
         session.ended_at = "2026-01-05 09:15:30"
         self.assertEqual(session.duration_seconds, 930)
 
-    def test_login_refused_when_already_member(self):
+    def test_login_when_already_member(self):
+        """After an Asterisk restart persistent members are still there:
+        "Already there" is a successful login (issue 10, item 15)."""
         self.simulator.queues["support"]["Local/8001@agents"] = {
             "name": "x",
             "paused": False,
         }
+        self.Pbx.hotline_agent_login()
+        self.assertEqual(len(self._sent("QueueAdd")), 2)
+        self.assertIn("Local/8001@agents", self.simulator.queues["sales"])
+        self.assertEqual(self.agent.hotline_agent_state, "available")
+        (session,) = self.Session.search([("user_id", "=", self.agent.id)])
+        self.assertEqual((session.kind, session.ended_at), ("login", False))
+        # logging in twice is no error either, and opens no second session
+        self.Pbx.hotline_agent_login()
+        self.assertEqual(
+            self.Session.search_count(
+                [("user_id", "=", self.agent.id), ("ended_at", "=", False)]
+            ),
+            1,
+        )
+
+    def test_logout_when_no_longer_member(self):
+        """QueueRemove answered "Not there" (the PBX lost the member): the
+        logout still closes the session."""
+        self.Pbx.hotline_agent_login()
+        self.simulator.queues["sales"].pop("Local/8001@agents")
+        self.Pbx.hotline_agent_logout()
+        self.assertNotIn("Local/8001@agents", self.simulator.queues["support"])
+        self.assertEqual(self.agent.hotline_agent_state, "logged_out")
+        self.assertTrue(
+            all(
+                self.Session.search([("user_id", "=", self.agent.id)]).mapped(
+                    "ended_at"
+                )
+            )
+        )
+
+    def test_login_to_unknown_queue_takes_back_the_others(self):
+        self.agent.hotline_queues = "support, nosuchqueue"
         with self.assertRaisesRegex(
             UserError,
-            "Asterisk refused QueueAdd: Unable to add interface: Already there",
+            "Asterisk refused QueueAdd: Unable to add interface to queue: "
+            "No such queue",
         ):
             self.Pbx.hotline_agent_login()
+        # the QueueAdd to 'support' that went through is taken back
+        self.assertNotIn("Local/8001@agents", self.simulator.queues["support"])
+        self.assertEqual(
+            [m.get("Queue") for m in self._sent("QueueRemove")], ["support"]
+        )
         self.assertEqual(self.agent.hotline_agent_state, "logged_out")
         self.assertFalse(self.Session.search([("user_id", "=", self.agent.id)]))
 
@@ -101,6 +142,37 @@ class TestCti(SimulatorCommon):
         self.Pbx.hotline_transfer("8002", attended=True)
         (atxfer,) = self._sent("Atxfer")
         self.assertEqual(atxfer.get("Channel"), agent_chan)
+
+    def test_attended_transfer_needs_the_queue_transfer_right(self):
+        """Asterisk answers Atxfer "successfully queued" even when the caller's
+        Queue() gave the agent no transfer right, and the digits then reach
+        the caller (issue 10): the CTI panel refuses it first."""
+        queue = self.env["hotline.queue"].create(
+            {"name": "No transfer", "code": "q_notransfer", "agent_transfer": False}
+        )
+        linkedid = "odoo-test-pbx-atx.1"
+        _customer, agent_chan = self._live_call(linkedid=linkedid)
+        call = self._new_call(linkedid=linkedid, queue_id=queue.id, queue_options="c")
+        with self.assertRaisesRegex(UserError, "does not let agents transfer"):
+            self.Pbx.hotline_transfer("8002", attended=True)
+        self.assertFalse(self._sent("Atxfer"))
+        # a blind transfer needs no bridge feature (ast_bridge_transfer_blind)
+        self.Pbx.hotline_transfer("8002")
+        self.assertEqual(len(self._sent("BlindTransfer")), 1)
+        # what the caller's Queue() ran with counts, not today's queue settings
+        queue.agent_transfer = True
+        with self.assertRaisesRegex(UserError, "does not let agents transfer"):
+            self.Pbx.hotline_transfer("8002", attended=True)
+        call.queue_options = "ct"
+        self.Pbx.hotline_transfer("8002", attended=True)
+        (atxfer,) = self._sent("Atxfer")
+        self.assertEqual(atxfer.get("Channel"), agent_chan)
+        # a call queued outside the IVR: the queue's own settings
+        call.queue_options = False
+        queue.agent_transfer = False
+        with self.assertRaisesRegex(UserError, "does not let agents transfer"):
+            self.Pbx.hotline_transfer("8002", attended=True)
+        self.assertEqual(len(self._sent("Atxfer")), 1)
 
     def test_transfer_without_call(self):
         with self.assertRaisesRegex(UserError, "is not on a call"):

@@ -104,11 +104,39 @@ class TestIvrBackend(IvrCommon):
                 "hotline/zh_CN/bye",
             ],
         )
-        self.assertEqual(caller.executed, [("Queue", "billing,c")])
+        self.assertEqual(caller.executed, [("Queue", "billing,ct")])
         self.assertEqual(call.rating, "satisfied")
         self.assertEqual(call.queue_id, self.q_billing)
         self.assertTrue(call.queued_at)  # agents saw the caller waiting
         self.assertEqual(call.ivr_flow_id, self.flow)
+        self.assertEqual(call.queue_options, "ct")
+
+    def test_queue_options_of_the_queue(self):
+        """The IVR's Queue() carries the queue's options (issue 10: without
+        "t" the agent cannot transfer) and the call keeps them."""
+        self.q_billing.write(
+            {"agent_transfer": False, "caller_park": True, "waiting_sound": "ringing"}
+        )
+        call = self.env["hotline.call"].create(
+            {"linkedid": "placeholder", "caller_number": "13800138000"}
+        )
+        caller = AgiCaller(
+            "127.0.0.1",
+            self.server.port,
+            script=f"ivr?did={DID}",
+            dtmf="11",
+            variables={"QUEUESTATUS": "CONTINUE"},
+        )
+        call.linkedid = caller.uniqueid
+        self.env.flush_all()
+        caller.run()
+        self.env.invalidate_all()
+        self.assertEqual(caller.executed[0], ("Queue", "billing,cKr"))
+        self.assertEqual(
+            caller.queue_entries, [{"queue": "billing", "options": {"c", "K", "r"}}]
+        )
+        self.assertFalse(caller.warnings)
+        self.assertEqual(call.queue_options, "cKr")
 
     def test_language_switch(self):
         sim = self.call(dtmf="92", QUEUESTATUS="CONTINUE")
@@ -117,22 +145,22 @@ class TestIvrBackend(IvrCommon):
             ["hotline/zh_CN/welcome", "hotline/zh_CN/menu", "hotline/en_US/menu"],
         )
         self.assertIn('SET VARIABLE CHANNEL(language) "en"', sim.commands)
-        self.assertEqual(sim.executed[0], ("Queue", "repair,c,,,60"))
+        self.assertEqual(sim.executed[0], ("Queue", "repair,ct,,,60"))
 
     def test_no_input_retries_exhausted_to_fallback(self):
         sim = self.call(dtmf="")
         self.assertEqual(self.played(sim).count("hotline/zh_CN/menu"), 2)
-        self.assertEqual(sim.executed, [("Queue", "repair,c")])
+        self.assertEqual(sim.executed, [("Queue", "repair,ct")])
 
     def test_invalid_input_retries_exhausted(self):
         sim = self.call(dtmf="77")
         self.assertIn("hotline/zh_CN/invalid", self.played(sim))
-        self.assertEqual(sim.executed, [("Queue", "repair,c")])
+        self.assertEqual(sim.executed, [("Queue", "repair,ct")])
 
     def test_overflow_after_max_wait(self):
         sim = self.call(dtmf="2", QUEUESTATUS="TIMEOUT")
         self.assertEqual(
-            sim.executed, [("Queue", "repair,c,,,60"), ("VoiceMail", "100@default,u")]
+            sim.executed, [("Queue", "repair,ct,,,60"), ("VoiceMail", "100@default,u")]
         )
 
     def test_public_holiday_goes_to_voicemail(self):
@@ -165,7 +193,7 @@ class TestIvrBackend(IvrCommon):
             }
         )
         sim = self.call(dtmf="2", QUEUESTATUS="CONTINUE")
-        self.assertEqual(sim.executed[0], ("Queue", "repair,c,,,60"))
+        self.assertEqual(sim.executed[0], ("Queue", "repair,ct,,,60"))
 
     def test_vip_to_vip_queue(self):
         category = self.env["hotline.customer.category"].create(
@@ -179,7 +207,7 @@ class TestIvrBackend(IvrCommon):
             }
         )
         sim = self.call(dtmf="1", QUEUESTATUS="CONTINUE")
-        self.assertEqual(sim.executed, [("Queue", "vip,c")])
+        self.assertEqual(sim.executed, [("Queue", "vip,ct")])
         self.assertEqual(sim.variables.get("QUEUE_PRIO"), "10")
 
     def test_blacklist_warn_and_refuse(self):
@@ -209,7 +237,7 @@ class TestIvrBackend(IvrCommon):
         )
         sim = self.call(dtmf="1", QUEUESTATUS="CONTINUE")
         self.assertIn("hotline/zh_CN/blacklist_warning", self.played(sim))
-        self.assertEqual(sim.executed, [("Queue", "billing,c")])
+        self.assertEqual(sim.executed, [("Queue", "billing,ct")])
         entry.action = "refuse"
         sim = self.call(dtmf="1", QUEUESTATUS="CONTINUE")
         self.assertEqual(self.played(sim)[-1], "hotline/zh_CN/warning")
@@ -217,7 +245,7 @@ class TestIvrBackend(IvrCommon):
         self.assertIn("HANGUP", sim.commands)
         # another caller is not affected
         sim = self.call(dtmf="1", caller="13900000000", QUEUESTATUS="CONTINUE")
-        self.assertEqual(sim.executed, [("Queue", "billing,c")])
+        self.assertEqual(sim.executed, [("Queue", "billing,ct")])
 
     def test_first_contact_agent(self):
         self.agent.hotline_agent_state = "available"
@@ -236,7 +264,7 @@ class TestIvrBackend(IvrCommon):
         # paused: the queue, with priority
         self.agent.hotline_agent_state = "paused"
         sim = self.call(dtmf="1", QUEUESTATUS="CONTINUE")
-        self.assertEqual(sim.executed, [("Queue", "billing,c")])
+        self.assertEqual(sim.executed, [("Queue", "billing,ct")])
         self.assertEqual(sim.variables.get("QUEUE_PRIO"), "5")
         # older than the first-contact window: plain queue
         self.env["hotline.call"].search([("linkedid", "=", "earlier")]).answered_at = (
@@ -263,7 +291,7 @@ class TestIvrBackend(IvrCommon):
             }
         )
         sim = self.call(dtmf="1", QUEUESTATUS="CONTINUE", DIALSTATUS="ANSWER")
-        self.assertEqual(sim.executed, [("Queue", "billing,c")])
+        self.assertEqual(sim.executed, [("Queue", "billing,ct")])
         self.assertEqual(sim.variables.get("QUEUE_PRIO"), "5")
         # the agent's last call of any caller counts, not only this caller's
         earlier.ended_at = now - timedelta(minutes=4)
@@ -277,7 +305,7 @@ class TestIvrBackend(IvrCommon):
             }
         )
         sim = self.call(dtmf="1", QUEUESTATUS="CONTINUE", DIALSTATUS="ANSWER")
-        self.assertEqual(sim.executed, [("Queue", "billing,c")])
+        self.assertEqual(sim.executed, [("Queue", "billing,ct")])
         # out of wrap-up: straight to the agent
         self.q_billing.wrapup_time = 10
         sim = self.call(dtmf="1", DIALSTATUS="ANSWER")
@@ -302,7 +330,7 @@ class TestIvrBackend(IvrCommon):
         with self.assertLogs(ENGINE_LOGGER, "ERROR") as logs:
             sim = self.call(dtmf="5")
         self.assertIn("uninstalled_service", "\n".join(logs.output))
-        self.assertEqual(sim.executed, [("Queue", "repair,c")])
+        self.assertEqual(sim.executed, [("Queue", "repair,ct")])
         self.assertNotIn("HANGUP", sim.commands)
 
     def test_change_applies_to_next_call(self):
@@ -319,7 +347,7 @@ class TestIvrBackend(IvrCommon):
             )
         self.env.invalidate_all()
         sim = self.call(dtmf="2", QUEUESTATUS="CONTINUE")
-        self.assertEqual(sim.executed[0], ("Queue", "repair,c,,,60"))
+        self.assertEqual(sim.executed[0], ("Queue", "repair,ct,,,60"))
         builds = self.handler.cache.builds
         sim = self.call(dtmf="2", QUEUESTATUS="CONTINUE")
         self.assertEqual(self.handler.cache.builds, builds)  # cached snapshot
@@ -328,7 +356,7 @@ class TestIvrBackend(IvrCommon):
         option.target_node_id = self.nodes["To billing"]
         self.env.flush_all()
         sim = self.call(dtmf="2", QUEUESTATUS="CONTINUE")
-        self.assertEqual(sim.executed[0], ("Queue", "billing,c"))
+        self.assertEqual(sim.executed[0], ("Queue", "billing,ct"))
         self.assertEqual(self.handler.cache.builds, builds + 1)
 
     def test_error_in_flow_goes_to_fallback(self):
@@ -339,7 +367,7 @@ class TestIvrBackend(IvrCommon):
         with self.assertLogs(ENGINE_LOGGER, "ERROR") as logs:
             sim = self.call(dtmf="1")
         self.assertIn("sending the call to the fallback", logs.output[0])
-        self.assertEqual(sim.executed, [("Queue", "repair,c")])
+        self.assertEqual(sim.executed, [("Queue", "repair,ct")])
 
     def test_unknown_number_back_to_dialplan(self):
         with self.assertLogs(BACKEND_LOGGER, "WARNING"):
@@ -488,7 +516,7 @@ class TestIvrBackend(IvrCommon):
         )
         sim = self.call(did="12345", QUEUESTATUS="CONTINUE")
         self.assertEqual(self.played(sim), ["hotline/zh_CN/warning"])
-        self.assertEqual(sim.executed, [("Queue", "billing,c")])
+        self.assertEqual(sim.executed, [("Queue", "billing,ct")])
 
     def test_calendar_is_open(self):
         calendar = self.env["resource.calendar"].create(

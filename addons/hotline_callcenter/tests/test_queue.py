@@ -6,7 +6,7 @@ from psycopg2 import IntegrityError
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from .ivr_common import IvrCommon
@@ -159,6 +159,26 @@ class TestQueue(IvrCommon):
         self.agent.hotline_extension = False
         with self.assertRaisesRegex(UserError, "no phone extension"):
             call.with_user(self.agent).action_hotline_pickup()
+
+    def test_queue_app_options_on_the_form(self):
+        """Queue() options per queue: agents may transfer by default (issue 10),
+        the rest is set on the form by a supervisor."""
+        self.assertTrue(self.q_billing.agent_transfer)
+        self.assertEqual(self.q_billing.waiting_sound, "moh")
+        self.assertEqual(self.q_billing.app_options, "t")
+        with Form(self.q_billing.with_user(self.supervisor)) as form:
+            form.agent_transfer = False
+            form.caller_transfer = True
+            form.agent_park = True
+            form.agent_record = True
+            form.no_retry = True
+            form.waiting_sound = "ringing"
+            self.assertEqual(form.app_options, "Tkxnr")
+        self.assertEqual(self.q_billing._hotline_app_options(), "Tkxnr")
+        with self.assertRaises(AccessError):
+            self.q_billing.with_user(self.agent).write({"agent_transfer": True})
+        with self.assertRaises(ValueError):
+            self.q_billing.waiting_sound = "silence"
 
     def test_push_needs_supervisor_and_pbx(self):
         with self.assertRaises(AccessError):

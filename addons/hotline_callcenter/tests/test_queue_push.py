@@ -1,8 +1,10 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.exceptions import AccessError, UserError
+from odoo.sql_db import db_connect
 from odoo.tests import tagged
 
+from ..models import hotline_queue as queue_model
 from ..pbx import queues_conf
 from .common import SimulatorCommon
 
@@ -47,6 +49,7 @@ class TestQueuePush(SimulatorCommon):
         sim = self.simulator
         sim.config_files = default_config_files()
         sim.config_save_fails.clear()
+        sim.config_saves_left = None
         sim.reloads.clear()
         saved = {q: dict(m) for q, m in sim.queues.items()}
 
@@ -57,9 +60,9 @@ class TestQueuePush(SimulatorCommon):
 
         self.addCleanup(restore)
 
-    def _file(self):
+    def _file(self, filename=CONF):
         """``{category: [(var, value)]}`` of queues_hotline.conf on the PBX."""
-        cats = self.simulator.config_files[CONF]["categories"]
+        cats = self.simulator.config_files[filename]["categories"]
         names = [c["name"] for c in cats]
         self.assertEqual(len(names), len(set(names)), "a category is duplicated")
         return {c["name"]: [tuple(x) for x in c["lines"]] for c in cats}
@@ -85,8 +88,15 @@ class TestQueuePush(SimulatorCommon):
                 for m in self.simulator.actions_seen
                 if m.get("Action") not in ("Login", "Logoff")
             ],
-            ["GetConfig", "CreateConfig", "UpdateConfig", "Reload"],
+            ["GetConfig", "CreateConfig", "GetConfig", "CreateConfig"]
+            + ["UpdateConfig"] * len(self._sent("UpdateConfig"))
+            + ["Reload"],
         )
+        # every action within Asterisk's 128 header lines (issue 10: one
+        # UpdateConfig of 149 lines for 2 queues was refused)
+        self.assertGreater(len(self._sent("UpdateConfig")), 2)
+        for action in self._sent("UpdateConfig"):
+            self.assertLessEqual(len(action.pairs), 128)
         content = self._file()
         self.assertEqual(set(content), set(self._pushed_queues().mapped("code")))
         self.assertNotIn("qp_else", content)
@@ -166,3 +176,61 @@ class TestQueuePush(SimulatorCommon):
             self.q_gas.with_user(self.agent).write({"strategy": "random"})
         self.assertFalse(self._sent("UpdateConfig"))
         self.assertNotIn(CONF, self.simulator.config_files)
+
+    def test_refusal_midway_leaves_the_pbx_as_it_was(self):
+        """A push refused after some of its actions ran: the live file and the
+        running queues are untouched and no Reload is sent."""
+        Queue = self.env["hotline.queue"]
+        Queue.with_user(self.supervisor).hotline_push_config(self.pbx)
+        before = self.simulator.config_text(CONF)
+        reloads = list(self.simulator.reloads)
+        Queue.create(
+            [
+                {"name": f"Extra {n}", "code": f"qp_extra{n}", "pbx_id": self.pbx.id}
+                for n in range(4)
+            ]
+        )
+        self.simulator.actions_seen.clear()
+        self.simulator.config_saves_left = 1  # the second UpdateConfig fails
+        with self.assertRaisesRegex(
+            UserError, "Asterisk refused the queue configuration: Save of config failed"
+        ):
+            Queue.with_user(self.supervisor).hotline_push_config(self.pbx)
+        self.assertEqual(len(self._sent("UpdateConfig")), 2)
+        self.assertEqual(self.simulator.config_text(CONF), before)
+        self.assertEqual(self.simulator.reloads, reloads)
+        self.assertNotIn("qp_extra0", self.simulator.queues)
+        self.assertFalse(self._sent("Reload"))
+        # the next push goes through and brings every queue
+        self.simulator.config_saves_left = None
+        Queue.with_user(self.supervisor).hotline_push_config(self.pbx)
+        self.assertEqual(set(self._file()), set(self._pushed_queues().mapped("code")))
+        self.assertIn("qp_extra3", self.simulator.queues)
+
+    def test_reload_refused_after_the_switch_is_said_so(self):
+        from ..pbx.simulator import ami_server
+
+        self.addCleanup(ami_server.RELOADABLE_MODULES.add, "app_queue")
+        ami_server.RELOADABLE_MODULES.discard("app_queue")
+        with self.assertRaisesRegex(
+            UserError,
+            "written on the PBX but Asterisk did not reload it: No such module",
+        ):
+            self.env["hotline.queue"].with_user(self.supervisor).hotline_push_config(
+                self.pbx
+            )
+        self.assertIn("qp_gas", self._file())
+
+    def test_concurrent_push_refused(self):
+        """A second push to the same PBX while one holds the lock is refused."""
+        # another connection (another web worker) holds the push lock
+        with db_connect(self.env.cr.dbname).cursor() as cr:
+            cr.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)",
+                (queue_model.PUSH_LOCK_KEY, self.pbx.id),
+            )
+            with self.assertRaisesRegex(UserError, "by someone else"):
+                self.env["hotline.queue"].with_user(
+                    self.supervisor
+                ).hotline_push_config(self.pbx)
+        self.assertFalse(self._sent("GetConfig"))

@@ -18,6 +18,7 @@ import socket
 import threading
 import time
 
+from .app_args import bridge_options, split_app_args
 from .dialplan import Dialplan
 
 ENV_ORDER = (
@@ -95,6 +96,8 @@ class AgiCaller:
         self.commands = []
         self.transcript = []
         self.executed = []
+        self.queue_entries = []  # Queue() runs: {"queue", "options"}
+        self.warnings = []  # what Asterisk would log (e.g. unknown options)
         self.answered = False
         self.dead = False
         self.closed_by = None
@@ -264,6 +267,16 @@ class AgiCaller:
         if not args:
             return "200 result=-2"
         self.executed.append((args[0], args[1] if len(args) > 1 else ""))
+        if args[0].lower() == "queue":
+            data = args[1] if len(args) > 1 else ""
+            queue = split_app_args(data)[0].strip()
+            if not queue:
+                # app_queue.c queue_exec(): "Queue requires an argument"
+                self.warnings.append("Queue requires an argument")
+                return "200 result=-1"
+            options, warnings = bridge_options("Queue", data)
+            self.warnings += warnings  # unknown letters are ignored, as Asterisk does
+            self.queue_entries.append({"queue": queue, "options": options})
         return "200 result=-1" if args[0].lower() == "dial" else "200 result=0"
 
     def _get_data(self, args, hang_now):

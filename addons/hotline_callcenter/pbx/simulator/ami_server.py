@@ -24,13 +24,16 @@ import socket
 import threading
 import time
 
-from ..ami_protocol import AmiParser, serialize_pairs
+from ..ami_protocol import AmiMessage, AmiParser, serialize_pairs
+from .app_args import bridge_options
 from .dialplan import Dialplan
 from .scenarios import SCENARIOS, SYSTEMNAME, originate_scenario, render
 
 _logger = logging.getLogger(__name__)
 
 BANNER = b"Asterisk Call Manager/11.0.0\r\n"
+# include/asterisk/manager.h: struct message keeps at most this many header lines
+AST_MAX_MANHEADERS = 128
 UNKNOWN = (
     "Invalid/unknown command: %s. Use Action: ListCommands to show available commands."
 )
@@ -272,10 +275,19 @@ class AmiSimulator:
         self.hold_events = False
         # /etc/asterisk: {filename: {"categories": [...], "includes": [...]}}
         self.config_files = default_config_files()
-        # fault injection: files whose save fails ("Save of config failed")
+        # fault injection: files whose save fails ("Save of config failed"),
+        # and how many UpdateConfig saves succeed before every save fails
         self.config_save_fails = set()
+        self.config_saves_left = None
         self.queue_config = {}  # queue -> {option: value} after an app_queue reload
         self.reloads = []  # module names reloaded (None: everything), in order
+        # features.conf [featuremap] atxfer (Asterisk's default is none; the
+        # PBX of issue 10 had *2)
+        self.featuremap = {"atxfer": "*2", "blindxfer": "#"}
+        # Linkedid -> {"caller": channel that ran Queue()/Dial(), "options": letters}
+        self.bridge_features = {}
+        self.app_warnings = []  # what Asterisk would log about app arguments
+        self.atxfers = []  # Atxfer actions run: channel, exten, consultation
         self._config_lock = threading.Lock()
         # the contexts and extensions an Originate or a Redirect may go to: a
         # Dialplan, a path to an extensions.conf, or None (the capture PBX's)
@@ -385,6 +397,32 @@ class AmiSimulator:
             self.channels[fields.get("Channel")] = pairs
         elif name == "Hangup":
             self.channels.pop(dict(pairs).get("Channel"), None)
+        elif name in ("Newexten", "AGIExecStart"):
+            self._track_bridge_options(dict(pairs))
+
+    def _track_bridge_options(self, fields):
+        """Remember the t/T... options a call's Queue() or Dial() ran with:
+        they decide which side may transfer (app_queue.c: t sets
+        AST_FEATURE_REDIRECT for the callee, T for the caller). A dialplan
+        app shows in Newexten; one run by AGI EXEC only in AGIExecStart
+        (capture fastagi_ivr)."""
+        if fields.get("Event") == "AGIExecStart":
+            verb, _sp, rest = (fields.get("Command") or "").partition(" ")
+            if verb.upper() != "EXEC":
+                return
+            app, _sp, data = rest.strip().partition(" ")
+            data = data.strip().strip('"')
+        else:
+            app, data = fields.get("Application"), fields.get("AppData")
+        parsed = bridge_options(app, data)
+        if parsed is None:
+            return
+        options, warnings = parsed
+        self.app_warnings += warnings
+        self.bridge_features[fields.get("Linkedid")] = {
+            "caller": fields.get("Channel"),
+            "options": options,
+        }
 
     def _event(self, name, privilege, fields, action_id=None):
         pairs = [("Event", name), ("Privilege", f"{privilege},all")]
@@ -487,9 +525,21 @@ class AmiSimulator:
 
     # -- actions -------------------------------------------------------------------
     def _handle(self, session, msg):
+        self.actions_seen.append(msg)
+        if len(msg.pairs) > AST_MAX_MANHEADERS:
+            # manager.c do_message(): lines past AST_MAX_MANHEADERS are dropped
+            # up to the blank line (hdr_loss), the action is not run, and the
+            # error carries the ActionID only if it was among the lines kept;
+            # the session stays up (capture updateconfig_over_128_headers)
+            kept = AmiMessage(msg.pairs[:AST_MAX_MANHEADERS])
+            pairs = [("Response", "Error")]
+            if kept.get("ActionID"):
+                pairs.append(("ActionID", kept.get("ActionID")))
+            pairs.append(("Message", "Too many lines in message or allocation failure"))
+            session.send(pairs)
+            return
         action = msg.get("Action") or ""
         action_id = msg.get("ActionID")
-        self.actions_seen.append(msg)
         head = [("Response", "Success")]
         if action_id is not None:
             head.append(("ActionID", action_id))
@@ -719,9 +769,11 @@ class AmiSimulator:
             except _UpdateFailed as exc:
                 error(UPDATE_ERRORS[exc.args[0]])
                 return
-            if dkey in self.config_save_fails:
+            if dkey in self.config_save_fails or self.config_saves_left == 0:
                 error("Save of config failed")
                 return
+            if self.config_saves_left is not None:
+                self.config_saves_left -= 1
             self.config_files[dkey] = entry
         reply()  # astman_send_ack(s, m, NULL): no Message
         reload = (msg.get("Reload") or "").strip()
@@ -1149,8 +1201,74 @@ class AmiSimulator:
             )
 
     def _action_atxfer(self, session, msg, reply, error, action_id):
-        if self._need_channel(msg, error):
-            if not msg.get("Exten"):
-                error("No extension specified")
-                return
-            reply(("Message", "Atxfer successfully queued"))
+        # manager.c action_atxfer(): checks, then the atxfer code and the
+        # digits queued as DTMF on the channel, whatever the bridge allows
+        channel, exten = msg.get("Channel"), msg.get("Exten")
+        if not channel:
+            error("No channel specified")
+            return
+        if not exten:
+            error("No extension specified")
+            return
+        if channel not in self.channels:
+            error("Channel specified does not exist")
+            return
+        code = self.featuremap.get("atxfer") or ""
+        if not code:
+            error("No attended transfer feature code found")
+            return
+        reply(("Message", "Atxfer successfully queued"))
+        self._atxfer_dtmf(channel, code, exten, msg.get("Context") or "")
+
+    def _atxfer_dtmf(self, channel, code, exten, context):
+        """What the queued DTMF does. With the transfer right on the channel's
+        side of the bridge, the atxfer hook eats the digits, holds the peer
+        (Hold, MusicOnHoldStart: capture attended_transfer) and dials the
+        consultation (not simulated further). Without it
+        (bridge_channel.c bridge_handle_dtmf() finds no hook) the digits are
+        written to the peer: DTMFEnd "Sent" on it (channel.c ast_write()), no
+        consultation call; the agent hanging up then ends the caller's call."""
+        pairs = self.channels[channel]
+        fields = pairs[4:]
+        linkedid = dict(pairs).get("Linkedid")
+        bridge = self.bridge_features.get(linkedid) or {}
+        side = "T" if bridge.get("caller") == channel else "t"
+        allowed = side in bridge.get("options", ())
+        peer_name = bridge.get("caller") if side == "t" else None
+        if peer_name not in self.channels:
+            peer_name = next(
+                (
+                    name
+                    for name, other in self.channels.items()
+                    if name != channel and dict(other).get("Linkedid") == linkedid
+                ),
+                None,
+            )
+        peer = self.channels[peer_name][4:] if peer_name else None
+
+        def dtmf(on, digit, direction):
+            extra = [("Digit", digit), ("DurationMs", "0"), ("Direction", direction)]
+            return self._event("DTMFEnd", "dtmf", on + extra)
+
+        events = []
+        for n, digit in enumerate(code + exten):
+            events.append(dtmf(fields, digit, "Received"))
+            if not allowed and peer:
+                events.append(dtmf(peer, digit, "Sent"))
+            if allowed and n == len(code) - 1:
+                events.append(self._event("Hold", "call", fields))
+                if peer:
+                    events.append(
+                        self._event(
+                            "MusicOnHoldStart", "call", peer + [("Class", "default")]
+                        )
+                    )
+        self.broadcast_many(events)
+        self.atxfers.append(
+            {
+                "channel": channel,
+                "exten": exten,
+                "context": context,
+                "consultation": allowed,
+            }
+        )
