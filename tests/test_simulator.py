@@ -220,13 +220,18 @@ def test_coreshowchannels_of_a_live_call_is_byte_for_byte_asterisk(sim):
     msgs = parse_all(raw)
     asked = next(i for i, m in enumerate(msgs) if m.get("ActionID") == "csc")
     events = [
-        m for m in msgs[:asked] if m.get("Timestamp") and m.get("Event") != "SuccessfulAuth"
+        m
+        for m in msgs[:asked]
+        if m.get("Timestamp") and m.get("Event") != "SuccessfulAuth"
     ]
     assert [m.get("Event") for m in events[:2]] == ["Newchannel", "Newchannel"]
     shift = time.time() - 6.5 - float(events[0].get("Timestamp"))
     sim.broadcast_many(
         [
-            [(k, f"{float(v) + shift:.6f}" if k == "Timestamp" else v) for k, v in m.pairs]
+            [
+                (k, f"{float(v) + shift:.6f}" if k == "Timestamp" else v)
+                for k, v in m.pairs
+            ]
             for m in events
         ]
     )

@@ -423,9 +423,10 @@ class AmiSimulator:
         for prefix in ("", "Dest"):
             snap = snapshots.get(fields.get(f"{prefix}Channel"))
             if snap is not None and f"{prefix}ChannelState" in fields:
+                variables = f"{prefix}ChanVariable"
                 snap["state"] = [
                     (key, fields.get(prefix + key, "")) for key in CHANNEL_STATE_KEYS
-                ] + [("ChanVariable", v) for k, v in pairs if k == f"{prefix}ChanVariable"]
+                ] + [("ChanVariable", v) for k, v in pairs if k == variables]
         snap = snapshots.get(channel)
         if snap is None:
             return
@@ -893,6 +894,7 @@ class AmiSimulator:
             if "state" not in snap:
                 continue
             seconds = max(int(now - snap["created"]), 0)
+            hours, minutes = seconds // 3600, seconds % 3600 // 60
             item = [("Event", "CoreShowChannel")]
             if action_id is not None:
                 item.append(("ActionID", action_id))
@@ -900,11 +902,7 @@ class AmiSimulator:
             item += [
                 ("Application", snap["app"]),
                 ("ApplicationData", snap["data"]),
-                (
-                    "Duration",
-                    f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:"
-                    f"{seconds % 60:02d}",
-                ),
+                ("Duration", f"{hours:02d}:{minutes:02d}:{seconds % 60:02d}"),
                 ("BridgeId", snap["bridge"]),
             ]
             items.append(item)
