@@ -1,13 +1,21 @@
 """The connector's database retries: a concurrent update of the same row is
 retried at once and quietly, an outage is an ERROR; a resync that cannot read
-the stored calls waits, with the events after it, for the next attempt."""
+the stored calls waits, with the events after it, for the next attempt; a batch
+waits for an agent's pick-up holding its call instead of conflicting with it
+(on a throw-away PostgreSQL database)."""
 
 import logging
+import os
+import threading
 import time
 from pathlib import Path
 
 import psycopg2
 import psycopg2.errors
+import pytest
+from psycopg2.extensions import ISOLATION_LEVEL_REPEATABLE_READ
+
+import odoo.sql_db
 
 import odoo.addons
 
@@ -19,6 +27,7 @@ from odoo.addons.hotline_callcenter.cli.connector import (
     _RESYNC,
     CONFLICT_ATTEMPTS,
     PbxWorker,
+    RegistrySink,
 )
 from odoo.addons.hotline_callcenter.pbx.ami_protocol import AmiMessage
 from odoo.addons.hotline_callcenter.pbx.simulator.scenarios import render
@@ -174,3 +183,81 @@ def test_resync_waits_for_the_stored_calls_and_keeps_event_order(caplog):
     assert call["disposition"] == "answered"
     assert call["hangup_cause"] == "16 Normal Clearing"
     assert "resync postponed: database unavailable" in caplog.text
+
+
+@pytest.fixture
+def scratch_db():
+    """A throw-away database with the part of ``hotline_call`` at stake."""
+    name = f"hl_conflict_{os.getpid()}"
+    admin = psycopg2.connect(dbname="postgres")
+    admin.autocommit = True
+    with admin.cursor() as cr:
+        cr.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cr.execute(f'CREATE DATABASE "{name}"')
+    conn = psycopg2.connect(dbname=name)
+    with conn, conn.cursor() as cr:
+        cr.execute(
+            "CREATE TABLE hotline_call (id serial PRIMARY KEY, pbx_id int,"
+            " linkedid varchar, user_id int, ended_at timestamp)"
+        )
+        cr.execute("INSERT INTO hotline_call (pbx_id, linkedid) VALUES (1, 'L1')")
+    conn.close()
+    yield name
+    odoo.sql_db.close_db(name)
+    with admin.cursor() as cr:
+        cr.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+def pick_up(dbname):
+    """An agent's pick-up (``hotline_waiting_pickup``): the call's row locked
+    while the AMI Redirect runs, then its agent written."""
+    conn = psycopg2.connect(dbname=dbname)
+    conn.set_isolation_level(ISOLATION_LEVEL_REPEATABLE_READ)
+    cr = conn.cursor()
+    cr.execute("SELECT id FROM hotline_call WHERE linkedid = 'L1' FOR UPDATE NOWAIT")
+    return conn, cr
+
+
+def record_end(dbname, wait):
+    """The connector's batch that records the call's end, in a thread."""
+    outcome = {}
+
+    def run():
+        cr = odoo.sql_db.db_connect(dbname).cursor()
+        try:
+            if wait:
+                RegistrySink.wait_for_writers(cr, 1, ["L1"])
+            cr.execute("SELECT id, user_id FROM hotline_call WHERE linkedid = 'L1'")
+            cr.execute("UPDATE hotline_call SET ended_at = now() WHERE id = 1")
+            cr.commit()
+            outcome["ok"] = True
+        except psycopg2.Error as exc:
+            outcome["error"] = exc
+        finally:
+            cr.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+@pytest.mark.parametrize("wait", [False, True])
+def test_waiting_for_the_pick_up_avoids_the_concurrent_update(scratch_db, wait):
+    conn, cr = pick_up(scratch_db)
+    thread, outcome = record_end(scratch_db, wait)
+    time.sleep(0.3)
+    assert thread.is_alive()  # the batch waits for the pick-up's row
+    cr.execute("UPDATE hotline_call SET user_id = 7 WHERE linkedid = 'L1'")
+    conn.commit()
+    conn.close()
+    thread.join(5)
+    if not wait:  # what the connector met: a serialization failure
+        assert isinstance(outcome["error"], psycopg2.errors.SerializationFailure)
+        return
+    assert outcome == {"ok": True}
+    check = psycopg2.connect(dbname=scratch_db)
+    with check.cursor() as ccr:
+        ccr.execute("SELECT user_id, ended_at IS NOT NULL FROM hotline_call")
+        assert ccr.fetchall() == [(7, True)]
+    check.close()

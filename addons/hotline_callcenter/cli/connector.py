@@ -32,6 +32,7 @@ import time
 import psycopg2
 
 from odoo import SUPERUSER_ID, api
+from odoo.tools import SQL
 
 from ..pbx.ami_client import AmiClient, AmiError
 from ..pbx.correlator import CallCorrelator
@@ -116,8 +117,31 @@ class RegistrySink:
 
     def __call__(self, pbx_id, calls, live):
         with self._registry().cursor() as cr:
+            if calls:
+                self.wait_for_writers(cr, pbx_id, [c["linkedid"] for c in calls])
             env = api.Environment(cr, SUPERUSER_ID, {})
             return EnvSink(env)(pbx_id, calls, live)
+
+    @staticmethod
+    def wait_for_writers(cr, pbx_id, linkedids):
+        """Wait until the transactions holding these calls' rows commit (an
+        agent's pick-up holds its call during the AMI Redirect), then start
+        afresh: PostgreSQL's repeatable read refuses to update a row that
+        changed after the transaction's snapshot, so a snapshot taken while
+        they ran could not record the call (a serialization failure)."""
+        try:
+            cr.execute(
+                SQL(
+                    "SELECT id FROM hotline_call"
+                    " WHERE pbx_id = %s AND linkedid IN %s FOR SHARE",
+                    pbx_id,
+                    tuple(linkedids),
+                ),
+                log_exceptions=False,
+            )
+        except CONFLICT_ERRORS:
+            pass  # they committed a change: the fresh transaction sees it
+        cr.rollback()
 
     def close_stale(self, pbx_id, live_linkedids):
         with self._registry().cursor() as cr:
