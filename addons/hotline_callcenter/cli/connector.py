@@ -139,8 +139,9 @@ class RegistrySink:
                 ),
                 log_exceptions=False,
             )
-        except CONFLICT_ERRORS:
-            pass  # they committed a change: the fresh transaction sees it
+        except CONFLICT_ERRORS as exc:
+            # they committed a change: the fresh transaction below sees it
+            _logger.debug("waited for a concurrent update (%s)", _first_line(exc))
         cr.rollback()
 
     def close_stale(self, pbx_id, live_linkedids):
