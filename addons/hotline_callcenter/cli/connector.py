@@ -9,10 +9,11 @@ Nothing is dropped: a sink failure keeps the batch's calls pending and retries
 with backoff (a call that keeps failing alone is logged in full and set
 aside); a dead AMI reader is restarted by ``AmiClient``'s watchdog; after each
 (re)connection the worker resynchronises: ``CoreShowChannels`` gives the live
-channels (fed to the correlator, so calls that started while disconnected are
-known) and the open calls Asterisk no longer has are closed with the resync
-time as end and ``hangup_cause`` saying why; ``QueueStatus`` gives the queue
-members and waiting callers.
+channels (after a restart, what the database stored of their calls is read
+back first, so the snapshot only adds what is new: calls that started while
+disconnected become known, known values stay) and the open calls Asterisk no
+longer has are closed with the resync time as end and ``hangup_cause`` saying
+why; ``QueueStatus`` gives the queue members and waiting callers.
 
 IVR prompt files: at start and then every ``prompt_sync_interval`` seconds
 the worker asks the sink to write the prompts changed since its last sync

@@ -28,7 +28,9 @@ Rules (all observed in the Asterisk 22 captures, see ``/work/shared/asterisk``):
   HoldTime), ``AgentCalled``/``DialState RINGING`` (ringing);
 - voicemail: ``VoiceMail`` application, ``VM_MESSAGEFILE``/``VMSTATUS``;
 - recording: ``MIXMONITOR_FILENAME``;
-- the call ends when every channel seen for the Linkedid has hung up.
+- the call ends when every channel seen for the Linkedid has hung up;
+- after a (re)connection, ``restore`` (what was stored) then ``resync`` (the
+  ``CoreShowChannels`` snapshot): a snapshot only adds what is new.
 """
 
 import re
