@@ -890,20 +890,26 @@ class AmiSimulator:
         coreshowchannels_live_and_redirect_invalid_context)."""
         items = []
         now = time.time()
-        for snap in list(self.channel_snapshots.values()):
-            if "state" not in snap:
-                continue
-            seconds = max(int(now - snap["created"]), 0)
+        for name, pairs in list(self.channels.items()):
+            snap = self.channel_snapshots.get(name) or {}
+            if "state" not in snap:  # a channel a test put in self.channels
+                fields = dict(pairs)
+                snap = dict(
+                    snap,
+                    state=[(key, fields.get(key, "")) for key in CHANNEL_STATE_KEYS]
+                    + [("ChanVariable", v) for k, v in pairs if k == "ChanVariable"],
+                )
+            seconds = max(int(now - snap.get("created", now)), 0)
             hours, minutes = seconds // 3600, seconds % 3600 // 60
             item = [("Event", "CoreShowChannel")]
             if action_id is not None:
                 item.append(("ActionID", action_id))
             item += snap["state"]
             item += [
-                ("Application", snap["app"]),
-                ("ApplicationData", snap["data"]),
+                ("Application", snap.get("app", "")),
+                ("ApplicationData", snap.get("data", "")),
                 ("Duration", f"{hours:02d}:{minutes:02d}:{seconds % 60:02d}"),
-                ("BridgeId", snap["bridge"]),
+                ("BridgeId", snap.get("bridge", "")),
             ]
             items.append(item)
         self._list(
