@@ -5,6 +5,7 @@ the CoreShowChannels snapshot of the resync), driven against the simulator."""
 
 import time
 
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from ..pbx.simulator.scenarios import render
@@ -132,3 +133,18 @@ class TestConnectorRestart(CallLogCommon):
         self.assertEqual(call.ended_at, live["answered_at"].replace(tzinfo=None))
         self.assertEqual(call.talk_seconds, 60)
         self.assertEqual(call.disposition, "answered")
+
+    def test_only_the_connector_reads_calls_back(self):
+        """The read-back bypasses the call rules (confidential calls included):
+        the connector's, nobody else's."""
+        self.ingest(call_dict("restart-2", ended_at=None, hangup_cause=None))
+        for role in ("agent", "supervisor", "handler"):
+            with self.assertRaises(AccessError):
+                self.Call.with_user(self.role_users[role]).hotline_stored_calls(
+                    self.pbx.id, ["restart-2"]
+                )
+        (stored,) = self.Call.hotline_stored_calls(self.pbx.id, ["restart-2", "nope"])
+        self.assertEqual(stored["linkedid"], "restart-2")
+        self.assertEqual(stored["agents"], ["8101"])
+        self.assertEqual(stored["queue"], "support")
+        self.assertIsNone(stored["ended_at"])
