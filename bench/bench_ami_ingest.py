@@ -181,8 +181,10 @@ def bench_ingest(registry, pbx_id, calls, rate):
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     base_events = worker.stats["events"]
+    base_sent = sim.events_sent
     t0 = time.perf_counter()
     linkedids = []
+    threads = []
     for n in range(calls):
         target = t0 + n / rate
         delay = target - time.perf_counter()
@@ -194,12 +196,19 @@ def bench_ingest(registry, pbx_id, calls, rate):
             agent=f"8{n % 50 + 100:03d}",
         )
         linkedids.append(thread.linkedid)
+        threads.append(thread)
+    # the last calls are still being sent when the loop ends: an idle worker
+    # is not done until it has processed every event the simulator sent
+    for thread in threads:
+        thread.join()
     offered_s = time.perf_counter() - t0
-    sent = sim.events_sent
+    sent = sim.events_sent - base_sent
     # wait for the worker to process and commit everything
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not worker.wait_idle(0.5):
-        pass
+    while time.monotonic() < deadline and (
+        worker.stats["events"] - base_events < sent or not worker.wait_idle(0.5)
+    ):
+        time.sleep(0.05)
     elapsed = time.perf_counter() - t0
     done.set()
     processed = worker.stats["events"] - base_events

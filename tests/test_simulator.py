@@ -202,6 +202,61 @@ def test_channels_listed_and_hangup_action(sim):
         assert resp.get("Message") == "Channel Hungup"
 
 
+def _csc_blocks(data, action_id):
+    """The CoreShowChannels answer to ``action_id`` in raw AMI bytes: the
+    list ack, the channel items (sorted: Asterisk walks its channel container
+    in hash order) and the completion, each as its exact bytes."""
+    tag = f"ActionID: {action_id}\r\n".encode()
+    blocks = [b + b"\r\n\r\n" for b in data.split(b"\r\n\r\n") if tag in b]
+    items = sorted(b for b in blocks if b.startswith(b"Event: CoreShowChannel\r\n"))
+    return blocks[0], items, blocks[-1]
+
+
+def test_coreshowchannels_of_a_live_call_is_byte_for_byte_asterisk(sim):
+    """Replay the capture's events up to its CoreShowChannels (channels 6 s
+    old, as there), then ask: the answer is the capture's, byte for byte."""
+    capture = CAPTURES / "coreshowchannels_live_and_redirect_invalid_context"
+    raw = (capture / "ami.raw").read_bytes()
+    msgs = parse_all(raw)
+    asked = next(i for i, m in enumerate(msgs) if m.get("ActionID") == "csc")
+    events = [
+        m
+        for m in msgs[:asked]
+        if m.get("Timestamp") and m.get("Event") != "SuccessfulAuth"
+    ]
+    assert [m.get("Event") for m in events[:2]] == ["Newchannel", "Newchannel"]
+    shift = time.time() - 6.5 - float(events[0].get("Timestamp"))
+    sim.broadcast_many(
+        [
+            [
+                (k, f"{float(v) + shift:.6f}" if k == "Timestamp" else v)
+                for k, v in m.pairs
+            ]
+            for m in events
+        ]
+    )
+    data = raw_session(
+        sim.port,
+        b"Action: Login\r\nActionID: login\r\nUsername: odoo\r\nSecret: secret\r\n"
+        b"Events: off\r\n\r\nAction: CoreShowChannels\r\nActionID: csc\r\n\r\n",
+    )
+    ack, items, complete = _csc_blocks(data, "csc")
+    want_ack, want_items, want_complete = _csc_blocks(raw, "csc")
+    assert ack == want_ack
+    assert items == want_items and len(items) == 2
+    assert complete == want_complete
+    # once hung up, the channels are no longer listed
+    for m in msgs[asked:]:
+        if m.get("Event") == "Hangup":
+            sim.broadcast(m.pairs)
+    data = raw_session(
+        sim.port,
+        b"Action: Login\r\nUsername: odoo\r\nSecret: secret\r\nEvents: off\r\n\r\n"
+        b"Action: CoreShowChannels\r\nActionID: csc-after\r\n\r\n",
+    )
+    assert _csc_blocks(data, "csc-after") == _csc_blocks(raw, "csc-after")
+
+
 def test_cli_runs(tmp_path):
     proc = subprocess.run(
         [

@@ -9,10 +9,11 @@ Nothing is dropped: a sink failure keeps the batch's calls pending and retries
 with backoff (a call that keeps failing alone is logged in full and set
 aside); a dead AMI reader is restarted by ``AmiClient``'s watchdog; after each
 (re)connection the worker resynchronises: ``CoreShowChannels`` gives the live
-channels (fed to the correlator, so calls that started while disconnected are
-known) and the open calls Asterisk no longer has are closed with the resync
-time as end and ``hangup_cause`` saying why; ``QueueStatus`` gives the queue
-members and waiting callers.
+channels (after a restart, what the database stored of their calls is read
+back first, so the snapshot only adds what is new: calls that started while
+disconnected become known, known values stay) and the open calls Asterisk no
+longer has are closed with the resync time as end and ``hangup_cause`` saying
+why; ``QueueStatus`` gives the queue members and waiting callers.
 
 IVR prompt files: at start and then every ``prompt_sync_interval`` seconds
 the worker asks the sink to write the prompts changed since its last sync
@@ -32,6 +33,7 @@ import time
 import psycopg2
 
 from odoo import SUPERUSER_ID, api
+from odoo.tools import SQL
 
 from ..pbx.ami_client import AmiClient, AmiError
 from ..pbx.correlator import CallCorrelator
@@ -40,13 +42,27 @@ _logger = logging.getLogger(__name__)
 
 _RESYNC = object()
 POP_TYPES = ("ringing", "transferred")
-# the database went away or a concurrent update: keep the batch and retry
+# another transaction updated the same row first (e.g. an agent's pick-up and
+# the batch that records the call): PostgreSQL refuses the later one and a new
+# transaction sees the other's commit, so it is retried at once, quietly.
+CONFLICT_ERRORS = (
+    psycopg2.errors.SerializationFailure,
+    psycopg2.errors.DeadlockDetected,
+    psycopg2.errors.LockNotAvailable,
+)
+CONFLICT_ATTEMPTS = 5
+# the database went away or a conflict that outlived its retries: keep the
+# batch and retry with backoff
 TRANSIENT_ERRORS = (
     psycopg2.OperationalError,
     psycopg2.InterfaceError,
-    psycopg2.errors.SerializationFailure,
-    psycopg2.errors.LockNotAvailable,
+    *CONFLICT_ERRORS,
 )
+
+
+def _first_line(exc):
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 class EnvSink:
@@ -70,6 +86,9 @@ class EnvSink:
                 .sudo()
                 .hotline_close_stale(pbx_id, live_linkedids)
             )
+
+    def stored_calls(self, pbx_id, linkedids):
+        return self.env["hotline.call"].sudo().hotline_stored_calls(pbx_id, linkedids)
 
     def sync_prompts(self, pbx_id, since):
         with self.env.cr.savepoint():
@@ -99,13 +118,42 @@ class RegistrySink:
 
     def __call__(self, pbx_id, calls, live):
         with self._registry().cursor() as cr:
+            if calls:
+                self.wait_for_writers(cr, pbx_id, [c["linkedid"] for c in calls])
             env = api.Environment(cr, SUPERUSER_ID, {})
             return EnvSink(env)(pbx_id, calls, live)
+
+    @staticmethod
+    def wait_for_writers(cr, pbx_id, linkedids):
+        """Wait until the transactions holding these calls' rows commit (an
+        agent's pick-up holds its call during the AMI Redirect), then start
+        afresh: PostgreSQL's repeatable read refuses to update a row that
+        changed after the transaction's snapshot, so a snapshot taken while
+        they ran could not record the call (a serialization failure)."""
+        try:
+            cr.execute(
+                SQL(
+                    "SELECT id FROM hotline_call"
+                    " WHERE pbx_id = %s AND linkedid IN %s FOR SHARE",
+                    pbx_id,
+                    tuple(linkedids),
+                ),
+                log_exceptions=False,
+            )
+        except CONFLICT_ERRORS as exc:
+            # they committed a change: the fresh transaction below sees it
+            _logger.debug("waited for a concurrent update (%s)", _first_line(exc))
+        cr.rollback()
 
     def close_stale(self, pbx_id, live_linkedids):
         with self._registry().cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             return len(EnvSink(env).close_stale(pbx_id, live_linkedids))
+
+    def stored_calls(self, pbx_id, linkedids):
+        with self._registry().cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            return EnvSink(env).stored_calls(pbx_id, linkedids)
 
     def sync_prompts(self, pbx_id, since):
         with self._registry().cursor() as cr:
@@ -156,6 +204,7 @@ class PbxWorker:
         )
         self.pending_calls = {}
         self.pending_live = []
+        self._backlog = []  # taken from the queue, not processed yet (in order)
         self.stale_resyncs = []
         # screen pops of simultaneous calls in parallel transactions: only with
         # a sink that opens its own cursor per call (RegistrySink)
@@ -218,9 +267,8 @@ class PbxWorker:
                 "PBX %s: resync CoreShowChannels failed: %s", self.name, exc
             )
             return
-        for channel in channels:
-            self.queue.put(channel)
-        live = {c.get("Linkedid") for c in channels if c.get("Linkedid")}
+        # the snapshot's moment: its Duration fields count up to it
+        at = time.time()
         try:
             _response, entries = client.action_list("QueueStatus", timeout=10)
         except AmiError as exc:
@@ -230,7 +278,7 @@ class PbxWorker:
         waiting = [e for e in entries if e.get("Event") == "QueueEntry"]
         for entry in waiting:
             self.queue.put(entry)
-        self.queue.put((_RESYNC, live))
+        self.queue.put((_RESYNC, channels, at))
         self.stats["resyncs"] += 1
         _logger.info(
             "PBX %s: resynchronised: %d live channels, %d queue members, %d waiting",
@@ -301,12 +349,13 @@ class PbxWorker:
                 delay = min(delay * 2, self.retry_max)
 
     def _take(self, block, timeout):
-        batch = []
-        try:
-            item = self.queue.get(block=block, timeout=timeout if block else None)
-        except queue.Empty:
-            return batch
-        batch.append(item)
+        batch, self._backlog = self._backlog, []
+        if not batch:
+            try:
+                item = self.queue.get(block=block, timeout=timeout if block else None)
+            except queue.Empty:
+                return batch
+            batch.append(item)
         backlog = self.queue.qsize()
         self.stats["max_backlog"] = max(self.stats["max_backlog"], backlog)
         while len(batch) < self.batch_max:
@@ -326,11 +375,15 @@ class PbxWorker:
             self.busy = False
 
     def _process(self, batch):
-        for item in batch:
+        for index, item in enumerate(batch):
             if isinstance(item, tuple) and item and item[0] is _RESYNC:
-                for call in self.correlator.close_missing(item[1]):
-                    self.pending_calls[call["linkedid"]] = call
-                self.stale_resyncs.append(item[1])
+                if not self._resync(*item[1:]):
+                    # the database is needed first: this item and the ones
+                    # after it wait, in order, for the next attempt
+                    self._backlog = batch[index:] + self._backlog
+                    if not self.pending_calls and not self.pending_live:
+                        return False
+                    return self.flush() and False
                 continue
             self.stats["events"] += 1
             try:
@@ -345,6 +398,31 @@ class PbxWorker:
             return self._close_stale()
         return self.flush() and self._close_stale()
 
+    def _resync(self, channels, at):
+        """Feed a ``CoreShowChannels`` snapshot taken at ``at`` (epoch).
+
+        After a restart the correlator knows nothing of the calls live on the
+        PBX: what the database stored of them is restored first, so that the
+        snapshot (no start, answer or queue time) only adds what is new and
+        the call ends as it would have without the restart.  ``False`` when
+        the stored calls could not be read (retried).
+        """
+        live = {c.get("Linkedid") for c in channels if c.get("Linkedid")}
+        unknown = sorted(lid for lid in live if lid not in self.correlator.calls)
+        stored_calls = getattr(self.sink, "stored_calls", None)
+        if unknown and stored_calls is not None:
+            try:
+                stored = self._retry_conflicts(stored_calls, self.pbx_id, unknown)
+            except TRANSIENT_ERRORS as exc:
+                self._log_db_error("resync postponed", exc)
+                return False
+            for data in stored:
+                self.correlator.restore(data)
+        for call in self.correlator.resync(channels, now=at):
+            self.pending_calls[call["linkedid"]] = call
+        self.stale_resyncs.append(live)
+        return True
+
     def _close_stale(self):
         """Calls left open in the database (e.g. by a previous run) that the
         PBX no longer has: closed after the pending calls are written."""
@@ -356,11 +434,9 @@ class PbxWorker:
                 continue
             open_here = set(self.correlator.open_calls())
             try:
-                closed = close(self.pbx_id, live | open_here)
+                closed = self._retry_conflicts(close, self.pbx_id, live | open_here)
             except TRANSIENT_ERRORS as exc:
-                _logger.error(
-                    "PBX %s: resync postponed, database unavailable: %s", self.name, exc
-                )
+                self._log_db_error("resync postponed", exc)
                 return False
             self.stale_resyncs.pop(0)
             if closed:
@@ -433,8 +509,14 @@ class PbxWorker:
             try:
                 future.result()
             except Exception as exc:  # noqa: BLE001 - retried below with full handling
-                _logger.warning(
-                    "PBX %s: parallel screen pop failed (%s)", self.name, exc
+                # a conflict with a concurrent update is expected: the retry
+                # below resolves it (a real failure is logged there)
+                expected = isinstance(exc, CONFLICT_ERRORS)
+                _logger.log(
+                    logging.DEBUG if expected else logging.WARNING,
+                    "PBX %s: parallel screen pop failed (%s)",
+                    self.name,
+                    _first_line(exc),
                 )
                 failed = True
                 continue
@@ -454,19 +536,49 @@ class PbxWorker:
             self.pending_live = []
         return True
 
+    def _retry_conflicts(self, func, *args):
+        """``func(*args)``, run again at once when a concurrent transaction
+        updated the same rows first (up to ``CONFLICT_ATTEMPTS`` times)."""
+        for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+            try:
+                return func(*args)
+            except CONFLICT_ERRORS as exc:
+                if attempt == CONFLICT_ATTEMPTS:
+                    raise
+                self.stats["conflicts"] = self.stats.get("conflicts", 0) + 1
+                _logger.debug(
+                    "PBX %s: concurrent update of the same records (%s); "
+                    "retrying (attempt %d)",
+                    self.name,
+                    _first_line(exc),
+                    attempt + 1,
+                )
+                time.sleep(0.01 * attempt)
+
+    def _log_db_error(self, what, exc):
+        if isinstance(exc, CONFLICT_ERRORS):
+            _logger.warning(
+                "PBX %s: %s: concurrent updates still conflicting after %d "
+                "attempts (%s); retrying later",
+                self.name,
+                what,
+                CONFLICT_ATTEMPTS,
+                _first_line(exc),
+            )
+        else:
+            _logger.error(
+                "PBX %s: %s: database unavailable (%s); retrying",
+                self.name,
+                what,
+                _first_line(exc),
+            )
+
     def _write(self, calls, live):
         try:
-            self.sink(self.pbx_id, calls, live)
+            self._retry_conflicts(self.sink, self.pbx_id, calls, live)
         except TRANSIENT_ERRORS as exc:
             self.stats["sink_errors"] += 1
-            _logger.error(
-                "PBX %s: database unavailable (%s); %d calls kept, retrying",
-                self.name,
-                str(exc).strip().splitlines()[0]
-                if str(exc).strip()
-                else type(exc).__name__,
-                len(calls),
-            )
+            self._log_db_error(f"{len(calls)} calls kept", exc)
             return False
         except Exception:
             self.stats["sink_errors"] += 1
@@ -542,7 +654,10 @@ class PbxWorker:
                 if until():
                     return True
             elif (
-                self.queue.empty() and not self.pending_calls and not self.pending_live
+                self.queue.empty()
+                and not self._backlog
+                and not self.pending_calls
+                and not self.pending_live
             ):
                 return True
         return False
@@ -553,6 +668,7 @@ class PbxWorker:
         while time.monotonic() < deadline:
             if (
                 self.queue.empty()
+                and not self._backlog
                 and not self.busy
                 and not self.pending_calls
                 and not self.pending_live

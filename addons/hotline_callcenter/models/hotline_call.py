@@ -314,7 +314,12 @@ class HotlineCall(models.Model):
         return result
 
     def _hotline_diff(self, vals):
-        """The part of ``vals`` that differs from the record."""
+        """The part of ``vals`` that differs from the record.
+
+        A value the connector does not know (empty, zero, or "In progress"
+        for a disposition) never replaces a known one: after a restart the
+        connector may know less of a live call than was stored.
+        """
         self.ensure_one()
         changes = {}
         for fname, value in vals.items():
@@ -325,8 +330,12 @@ class HotlineCall(models.Model):
             elif field.type in ("char", "selection", "datetime"):
                 current = current or False
                 value = value or False
-            if current != value:
-                changes[fname] = value
+            if current == value:
+                continue
+            unknown = not value or (fname == "disposition" and value == "ringing")
+            if unknown and current:
+                continue
+            changes[fname] = value
         return changes
 
     @api.model
@@ -341,6 +350,31 @@ class HotlineCall(models.Model):
             return False
         partners = self.env["res.partner"].sudo().hotline_identify_caller(number)
         return partners.id if len(partners) == 1 else False
+
+    @api.model
+    def hotline_stored_calls(self, pbx_id, linkedids):
+        """What is stored of these calls, as the connector's call dicts, so a
+        restarted connector knows the live calls it resynchronises (the
+        ``CoreShowChannels`` snapshot has no start, answer or queue time).
+
+        :param linkedids: Asterisk Linkedids
+        :return: list of dicts with the keys of ``pbx.correlator`` snapshots
+        """
+        self._hotline_check_connector()
+        calls = self.sudo().search(
+            [("pbx_id", "=", pbx_id), ("linkedid", "in", list(linkedids))]
+        )
+        out = []
+        for call in calls:
+            data = {
+                key: call[fname] or None
+                for key, fname in SCALAR_KEYS.items()
+                if fname not in ("wait_seconds", "talk_seconds")
+            }
+            data["linkedid"] = call.linkedid
+            data["agents"] = call.agent_line_ids.sorted("sequence").mapped("extension")
+            out.append(data)
+        return out
 
     @api.model
     def hotline_close_stale(self, pbx_id, live_linkedids, reason=None):

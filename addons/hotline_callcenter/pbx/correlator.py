@@ -28,7 +28,9 @@ Rules (all observed in the Asterisk 22 captures, see ``/work/shared/asterisk``):
   HoldTime), ``AgentCalled``/``DialState RINGING`` (ringing);
 - voicemail: ``VoiceMail`` application, ``VM_MESSAGEFILE``/``VMSTATUS``;
 - recording: ``MIXMONITOR_FILENAME``;
-- the call ends when every channel seen for the Linkedid has hung up.
+- the call ends when every channel seen for the Linkedid has hung up;
+- after a (re)connection, ``restore`` (what was stored) then ``resync`` (the
+  ``CoreShowChannels`` snapshot): a snapshot only adds what is new.
 """
 
 import re
@@ -84,6 +86,26 @@ def _ts(event, default):
         except ValueError:
             return default
     return default
+
+
+def _duration(value):
+    """Seconds of a ``Duration: HH:MM:SS`` (``None`` when absent or odd)."""
+    parts = (value or "").split(":")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return None
+    hours, minutes, seconds = (int(p) for p in parts)
+    return hours * 3600 + minutes * 60 + seconds
+
+
+def _epoch(value):
+    """Epoch of a datetime (naive ones are UTC, as Odoo stores them) or number."""
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.timestamp()
 
 
 def to_datetime(epoch):
@@ -497,15 +519,11 @@ class CallCorrelator:
                 return candidate
         return None
 
-    def _on_core_show_channel(self, call, event, now, live):
-        return call
-
     def _on_cdr(self, call, event, now, live):
         return None
 
     _HANDLERS = {
         "Newchannel": _on_newchannel,
-        "CoreShowChannel": _on_core_show_channel,
         "VarSet": _on_varset,
         "Newexten": _on_newexten,
         "MixMonitorStart": _on_mixmonitor,
@@ -608,6 +626,114 @@ class CallCorrelator:
         }
 
     # -- resynchronisation -------------------------------------------------------------
+    def restore(self, data):
+        """Seed a call from what was stored of it (a ``snapshot`` dict read back
+        from the database) when the connector restarts during the call.
+
+        Only fills what this correlator does not know yet: a snapshot taken
+        after a restart lacks the start, answer and queue times, the agents
+        and the recording, which the stored call has.
+        """
+        call = self._call(data["linkedid"])
+        if data.get("uniqueid"):
+            call.uniqueid = data["uniqueid"]
+        direction = data.get("direction")
+        if direction == "inbound":
+            call.inbound = True
+            call.caller = call.caller or data.get("caller_number")
+        elif direction == "outbound":
+            call.outbound = True
+            call.called = call.called or data.get("called_number")
+        call.did = call.did or data.get("did")
+        call.queue = call.queue or data.get("queue")
+        call.recording = call.recording or data.get("recording_file")
+        for attr, key in (
+            ("started", "started_at"),
+            ("queued", "queued_at"),
+            ("answered", "answered_at"),
+        ):
+            value = data.get(key)
+            if value and getattr(call, attr) is None:
+                setattr(call, attr, _epoch(value))
+        if data.get("disposition") == "voicemail":
+            call.voicemail = True
+        first = call.answered if call.answered is not None else call.started
+        for seq, ext in enumerate(data.get("agents") or []):
+            if ext not in call.agent_answers:
+                # stored in answering order; only the first answer time is kept
+                call.agent_answers[ext] = (first or 0.0) + seq * 1e-3
+            call.answered_agents_emitted.add(ext)
+        call.last_emitted = tuple(
+            sorted((k, str(v)) for k, v in self.snapshot(call).items())
+        )
+        return call
+
+    def resync(
+        self,
+        channels,
+        now=None,
+        reason="ended while the connector was disconnected",
+    ):
+        """After a (re)connection: ``channels`` are the ``CoreShowChannel``
+        events Asterisk listed at ``now``.
+
+        A snapshot has no start, answer or queue time (manager.c
+        ``action_coreshowchannels``; capture
+        ``coreshowchannels_live_and_redirect_invalid_context``), so it only
+        adds what is new: the call and its channels, its start from
+        ``Duration``, the queue it waits in (``Application: Queue``), the agent
+        bridged with it (``BridgeId``), a voicemail in progress; each time
+        estimated at ``now`` is a bound (never earlier than the real one) used
+        only where nothing was known.  Channels known here but not listed hung
+        up meanwhile; the open calls Asterisk no longer has are closed
+        (``close_missing``).  Returns the call dicts that changed.
+        """
+        now = self._now() if now is None else now
+        listed = {}  # linkedid -> [events]
+        for event in channels:
+            linkedid = event.get("Linkedid")
+            if linkedid and event.get("Uniqueid"):
+                listed.setdefault(linkedid, []).append(event)
+        out = []
+        for linkedid, events in listed.items():
+            call = self._call(linkedid)
+            for event in events:  # the whole call first: inbound, caller, DID
+                self._see_channel(call, event, None)
+            self._resync_call(call, events, now)
+            uids = {event.get("Uniqueid") for event in events}
+            call.hung.update(uid for uid in call.channels if uid not in uids)
+            out.extend(self._emit(call))
+        return out + self.close_missing(listed, now=now, reason=reason)
+
+    def _resync_call(self, call, events, now):
+        created = [
+            now - seconds
+            for seconds in (_duration(e.get("Duration")) for e in events)
+            if seconds is not None
+        ]
+        if call.started is None and created:
+            call.started = min(created)
+        bridged = any(e.get("BridgeId") for e in events)
+        ignored = []  # no screen pop for what happened while away
+        for event in events:
+            app = event.get("Application")
+            up = event.get("ChannelState") == "6"
+            ext = self.agent_extension(event.get("Channel"))
+            if app == "Queue" and not ext:
+                call.queue = call.queue or (
+                    (event.get("ApplicationData") or "").split(",")[0] or None
+                )
+                if call.queued is None and not bridged:
+                    call.queued = now
+            elif app == "VoiceMail":
+                call.voicemail = True
+            if not (up and event.get("BridgeId")):
+                continue
+            if ext and call.inbound and ext not in call.agent_answers:
+                self._agent_answer(call, ext, now, ignored)
+            elif not ext and call.outbound and call.answered is None:
+                call.answered = now
+
     def close_missing(
         self,
         live_linkedids,

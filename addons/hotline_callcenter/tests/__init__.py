@@ -16,6 +16,7 @@ from . import test_queue_push
 from . import test_prompt_sync
 from . import test_call_ingest
 from . import test_connector
+from . import test_connector_resync
 from . import test_voicemail_spool
 from . import test_call_blacklist
 from . import test_waiting_calls

@@ -66,6 +66,24 @@ UPDATE_ERRORS = {
 }
 # header of an event (not part of the channel snapshot it carries)
 _EVENT_HEAD = frozenset({"Event", "Privilege", "Timestamp", "SystemName", "ActionID"})
+# what a channel's state string carries, in order (manager_channels.c
+# ast_manager_build_channel_state_string_prefix); ChanVariable lines follow
+CHANNEL_STATE_KEYS = (
+    "Channel",
+    "ChannelState",
+    "ChannelStateDesc",
+    "CallerIDNum",
+    "CallerIDName",
+    "ConnectedLineNum",
+    "ConnectedLineName",
+    "Language",
+    "AccountCode",
+    "Context",
+    "Exten",
+    "Priority",
+    "Uniqueid",
+    "Linkedid",
+)
 _TRUE = {"yes", "true", "y", "t", "1", "on"}  # ast_true()
 _FALSE = {"no", "false", "n", "f", "0", "off"}  # ast_false()
 
@@ -261,6 +279,9 @@ class AmiSimulator:
         self.auth_fail_delay = auth_fail_delay
         self.sessions = []
         self.channels = {}  # live channels: name -> last channel pairs
+        # what CoreShowChannels lists of a live channel: name -> {"state": its
+        # last state string pairs, "app", "data", "bridge", "created" (epoch)}
+        self.channel_snapshots = {}
         self.queues = {
             "support": {"Local/8001@agents": {"name": "Agent 8001", "paused": False}},
             "sales": {"Local/8002@agents": {"name": "Agent 8002", "paused": False}},
@@ -399,6 +420,7 @@ class AmiSimulator:
             self.channels.pop(dict(pairs).get("Channel"), None)
         elif name in ("Newexten", "AGIExecStart"):
             self._track_bridge_options(dict(pairs))
+        self._track_snapshot(name, pairs)
 
     def _track_bridge_options(self, fields):
         """Remember the t/T... options a call's Queue() or Dial() ran with:
@@ -423,6 +445,48 @@ class AmiSimulator:
             "caller": fields.get("Channel"),
             "options": options,
         }
+
+    def _track_snapshot(self, name, pairs):
+        """Keep each live channel as Asterisk's channel snapshot has it: every
+        event about a channel carries its current state string (``Dest``
+        prefixed for the dialled one), Newexten its application, an
+        OriginateResponse the application an originated channel runs (no
+        Newexten for it: capture coreshowchannels_live_and_redirect_invalid_context),
+        BridgeEnter/BridgeLeave its bridge."""
+        fields = dict(pairs)
+        snapshots = self.channel_snapshots
+        channel = fields.get("Channel")
+        if name == "Hangup":
+            snapshots.pop(channel, None)
+            return
+        if name == "Newchannel" and channel:
+            stamp = fields.get("Timestamp")
+            snapshots[channel] = {
+                "app": "",
+                "data": "",
+                "bridge": "",
+                "created": float(stamp) if stamp else time.time(),
+            }
+        for prefix in ("", "Dest"):
+            snap = snapshots.get(fields.get(f"{prefix}Channel"))
+            if snap is not None and f"{prefix}ChannelState" in fields:
+                variables = f"{prefix}ChanVariable"
+                snap["state"] = [
+                    (key, fields.get(prefix + key, "")) for key in CHANNEL_STATE_KEYS
+                ] + [("ChanVariable", v) for k, v in pairs if k == variables]
+        snap = snapshots.get(channel)
+        if snap is None:
+            return
+        if name == "Newexten":
+            snap["app"] = fields.get("Application", "")
+            snap["data"] = fields.get("AppData", "")
+        elif name == "OriginateResponse" and "Application" in fields:
+            snap["app"] = fields["Application"]
+            snap["data"] = fields.get("Data", "")
+        elif name == "BridgeEnter":
+            snap["bridge"] = fields.get("BridgeUniqueid", "")
+        elif name == "BridgeLeave":
+            snap["bridge"] = ""
 
     def _event(self, name, privilege, fields, action_id=None):
         pairs = [("Event", name), ("Privilege", f"{privilege},all")]
@@ -888,38 +952,35 @@ class AmiSimulator:
         session.send_bytes(b"".join(data))
 
     def _action_coreshowchannels(self, session, msg, reply, error, action_id):
+        """manager.c ``action_coreshowchannels``: one CoreShowChannel per live
+        channel (its state string, then Application, ApplicationData,
+        Duration since its creation and BridgeId), no Privilege, Timestamp
+        or SystemName; no start, answer or queue time (capture
+        coreshowchannels_live_and_redirect_invalid_context)."""
         items = []
+        now = time.time()
         for name, pairs in list(self.channels.items()):
-            fields = dict(pairs)
+            snap = self.channel_snapshots.get(name) or {}
+            if "state" not in snap:  # a channel a test put in self.channels
+                fields = dict(pairs)
+                snap = dict(
+                    snap,
+                    state=[(key, fields.get(key, "")) for key in CHANNEL_STATE_KEYS]
+                    + [("ChanVariable", v) for k, v in pairs if k == "ChanVariable"],
+                )
+            seconds = max(int(now - snap.get("created", now)), 0)
+            hours, minutes = seconds // 3600, seconds % 3600 // 60
             item = [("Event", "CoreShowChannel")]
             if action_id is not None:
                 item.append(("ActionID", action_id))
-            for key in (
-                "Channel",
-                "ChannelState",
-                "ChannelStateDesc",
-                "CallerIDNum",
-                "CallerIDName",
-                "ConnectedLineNum",
-                "ConnectedLineName",
-                "Language",
-                "AccountCode",
-                "Context",
-                "Exten",
-                "Priority",
-                "Uniqueid",
-                "Linkedid",
-            ):
-                item.append((key, fields.get(key, "")))
-            item += [(k, v) for k, v in pairs if k == "ChanVariable"]
+            item += snap["state"]
             item += [
-                ("Application", ""),
-                ("ApplicationData", ""),
-                ("Duration", "00:00:01"),
-                ("BridgeId", ""),
+                ("Application", snap.get("app", "")),
+                ("ApplicationData", snap.get("data", "")),
+                ("Duration", f"{hours:02d}:{minutes:02d}:{seconds % 60:02d}"),
+                ("BridgeId", snap.get("bridge", "")),
             ]
             items.append(item)
-            del name
         self._list(
             session,
             reply,
