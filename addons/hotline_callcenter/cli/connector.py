@@ -35,6 +35,7 @@ from odoo import SUPERUSER_ID, api
 
 from ..pbx.ami_client import AmiClient, AmiError
 from ..pbx.correlator import CallCorrelator
+from ..pbx.originate_tracker import OriginateTracker
 
 _logger = logging.getLogger(__name__)
 
@@ -139,6 +140,8 @@ class PbxWorker:
         self.batch_max = batch_max
         self.retry_max = retry_max
         self.correlator = correlator or CallCorrelator()
+        # click-to-dial Originates followed to their outcome for the agent
+        self.originates = OriginateTracker()
         self.on_call_finished = on_call_finished
         self.queue = queue.SimpleQueue()
         self.client = AmiClient(
@@ -338,6 +341,13 @@ class PbxWorker:
             for call in calls:
                 self.pending_calls[call["linkedid"]] = call
             self.pending_live.extend(live)
+            try:
+                # written with the live events: the agent who dialled is told
+                self.pending_live.extend(self.originates.feed(item))
+            except Exception:  # one odd event must not stop the others
+                _logger.exception(
+                    "PBX %s: click-to-dial event not understood: %r", self.name, item
+                )
         if not self.pending_calls and not self.pending_live:
             return self._close_stale()
         return self.flush() and self._close_stale()
