@@ -565,8 +565,10 @@ class AmiSimulator:
             self.run_scenario(scenario, customer=exten or None, agent=agent)
             return
         reply(("Message", "Originate successfully queued"))
+        # OriginateResponse goes to every session (manager.c fast_originate:
+        # ast_manager_event_multichan), not only to the one that originated
         self.run_scenario(
-            scenario, customer=exten or None, agent=agent, action_id=action_id
+            scenario, customer=exten or None, agent=agent, action_id=action_id or ""
         )
 
     def _action_command(self, session, msg, reply, error, action_id):
