@@ -44,6 +44,7 @@ SCALAR_KEYS = {
     "disposition": "disposition",
     "recording_file": "recording_file",
     "hangup_cause": "hangup_cause",
+    "voicemail_channel": "voicemail_channel",
 }
 DATETIME_KEYS = ("started_at", "queued_at", "answered_at", "ended_at")
 LIVE_POP_TYPES = ("ringing", "transferred")
@@ -123,6 +124,12 @@ class HotlineCall(models.Model):
         help="Path of the MixMonitor recording as Asterisk wrote it."
     )
     hangup_cause = fields.Char(help="Asterisk's hangup cause code and text.")
+    voicemail_channel = fields.Char(
+        readonly=True,
+        index="btree_not_null",
+        help="The channel that ran VoiceMail: a message's file names it "
+        "(callerchan), which links the message to this call.",
+    )
 
     _sql_constraints = [
         (
