@@ -107,19 +107,20 @@ class TestVoicemailSpool(SimulatorCommon):
         first = self._call(
             "pbx-1795630000.1", datetime(2026, 11, 25, 18, 0, 0), "Local/a-00000003;2"
         )
+        # the caller rings again 30 s after leaving the first message
         second = self._call(
-            "pbx-1795631000.1", datetime(2026, 11, 25, 18, 20, 0), "Local/a-00000009;2"
+            "pbx-1795631000.1", datetime(2026, 11, 25, 18, 2, 10), "Local/a-00000009;2"
         )
         # channel names repeat after an Asterisk restart: the latest call wins
         self._call(
             "pbx-1795600000.1", datetime(2026, 11, 25, 17, 30, 0), "Local/a-00000003;2"
         )
-        # 18:01:40 and 18:21:40, both within the hour of both calls
+        # 18:01:40 and 18:03:40
         self._write(
             "msg0000", self._message("msg0000", "Local/a-00000003;2", 1795629700, 0)
         )
         self._write(
-            "msg0001", self._message("msg0001", "Local/a-00000009;2", 1795630900, 1)
+            "msg0001", self._message("msg0001", "Local/a-00000009;2", 1795629820, 1)
         )
         vms = self.env["hotline.voicemail"]._cron_hotline_collect()
         by_file = {vm.file_path[-11:]: vm.call_id for vm in vms}
