@@ -198,3 +198,6 @@ def test_bounded_memory_and_expiry():
 def test_action_ids(action_id):
     assert user_of_action(action_id) is None
     assert user_of_action(make_action_id(12)) == 12
+    tagged = make_action_id(12, "deadbeef")
+    assert tagged.startswith("hotline-c2d-12-deadbeef")
+    assert user_of_action(tagged) == 12

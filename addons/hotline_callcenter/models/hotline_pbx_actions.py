@@ -7,6 +7,7 @@ session; actions from the web client do not go through it), sends one action
 and turns a refusal into a ``UserError`` carrying Asterisk's own message.
 """
 
+import hashlib
 import logging
 import re
 import threading
@@ -311,7 +312,7 @@ class HotlinePbx(models.Model):
         ring = max(pbx.originate_timeout or 30, 1)
         pbx._hotline_ami_action(
             "Originate",
-            action_id=make_action_id(user.id),
+            action_id=make_action_id(user.id, self._hotline_action_tag()),
             Channel=interface,
             Context=pbx.outbound_context,
             Exten=exten,
@@ -330,6 +331,14 @@ class HotlinePbx(models.Model):
         )
 
     @api.model
+    def _hotline_action_tag(self):
+        """Hex that starts the ActionIDs of this database's click-to-dials:
+        a result from another database sharing the PBX (its user ids mean
+        other people) or from another AMI client is not ours to report."""
+        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")
+        return hashlib.sha256(uuid.encode()).hexdigest()[:8]
+
+    @api.model
     def _hotline_click_to_dial_results(self, pbx, results):
         """Tell each agent how their click-to-dial ended (the connector calls
         this with the results of ``pbx.originate_tracker``).
@@ -341,7 +350,15 @@ class HotlinePbx(models.Model):
         :return: the ``res.users`` notified
         """
         notified = self.env["res.users"]
+        tag = self._hotline_action_tag()
         for result in results:
+            if not (result.get("action_id") or "").rsplit("-", 1)[-1].startswith(tag):
+                _logger.info(
+                    "PBX %s: click-to-dial result %s of another database ignored",
+                    pbx.display_name,
+                    result.get("action_id"),
+                )
+                continue
             user = (
                 self.env["res.users"]
                 .sudo()

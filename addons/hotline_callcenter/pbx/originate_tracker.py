@@ -49,9 +49,10 @@ CAUSE_OUTCOMES = {"17": "busy", "18": "no_answer", "19": "no_answer", "21": "fai
 NORMAL_CAUSES = frozenset({"", "0", "16"})
 
 
-def make_action_id(user_id):
-    """The ActionID of a click-to-dial Originate by ``user_id``."""
-    return f"{ACTION_PREFIX}-{int(user_id)}-{secrets.token_hex(6)}"
+def make_action_id(user_id, tag=""):
+    """The ActionID of a click-to-dial Originate by ``user_id``; ``tag`` (hex)
+    starts its random part, e.g. to tell which database dialled."""
+    return f"{ACTION_PREFIX}-{int(user_id)}-{tag}{secrets.token_hex(6)}"
 
 
 def user_of_action(action_id):

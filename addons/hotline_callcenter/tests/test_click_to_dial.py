@@ -66,8 +66,9 @@ class TestClickToDial(SimulatorCommon):
         self.assertEqual(originate.get("Async"), "true")
         self.assertEqual(originate.get("Timeout"), "5000")
         # the connector finds the agent who dialled by the ActionID
+        tag = self.env["hotline.pbx"]._hotline_action_tag()
         self.assertRegex(
-            originate.get("ActionID"), rf"^hotline-c2d-{self.agent.id}-[0-9a-f]+$"
+            originate.get("ActionID"), rf"^hotline-c2d-{self.agent.id}-{tag}[0-9a-f]+$"
         )
         variables = originate.get_all("Variable")
         self.assertIn("__HOTLINE_AGENT=8001", variables)
@@ -179,7 +180,7 @@ class TestClickToDial(SimulatorCommon):
             "leg": "customer",
             "outcome": "answered",
             "number": "13800138000",
-            "action_id": "hotline-c2d-0-ab",
+            "action_id": f"hotline-c2d-0-{Pbx._hotline_action_tag()}ab",
         }
         for user in (outsider, self.role_users["finance"], self.user_internal):
             with self.subTest(user=user.login):
@@ -188,6 +189,11 @@ class TestClickToDial(SimulatorCommon):
                 )
                 self.assertFalse(notified)
                 self.assertFalse(self._bus_messages(user, RESULT))
+        # another database on the same PBX (or another AMI client): its ids
+        # name other people
+        foreign = dict(result, user_id=self.agent.id, action_id="hotline-c2d-0-00ab")
+        self.assertFalse(Pbx._hotline_click_to_dial_results(self.pbx, [foreign]))
+        self.assertFalse(self._bus_messages(self.agent, RESULT))
         notified = Pbx._hotline_click_to_dial_results(
             self.pbx, [dict(result, user_id=self.agent.id)]
         )

@@ -18,22 +18,20 @@ class TestClickToDialTour(WebsocketCase):
         )
         agent.hotline_extension = "8001"
         pbx = self.env["hotline.pbx"].create({"name": "Tour PBX"})
-        notified = (
-            self.env["hotline.pbx"]
-            .sudo()
-            ._hotline_click_to_dial_results(
-                pbx,
-                [
-                    {
-                        "type": "click_to_dial",
-                        "user_id": agent.id,
-                        "action_id": f"hotline-c2d-{agent.id}-ab12",
-                        "number": "13900139000",
-                        "leg": "customer",
-                        "outcome": "busy",
-                    }
-                ],
-            )
+        Pbx = self.env["hotline.pbx"].sudo()
+        notified = Pbx._hotline_click_to_dial_results(
+            pbx,
+            [
+                {
+                    "type": "click_to_dial",
+                    "user_id": agent.id,
+                    "action_id": f"hotline-c2d-{agent.id}-"
+                    f"{Pbx._hotline_action_tag()}ab12",
+                    "number": "13900139000",
+                    "leg": "customer",
+                    "outcome": "busy",
+                }
+            ],
         )
         self.assertEqual(notified, agent)
         # deliver it as a commit would: the browser's first poll returns the
