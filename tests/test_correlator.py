@@ -74,6 +74,12 @@ def test_missed_call_goes_to_voicemail():
     assert call["disposition"] == "voicemail"
     assert call["queue"] == "sales" and call["agents"] == []
     assert ("ringing", "8101") in [(e["type"], e["extension"]) for e in live]
+    # the channel that ran VoiceMail: the message file's callerchan
+    events = events_of("missed_voicemail")
+    ran = [e.get("Channel") for e in events if e.get("Application") == "VoiceMail"]
+    assert ran and ran[0].startswith("Local/4008000001@from-pstn-")
+    call = CallCorrelator().feed_many(events)[0][0]
+    assert call["voicemail_channel"] == ran[0]
 
 
 def test_click2dial_outbound():

@@ -123,6 +123,47 @@ def test_run_scenario_delivers_events_in_capture_order(sim):
     assert [c["caller_number"] for c in calls] == ["13955556666"]
 
 
+def test_originate_response_reaches_every_session(sim):
+    """manager.c fast_originate() broadcasts OriginateResponse (call class):
+    the connector's session sees the result of an Originate sent by another
+    session (the web request's, already closed), with its ActionID; an
+    Originate without ActionID still gets one, without the ActionID line."""
+    seen = []
+    with AmiClient("127.0.0.1", sim.port, "odoo", "secret", on_event=seen.append):
+        with AmiClient("127.0.0.1", sim.port, "odoo", "secret", events=False) as web:
+            response = web.action(
+                "Originate",
+                action_id="hotline-c2d-7-abc",
+                Channel="Local/8008@agents",
+                Context="click2dial",
+                Exten="13900139000",
+                Async="true",
+            )
+            assert response.get("Message") == "Originate successfully queued"
+        raw_session(
+            sim.port,
+            b"Action: Login\r\nUsername: odoo\r\nSecret: secret\r\nEvents: off\r\n\r\n"
+            b"Action: Originate\r\nChannel: Local/8009@agents\r\n"
+            b"Exten: 13800138000\r\nContext: click2dial\r\nAsync: true\r\n\r\n",
+        )
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            responses = [e for e in seen if e.get("Event") == "OriginateResponse"]
+            if len(responses) == 2:
+                break
+            time.sleep(0.01)
+    by_reason = {e.get("Reason"): e for e in responses}
+    busy, away = by_reason["5"], by_reason["3"]
+    assert busy.get("ActionID") == "hotline-c2d-7-abc"
+    assert (busy.get("Response"), busy.get("Channel")) == (
+        "Failure",
+        "Local/8008@agents",
+    )
+    assert (busy.get("Exten"), busy.get("Uniqueid")) == ("13900139000", "<unknown>")
+    assert "ActionID" not in away
+    assert away.get("Response") == "Failure"
+
+
 def test_realtime_speed_spreads_the_call(sim):
     received = []
     with AmiClient("127.0.0.1", sim.port, "odoo", "secret", on_event=received.append):

@@ -37,6 +37,7 @@ from odoo.tools import SQL
 
 from ..pbx.ami_client import AmiClient, AmiError
 from ..pbx.correlator import CallCorrelator
+from ..pbx.originate_tracker import OriginateTracker
 
 _logger = logging.getLogger(__name__)
 
@@ -190,6 +191,8 @@ class PbxWorker:
         # ``contexts``: the PBX record's dialplan contexts
         # (``hotline.pbx._hotline_correlator_contexts``)
         self.correlator = correlator or CallCorrelator(**(contexts or {}))
+        # click-to-dial Originates followed to their outcome for the agent
+        self.originates = OriginateTracker()
         self.on_call_finished = on_call_finished
         self.queue = queue.SimpleQueue()
         self.client = AmiClient(
@@ -394,6 +397,13 @@ class PbxWorker:
             for call in calls:
                 self.pending_calls[call["linkedid"]] = call
             self.pending_live.extend(live)
+            try:
+                # written with the live events: the agent who dialled is told
+                self.pending_live.extend(self.originates.feed(item))
+            except Exception:  # one odd event must not stop the others
+                _logger.exception(
+                    "PBX %s: click-to-dial event not understood: %r", self.name, item
+                )
         if not self.pending_calls and not self.pending_live:
             return self._close_stale()
         return self.flush() and self._close_stale()

@@ -44,6 +44,7 @@ SCALAR_KEYS = {
     "disposition": "disposition",
     "recording_file": "recording_file",
     "hangup_cause": "hangup_cause",
+    "voicemail_channel": "voicemail_channel",
 }
 DATETIME_KEYS = ("started_at", "queued_at", "answered_at", "ended_at")
 LIVE_POP_TYPES = ("ringing", "transferred")
@@ -123,6 +124,12 @@ class HotlineCall(models.Model):
         help="Path of the MixMonitor recording as Asterisk wrote it."
     )
     hangup_cause = fields.Char(help="Asterisk's hangup cause code and text.")
+    voicemail_channel = fields.Char(
+        readonly=True,
+        index="btree_not_null",
+        help="The channel that ran VoiceMail: a message's file names it "
+        "(callerchan), which links the message to this call.",
+    )
 
     _sql_constraints = [
         (
@@ -419,20 +426,28 @@ class HotlineCall(models.Model):
 
     @api.model
     def hotline_live_events(self, pbx_id, events):
-        """Pop the caller card for ringing and transferred events.
+        """Pop the caller card for ringing and transferred events; tell agents
+        how their click-to-dial ended (``click_to_dial`` results of
+        ``pbx.originate_tracker``).
 
         :param events: live event dicts of ``pbx.correlator`` (``type``,
             ``linkedid``, ``extension``, ``caller_number``, ``did``, ``queue``)
+            and of ``pbx.originate_tracker``
         :return: the ``res.users`` notified
         """
         self._hotline_check_connector()
         pbx = self.env["hotline.pbx"].sudo().browse(pbx_id).exists()
         if not pbx:
             raise ValidationError(self.env._("Unknown PBX %s.", pbx_id))
+        notified = self.env["res.users"]
+        dial_results = [e for e in events if e.get("type") == "click_to_dial"]
+        if dial_results:
+            notified |= self.env["hotline.pbx"]._hotline_click_to_dial_results(
+                pbx, dial_results
+            )
         wanted = [
             e for e in events if e.get("type") in LIVE_POP_TYPES and e.get("extension")
         ]
-        notified = self.env["res.users"]
         if not wanted:
             return notified
         Call = self.sudo()

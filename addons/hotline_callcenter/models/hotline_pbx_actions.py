@@ -8,6 +8,7 @@ and turns a refusal into a ``UserError`` carrying Asterisk's own message.
 """
 
 import contextlib
+import hashlib
 import logging
 import re
 import threading
@@ -25,9 +26,11 @@ from ..pbx.ami_client import (
     AmiError,
     AmiTimeout,
 )
+from ..pbx.originate_tracker import make_action_id
 
 _logger = logging.getLogger(__name__)
 
+CLICK_TO_DIAL_NOTIFICATION = "hotline/click_to_dial"
 SPY_OPTIONS = {"listen": "q", "whisper": "qw", "barge": "qB"}
 INTERNAL_NUMBER = re.compile(r"^\d{3,6}$")
 # Asterisk context names as the shipped dialplan uses them
@@ -354,13 +357,13 @@ class HotlinePbx(models.Model):
             return re.sub(r"\D", "", national)
         return f"00{parsed.country_code}{parsed.national_number}"
 
-    def _hotline_originate(self, fields_, follow_dial=False):
-        """Async Originate, then wait for its ``OriginateResponse`` so that a busy
-        or unanswered agent phone is reported to the agent who clicked; with
-        ``follow_dial``, also wait for the ``DialEnd`` of the originated channel
-        (the customer's answer, busy or no answer).
+    def _hotline_originate(self, fields_):
+        """Async Originate of a supervisor's phone, then wait for its
+        ``OriginateResponse`` so that a busy or unanswered phone is reported
+        to the supervisor who clicked.  (Click-to-dial does not wait: see
+        :meth:`hotline_click_to_dial`.)
 
-        :return: ``(OriginateResponse or None, DialStatus or None)``
+        :return: the OriginateResponse, or None when it did not come in time
         """
         self.ensure_one()
         secret = self.sudo().ami_secret or ""
@@ -368,7 +371,7 @@ class HotlinePbx(models.Model):
         arrived = threading.Condition()
 
         def on_event(msg):
-            if msg.get("Event") in ("OriginateResponse", "DialEnd"):
+            if msg.get("Event") == "OriginateResponse":
                 with arrived:
                     seen.append(msg)
                     arrived.notify_all()
@@ -391,38 +394,15 @@ class HotlinePbx(models.Model):
                 action_id = response.get("ActionID")
 
                 def originated():
-                    return [
-                        m
-                        for m in seen
-                        if m.get("Event") == "OriginateResponse"
-                        and m.get("ActionID") == action_id
-                    ]
+                    return [m for m in seen if m.get("ActionID") == action_id]
 
                 with arrived:
                     arrived.wait_for(originated, timeout=ring + timeout)
                     result = (originated() or [None])[0]
-                if result is None or result.get("Response") != "Success":
-                    return result, None
-                if not follow_dial:
-                    return result, None
-                uniqueid = result.get("Uniqueid")
-
-                def dialled():
-                    return [
-                        m
-                        for m in seen
-                        if m.get("Event") == "DialEnd"
-                        and m.get("Uniqueid") == uniqueid
-                        and m.get("DialStatus")
-                    ]
-
-                with arrived:
-                    arrived.wait_for(dialled, timeout=ring + timeout)
-                    dial_end = (dialled() or [None])[0]
         except AmiError as error:
             _logger.info("Originate on %s refused: %s", self.display_name, error)
             raise UserError(self._hotline_ami_error(error, "Originate")) from error
-        return result, dial_end and dial_end.get("DialStatus")
+        return result
 
     @api.model
     def hotline_click_to_dial(self, number, partner_id=False, call_id=False):
@@ -430,9 +410,18 @@ class HotlinePbx(models.Model):
 
         Originate Channel=<agent's phone> Context=<outbound context> Exten=<number>,
         asynchronously, with the call id in the ``CRM_CALL_ID`` channel variable
-        (``__`` prefix: inherited by the customer leg).
+        (``__`` prefix: inherited by the customer leg).  Returns as soon as
+        Asterisk has queued the Originate: the agent's phone rings for up to
+        ``originate_timeout`` and the customer's for as long as the dialplan
+        says, far longer than a web request may wait.  The connector follows
+        the Originate by its ActionID (``pbx.originate_tracker``) and tells the
+        agent the outcome over the bus (:meth:`_hotline_click_to_dial_results`).
         """
         user = self.env.user
+        if not user.has_group("hotline_base.group_agent"):
+            raise AccessError(
+                self.env._("Only agents and supervisors can dial through the PBX.")
+            )
         call = self.env["hotline.call"].browse(call_id).exists() if call_id else None
         pbx = self._hotline_pbx_for(call)
         interface = pbx._hotline_interface(user)
@@ -448,46 +437,119 @@ class HotlinePbx(models.Model):
         ]
         if partner_id:
             variables.append(f"__HOTLINE_PARTNER_ID={int(partner_id)}")
-        result, dial_status = pbx._hotline_originate(
-            {
-                "Channel": interface,
-                "Context": pbx.outbound_context,
-                "Exten": exten,
-                "Priority": 1,
-                "CallerID": f'"{exten}" <{exten}>',
-                "Variable": variables,
-            },
-            follow_dial=True,
+        ring = max(pbx.originate_timeout or 30, 1)
+        pbx._hotline_ami_action(
+            "Originate",
+            action_id=make_action_id(user.id, self._hotline_action_tag()),
+            Channel=interface,
+            Context=pbx.outbound_context,
+            Exten=exten,
+            Priority=1,
+            CallerID=f'"{exten}" <{exten}>',
+            Timeout=ring * 1000,
+            Async="true",
+            Variable=variables,
         )
-        if result is None:
-            return self._hotline_notify(
-                self.env._("Dialling %s: your phone should ring now.", exten)
+        return self._hotline_notify(
+            self.env._(
+                "Dialling %s: answer your phone when it rings, then the number is "
+                "called.",
+                exten,
             )
-        if result.get("Response") != "Success":
-            raise UserError(
-                self._hotline_originate_failure(result, user.hotline_extension)
+        )
+
+    @api.model
+    def _hotline_action_tag(self):
+        """Hex that starts the ActionIDs of this database's click-to-dials:
+        a result from another database sharing the PBX (its user ids mean
+        other people) or from another AMI client is not ours to report."""
+        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")
+        return hashlib.sha256(uuid.encode()).hexdigest()[:8]
+
+    @api.model
+    def _hotline_click_to_dial_results(self, pbx, results):
+        """Tell each agent how their click-to-dial ended (the connector calls
+        this with the results of ``pbx.originate_tracker``).
+
+        One ``hotline/click_to_dial`` bus notification per result, in the
+        agent's language, to the agent who dialled only (the ActionID names
+        them; a user of another company or no longer an agent gets nothing).
+
+        :return: the ``res.users`` notified
+        """
+        notified = self.env["res.users"]
+        tag = self._hotline_action_tag()
+        for result in results:
+            if not (result.get("action_id") or "").rsplit("-", 1)[-1].startswith(tag):
+                _logger.info(
+                    "PBX %s: click-to-dial result %s of another database ignored",
+                    pbx.display_name,
+                    result.get("action_id"),
+                )
+                continue
+            user = (
+                self.env["res.users"]
+                .sudo()
+                .browse(int(result.get("user_id") or 0))
+                .exists()
             )
-        if dial_status in (None, "ANSWER"):
-            return self._hotline_notify(
-                self.env._("%s answered.", exten)
-                if dial_status
-                else self.env._("Your phone answered; dialling %s.", exten)
+            if (
+                not user
+                or not user.active
+                or pbx.company_id not in user.company_ids
+                or not user.has_group("hotline_base.group_agent")
+            ):
+                _logger.info(
+                    "PBX %s: click-to-dial result %s for no agent: %s",
+                    pbx.display_name,
+                    result.get("action_id"),
+                    result.get("outcome"),
+                )
+                continue
+            payload = self.with_context(lang=user.lang)._hotline_click_to_dial_payload(
+                result, user
             )
-        statuses = {
-            "BUSY": self.env._("%s is busy.", exten),
-            "NOANSWER": self.env._("%s did not answer.", exten),
-            "CONGESTION": self.env._("%s cannot be reached (congestion).", exten),
-            "CHANUNAVAIL": self.env._("%s cannot be reached.", exten),
-            "CANCEL": self.env._("The call to %s was cancelled.", exten),
+            user._bus_send(CLICK_TO_DIAL_NOTIFICATION, payload)
+            notified |= user
+        return notified
+
+    @api.model
+    def _hotline_click_to_dial_payload(self, result, user):
+        number = result.get("number") or "?"
+        outcome = result.get("outcome")
+        if result.get("leg") == "agent":
+            message = self._hotline_originate_failure(
+                {"Reason": result.get("reason")}, user.hotline_extension
+            )
+            kind = "warning"
+        else:
+            cause = result.get("cause") or []
+            messages = {
+                "answered": self.env._("%s answered.", number),
+                "busy": self.env._("%s is busy.", number),
+                "no_answer": self.env._("%s did not answer.", number),
+                "cancelled": self.env._("You hung up before %s answered.", number),
+                "failed": self.env._("%s cannot be reached.", number),
+                "ended": self.env._("The call ended before %s was dialled.", number),
+            }
+            message = messages.get(outcome) or messages["failed"]
+            if outcome in ("failed", "ended") and cause and cause[0] not in ("", "0"):
+                message = self.env._(
+                    "%(message)s (hangup cause %(code)s %(text)s)",
+                    message=message,
+                    code=cause[0],
+                    text=cause[1] if len(cause) > 1 else "",
+                )
+            kind = "success" if outcome == "answered" else "warning"
+        return {
+            "action_id": result.get("action_id"),
+            "number": number,
+            "leg": result.get("leg"),
+            "outcome": outcome,
+            "title": self.env._("Click-to-dial"),
+            "message": message,
+            "type": kind,
         }
-        raise UserError(
-            statuses.get(dial_status)
-            or self.env._(
-                "The call to %(number)s ended: %(status)s.",
-                number=exten,
-                status=dial_status,
-            )
-        )
 
     @api.model
     def hotline_partner_dial(self, partner):
@@ -882,7 +944,7 @@ class HotlinePbx(models.Model):
         supervisor = self.env.user
         pbx = self._hotline_pbx_for()
         spy_target = pbx._hotline_interface(agent)
-        result, _status = pbx._hotline_originate(
+        result = pbx._hotline_originate(
             {
                 "Channel": pbx._hotline_interface(supervisor),
                 "Application": "ChanSpy",
@@ -954,7 +1016,7 @@ class HotlinePbx(models.Model):
             ami.action("Redirect", **fields_)
 
         pbx._hotline_with_call(agent, do)
-        result, _status = pbx._hotline_originate(
+        result = pbx._hotline_originate(
             {
                 "Channel": pbx._hotline_interface(supervisor),
                 "Application": "ConfBridge",

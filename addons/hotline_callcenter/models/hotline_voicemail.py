@@ -157,8 +157,8 @@ class HotlineVoicemail(models.Model):
     @api.model
     def _cron_hotline_collect(self):
         """Turn the messages Asterisk left in each PBX's voicemail spool into
-        records linked to the call that ended in voicemail (AMI events do not name
-        the file)."""
+        records linked to the call that left them (AMI events do not name the
+        file; the file names the call's channel)."""
         created = self.browse()
         for pbx in self.env["hotline.pbx"].search([("voicemail_path", "!=", False)]):
             known = set(
@@ -166,11 +166,20 @@ class HotlineVoicemail(models.Model):
                     "msg_id"
                 )
             )
-            vals_list = []
+            found = []
             for info, audio in scan_spool(pbx.voicemail_path):
                 if info["msg_id"] in known or not info["caller_number"]:
                     continue
                 known.add(info["msg_id"])
+                found.append((info, audio))
+            # oldest first: each message takes the call it came from, a later
+            # one of the same caller cannot take it any more
+            found.sort(key=lambda item: (item[0]["received_at"], item[0]["msg_id"]))
+            taken = self.env["hotline.call"]
+            vals_list = []
+            for info, audio in found:
+                call = self._hotline_voicemail_call(pbx, info, taken)
+                taken |= call
                 vals_list.append(
                     {
                         "pbx_id": pbx.id,
@@ -181,7 +190,7 @@ class HotlineVoicemail(models.Model):
                         "file_path": audio,
                         "received_at": info["received_at"],
                         "duration_seconds": info["duration"],
-                        "call_id": self._hotline_voicemail_call(pbx, info).id,
+                        "call_id": call.id,
                     }
                 )
             created |= self.create(vals_list)
@@ -190,20 +199,42 @@ class HotlineVoicemail(models.Model):
         return created
 
     @api.model
-    def _hotline_voicemail_call(self, pbx, info):
-        """The call of this caller that ended in voicemail just before the message."""
+    def _hotline_voicemail_call(self, pbx, info, taken=None):
+        """The call that left the message ``info`` (of ``scan_spool``).
+
+        The message file names the channel that recorded it (``callerchan``),
+        which the call's events named too: that call, the latest one started
+        before the message (channel names repeat after an Asterisk restart).
+        Only when the file names no channel, or no call has it (calls recorded
+        before channels were), the caller's last call that ended in voicemail
+        in the hour before, among the calls no message is linked to yet.
+        """
+        Call = self.env["hotline.call"]
         received = info["received_at"]
-        return self.env["hotline.call"].search(
-            [
-                ("pbx_id", "=", pbx.id),
-                ("caller_number", "=", info["caller_number"]),
-                ("disposition", "=", "voicemail"),
-                ("started_at", ">=", received - timedelta(hours=1)),
-                ("started_at", "<=", received + timedelta(minutes=1)),
-            ],
-            order="started_at desc",
-            limit=1,
-        )
+        window = [
+            ("pbx_id", "=", pbx.id),
+            ("started_at", ">=", received - timedelta(hours=1)),
+            # the same clock (Asterisk's) dates both: the call began first
+            ("started_at", "<=", received),
+        ]
+        if info.get("channel"):
+            call = Call.search(
+                window + [("voicemail_channel", "=", info["channel"])],
+                order="started_at desc, id desc",
+                limit=1,
+            )
+            if call:
+                return call
+        domain = window + [
+            ("caller_number", "=", info["caller_number"]),
+            ("disposition", "=", "voicemail"),
+        ]
+        if info.get("channel"):
+            # a call whose channel is known left another message
+            domain.append(("voicemail_channel", "=", False))
+        candidates = Call.search(domain, order="started_at desc, id desc")
+        linked = self.search([("call_id", "in", candidates.ids)]).call_id
+        return (candidates - linked - (taken or Call))[:1]
 
     @api.model
     def _cron_hotline_remind(self):

@@ -358,10 +358,13 @@ class AmiClient:
             raise AmiConnectionLost(f"{name}: {exc}") from exc
         return action_id, item
 
-    def action(self, name, timeout=None, raise_on_error=True, **fields):
-        """Send an action and wait for its Response (``AmiMessage``)."""
+    def action(self, name, timeout=None, raise_on_error=True, action_id=None, **fields):
+        """Send an action and wait for its Response (``AmiMessage``).
+
+        ``action_id``: the ActionID to send (generated when not given), e.g.
+        one that the events answering the action later will carry."""
         timeout = self.timeout if timeout is None else timeout
-        action_id, item = self._send(name, fields, False)
+        action_id, item = self._send(name, fields, False, action_id)
         if not item.done.wait(timeout):
             with self._pending_lock:
                 self._pending.pop(action_id, None)

@@ -26,7 +26,8 @@ Rules (all observed in the Asterisk 22 captures, see ``/work/shared/asterisk``):
   when the customer leg answers;
 - queue: ``QueueCallerJoin`` (queued_at), ``QueueCallerAbandon`` (abandoned,
   HoldTime), ``AgentCalled``/``DialState RINGING`` (ringing);
-- voicemail: ``VoiceMail`` application, ``VM_MESSAGEFILE``/``VMSTATUS``;
+- voicemail: ``VoiceMail`` application (its channel is the message file's
+  ``callerchan``), ``VM_MESSAGEFILE``/``VMSTATUS``;
 - recording: ``MIXMONITOR_FILENAME``;
 - the call ends when every channel seen for the Linkedid has hung up;
 - after a (re)connection, ``restore`` (what was stored) then ``resync`` (the
@@ -140,6 +141,7 @@ class _Call:
         "started",
         "uniqueid",
         "voicemail",
+        "voicemail_channel",
     )  # fmt: skip
 
     def __init__(self, linkedid):
@@ -162,6 +164,7 @@ class _Call:
         self.hangup_cause = None
         self.abandon_hold = None
         self.voicemail = False
+        self.voicemail_channel = None  # what the message file names (callerchan)
         self.outcome = None  # busy/no_answer/failed seen on a dial or originate
         self.ringing = set()
         self.primary = None
@@ -342,9 +345,14 @@ class CallCorrelator:
         return None
 
     def _on_newexten(self, call, event, now, live):
-        if event.get("Application") == "VoiceMail" and not call.voicemail:
+        if event.get("Application") == "VoiceMail":
+            changed = not call.voicemail
             call.voicemail = True
-            return call
+            channel = event.get("Channel")
+            if channel and call.voicemail_channel is None:
+                call.voicemail_channel = channel
+                changed = True
+            return call if changed else None
         if event.get("Application") == "MixMonitor" and not call.recording:
             return None
         return None
@@ -622,6 +630,7 @@ class CallCorrelator:
             "talk_seconds": round(max(talk, 0)) if talk is not None else 0,
             "disposition": self._disposition(call),
             "recording_file": call.recording,
+            "voicemail_channel": call.voicemail_channel,
             "hangup_cause": call.hangup_cause if call.is_ended else None,
         }
 

@@ -4,7 +4,9 @@
 -> hotline.call in the test cursor, and its behaviour under faults."""
 
 import logging
+import shutil
 import socket
+import tempfile
 import time
 
 from odoo.tests import tagged
@@ -129,6 +131,33 @@ class TestConnectorLoop(CallLogCommon):
         self.assertEqual(
             self.env["hotline.call"].search_count([("pbx_id", "=", self.pbx.id)]), count
         )
+
+    def test_voicemail_messages_go_to_the_calls_that_left_them(self):
+        """One caller leaves two messages within the hour: the spool files
+        (written by the simulated Asterisk as app_voicemail does) name the
+        channels the connector saw, each message goes to its own call."""
+        spool = tempfile.mkdtemp(prefix="hotline-vm-")
+        self.addCleanup(shutil.rmtree, spool, True)
+        self.pbx.voicemail_path = spool
+        sim = self.start_simulator()
+        sim.voicemail_spool = spool
+        worker = self.start_worker(sim.port)
+        self.assertTrue(worker.client.wait_connected(5))
+        first = sim.run_scenario("voicemail", caller="13800138000", wait=True)
+        second = sim.run_scenario("voicemail", caller="13800138000", wait=True)
+        self.assertTrue(worker.drain(self.ended([first.linkedid, second.linkedid])))
+        calls = {c.linkedid: c for c in self.calls([first.linkedid, second.linkedid])}
+        self.assertTrue(all(c.voicemail_channel for c in calls.values()))
+        vms = self.env["hotline.voicemail"]._cron_hotline_collect()
+        self.assertEqual(
+            {vm.file_path: vm.call_id.linkedid for vm in vms},
+            {
+                "default/8000/INBOX/msg0000.wav": first.linkedid,
+                "default/8000/INBOX/msg0001.wav": second.linkedid,
+            },
+        )
+        self.assertEqual(set(vms.mapped("queue")), {"8000@default"})
+        self.assertEqual(vms.partner_id, self.customer)
 
     def test_bad_frames_do_not_stop_the_connector(self):
         sim = self.start_simulator()

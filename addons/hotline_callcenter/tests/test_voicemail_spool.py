@@ -66,7 +66,8 @@ class TestVoicemailSpool(SimulatorCommon):
         self.assertEqual(vm.partner_id, self.customer)
         self.assertEqual(vm.call_id, call)
         self.assertEqual(vm.duration_seconds, 5)
-        self.assertEqual(vm.queue, "8000@from-pstn")
+        # the voicemail context (the spool folder), not the caller's context
+        self.assertEqual(vm.queue, "8000@default")
         self.assertEqual(vm.file_path, "default/8000/INBOX/msg0000.wav")
         self.assertEqual(vm.received_at, datetime(2026, 11, 25, 18, 23, 43))
         self.assertEqual(vm.msg_id, "1795631023-00000000")
@@ -75,6 +76,81 @@ class TestVoicemailSpool(SimulatorCommon):
         # a second scan finds nothing new
         self.assertFalse(Voicemail._cron_hotline_collect())
         self.assertEqual(Voicemail.search_count([("pbx_id", "=", self.pbx.id)]), 1)
+
+    def _call(self, linkedid, started_at, channel=None, **vals):
+        return self.env["hotline.call"].create(
+            dict(
+                {
+                    "pbx_id": self.pbx.id,
+                    "linkedid": linkedid,
+                    "caller_number": "13800138000",
+                    "disposition": "voicemail",
+                    "started_at": started_at,
+                    "voicemail_channel": channel,
+                },
+                **vals,
+            )
+        )
+
+    def _message(self, stem, channel, origtime, n):
+        return (
+            MESSAGE.replace(
+                "Local/4008123457@from-pstn-00000003;2", channel or "Unknown"
+            )
+            .replace("origtime=1795631023", f"origtime={origtime}")
+            .replace("msg_id=1795631023-00000000", f"msg_id={origtime}-{n:08x}")
+        )
+
+    def test_two_messages_of_one_caller_go_to_their_own_calls(self):
+        """Each message names its channel: it goes to the call of that
+        channel, not to the caller's latest call."""
+        first = self._call(
+            "pbx-1795630000.1", datetime(2026, 11, 25, 18, 0, 0), "Local/a-00000003;2"
+        )
+        # the caller rings again 30 s after leaving the first message
+        second = self._call(
+            "pbx-1795631000.1", datetime(2026, 11, 25, 18, 2, 10), "Local/a-00000009;2"
+        )
+        # channel names repeat after an Asterisk restart: the latest call wins
+        self._call(
+            "pbx-1795600000.1", datetime(2026, 11, 25, 17, 30, 0), "Local/a-00000003;2"
+        )
+        # 18:01:40 and 18:03:40
+        self._write(
+            "msg0000", self._message("msg0000", "Local/a-00000003;2", 1795629700, 0)
+        )
+        self._write(
+            "msg0001", self._message("msg0001", "Local/a-00000009;2", 1795629820, 1)
+        )
+        vms = self.env["hotline.voicemail"]._cron_hotline_collect()
+        by_file = {vm.file_path[-11:]: vm.call_id for vm in vms}
+        self.assertEqual(by_file, {"msg0000.wav": first, "msg0001.wav": second})
+
+    def test_without_channel_each_message_takes_its_own_call(self):
+        """Files that name no channel (or calls recorded without it) fall
+        back to the number and time, one message per call."""
+        first = self._call("pbx-1795630000.2", datetime(2026, 11, 25, 18, 0, 0))
+        second = self._call("pbx-1795631000.2", datetime(2026, 11, 25, 18, 20, 0))
+        known = self._call(
+            "pbx-1795631000.3",
+            datetime(2026, 11, 25, 18, 21, 0),
+            "Local/b-00000001;2",  # known channel: only its own message takes it
+        )
+        self._write("msg0000", self._message("msg0000", None, 1795629700, 0))
+        self._write(
+            "msg0001", self._message("msg0001", "Local/x-0000000f;2", 1795630960, 1)
+        )
+        vms = self.env["hotline.voicemail"]._cron_hotline_collect()
+        by_file = {vm.file_path[-11:]: vm.call_id for vm in vms}
+        self.assertEqual(by_file, {"msg0000.wav": first, "msg0001.wav": second})
+        # a message naming no channel may take it; after it, no call is free
+        self._write("msg0002", self._message("msg0002", None, 1795630970, 2))
+        self._write("msg0003", self._message("msg0003", None, 1795630980, 3))
+        third, fourth = (
+            self.env["hotline.voicemail"]._cron_hotline_collect().sorted("received_at")
+        )
+        self.assertEqual(third.call_id, known)
+        self.assertFalse(fourth.call_id)
 
     def test_bad_and_unfinished_messages_are_skipped(self):
         self._write("msg0000", "not an ini file at all")

@@ -17,6 +17,7 @@ memory: :attr:`AmiSimulator.config_files`.
 import collections
 import contextlib
 import copy
+import functools
 import logging
 import posixpath
 import random
@@ -28,12 +29,15 @@ from ..ami_protocol import AmiMessage, AmiParser, serialize_pairs
 from .app_args import bridge_options
 from .dialplan import Dialplan
 from .scenarios import SCENARIOS, SYSTEMNAME, originate_scenario, render
+from .voicemail import leave_message
 
 _logger = logging.getLogger(__name__)
 
 BANNER = b"Asterisk Call Manager/11.0.0\r\n"
 # include/asterisk/manager.h: struct message keeps at most this many header lines
 AST_MAX_MANHEADERS = 128
+# the message the caller leaves in queue_ringnoanswer_voicemail (msg0000.txt)
+VOICEMAIL_SECONDS = 5
 UNKNOWN = (
     "Invalid/unknown command: %s. Use Action: ListCommands to show available commands."
 )
@@ -294,6 +298,9 @@ class AmiSimulator:
         self._threads = []
         self.actions_seen = collections.deque(maxlen=10000)
         self.hold_events = False
+        # a folder standing for Asterisk's voicemail spool: scenarios where the
+        # caller leaves a message write it there as app_voicemail does
+        self.voicemail_spool = None
         # /etc/asterisk: {filename: {"categories": [...], "includes": [...]}}
         self.config_files = default_config_files()
         # fault injection: files whose save fails ("Save of config failed"),
@@ -510,8 +517,12 @@ class AmiSimulator:
             )
         events = render(name, action_id=action_id, **params)
         speed = self.speed if speed is None else speed
+        hooks = self._voicemail_hooks(events) if self.voicemail_spool else {}
         thread = threading.Thread(
-            target=self._play, args=(events, speed), name=f"ami-sim {name}", daemon=True
+            target=self._play,
+            args=(events, speed, hooks),
+            name=f"ami-sim {name}",
+            daemon=True,
         )
         thread.linkedid = next(
             (dict(p).get("Linkedid") for _t, p in events if dict(p).get("Linkedid")),
@@ -525,10 +536,50 @@ class AmiSimulator:
             thread.join()
         return thread
 
-    def _play(self, events, speed):
+    def _voicemail_hooks(self, events):
+        """{index of a VM_MESSAGEFILE VarSet: write the message, return the
+        event naming it}: the message is left by the channel whose Newexten
+        ran VoiceMail (its arguments, context, exten, priority, caller)."""
+        started = {}
+        hooks = {}
+        for index, (_rel, pairs) in enumerate(events):
+            fields = dict(pairs)
+            if (
+                fields.get("Event") == "Newexten"
+                and fields.get("Application") == "VoiceMail"
+            ):
+                started[fields.get("Channel")] = fields
+            elif (
+                fields.get("Event") == "VarSet"
+                and fields.get("Variable") == "VM_MESSAGEFILE"
+                and fields.get("Channel") in started
+            ):
+                hooks[index] = functools.partial(
+                    self._leave_voicemail, started[fields.get("Channel")]
+                )
+        return hooks
+
+    def _leave_voicemail(self, newexten, pairs):
+        path = leave_message(
+            self.voicemail_spool,
+            newexten.get("AppData") or "",
+            channel=newexten.get("Channel"),
+            caller_name=newexten.get("CallerIDName"),
+            caller_number=newexten.get("CallerIDNum"),
+            context=newexten.get("Context"),
+            exten=newexten.get("Exten"),
+            priority=newexten.get("Priority"),
+            end_time=float(dict(pairs).get("Timestamp") or time.time()),
+            duration=VOICEMAIL_SECONDS,
+        )
+        return [(k, path if k == "Value" else v) for k, v in pairs]
+
+    def _play(self, events, speed, hooks=None):
         start = time.monotonic()
         batch = []
-        for rel, pairs in events:
+        for index, (rel, pairs) in enumerate(events):
+            if hooks and index in hooks:
+                pairs = hooks[index](pairs)
             if self._stop.is_set():
                 return
             if speed:
@@ -696,8 +747,10 @@ class AmiSimulator:
             self.run_scenario(scenario, customer=exten or None, agent=agent)
             return
         reply(("Message", "Originate successfully queued"))
+        # OriginateResponse goes to every session (manager.c fast_originate:
+        # ast_manager_event_multichan), not only to the one that originated
         self.run_scenario(
-            scenario, customer=exten or None, agent=agent, action_id=action_id
+            scenario, customer=exten or None, agent=agent, action_id=action_id or ""
         )
 
     def _action_command(self, session, msg, reply, error, action_id):

@@ -182,7 +182,10 @@ def render(
     ``caller``: the customer's number (inbound caller, or the customer dialled
     by click-to-dial, ``customer`` is an alias); ``did``: the number dialled;
     ``agent``: the extension that answers.  ``action_id`` addresses the
-    OriginateResponse (dropped when None).
+    OriginateResponse (dropped when None: the captures' callers were
+    themselves originated; ``""``: an Originate sent without ActionID, whose
+    OriginateResponse Asterisk still broadcasts, without the ActionID line:
+    manager.c ``fast_originate`` prints ``in->idtext``, empty then).
     """
     tpl = template(name)
     caller = customer or caller
@@ -224,6 +227,8 @@ def render(
                     "%Y-%m-%d %H:%M:%S"
                 )
             elif kind == 4:
+                if not action_id:
+                    continue
                 value = action_id
             new.append((key, value))
         out.append((rel, new))
