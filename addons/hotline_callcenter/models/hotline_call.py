@@ -369,60 +369,51 @@ class HotlineCall(models.Model):
         return [d for d in calls if d["linkedid"] not in legs]
 
     def _hotline_sync_supervisor_legs(self, by_linkedid, pbx):
-        """Write the supervisor legs of the call dicts that carry them."""
+        """Write the supervisor legs of the call dicts that carry them, a leg
+        known by its Linkedid and start updated in place."""
         Users = self.env["res.users"].sudo()
-        for call in self:
+        for call in self.sudo():
             data = by_linkedid.get(call.linkedid) or {}
             if "supervisor_legs" not in data:
                 continue
-            wanted = [
-                (
-                    leg.get("linkedid") or False,
-                    str(leg.get("extension") or ""),
-                    leg.get("mode") or "listen",
-                    _naive_utc(leg.get("started_at")),
-                    _naive_utc(leg.get("ended_at")),
-                    int(leg.get("duration_seconds") or 0),
-                )
-                for leg in data["supervisor_legs"]
-                if leg.get("started_at")
-            ]
-            current = [
-                (
-                    leg.linkedid or False,
-                    leg.extension,
-                    leg.mode,
-                    leg.started_at,
-                    leg.ended_at or False,
-                    leg.duration_seconds,
-                )
-                for leg in call.sudo().supervisor_leg_ids
-            ]
-            if wanted == current:
-                continue
-            commands = [fields.Command.clear()]
-            for linkedid, ext, mode, started, ended, duration in wanted:
-                user = Users.search(
-                    [
-                        ("hotline_extension", "=", ext),
-                        ("company_ids", "in", pbx.company_id.ids),
-                    ],
-                    limit=1,
-                )
-                commands.append(
-                    fields.Command.create(
-                        {
-                            "linkedid": linkedid,
-                            "extension": ext or "?",
-                            "user_id": user.id,
-                            "mode": mode,
-                            "started_at": started,
-                            "ended_at": ended,
-                            "duration_seconds": duration,
-                        }
+            current = {
+                (leg.linkedid or False, leg.started_at): leg
+                for leg in call.supervisor_leg_ids
+            }
+            commands = []
+            for leg in data["supervisor_legs"]:
+                ext = str(leg.get("extension") or "")
+                values = {
+                    "linkedid": leg.get("linkedid") or False,
+                    "extension": ext or "?",
+                    "mode": leg.get("mode") or "listen",
+                    "started_at": _naive_utc(leg.get("started_at")),
+                    "ended_at": _naive_utc(leg.get("ended_at")),
+                    "duration_seconds": int(leg.get("duration_seconds") or 0),
+                }
+                record = current.pop((values["linkedid"], values["started_at"]), None)
+                if record is None:
+                    user = Users.search(
+                        [
+                            ("hotline_extension", "=", ext),
+                            ("company_ids", "in", pbx.company_id.ids),
+                        ],
+                        limit=1,
                     )
-                )
-            call.sudo().supervisor_leg_ids = commands
+                    commands.append(
+                        fields.Command.create(dict(values, user_id=user.id))
+                    )
+                    continue
+                changes = {
+                    key: value
+                    for key, value in values.items()
+                    if (record[key] or False) != (value or False)
+                }
+                if changes:
+                    commands.append(fields.Command.update(record.id, changes))
+            commands += [fields.Command.unlink(leg.id) for leg in current.values()]
+            if commands:
+                call.supervisor_leg_ids = commands
 
     def _hotline_diff(self, vals):
         """The part of ``vals`` that differs from the record."""

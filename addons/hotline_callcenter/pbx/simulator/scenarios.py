@@ -119,6 +119,18 @@ def _next_ids(n):
         return [next(_id_counter) for _ in range(n)]
 
 
+def new_uniqueids(n, now=None):
+    """``n`` fresh Uniqueids, as Asterisk numbers them (systemname-epoch.seq)."""
+    base = int(time.time() if now is None else now)
+    return [f"{SYSTEMNAME}-{base}.{i}" for i in _next_ids(n)]
+
+
+def new_channel_suffix():
+    """A fresh channel suffix (the 8 hex digits after the channel name)."""
+    with _lock:
+        return f"{next(_chan_counter) & 0xFFFFFFFF:08x}"
+
+
 class Template:
     """One capture, parsed once: event times and pairs, plus what to rewrite.
 
