@@ -183,13 +183,19 @@ def test_overflow_then_abandoned_counts_both_queues_wait():
     cut = next(n for n, e in enumerate(events) if e.get("Event") == "AgentConnect")
     waiting = [e for e in events[:cut] if e.get("Event") != "DialEnd"]
     corr = CallCorrelator()
-    calls, _ = corr.feed_many(waiting)
+    corr.feed_many(waiting)
     join = [e for e in waiting if e.get("Event") == "QueueCallerJoin"][-1]
     joined = float(join.get("Timestamp"))
     corr.feed(
-        _ev("QueueCallerAbandon", joined + 4, Channel=join.get("Channel"),
-            Uniqueid=join.get("Uniqueid"), Linkedid=join.get("Linkedid"),
-            Queue="support", HoldTime="4")  # fmt: skip
+        _ev(
+            "QueueCallerAbandon",
+            joined + 4,
+            Channel=join.get("Channel"),
+            Uniqueid=join.get("Uniqueid"),
+            Linkedid=join.get("Linkedid"),
+            Queue="support",
+            HoldTime="4",
+        )
     )
     snap = corr.snapshot(join.get("Linkedid"))
     assert snap["queue"] == "support" and snap["queue_path"] == ["sales", "support"]
@@ -225,7 +231,11 @@ def test_product_spy_originate_mode_from_originate_response():
     corr = CallCorrelator()
     corr.feed_many(events_of("inbound_answered")[:80])
     (agent_lid,) = corr.open_calls()
-    spy = {"Channel": "PJSIP/9000-0000002a", "Uniqueid": "sup-1.1", "Linkedid": "sup-1.1"}
+    spy = {
+        "Channel": "PJSIP/9000-0000002a",
+        "Uniqueid": "sup-1.1",
+        "Linkedid": "sup-1.1",
+    }
     corr.feed(_ev("Newchannel", 2e9, Context="internal", Exten="s", **spy))
     corr.feed(_ev("Newexten", 2e9, Application="AppDial2", **spy))
     corr.feed(_ev("DialEnd", 2e9 + 2, DestChannel=spy["Channel"], DialStatus="ANSWER"))
@@ -277,10 +287,21 @@ def test_supervisor_conference_leg():
     for channel, uid in channels.items():
         if channel.endswith(";2"):
             corr.feed(
-                _ev("ConfbridgeJoin", t0, Conference="78101", Channel=channel,
-                    Uniqueid=uid, Linkedid=lid, Admin="No")  # fmt: skip
+                _ev(
+                    "ConfbridgeJoin",
+                    t0,
+                    Conference="78101",
+                    Channel=channel,
+                    Uniqueid=uid,
+                    Linkedid=lid,
+                    Admin="No",
+                )
             )
-    sup = {"Channel": "PJSIP/9000-0000002b", "Uniqueid": "sup-2.1", "Linkedid": "sup-2.1"}
+    sup = {
+        "Channel": "PJSIP/9000-0000002b",
+        "Uniqueid": "sup-2.1",
+        "Linkedid": "sup-2.1",
+    }
     corr.feed(_ev("Newchannel", t0 + 1, Context="internal", Exten="s", **sup))
     calls, _ = corr.feed(
         _ev("ConfbridgeJoin", t0 + 3, Conference="78101", Admin="No", **sup)

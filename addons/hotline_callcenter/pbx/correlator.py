@@ -463,8 +463,10 @@ class CallCorrelator:
         queue = event.get("Queue")
         call.queue = call.queue or queue
         changed = False
-        if queue and now is not None and (
-            call.answer_queue is None or now < call.answer_queue[0]
+        if (
+            queue
+            and now is not None
+            and (call.answer_queue is None or now < call.answer_queue[0])
         ):
             call.answer_queue = (now, queue)  # the queue that answered
             changed = True
@@ -722,7 +724,9 @@ class CallCorrelator:
             return []
         customer = min(
             customers,
-            key=lambda c: min(j for conf, j in c.conferences.values() if conf == conference),
+            key=lambda c: min(
+                j for conf, j in c.conferences.values() if conf == conference
+            ),
         )
         out = []
         for member, uids in members.values():

@@ -378,7 +378,11 @@ class TestLiveEvents(CallLogCommon):
         """Issue 10 #6: blind (BlindTransfer), redirect and attended transfers
         to 8102: one card for the target, marked as a transfer from 8101."""
         self.supervisor.hotline_extension = "8002"  # the captures' target
-        for scenario in ("blind_transfer", "blind_transfer_redirect", "attended_transfer"):
+        for scenario in (
+            "blind_transfer",
+            "blind_transfer_redirect",
+            "attended_transfer",
+        ):
             with self.subTest(scenario):
                 before_agent = len(self._ringing_messages(self.agent))
                 before_target = len(self._ringing_messages(self.supervisor))
@@ -414,7 +418,9 @@ class TestOverflowAndSupervision(CallLogCommon):
         cls.supervisor.hotline_extension = "9000"  # the chanspy capture's
 
     def _call(self, linkedid):
-        return self.Call.search([("pbx_id", "=", self.pbx.id), ("linkedid", "=", linkedid)])
+        return self.Call.search(
+            [("pbx_id", "=", self.pbx.id), ("linkedid", "=", linkedid)]
+        )
 
     def test_overflowed_call_is_recorded_in_the_queue_that_answered(self):
         """Issue 10 #12: sales times out, support answers."""
@@ -467,7 +473,11 @@ class TestOverflowAndSupervision(CallLogCommon):
         self.assertAlmostEqual(sales["overflow_rate"], 50.0)
         self.assertAlmostEqual(sales["service_level_20"], 0.0)  # plain-2 waited 30 s
         self.assertEqual(
-            (support["call_count"], support["answered_count"], support["overflow_in_count"]),
+            (
+                support["call_count"],
+                support["answered_count"],
+                support["overflow_in_count"],
+            ),
             (1, 1, 1),
         )
         self.assertEqual(support["overflow_count"], 0)
@@ -516,13 +526,19 @@ class TestOverflowAndSupervision(CallLogCommon):
         Leg = self.env["hotline.call.supervisor.leg"]
         legs = call.supervisor_leg_ids
         self.assertEqual(len(legs), 3)
-        self.assertEqual(Leg.with_user(self.supervisor).search([("id", "in", legs.ids)]), legs)
+        self.assertEqual(
+            Leg.with_user(self.supervisor).search([("id", "in", legs.ids)]), legs
+        )
         admin = self.role_users["hotline_admin"]
         self.assertEqual(Leg.with_user(admin).search([("id", "in", legs.ids)]), legs)
         # the monitored agent sees their call, not who listened in
         self.env.invalidate_all()
-        self.assertEqual(call.with_user(self.agent).read(["supervisor_leg_ids"])[0][
-            "supervisor_leg_ids"], [])
+        self.assertEqual(
+            call.with_user(self.agent).read(["supervisor_leg_ids"])[0][
+                "supervisor_leg_ids"
+            ],
+            [],
+        )
         self.assertFalse(Leg.with_user(self.agent).search([]))
         with self.assertRaises(AccessError):
             legs[0].with_user(self.agent).read(["mode"])
@@ -542,7 +558,12 @@ class TestOverflowAndSupervision(CallLogCommon):
                 Leg.with_user(self.role_users[role]).search([])
 
     def test_bad_supervisor_legs_and_queue_path_rejected(self):
-        leg = {"mode": "shout", "extension": "9000", "started_at": T0, "linkedid": "s-1"}
+        leg = {
+            "mode": "shout",
+            "extension": "9000",
+            "started_at": T0,
+            "linkedid": "s-1",
+        }
         for bad in (
             {"supervisor_legs": [leg]},
             {"supervisor_legs": "listen"},

@@ -214,9 +214,15 @@ class TestCti(SimulatorCommon):
     def _worker(self):
         """The connector, writing in the test's cursor."""
         worker = PbxWorker(
-            self.pbx.id, self.pbx.name, "127.0.0.1", self.simulator.port,
-            "odoo", "secret", EnvSink(self.env), timeout=2.0,
-        )  # fmt: skip
+            self.pbx.id,
+            self.pbx.name,
+            "127.0.0.1",
+            self.simulator.port,
+            "odoo",
+            "secret",
+            EnvSink(self.env),
+            timeout=2.0,
+        )
         worker.start(process=False)
         self.addCleanup(worker.stop)
         self.assertTrue(worker.client.wait_connected(5))
@@ -244,7 +250,9 @@ class TestCti(SimulatorCommon):
             ("whisper", self.supervisor, "9000", False),
         )
         self.assertFalse(
-            Call.search([("pbx_id", "=", self.pbx.id), ("linkedid", "!=", call.linkedid)]),
+            Call.search(
+                [("pbx_id", "=", self.pbx.id), ("linkedid", "!=", call.linkedid)]
+            ),
             "no call of the supervisor's own",
         )
         # the supervisor hangs up: ChanSpyStop ends the leg

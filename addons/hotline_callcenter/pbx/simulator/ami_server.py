@@ -1127,15 +1127,25 @@ class AmiSimulator:
                 self._event(
                     "Newchannel",
                     "call",
-                    self._snapshot("", name_, state, uid, linkedid, context, exten,
-                                   ("<unknown>", "<unknown>")),  # fmt: skip
+                    self._snapshot(
+                        "",
+                        name_,
+                        state,
+                        uid,
+                        linkedid,
+                        context,
+                        exten,
+                        ("<unknown>", "<unknown>"),
+                    ),
                 )
             )
         events.append(
             self._event(
                 "Newexten",
                 "dialplan",
-                self._snapshot("", channel, "0", linkedid, linkedid, context, exten, cid)
+                self._snapshot(
+                    "", channel, "0", linkedid, linkedid, context, exten, cid
+                )
                 + [
                     ("Extension", exten),
                     ("Application", "AppDial2"),
@@ -1143,8 +1153,12 @@ class AmiSimulator:
                 ],
             )
         )
-        dest = self._snapshot("Dest", channel, "0", linkedid, linkedid, context, exten, cid)
-        events.append(self._event("DialBegin", "call", dest + [("DialString", requested)]))
+        dest = self._snapshot(
+            "Dest", channel, "0", linkedid, linkedid, context, exten, cid
+        )
+        events.append(
+            self._event("DialBegin", "call", dest + [("DialString", requested)])
+        )
         for name_, uid in zip(names, uids, strict=True):
             events.append(
                 self._event(
@@ -1153,7 +1167,9 @@ class AmiSimulator:
                     self._snapshot("", name_, "6", uid, linkedid, context, exten, cid),
                 )
             )
-        up = self._snapshot("Dest", channel, "6", linkedid, linkedid, context, exten, cid)
+        up = self._snapshot(
+            "Dest", channel, "6", linkedid, linkedid, context, exten, cid
+        )
         events.append(self._event("DialEnd", "call", up + [("DialStatus", "ANSWER")]))
         response = [
             ("Response", "Success"),
@@ -1166,13 +1182,13 @@ class AmiSimulator:
             ("CallerIDName", name),
         ]
         events.append(self._event("OriginateResponse", "call", response, action_id))
-        spyer = self._snapshot("Spyer", channel, "6", linkedid, linkedid, context, exten, cid)
+        spyer = self._snapshot(
+            "Spyer", channel, "6", linkedid, linkedid, context, exten, cid
+        )
         spyee = None
         if app.lower() == "chanspy":
             prefix = data.split(",", 1)[0]
-            spyee = next(
-                (c for c in self.channels if c.startswith(prefix + "-")), None
-            )
+            spyee = next((c for c in self.channels if c.startswith(prefix + "-")), None)
             if spyee is not None:
                 events.append(
                     self._event(
@@ -1182,13 +1198,17 @@ class AmiSimulator:
                     )
                 )
         else:
-            me = self._snapshot("", channel, "6", linkedid, linkedid, context, exten, cid)
+            me = self._snapshot(
+                "", channel, "6", linkedid, linkedid, context, exten, cid
+            )
             events.append(
                 self._event(
                     "ConfbridgeJoin",
                     "call",
-                    [("Conference", data.split(",", 1)[0]),
-                     ("BridgeUniqueid", str(uuid.uuid4()))]  # fmt: skip
+                    [
+                        ("Conference", data.split(",", 1)[0]),
+                        ("BridgeUniqueid", str(uuid.uuid4())),
+                    ]
                     + me
                     + [("Admin", "No")],
                 )
@@ -1209,19 +1229,27 @@ class AmiSimulator:
         linkedid = spy["uids"][0]
         events = []
         if spy["app"] == "chanspy" and spy["spyee"]:
-            spyer = self._snapshot("Spyer", channel, "6", linkedid, linkedid, context, exten, cid)
+            spyer = self._snapshot(
+                "Spyer", channel, "6", linkedid, linkedid, context, exten, cid
+            )
             events.append(
                 self._event(
-                    "ChanSpyStop", "call", spyer + self._live_snapshot("Spyee", spy["spyee"])
+                    "ChanSpyStop",
+                    "call",
+                    spyer + self._live_snapshot("Spyee", spy["spyee"]),
                 )
             )
         elif spy["app"] == "confbridge":
-            me = self._snapshot("", channel, "6", linkedid, linkedid, context, exten, cid)
+            me = self._snapshot(
+                "", channel, "6", linkedid, linkedid, context, exten, cid
+            )
             events.append(
                 self._event(
                     "ConfbridgeLeave",
                     "call",
-                    [("Conference", spy["data"].split(",", 1)[0])] + me + [("Admin", "No")],
+                    [("Conference", spy["data"].split(",", 1)[0])]
+                    + me
+                    + [("Admin", "No")],
                 )
             )
         for name_, uid in zip(spy["channels"], spy["uids"], strict=True):

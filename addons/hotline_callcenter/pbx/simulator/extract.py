@@ -108,7 +108,10 @@ def _caller(events):
             uids.setdefault(channel[-1], pairs["Uniqueid"])
             stamp = float(pairs["Timestamp"])
             start = stamp if start is None else min(start, stamp)
-            if pairs.get("Event") == "Newstate" and pairs.get("ChannelStateDesc") == "Up":
+            if (
+                pairs.get("Event") == "Newstate"
+                and pairs.get("ChannelStateDesc") == "Up"
+            ):
                 answer = stamp if answer is None else min(answer, stamp)
     return base, uids["1"], uids["2"], did, start, answer
 

@@ -76,13 +76,17 @@ SCENARIOS = {
     ),
     "queue_overflow": (
         "queue_overflow",
-        "Queue 'sales' times out (EXITWITHTIMEOUT), the caller overflows to "
-        "'support' where agent 8001 answers",
+        (
+            "Queue 'sales' times out (EXITWITHTIMEOUT), the caller overflows to "
+            "'support' where agent 8001 answers"
+        ),
     ),
     "supervisor_spy": (
         "chanspy",
-        "Agent 8001 on a call; supervisor 9000 listens (q), whispers (qw), "
-        "barges (qB) with ChanSpy; the caller hangs up",
+        (
+            "Agent 8001 on a call; supervisor 9000 listens (q), whispers (qw), "
+            "barges (qB) with ChanSpy; the caller hangs up"
+        ),
     ),
     "conference": (
         "confbridge",
