@@ -370,7 +370,7 @@ class HotlineCall(models.Model):
 
     def _hotline_sync_supervisor_legs(self, by_linkedid, pbx):
         """Write the supervisor legs of the call dicts that carry them, a leg
-        known by its Linkedid and start updated in place."""
+        known by its Linkedid and start updated in place, never removed."""
         Users = self.env["res.users"].sudo()
         for call in self.sudo():
             data = by_linkedid.get(call.linkedid) or {}
@@ -411,7 +411,8 @@ class HotlineCall(models.Model):
                 }
                 if changes:
                     commands.append(fields.Command.update(record.id, changes))
-            commands += [fields.Command.unlink(leg.id) for leg in current.values()]
+            # a leg the dict lacks stays: a connector that restarted mid-call
+            # does not know the legs made before
             if commands:
                 call.supervisor_leg_ids = commands
 
@@ -427,6 +428,13 @@ class HotlineCall(models.Model):
             elif field.type in ("char", "selection", "datetime"):
                 current = current or False
                 value = value or False
+            if (
+                fname == "queue_path"
+                and current
+                and value
+                and current.endswith(QUEUE_PATH_SEP + value)
+            ):
+                continue  # a connector restarted mid-call saw the last queues only
             if current != value:
                 changes[fname] = value
         return changes

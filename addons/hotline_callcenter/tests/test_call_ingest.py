@@ -429,6 +429,9 @@ class TestOverflowAndSupervision(CallLogCommon):
         call = self._call(calls[0]["linkedid"])
         self.assertEqual((call.queue_id, call.queue_name), (self.q_support, "support"))
         self.assertEqual(call.queue_path, "sales → support")
+        # a connector restarted mid-call saw only the last queue: path kept
+        self.ingest(dict(calls[0], queue_path=["support"]))
+        self.assertEqual(call.queue_path, "sales → support")
         self.assertEqual((call.disposition, call.user_id), ("answered", self.agent))
         self.assertEqual(call.wait_seconds, 12, "counted from joining sales")
         # a plain call keeps a one-queue path, shown only when there is one
@@ -514,6 +517,12 @@ class TestOverflowAndSupervision(CallLogCommon):
             ],
         )
         self.assertTrue(all(g.ended_at <= call.ended_at for g in legs))
+        # a connector restarted mid-call knows neither the legs nor the
+        # first queue: what is recorded stays
+        self.ingest(
+            call_dict(call.linkedid, supervisor_legs=[], queue_path=["support"])
+        )
+        self.assertEqual(call.supervisor_leg_ids, legs)
         # replaying the stream changes nothing
         calls, live = correlator.feed_many(AmiMessage(p) for _t, p in events)
         self.assertFalse(calls)
