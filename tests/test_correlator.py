@@ -16,6 +16,10 @@ def events_of(name, **params):
     return [AmiMessage(p) for _t, p in render(name, **params)]
 
 
+def _ev(name, ts, **fields):
+    return AmiMessage([("Event", name), ("Timestamp", f"{ts:.6f}"), *fields.items()])
+
+
 def final(name, **params):
     calls, live = CallCorrelator().feed_many(events_of(name, **params))
     assert len(calls) == 1, calls
@@ -137,6 +141,197 @@ def test_transfers_append_agents_in_order(scenario):
     assert ("transferred", "8002") in kinds
     assert kinds.count(("transferred", "8002")) == 1
     assert kinds[-1] == ("hangup", "8002")
+
+
+@pytest.mark.parametrize(
+    "scenario", ["blind_transfer", "blind_transfer_redirect", "attended_transfer"]
+)
+def test_transfer_target_gets_one_pop_saying_from_whom(scenario):
+    """Issue 10 #6: the target's phone rings *and* the transfer is reported;
+    one screen pop ("transferred", from the agent who had the call)."""
+    _call, live = final(scenario)
+    pops = [e for e in live if e["type"] in ("ringing", "transferred")]
+    assert [(e["type"], e["extension"]) for e in pops] == [
+        ("ringing", "8101"),
+        ("transferred", "8002"),
+    ]
+    assert pops[1]["transferred_from"] == "8101"
+    assert "transferred_from" not in pops[0]
+
+
+def test_overflow_records_the_queue_that_answered_and_the_path():
+    """Issue 10 #12: Queue(sales) times out (QueueCallerAbandon, then
+    QueueCallerLeave: app_queue.c record_abandoned), the caller overflows to
+    support where 8101 answers."""
+    call, live = final("queue_overflow")
+    assert call["queue"] == "support"
+    assert call["queue_path"] == ["sales", "support"]
+    assert call["disposition"] == "answered" and call["agents"] == ["8101"]
+    # the caller's wait counts from the first queue
+    assert call["wait_seconds"] == 12 and call["talk_seconds"] == 3
+    rings = [(e["extension"], e["queue"]) for e in live if e["type"] == "ringing"]
+    assert rings == [("8009", "sales"), ("8101", "support")]
+
+
+def test_overflow_queue_is_known_while_waiting_in_the_second_queue():
+    events = events_of("queue_overflow")
+    joins = [n for n, e in enumerate(events) if e.get("Event") == "QueueCallerJoin"]
+    calls, _live = CallCorrelator().feed_many(events[: joins[1] + 1])
+    assert calls[0]["queue"] == "support"
+    assert calls[0]["queue_path"] == ["sales", "support"]
+    assert calls[0]["disposition"] == "ringing"
+
+
+def test_overflow_then_abandoned_counts_both_queues_wait():
+    """The caller hangs up in support after overflowing from sales: abandoned
+    in support, the wait counted from joining sales."""
+    events = events_of("queue_overflow")
+    cut = next(n for n, e in enumerate(events) if e.get("Event") == "AgentConnect")
+    waiting = [e for e in events[:cut] if e.get("Event") != "DialEnd"]
+    corr = CallCorrelator()
+    corr.feed_many(waiting)
+    join = [e for e in waiting if e.get("Event") == "QueueCallerJoin"][-1]
+    joined = float(join.get("Timestamp"))
+    corr.feed(
+        _ev(
+            "QueueCallerAbandon",
+            joined + 4,
+            Channel=join.get("Channel"),
+            Uniqueid=join.get("Uniqueid"),
+            Linkedid=join.get("Linkedid"),
+            Queue="support",
+            HoldTime="4",
+        )
+    )
+    snap = corr.snapshot(join.get("Linkedid"))
+    assert snap["queue"] == "support" and snap["queue_path"] == ["sales", "support"]
+    assert snap["answered_at"] is None
+    assert snap["wait_seconds"] == round(joined + 4 - snap["queued_at"].timestamp())
+
+
+def test_supervisor_spy_legs_are_linked_to_the_monitored_call():
+    """Issue 10 #14: listen (q), whisper (qw), barge (qB) of the chanspy
+    capture are legs of the agent's call, not calls of the supervisor."""
+    calls, live = CallCorrelator().feed_many(events_of("supervisor_spy"))
+    (call,) = [c for c in calls if not c.get("supervisor_leg_of")]
+    legs = [c for c in calls if c.get("supervisor_leg_of")]
+    assert call["direction"] == "inbound" and call["agents"] == ["8101"]
+    assert [
+        (g["extension"], g["mode"], g["duration_seconds"])
+        for g in call["supervisor_legs"]
+    ] == [("9000", "listen", 27), ("9000", "whisper", 18), ("9000", "barge", 9)]
+    # Asterisk's CDR of each spying channel says the same durations
+    assert all(g["ended_at"] <= call["ended_at"] for g in call["supervisor_legs"])
+    assert {c["linkedid"] for c in legs} == {
+        g["linkedid"] for g in call["supervisor_legs"]
+    }
+    assert {c["supervisor_leg_of"] for c in legs} == {call["linkedid"]}
+    pops = [e for e in live if e["type"] in ("ringing", "transferred")]
+    assert [e["extension"] for e in pops] == ["8101"]
+
+
+def test_product_spy_originate_mode_from_originate_response():
+    """hotline.pbx.hotline_spy originates the supervisor's phone straight into
+    ChanSpy: no Newexten ChanSpy (same context/exten/priority as AppDial2,
+    manager_channels.c), the options come with the OriginateResponse."""
+    corr = CallCorrelator()
+    corr.feed_many(events_of("inbound_answered")[:80])
+    (agent_lid,) = corr.open_calls()
+    spy = {
+        "Channel": "PJSIP/9000-0000002a",
+        "Uniqueid": "sup-1.1",
+        "Linkedid": "sup-1.1",
+    }
+    corr.feed(_ev("Newchannel", 2e9, Context="internal", Exten="s", **spy))
+    corr.feed(_ev("Newexten", 2e9, Application="AppDial2", **spy))
+    corr.feed(_ev("DialEnd", 2e9 + 2, DestChannel=spy["Channel"], DialStatus="ANSWER"))
+    corr.feed(
+        AmiMessage(
+            [
+                ("Event", "OriginateResponse"),
+                ("Response", "Success"),
+                ("Channel", spy["Channel"]),
+                ("Application", "ChanSpy"),
+                ("Data", "PJSIP/8101,qw"),
+                ("Uniqueid", "sup-1.1"),
+            ]
+        )
+    )
+    calls, _ = corr.feed(
+        _ev(
+            "ChanSpyStart",
+            2e9 + 2.1,
+            SpyerChannel=spy["Channel"],
+            SpyerUniqueid="sup-1.1",
+            SpyerLinkedid="sup-1.1",
+            SpyeeLinkedid=agent_lid,
+        )
+    )
+    by_id = {c["linkedid"]: c for c in calls}
+    assert by_id["sup-1.1"]["supervisor_leg_of"] == agent_lid
+    assert by_id[agent_lid]["supervisor_legs"][0]["mode"] == "whisper"
+    # the supervisor hangs up: ChanSpyStop without the spyee (older app_chanspy)
+    calls, _ = corr.feed(_ev("ChanSpyStop", 2e9 + 32.1, SpyerUniqueid="sup-1.1"))
+    (leg,) = calls[0]["supervisor_legs"]
+    assert (leg["extension"], leg["duration_seconds"]) == ("9000", 30)
+
+
+def test_supervisor_conference_leg():
+    """hotline_conference: the caller and the agent are redirected into a
+    ConfBridge room, the supervisor's phone is originated into it (fields of
+    ConfbridgeJoin/Leave as in the confbridge capture)."""
+    corr = CallCorrelator()
+    events = events_of("inbound_answered")
+    corr.feed_many(events[:80])
+    (lid,) = corr.open_calls()
+    channels = {
+        e.get("Channel"): e.get("Uniqueid")
+        for e in events[:80]
+        if e.get("Event") == "Newchannel"
+    }
+    t0 = 2e9
+    for channel, uid in channels.items():
+        if channel.endswith(";2"):
+            corr.feed(
+                _ev(
+                    "ConfbridgeJoin",
+                    t0,
+                    Conference="78101",
+                    Channel=channel,
+                    Uniqueid=uid,
+                    Linkedid=lid,
+                    Admin="No",
+                )
+            )
+    sup = {
+        "Channel": "PJSIP/9000-0000002b",
+        "Uniqueid": "sup-2.1",
+        "Linkedid": "sup-2.1",
+    }
+    corr.feed(_ev("Newchannel", t0 + 1, Context="internal", Exten="s", **sup))
+    calls, _ = corr.feed(
+        _ev("ConfbridgeJoin", t0 + 3, Conference="78101", Admin="No", **sup)
+    )
+    by_id = {c["linkedid"]: c for c in calls}
+    assert by_id["sup-2.1"]["supervisor_leg_of"] == lid
+    calls, _ = corr.feed(
+        _ev("ConfbridgeLeave", t0 + 48, Conference="78101", Admin="No", **sup)
+    )
+    (leg,) = calls[0]["supervisor_legs"]
+    assert (leg["extension"], leg["mode"], leg["duration_seconds"]) == (
+        "9000",
+        "conference",
+        45,
+    )
+
+
+def test_conference_of_callers_has_no_supervisor_leg():
+    """The confbridge capture: three inbound callers in one room stay three
+    calls (nobody is a supervisor)."""
+    calls, _live = CallCorrelator().feed_many(events_of("conference"))
+    assert len(calls) == 3
+    assert all(c["direction"] == "inbound" for c in calls)
+    assert not any(c["supervisor_legs"] or c.get("supervisor_leg_of") for c in calls)
 
 
 def test_abandoned_in_ivr_and_failed_from_synthetic_events():

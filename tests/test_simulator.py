@@ -12,7 +12,7 @@ from pbx.ami_client import AmiClient
 from pbx.ami_protocol import AmiParser, parse_all
 from pbx.correlator import CallCorrelator
 from pbx.simulator import SCENARIOS, AmiSimulator, render
-from pbx.simulator.scenarios import template
+from pbx.simulator.scenarios import COMPOSITE_SOURCES, template
 
 CAPTURES = Path("/work/shared/asterisk")
 ADDON = Path(__file__).resolve().parents[1] / "addons" / "hotline_callcenter"
@@ -102,8 +102,10 @@ def test_scenarios_replay_whole_capture_with_fresh_ids(name):
     # times follow the capture's timeline
     assert [round(t, 6) for t, _p in one] == [round(t, 6) for t, _n, _f in tpl.events]
     if CAPTURES.exists():
-        readme = (CAPTURES / SCENARIOS[name][0] / "README.md").read_text()
-        assert readme.startswith(f"# {SCENARIOS[name][0]}")
+        capture = SCENARIOS[name][0]
+        for source in COMPOSITE_SOURCES.get(capture, (capture,)):
+            readme = (CAPTURES / source / "README.md").read_text()
+            assert readme.startswith(f"# {source}")
 
 
 def test_run_scenario_delivers_events_in_capture_order(sim):

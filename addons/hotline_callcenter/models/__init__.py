@@ -2,6 +2,7 @@ from . import hotline_pbx
 from . import hotline_call
 from . import hotline_blacklist
 from . import hotline_call_agent
+from . import hotline_call_supervisor_leg
 from . import res_users
 from . import hotline_screen_pop
 from . import hotline_pbx_actions

@@ -48,6 +48,8 @@ SCALAR_KEYS = {
 }
 DATETIME_KEYS = ("started_at", "queued_at", "answered_at", "ended_at")
 LIVE_POP_TYPES = ("ringing", "transferred")
+# queues a call entered, as stored in queue_path (the report splits on it)
+QUEUE_PATH_SEP = " → "
 # bus notification carrying one queue's waiting callers (see _hotline_waiting_send)
 WAITING_NOTIFICATION = "hotline/waiting"
 WAITING_SUBCHANNEL = "hotline_waiting"
@@ -112,7 +114,23 @@ class HotlineCall(models.Model):
         compute="_compute_agent_extensions",
         help="Extensions that answered, in order (transfers appended).",
     )
-    queue_name = fields.Char(string="Queue name", help="Queue name in Asterisk.")
+    queue_name = fields.Char(
+        string="Queue name",
+        help="Queue name in Asterisk: the queue that answered the call, else the "
+        "last one it entered.",
+    )
+    queue_path = fields.Char(
+        readonly=True,
+        help="Queues the call entered, in order (Asterisk names); more than one "
+        "when a queue timed out and the call overflowed to the next.",
+    )
+    supervisor_leg_ids = fields.One2many(
+        "hotline.call.supervisor.leg",
+        "call_id",
+        string="Supervisor legs",
+        readonly=True,
+        groups="hotline_base.group_agent",
+    )
     started_at = fields.Datetime(index=True)
     queued_at = fields.Datetime()
     answered_at = fields.Datetime()
@@ -175,6 +193,21 @@ class HotlineCall(models.Model):
             value = data.get(key)
             if value and not isinstance(value, datetime | int | float | str):
                 return self.env._("bad time in %s", key)
+        path = data.get("queue_path")
+        if path is not None and (
+            not isinstance(path, list | tuple)
+            or not all(isinstance(q, str) and q for q in path)
+        ):
+            return self.env._("bad queue path")
+        modes = dict(self.env["hotline.call.supervisor.leg"]._fields["mode"].selection)
+        legs = data.get("supervisor_legs")
+        if legs is not None and not isinstance(legs, list | tuple):
+            return self.env._("bad supervisor legs")
+        for leg in legs or ():
+            if not isinstance(leg, dict) or leg.get("mode") not in modes:
+                return self.env._("bad supervisor leg %s", leg)
+            if not isinstance(leg.get("started_at"), datetime | int | float | str):
+                return self.env._("bad time in a supervisor leg")
         return None
 
     @api.model
@@ -194,6 +227,8 @@ class HotlineCall(models.Model):
         queue = queues.get(data.get("queue"))
         if queue is not None:
             vals["queue_id"] = queue.id
+        if data.get("queue_path"):
+            vals["queue_path"] = QUEUE_PATH_SEP.join(data["queue_path"])
         return vals
 
     @api.model
@@ -225,6 +260,7 @@ class HotlineCall(models.Model):
                 )
                 continue
             valid.append(data)
+        valid = self._hotline_drop_supervisor_calls(pbx, valid)
         # the last dict of a Linkedid wins when a batch holds several
         by_linkedid = {data["linkedid"]: data for data in valid}
         Call = self.sudo().with_context(tracking_disable=True)
@@ -317,8 +353,75 @@ class HotlineCall(models.Model):
         if to_create:
             records |= Call.create(to_create)
             result["created"] += len(to_create)
+        records._hotline_sync_supervisor_legs(by_linkedid, pbx)
         result["calls"] = records
         return result
+
+    @api.model
+    def _hotline_drop_supervisor_calls(self, pbx, calls):
+        """A supervisor's listen/whisper/barge/conference is a leg of the call
+        it monitors, not a call: its own dict (``supervisor_leg_of``) is not
+        stored and the record an earlier dict of it created goes."""
+        legs = {d["linkedid"] for d in calls if d.get("supervisor_leg_of")}
+        legs |= {
+            leg["linkedid"]
+            for d in calls
+            for leg in d.get("supervisor_legs") or []
+            if leg.get("linkedid")
+        }
+        if legs:
+            self.sudo().search(
+                [("pbx_id", "=", pbx.id), ("linkedid", "in", list(legs))]
+            ).unlink()
+        return [d for d in calls if d["linkedid"] not in legs]
+
+    def _hotline_sync_supervisor_legs(self, by_linkedid, pbx):
+        """Write the supervisor legs of the call dicts that carry them, a leg
+        known by its Linkedid and start updated in place, never removed."""
+        Users = self.env["res.users"].sudo()
+        for call in self.sudo():
+            data = by_linkedid.get(call.linkedid) or {}
+            if "supervisor_legs" not in data:
+                continue
+            current = {
+                (leg.linkedid or False, leg.started_at): leg
+                for leg in call.supervisor_leg_ids
+            }
+            commands = []
+            for leg in data["supervisor_legs"]:
+                ext = str(leg.get("extension") or "")
+                values = {
+                    "linkedid": leg.get("linkedid") or False,
+                    "extension": ext or "?",
+                    "mode": leg.get("mode") or "listen",
+                    "started_at": _naive_utc(leg.get("started_at")),
+                    "ended_at": _naive_utc(leg.get("ended_at")),
+                    "duration_seconds": int(leg.get("duration_seconds") or 0),
+                }
+                record = current.pop((values["linkedid"], values["started_at"]), None)
+                if record is None:
+                    user = Users.search(
+                        [
+                            ("hotline_extension", "=", ext),
+                            ("company_ids", "in", pbx.company_id.ids),
+                        ],
+                        limit=1,
+                    )
+                    commands.append(
+                        fields.Command.create(dict(values, user_id=user.id))
+                    )
+                    continue
+                changes = {
+                    key: value
+                    for key, value in values.items()
+                    if (record[key] or False) != (value or False)
+                }
+                if changes:
+                    commands.append(fields.Command.update(record.id, changes))
+            # a leg the dict lacks stays: a connector that restarted mid-call
+            # does not know the legs made before
+            if commands:
+                call.supervisor_leg_ids = commands
 
     def _hotline_diff(self, vals):
         """The part of ``vals`` that differs from the record.
@@ -339,6 +442,13 @@ class HotlineCall(models.Model):
                 value = value or False
             if current == value:
                 continue
+            if (
+                fname == "queue_path"
+                and current
+                and value
+                and current.endswith(QUEUE_PATH_SEP + value)
+            ):
+                continue  # a connector restarted mid-call saw the last queues only
             unknown = not value or (fname == "disposition" and value == "ringing")
             if unknown and current:
                 continue
@@ -478,7 +588,13 @@ class HotlineCall(models.Model):
         for event in wanted:
             call = calls.get(event["linkedid"])
             if call:
-                notified |= pop.hotline_ringing(call, event["extension"])
+                notified |= pop.hotline_ringing(
+                    call,
+                    event["extension"],
+                    transferred_from=event.get("transferred_from")
+                    if event["type"] == "transferred"
+                    else None,
+                )
         return notified
 
     def action_hotline_propose_block(self):

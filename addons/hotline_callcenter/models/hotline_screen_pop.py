@@ -29,11 +29,13 @@ class HotlineScreenPop(models.AbstractModel):
         return self.env["res.users"].sudo().search(domain, limit=1)
 
     @api.model
-    def hotline_ringing(self, call, extension):
+    def hotline_ringing(self, call, extension, transferred_from=None):
         """Pop the caller card on the web client of the agent at ``extension``.
 
         :param call: ``hotline.call`` record ringing (or transferred to) the agent
         :param extension: the agent's extension as Asterisk reported it
+        :param transferred_from: extension of the agent who transferred the
+            call to this one (the card says so), ``None`` for a plain ring
         :return: the notified ``res.users`` (empty when no user has it)
         """
         if not self.env.su and not self.env.user.has_group("hotline_base.group_admin"):
@@ -49,6 +51,7 @@ class HotlineScreenPop(models.AbstractModel):
             .with_company(call.company_id)
             ._hotline_card_payload(call, extension)
         )
+        payload["transfer"] = self._hotline_transfer_info(call, transferred_from)
         user._bus_send(NOTIFICATION_TYPE, payload)
         return user
 
@@ -89,6 +92,17 @@ class HotlineScreenPop(models.AbstractModel):
             else:
                 payload[key] = value
         return payload
+
+    @api.model
+    def _hotline_transfer_info(self, call, transferred_from):
+        """Who transferred the call (``False`` when it is not a transfer)."""
+        if not transferred_from:
+            return False
+        user = self._hotline_user_for_extension(transferred_from, call.company_id)
+        return {
+            "extension": str(transferred_from),
+            "name": user.name or "",
+        }
 
     @api.model
     def _hotline_blacklist_info(self, number):

@@ -25,7 +25,19 @@ Rules (all observed in the Asterisk 22 captures, see ``/work/shared/asterisk``):
   comes from a click-to-dial Originate (context ``click2dial``); it is answered
   when the customer leg answers;
 - queue: ``QueueCallerJoin`` (queued_at), ``QueueCallerAbandon`` (abandoned,
-  HoldTime), ``AgentCalled``/``DialState RINGING`` (ringing);
+  HoldTime), ``AgentCalled``/``DialState RINGING`` (ringing); after an overflow
+  (``Queue()`` timed out: QueueCallerAbandon + QueueCallerLeave, then the next
+  ``Queue()`` of the dialplan) the call's queue is the one that answered
+  (``AgentConnect``), else the last one entered; ``queue_path`` lists the
+  queues entered, in order;
+- transfers: the target agent gets one screen pop, ``transferred`` (with the
+  extension it comes from), when its phone rings or the transfer is reported,
+  whichever comes first;
+- supervisor legs: a ``ChanSpy`` (``ChanSpyStart``/``ChanSpyStop``, mode from
+  the spyer's ChanSpy options: ``q`` listen, ``w`` whisper, ``B`` barge) or an
+  internal call joining the ``ConfBridge`` of a customer's call (conference)
+  is a leg of the monitored call (``supervisor_legs``), not a call of its own:
+  the supervisor's call dict then carries ``supervisor_leg_of``;
 - voicemail: ``VoiceMail`` application (its channel is the message file's
   ``callerchan``), ``VM_MESSAGEFILE``/``VMSTATUS``;
 - recording: ``MIXMONITOR_FILENAME``;
@@ -45,6 +57,9 @@ OUTBOUND_CONTEXTS = frozenset(
 AGENT_CONTEXTS = frozenset({"agents"})
 _LOCAL_RE = re.compile(r"^Local/([^@]+)@([^-;]+)")
 _DEVICE_RE = re.compile(r"^(?:PJSIP|SIP|IAX2)/(\d{2,6})-")
+_ANY_LOCAL_RE = re.compile(r"^Local/(\d{2,6})@")
+_PAREN_RE = re.compile(r"\([^)]*\)")
+SUPERVISOR_APPS = frozenset({"ChanSpy", "ConfBridge"})
 UNKNOWN = ("", "<unknown>", "unknown", None)
 BUSY_CAUSES = {"17"}
 NOANSWER_CAUSES = {"19", "18"}
@@ -116,13 +131,15 @@ def to_datetime(epoch):
 
 class _Call:
     __slots__ = (
-        "abandon_hold",
+        "abandon_holds",
         "agent_answers",
+        "answer_queue",
         "answered",
         "answered_agents_emitted",
         "called",
         "caller",
         "channels",
+        "conferences",
         "did",
         "ended",
         "hangup_cause",
@@ -130,15 +147,20 @@ class _Call:
         "inbound",
         "is_ended",
         "last_emitted",
+        "legs",
         "linkedid",
+        "monitor_of",
         "outbound",
         "outcome",
         "primary",
         "queue",
+        "queue_joins",
         "queued",
         "recording",
         "ringing",
+        "spy_options",
         "started",
+        "transfer_from",
         "uniqueid",
         "voicemail",
         "voicemail_channel",
@@ -162,7 +184,14 @@ class _Call:
         self.did = None
         self.recording = None
         self.hangup_cause = None
-        self.abandon_hold = None
+        self.abandon_holds = {}  # queue -> HoldTime of its QueueCallerAbandon
+        self.queue_joins = set()  # (time, queue) of each QueueCallerJoin
+        self.answer_queue = None  # (time, queue) of the first AgentConnect
+        self.legs = {}  # (spyer Uniqueid, start) -> supervisor leg
+        self.monitor_of = None  # the monitored call, when this is a leg
+        self.spy_options = None  # (application, data) the supervisor runs
+        self.conferences = {}  # Uniqueid -> (conference, join time)
+        self.transfer_from = {}  # target extension -> transferring extension
         self.voicemail = False
         self.voicemail_channel = None  # what the message file names (callerchan)
         self.outcome = None  # busy/no_answer/failed seen on a dial or originate
@@ -195,6 +224,7 @@ class CallCorrelator:
         self.ignored = 0
         self.unknown_events = 0
         self.missing_fields = 0
+        self.rooms = {}  # ConfBridge conference -> {Uniqueid: Linkedid}
 
     # -- helpers -----------------------------------------------------------------
     def agent_extension(self, channel):
@@ -206,6 +236,16 @@ class CallCorrelator:
             return match.group(1) if match.group(2) in self.agent_contexts else None
         match = _DEVICE_RE.match(channel)
         return match.group(1) if match else None
+
+    def leg_extension(self, channel, number=None):
+        """Extension of a supervisor's channel (any Local context too)."""
+        ext = self.agent_extension(channel)
+        if ext:
+            return ext
+        match = _ANY_LOCAL_RE.match(channel or "")
+        if match:
+            return match.group(1)
+        return number if number not in UNKNOWN else None
 
     def _now(self):
         if self.clock is not None:
@@ -255,6 +295,8 @@ class CallCorrelator:
                 "OriginateResponse",
                 "BlindTransfer",
                 "AttendedTransfer",
+                "ChanSpyStart",
+                "ChanSpyStop",
             ):
                 self.missing_fields += 1
                 return [], []
@@ -265,6 +307,8 @@ class CallCorrelator:
         call = handler(self, call, event, now, live)
         if call is None:
             return [], live
+        if isinstance(call, list):
+            return [c for one in call for c in self._emit(one)], live
         return self._emit(call), live
 
     def feed_many(self, events):
@@ -345,7 +389,10 @@ class CallCorrelator:
         return None
 
     def _on_newexten(self, call, event, now, live):
-        if event.get("Application") == "VoiceMail":
+        app = event.get("Application")
+        if app in SUPERVISOR_APPS:
+            return self._supervisor_app(call, app, event.get("AppData"), now)
+        if app == "VoiceMail":
             changed = not call.voicemail
             call.voicemail = True
             channel = event.get("Channel")
@@ -365,17 +412,25 @@ class CallCorrelator:
         return None
 
     def _on_queue_join(self, call, event, now, live):
-        call.queue = call.queue or event.get("Queue")
+        queue = event.get("Queue")
+        call.queue = call.queue or queue
+        changed = False
+        if queue and now is not None and (now, queue) not in call.queue_joins:
+            call.queue_joins.add((now, queue))
+            changed = True
         if now is not None and (call.queued is None or now < call.queued):
             call.queued = now
-            return call
-        return None
+            changed = True
+        return call if changed else None
 
     def _on_queue_abandon(self, call, event, now, live):
-        call.queue = call.queue or event.get("Queue")
+        queue = event.get("Queue")
+        call.queue = call.queue or queue
         hold = event.get("HoldTime")
         if hold and hold.isdigit():
-            call.abandon_hold = int(hold)
+            # also sent when Queue() times out (app_queue.c record_abandoned):
+            # the caller may go on to the next queue (overflow)
+            call.abandon_holds[queue] = int(hold)
         return call
 
     def _ring(self, call, dest, live):
@@ -383,6 +438,15 @@ class CallCorrelator:
         if not ext or not call.inbound or ext in call.ringing or call.is_ended:
             return
         call.ringing.add(ext)
+        if ext in call.answered_agents_emitted:
+            return  # its transfer pop is out already (BlindTransfer came first)
+        previous = [a for a in self._agents(call) if a != ext]
+        if previous:
+            # another agent has the call: this ring is a transfer, one pop
+            call.answered_agents_emitted.add(ext)
+            call.transfer_from.setdefault(ext, previous[-1])
+            live.append(self._live(call, "transferred", ext))
+            return
         live.append(self._live(call, "ringing", ext))
         return
 
@@ -420,17 +484,27 @@ class CallCorrelator:
         if not call.is_ended and ext not in call.answered_agents_emitted:
             call.answered_agents_emitted.add(ext)
             kind = "transferred" if before and before[-1] != ext else "answered"
+            if kind == "transferred":
+                call.transfer_from.setdefault(ext, before[-1])
             live.append(self._live(call, kind, ext))
         return call
 
     def _on_agent_connect(self, call, event, now, live):
-        call.queue = call.queue or event.get("Queue")
+        queue = event.get("Queue")
+        call.queue = call.queue or queue
+        changed = False
+        if (
+            queue
+            and now is not None
+            and (call.answer_queue is None or now < call.answer_queue[0])
+        ):
+            call.answer_queue = (now, queue)  # the queue that answered
+            changed = True
         ext = self.agent_extension(event.get("DestChannel")) or self.agent_extension(
             event.get("Interface")
         )
-        if ext:
-            return self._agent_answer(call, ext, now, live)
-        return None
+        answered = self._agent_answer(call, ext, now, live) if ext else None
+        return call if changed else answered
 
     def _on_dial_end(self, call, event, now, live):
         status = event.get("DialStatus")
@@ -478,6 +552,13 @@ class CallCorrelator:
         )
         if target and not call.is_ended and target not in call.answered_agents_emitted:
             call.answered_agents_emitted.add(target)
+            source = self.agent_extension(
+                event.get("TransfererChannel") or event.get("OrigTransfererChannel")
+            )
+            agents = self._agents(call)
+            source = source or (agents[-1] if agents else None)
+            if source and source != target:
+                call.transfer_from.setdefault(target, source)
             live.append(self._live(call, "transferred", target))
         return
 
@@ -485,6 +566,15 @@ class CallCorrelator:
         uid = event.get("Uniqueid")
         if uid in call.hung:
             return None
+        result = self._hangup(call, event, now, live)
+        # a supervisor's phone hung up: its legs end (ChanSpyStop may follow)
+        monitored = self._end_legs(call, uid, now)
+        if monitored is not None:
+            return [c for c in (result, monitored) if c is not None]
+        return result
+
+    def _hangup(self, call, event, now, live):
+        uid = event.get("Uniqueid")
         call.hung.add(uid)
         cause = event.get("Cause")
         if cause and cause not in ("0", "16") and call.hangup_cause is None:
@@ -513,6 +603,9 @@ class CallCorrelator:
 
     def _on_originate_response(self, call, event, now, live):
         if event.get("Response") == "Success":
+            app = event.get("Application")
+            if call is not None and app in SUPERVISOR_APPS:
+                return self._supervisor_app(call, app, event.get("Data"), now)
             return None
         channel = event.get("Channel") or ""
         exten = event.get("Exten")
@@ -528,7 +621,163 @@ class CallCorrelator:
         return None
 
     def _on_cdr(self, call, event, now, live):
+        app = event.get("LastApplication")
+        if call is not None and app in SUPERVISOR_APPS and call.spy_options is None:
+            return self._supervisor_app(call, app, event.get("LastData"), now)
         return None
+
+    # -- supervisor legs ---------------------------------------------------------------
+    def _supervisor_app(self, call, app, data, now):
+        """The supervisor's channel runs ChanSpy/ConfBridge (seen in its
+        Newexten, its OriginateResponse or its Cdr): the legs' mode."""
+        if call.spy_options == (app, data or ""):
+            return None
+        call.spy_options = (app, data or "")
+        out = [call]
+        if app == "ConfBridge":
+            for conference, _joined in list(call.conferences.values()):
+                out += self._link_conference(conference)
+        monitored = self.calls.get(call.monitor_of) if call.monitor_of else None
+        if monitored is not None:
+            out.append(monitored)
+        return out
+
+    @staticmethod
+    def spy_mode(options):
+        """listen / whisper / barge from ChanSpy's options (app_chanspy.c:
+        ``B`` barge, ``w`` whisper, ``W`` private whisper), ``conference``
+        for ConfBridge."""
+        if not options:
+            return "listen"
+        app, data = options
+        if app == "ConfBridge":
+            return "conference"
+        flags = _PAREN_RE.sub("", data.split(",", 1)[1] if "," in data else "")
+        if "B" in flags:
+            return "barge"
+        if "w" in flags or "W" in flags:
+            return "whisper"
+        return "listen"
+
+    def _spy_ids(self, event, role):
+        uid = event.get(f"{role}Uniqueid")
+        linkedid = event.get(f"{role}Linkedid") or self.by_uniqueid.get(uid)
+        return uid, linkedid
+
+    def _on_spy_start(self, call, event, now, live):
+        spyer_uid, spyer_lid = self._spy_ids(event, "Spyer")
+        _spyee_uid, spyee_lid = self._spy_ids(event, "Spyee")
+        monitored = self.calls.get(spyee_lid) if spyee_lid else None
+        if monitored is None or not spyer_lid or spyer_lid == spyee_lid:
+            return None
+        now = self._now() if now is None else now
+        key = (spyer_uid, now)
+        if key in monitored.legs:
+            return None
+        spyer = self._call(spyer_lid)
+        spyer.monitor_of = monitored.linkedid
+        monitored.legs[key] = {
+            "uid": spyer_uid,
+            "channel": event.get("SpyerChannel"),
+            "number": event.get("SpyerCallerIDNum"),
+            "linkedid": spyer_lid,
+            "conference": False,
+            "started": now,
+            "ended": None,
+        }
+        return [monitored, spyer]
+
+    def _on_spy_stop(self, call, event, now, live):
+        spyer_uid, spyer_lid = self._spy_ids(event, "Spyer")
+        _spyee_uid, spyee_lid = self._spy_ids(event, "Spyee")
+        spyer = self.calls.get(spyer_lid) if spyer_lid else None
+        # app_chanspy.c may publish the stop without the spyee
+        spyee_lid = spyee_lid or (spyer.monitor_of if spyer else None)
+        monitored = self.calls.get(spyee_lid) if spyee_lid else None
+        if monitored is None:
+            return None
+        return self._end_leg_of(monitored, spyer_uid, now)
+
+    def _end_leg_of(self, monitored, uid, now):
+        now = self._now() if now is None else now
+        changed = False
+        for leg in monitored.legs.values():
+            if leg["uid"] == uid and leg["ended"] is None and leg["started"] <= now:
+                leg["ended"] = now
+                changed = True
+        return monitored if changed else None
+
+    def _end_legs(self, call, uid, now):
+        monitored = self.calls.get(call.monitor_of) if call.monitor_of else None
+        if monitored is None:
+            return None
+        return self._end_leg_of(monitored, uid, now)
+
+    def _on_conf_join(self, call, event, now, live):
+        uid = event.get("Uniqueid")
+        conference = event.get("Conference")
+        if not uid or not conference:
+            return None
+        now = self._now() if now is None else now
+        self.rooms.setdefault(conference, {})[uid] = call.linkedid
+        if uid in call.conferences:
+            return None
+        call.conferences[uid] = (conference, now)
+        return self._link_conference(conference) or None
+
+    def _on_conf_leave(self, call, event, now, live):
+        uid = event.get("Uniqueid")
+        return self._end_legs(call, uid, now)
+
+    def _is_supervisor(self, call):
+        """A call that joins a customer's conference as a supervisor: the
+        supervisor's phone originated into ConfBridge, or an internal call."""
+        if call.inbound:
+            return False
+        if call.spy_options and call.spy_options[0] == "ConfBridge":
+            return True
+        return not call.outbound
+
+    def _link_conference(self, conference):
+        """The supervisors in ``conference`` become legs of the customer's
+        call in it (the first one to join, when several)."""
+        members = {}
+        for uid, linkedid in self.rooms.get(conference, {}).items():
+            member = self.calls.get(linkedid)
+            if member is not None:
+                members.setdefault(linkedid, (member, []))[1].append(uid)
+        customers = [m for m, _u in members.values() if not self._is_supervisor(m)]
+        if not customers:
+            return []
+        customer = min(
+            customers,
+            key=lambda c: min(
+                j for conf, j in c.conferences.values() if conf == conference
+            ),
+        )
+        out = []
+        for member, uids in members.values():
+            if member in customers:
+                continue
+            for uid in uids:
+                joined = member.conferences[uid][1]
+                key = (uid, joined)
+                if key in customer.legs:
+                    continue
+                member.monitor_of = customer.linkedid
+                customer.legs[key] = {
+                    "uid": uid,
+                    "channel": member.channels.get(uid),
+                    "number": None,
+                    "linkedid": member.linkedid,
+                    "conference": True,
+                    "started": joined,
+                    "ended": None,
+                }
+                out.append(member)
+        if out:
+            out.append(customer)
+        return out
 
     _HANDLERS = {
         "Newchannel": _on_newchannel,
@@ -548,6 +797,10 @@ class CallCorrelator:
         "Hangup": _on_hangup,
         "OriginateResponse": _on_originate_response,
         "Cdr": _on_cdr,
+        "ChanSpyStart": _on_spy_start,
+        "ChanSpyStop": _on_spy_stop,
+        "ConfbridgeJoin": _on_conf_join,
+        "ConfbridgeLeave": _on_conf_leave,
     }
 
     # -- output ------------------------------------------------------------------------
@@ -561,14 +814,64 @@ class CallCorrelator:
         ]
 
     def _live(self, call, kind, extension):
-        return {
+        event = {
             "type": kind,
             "linkedid": call.linkedid,
             "extension": extension,
             "caller_number": call.caller if call.inbound else call.called,
             "did": call.did,
-            "queue": call.queue,
+            "queue": self._queue(call),
         }
+        if kind == "transferred":
+            event["transferred_from"] = call.transfer_from.get(extension)
+        return event
+
+    @staticmethod
+    def _queue_path(call):
+        return [queue for _t, queue in sorted(call.queue_joins)]
+
+    def _queue(self, call):
+        """The queue that answered, else the last one entered (overflow)."""
+        if call.answer_queue is not None:
+            return call.answer_queue[1]
+        path = self._queue_path(call)
+        return path[-1] if path else call.queue
+
+    def _abandon_wait(self, call):
+        """Wait of a caller who gave up in a queue, counted from the first
+        queue entered when the call overflowed from one queue to another."""
+        joins = sorted(call.queue_joins)
+        if not joins:
+            holds = list(call.abandon_holds.values())
+            return holds[0] if len(holds) == 1 else None
+        last_time, last_queue = joins[-1]
+        hold = call.abandon_holds.get(last_queue)
+        if hold is None:
+            return None
+        return hold + (last_time - joins[0][0])
+
+    def _supervisor_legs(self, call):
+        legs = []
+        for leg in sorted(call.legs.values(), key=lambda g: (g["started"], g["uid"])):
+            supervisor = self.calls.get(leg["linkedid"])
+            end = leg["ended"]
+            if end is None and call.is_ended:
+                end = call.ended  # a leg never outlasts the monitored call
+            legs.append(
+                {
+                    "linkedid": leg["linkedid"],
+                    "extension": self.leg_extension(leg["channel"], leg["number"]),
+                    "mode": "conference"
+                    if leg["conference"]
+                    else self.spy_mode(supervisor.spy_options if supervisor else None),
+                    "started_at": to_datetime(leg["started"]),
+                    "ended_at": to_datetime(end),
+                    "duration_seconds": round(max(end - leg["started"], 0))
+                    if end is not None
+                    else 0,
+                }
+            )
+        return legs
 
     def _direction(self, call):
         if call.inbound:
@@ -606,21 +909,22 @@ class CallCorrelator:
         wait = None
         if call.answered is not None:
             wait = call.answered - (call.queued or call.started or call.answered)
-        elif call.abandon_hold is not None:
-            wait = call.abandon_hold
+        elif self._abandon_wait(call) is not None:
+            wait = self._abandon_wait(call)
         elif call.is_ended and call.ended is not None:
             wait = call.ended - (call.queued or call.started or call.ended)
         talk = None
         if call.answered is not None and call.is_ended and call.ended is not None:
             talk = call.ended - call.answered
-        return {
+        data = {
             "linkedid": call.linkedid,
             "uniqueid": call.uniqueid,
             "direction": direction,
             "caller_number": caller,
             "called_number": called,
             "did": call.did,
-            "queue": call.queue,
+            "queue": self._queue(call),
+            "queue_path": self._queue_path(call),
             "agents": agents,
             "started_at": to_datetime(call.started),
             "queued_at": to_datetime(call.queued),
@@ -632,7 +936,11 @@ class CallCorrelator:
             "recording_file": call.recording,
             "voicemail_channel": call.voicemail_channel,
             "hangup_cause": call.hangup_cause if call.is_ended else None,
+            "supervisor_legs": self._supervisor_legs(call),
         }
+        if call.monitor_of:
+            data["supervisor_leg_of"] = call.monitor_of
+        return data
 
     # -- resynchronisation -------------------------------------------------------------
     def restore(self, data):

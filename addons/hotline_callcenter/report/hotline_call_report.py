@@ -3,6 +3,7 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from ..models.hotline_call import QUEUE_PATH_SEP
 from ..models.hotline_call_rating import RATINGS, WAIT_BUCKETS
 
 
@@ -13,6 +14,12 @@ class HotlineCallReport(models.Model):
     calls it is about and NULL for the others, aggregated with ``avg``: SQL's
     AVG skips NULLs, so any grouping (queue, agent, hour, day) gives the exact
     rate of that group.
+
+    Overflow: a call counts (answered, abandoned, SL with the caller's whole
+    wait) in the queue that answered it, else the last one it entered; each
+    queue it left on timeout before has a row of its own that only counts it
+    as *overflowed out* (not offered, answered or abandoned there), so the
+    totals of any grouping still count every call once.
     """
 
     _name = "hotline.call.report"
@@ -95,12 +102,31 @@ class HotlineCallReport(models.Model):
     complaint_count = fields.Integer(
         string="Service complaints", readonly=True, aggregator="sum"
     )
+    overflow_count = fields.Integer(
+        string="Overflowed out",
+        readonly=True,
+        aggregator="sum",
+        help="Calls that left this queue on its timeout for the next queue.",
+    )
+    overflow_in_count = fields.Integer(
+        string="Overflowed in",
+        readonly=True,
+        aggregator="sum",
+        help="Calls that came to this queue after another queue timed out.",
+    )
+    overflow_rate = fields.Float(
+        string="Overflow (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Overflowed out / (offered + overflowed out).",
+    )
 
     def _query(self):
         pct = "CASE WHEN {cond} THEN CASE WHEN {hit} THEN 100.0 ELSE 0.0 END END"
         return SQL(
             """
-            SELECT c.id AS id, c.id AS call_id, c.started_at, c.call_hour,
+            SELECT c.id::bigint * 64 AS id, c.id AS call_id, c.started_at,
+                   c.call_hour,
                    c.queue_id, c.user_id, c.team_id, c.company_id,
                    c.wait_bucket, c.rating,
                    1 AS call_count,
@@ -119,10 +145,36 @@ class HotlineCallReport(models.Model):
                    (c.rating IS NOT NULL)::int AS rated_count,
                    %(sat)s AS satisfaction_rate,
                    %(dissat)s AS dissatisfaction_rate,
-                   COALESCE(c.rating_complaint, FALSE)::int AS complaint_count
+                   COALESCE(c.rating_complaint, FALSE)::int AS complaint_count,
+                   0 AS overflow_count,
+                   (COALESCE(c.queue_path, '') LIKE %(overflowed)s)::int
+                       AS overflow_in_count,
+                   CASE WHEN c.is_offered THEN 0.0 END AS overflow_rate
               FROM hotline_call c
              WHERE c.direction = 'inbound'
+            UNION ALL
+            SELECT c.id::bigint * 64 + p.pos AS id, c.id AS call_id, c.started_at,
+                   c.call_hour, q.id AS queue_id, NULL::int AS user_id,
+                   NULL::int AS team_id, c.company_id,
+                   NULL::varchar AS wait_bucket, NULL::varchar AS rating,
+                   0, 0, 0, 0, 0, 0, 0,
+                   NULL::numeric, NULL::numeric, NULL::numeric, NULL::numeric,
+                   NULL::numeric, NULL::int, 0, NULL::numeric, NULL::numeric, 0,
+                   1 AS overflow_count, 0 AS overflow_in_count,
+                   100.0 AS overflow_rate
+              FROM hotline_call c
+             CROSS JOIN LATERAL unnest(string_to_array(c.queue_path, %(sep)s))
+                   WITH ORDINALITY AS p(code, pos)
+              LEFT JOIN LATERAL (
+                    SELECT hq.id FROM hotline_queue hq
+                     WHERE hq.code = p.code AND hq.company_id = c.company_id
+                     ORDER BY hq.active DESC, hq.id LIMIT 1
+                   ) q ON TRUE
+             WHERE c.direction = 'inbound'
+               AND p.pos < cardinality(string_to_array(c.queue_path, %(sep)s))
             """,
+            sep=QUEUE_PATH_SEP,
+            overflowed=f"%{QUEUE_PATH_SEP}%",
             sl15=SQL(pct.format(cond="c.is_answered", hit="c.answered_within_15")),
             sl20=SQL(pct.format(cond="c.is_answered", hit="c.answered_within_20")),
             sl2=SQL(

@@ -8,6 +8,10 @@ from odoo.tests import tagged
 
 from odoo.addons.hotline_base.tests.common import HotlineCommon
 
+from ..pbx.ami_protocol import AmiMessage
+from ..pbx.correlator import CallCorrelator
+from ..pbx.simulator.scenarios import render
+
 T0 = datetime(2026, 11, 25, 8, 0, 0, tzinfo=UTC)
 
 
@@ -55,6 +59,22 @@ class CallLogCommon(HotlineCommon):
 
     def ingest(self, *calls):
         return self.Call.hotline_ingest(self.pbx.id, list(calls))
+
+    def correlate(self, scenario, correlator=None, **params):
+        """Call dicts and live events of a simulator scenario (the captures
+        of a real Asterisk 22), as the connector's correlator makes them."""
+        params.setdefault("caller", "13800138000")
+        params.setdefault("did", "4008123456")
+        params.setdefault("agent", "8101")
+        events = [AmiMessage(pairs) for _t, pairs in render(scenario, **params)]
+        return (correlator or CallCorrelator()).feed_many(events)
+
+    def connector_write(self, calls, live):
+        """What the connector's sink does with one batch."""
+        if calls:
+            self.ingest(*calls)
+        if live:
+            self.Call.hotline_live_events(self.pbx.id, live)
 
 
 @tagged("post_install", "-at_install")
@@ -353,3 +373,225 @@ class TestLiveEvents(CallLogCommon):
         )
         self.assertEqual(notified, self.supervisor)
         self.assertEqual(self.Call.search_count([("linkedid", "=", "live-1")]), 1)
+
+    def test_transfer_pops_the_target_once_saying_from_whom(self):
+        """Issue 10 #6: blind (BlindTransfer), redirect and attended transfers
+        to 8102: one card for the target, marked as a transfer from 8101."""
+        self.supervisor.hotline_extension = "8002"  # the captures' target
+        for scenario in (
+            "blind_transfer",
+            "blind_transfer_redirect",
+            "attended_transfer",
+        ):
+            with self.subTest(scenario):
+                before_agent = len(self._ringing_messages(self.agent))
+                before_target = len(self._ringing_messages(self.supervisor))
+                calls, live = self.correlate(scenario)
+                self.connector_write(calls, live)
+                target = self._ringing_messages(self.supervisor)[before_target:]
+                self.assertEqual(len(target), 1, "one pop per transfer")
+                self.assertEqual(
+                    target[0]["transfer"],
+                    {"extension": "8101", "name": self.agent.name},
+                )
+                (first,) = self._ringing_messages(self.agent)[before_agent:]
+                self.assertIs(first["transfer"], False)
+                self.assertEqual(first["call_id"], target[0]["call_id"])
+
+
+@tagged("post_install", "-at_install")
+class TestOverflowAndSupervision(CallLogCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Queue = cls.env["hotline.queue"].with_context(active_test=False)
+
+        def queue(code):
+            # the captures' queues (demo data may have them already)
+            domain = [("code", "=", code), ("company_id", "=", cls.pbx.company_id.id)]
+            return Queue.search(domain) or Queue.create(
+                {"name": code.title(), "code": code}
+            )
+
+        cls.q_sales = queue("sales")
+        cls.q_support = queue("support")
+        cls.supervisor.hotline_extension = "9000"  # the chanspy capture's
+
+    def _call(self, linkedid):
+        return self.Call.search(
+            [("pbx_id", "=", self.pbx.id), ("linkedid", "=", linkedid)]
+        )
+
+    def test_overflowed_call_is_recorded_in_the_queue_that_answered(self):
+        """Issue 10 #12: sales times out, support answers."""
+        calls, _live = self.correlate("queue_overflow")
+        self.ingest(*calls)
+        call = self._call(calls[0]["linkedid"])
+        self.assertEqual((call.queue_id, call.queue_name), (self.q_support, "support"))
+        self.assertEqual(call.queue_path, "sales → support")
+        # a connector restarted mid-call saw only the last queue: path kept
+        self.ingest(dict(calls[0], queue_path=["support"]))
+        self.assertEqual(call.queue_path, "sales → support")
+        self.assertEqual((call.disposition, call.user_id), ("answered", self.agent))
+        self.assertEqual(call.wait_seconds, 12, "counted from joining sales")
+        # a plain call keeps a one-queue path, shown only when there is one
+        self.ingest(call_dict("plain-1", queue="sales", queue_path=["sales"]))
+        self.assertEqual(self._call("plain-1").queue_path, "sales")
+
+    def test_overflow_in_call_centre_reports(self):
+        """The overflowed call counts in support (answered, SL with the
+        caller's whole wait); sales sees it as overflowed out only."""
+        calls, _live = self.correlate("queue_overflow")
+        self.ingest(*calls)
+        self.ingest(
+            call_dict("plain-2", queue="sales", queue_path=["sales"], wait_seconds=30)
+        )
+        self.env.flush_all()
+        aggregates = [
+            "call_count:sum",
+            "answered_count:sum",
+            "abandoned_count:sum",
+            "overflow_count:sum",
+            "overflow_in_count:sum",
+            "connection_rate:avg",
+            "abandon_rate:avg",
+            "service_level_20:avg",
+            "overflow_rate:avg",
+        ]
+        names = [a.split(":")[0] for a in aggregates]
+        Report = self.env["hotline.call.report"].with_user(self.supervisor)
+        domain = [("call_id.pbx_id", "=", self.pbx.id)]
+        rows = {
+            queue: dict(zip(names, values, strict=True))
+            for queue, *values in Report._read_group(domain, ["queue_id"], aggregates)
+        }
+        sales, support = rows[self.q_sales], rows[self.q_support]
+        self.assertEqual(
+            (sales["call_count"], sales["answered_count"], sales["abandoned_count"]),
+            (1, 1, 0),
+        )
+        self.assertEqual(sales["overflow_count"], 1)
+        self.assertAlmostEqual(sales["connection_rate"], 100.0)
+        self.assertAlmostEqual(sales["abandon_rate"], 0.0)
+        self.assertAlmostEqual(sales["overflow_rate"], 50.0)
+        self.assertAlmostEqual(sales["service_level_20"], 0.0)  # plain-2 waited 30 s
+        self.assertEqual(
+            (
+                support["call_count"],
+                support["answered_count"],
+                support["overflow_in_count"],
+            ),
+            (1, 1, 1),
+        )
+        self.assertEqual(support["overflow_count"], 0)
+        self.assertAlmostEqual(support["service_level_20"], 100.0)  # 12 s in all
+        ((total,),) = Report._read_group(domain, [], ["call_count:sum"])
+        self.assertEqual(total, 2, "every call once")
+
+    def test_supervisor_legs_are_lines_of_the_monitored_call(self):
+        """Issue 10 #14: listen, whisper and barge of the chanspy capture, the
+        batches written as they come (the supervisor's phone starts as a call
+        of its own until ChanSpy names the call it monitors)."""
+        correlator = CallCorrelator()
+        events = render("supervisor_spy", caller="13800138000", agent="8101")
+        spy_start = next(
+            n for n, (_t, pairs) in enumerate(events) if pairs[0][1] == "ChanSpyStart"
+        )
+        for part in (events[:spy_start], events[spy_start:]):
+            calls, live = correlator.feed_many(AmiMessage(p) for _t, p in part)
+            self.connector_write(calls, live)
+            if part is events[0:spy_start]:
+                # the supervisor's phone rang: not known as a leg yet
+                self.assertEqual(
+                    self.Call.search_count([("pbx_id", "=", self.pbx.id)]), 2
+                )
+        (call,) = self.Call.search([("pbx_id", "=", self.pbx.id)])
+        self.assertEqual((call.direction, call.user_id), ("inbound", self.agent))
+        legs = call.supervisor_leg_ids
+        self.assertEqual(
+            [(g.mode, g.user_id, g.extension, g.duration_seconds) for g in legs],
+            [
+                ("listen", self.supervisor, "9000", 27),
+                ("whisper", self.supervisor, "9000", 18),
+                ("barge", self.supervisor, "9000", 9),
+            ],
+        )
+        self.assertTrue(all(g.ended_at <= call.ended_at for g in legs))
+        # a connector restarted mid-call knows neither the legs nor the
+        # first queue: what is recorded stays
+        self.ingest(
+            call_dict(call.linkedid, supervisor_legs=[], queue_path=["support"])
+        )
+        self.assertEqual(call.supervisor_leg_ids, legs)
+        # replaying the stream changes nothing
+        calls, live = correlator.feed_many(AmiMessage(p) for _t, p in events)
+        self.assertFalse(calls)
+        self.assertEqual(call.supervisor_leg_ids, legs)
+
+    def test_supervisor_legs_access_per_role(self):
+        calls, live = self.correlate("supervisor_spy")
+        self.connector_write(calls, live)
+        (call,) = self.Call.search([("pbx_id", "=", self.pbx.id)])
+        Leg = self.env["hotline.call.supervisor.leg"]
+        legs = call.supervisor_leg_ids
+        self.assertEqual(len(legs), 3)
+        self.assertEqual(
+            Leg.with_user(self.supervisor).search([("id", "in", legs.ids)]), legs
+        )
+        admin = self.role_users["hotline_admin"]
+        self.assertEqual(Leg.with_user(admin).search([("id", "in", legs.ids)]), legs)
+        # the monitored agent sees their call, not who listened in
+        self.env.invalidate_all()
+        self.assertEqual(
+            call.with_user(self.agent).read(["supervisor_leg_ids"])[0][
+                "supervisor_leg_ids"
+            ],
+            [],
+        )
+        self.assertFalse(Leg.with_user(self.agent).search([]))
+        with self.assertRaises(AccessError):
+            legs[0].with_user(self.agent).read(["mode"])
+        # the leg's name never carries the call's numbers
+        self.assertEqual(
+            legs[0].with_user(self.supervisor).display_name,
+            f"Listen by {self.supervisor.name}",
+        )
+        # an agent sees the legs they made themselves
+        self.supervisor.hotline_extension = False
+        self.agent.hotline_extension, ext = "9000", self.agent.hotline_extension
+        legs.user_id = self.agent
+        self.assertEqual(Leg.with_user(self.agent).search([]), legs)
+        self.agent.hotline_extension = ext
+        for role in ("handler", "leader", "finance"):
+            with self.assertRaises(AccessError, msg=role):
+                Leg.with_user(self.role_users[role]).search([])
+
+    def test_bad_supervisor_legs_and_queue_path_rejected(self):
+        leg = {
+            "mode": "shout",
+            "extension": "9000",
+            "started_at": T0,
+            "linkedid": "s-1",
+        }
+        for bad in (
+            {"supervisor_legs": [leg]},
+            {"supervisor_legs": "listen"},
+            {"supervisor_legs": [dict(leg, mode="listen", started_at=None)]},
+            {"queue_path": "sales"},
+            {"queue_path": ["sales", ""]},
+        ):
+            with (
+                self.subTest(bad),
+                self.assertLogs(
+                    "odoo.addons.hotline_callcenter.models.hotline_call", "WARNING"
+                ) as logs,
+            ):
+                result = self.ingest(call_dict("bad-1", **bad))
+                self.assertIn("call bad-1 rejected", logs.output[0])
+                self.assertEqual(result["created"], 0)
+                self.assertEqual(result["rejected"][0][0], "bad-1")
+                self.assertFalse(self._call("bad-1"))
+        with self.assertRaises(AccessError):
+            self.Call.with_user(self.supervisor).hotline_ingest(
+                self.pbx.id, [call_dict("bad-2", supervisor_legs=[])]
+            )

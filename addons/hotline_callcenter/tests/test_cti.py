@@ -3,6 +3,7 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
+from ..cli.connector import EnvSink, PbxWorker
 from .common import SimulatorCommon
 
 SUPERVISOR_CONTROLS = (
@@ -281,3 +282,54 @@ class TestCti(SimulatorCommon):
         as_supervisor = self.Session.with_user(self.supervisor).search([])
         self.assertIn(mine, as_supervisor)
         self.assertIn(other, as_supervisor)
+
+    def _worker(self):
+        """The connector, writing in the test's cursor."""
+        worker = PbxWorker(
+            self.pbx.id,
+            self.pbx.name,
+            "127.0.0.1",
+            self.simulator.port,
+            "odoo",
+            "secret",
+            EnvSink(self.env),
+            timeout=2.0,
+        )
+        worker.start(process=False)
+        self.addCleanup(worker.stop)
+        self.assertTrue(worker.client.wait_connected(5))
+        return worker
+
+    def test_supervisor_listen_is_a_leg_of_the_agent_call(self):
+        """Issue 10 #14 end to end: the supervisor's Whisper button, Asterisk
+        (simulated) spies on the agent's channel, the connector records a
+        whisper leg on the agent's call instead of a call of the supervisor."""
+        # channels other tests left on the simulated PBX (supervisor phones)
+        self.simulator.channels.clear()
+        self.simulator.spies.clear()
+        worker = self._worker()
+        Call = self.env["hotline.call"]
+        _customer, agent_chan = self._live_call(linkedid="odoo-test-pbx-77.1")
+        self.assertTrue(
+            worker.drain(lambda: Call.search([("linkedid", "=", "odoo-test-pbx-77.1")]))
+        )
+        call = Call.search([("linkedid", "=", "odoo-test-pbx-77.1")])
+        self.agent.with_user(self.supervisor).action_hotline_whisper()
+        self.assertTrue(worker.drain(lambda: call.supervisor_leg_ids))
+        leg = call.supervisor_leg_ids
+        self.assertEqual(
+            (leg.mode, leg.user_id, leg.extension, leg.ended_at),
+            ("whisper", self.supervisor, "9000", False),
+        )
+        self.assertFalse(
+            Call.search(
+                [("pbx_id", "=", self.pbx.id), ("linkedid", "!=", call.linkedid)]
+            ),
+            "no call of the supervisor's own",
+        )
+        # the supervisor hangs up: ChanSpyStop ends the leg
+        (spying,) = self.simulator.spies
+        self.pbx._hotline_ami_action("Hangup", Channel=spying)
+        self.assertTrue(worker.drain(lambda: leg.ended_at))
+        self.assertEqual(len(call.supervisor_leg_ids), 1)
+        self.assertIn(agent_chan, self.simulator.channels)

@@ -87,6 +87,25 @@ class TestScreenPop(CallCenterCommon):
             self.assertEqual(card["actions"][-1]["label"], "Open case")
         self.assertEqual(self.supervisor.hotline_current_call_id, call)
 
+    def test_transferred_card_says_from_whom(self):
+        """A transfer pops one card on the target, naming who transferred it
+        (the extension alone when no user has it); a plain ring says nothing."""
+        call = self._new_call()
+        Pop = self.env["hotline.screen.pop"]
+        Pop.hotline_ringing(call, "8001")
+        Pop.hotline_ringing(call, "9000", transferred_from="8001")
+        (plain,) = self._bus_messages(self.agent, RINGING)
+        (card,) = self._bus_messages(self.supervisor, RINGING)
+        self.assertIs(plain["transfer"], False)
+        self.assertEqual(
+            card["transfer"], {"extension": "8001", "name": self.agent.name}
+        )
+        Pop.hotline_ringing(call, "8001", transferred_from="7777")
+        self.assertEqual(
+            self._bus_messages(self.agent, RINGING)[-1]["transfer"],
+            {"extension": "7777", "name": ""},
+        )
+
     def test_only_connector_rings(self):
         call = self._new_call()
         for role in ("agent", "supervisor"):

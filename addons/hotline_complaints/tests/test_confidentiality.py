@@ -188,6 +188,66 @@ class TestConfidentiality(ConfidentialCommon):
             self.call,
         )
 
+    def test_lines_linking_to_the_call_hidden(self):
+        """The agent lines and supervisor legs of a confidential reporter's
+        call follow the call's rule: their call field would show the number."""
+        agent = self.role_users["agent"]
+        supervisor = self.role_users["supervisor"]
+        call = self.call.sudo()
+        call.write(
+            {
+                "user_id": agent.id,
+                "agent_line_ids": [
+                    Command.create({"extension": "8001", "user_id": agent.id})
+                ],
+                "supervisor_leg_ids": [
+                    Command.create(
+                        {
+                            "extension": "9000",
+                            "user_id": supervisor.id,
+                            "mode": "listen",
+                            "started_at": "2026-11-25 08:00:00",
+                        }
+                    )
+                ],
+            }
+        )
+        line, leg = call.agent_line_ids, call.supervisor_leg_ids
+        self.assertTrue(call.hotline_confidential)
+        for role in ("agent", "supervisor", "hotline_admin"):
+            user = self.role_users[role]
+            for record in (line, leg):
+                Model = self.env[record._name].with_user(user)
+                self.assertNotIn(record, Model.search([]), f"{role} {record._name}")
+                self.assertFalse(
+                    Model.search_read([("id", "=", record.id)], ["call_id"]), role
+                )
+                with self.assertRaises(AccessError, msg=f"{role} {record._name}"):
+                    record.with_user(user).read(["call_id"])
+        # the Reporter identity group sees them, with the call
+        for record in (line, leg):
+            (row,) = record.with_user(self.identity_user).read(["call_id"])
+            self.assertEqual(row["call_id"][0], call.id)
+        # a call that is not confidential: its supervisor sees the leg
+        other = self.env["hotline.call"].create(
+            {
+                "linkedid": "555.2",
+                "caller_number": "13700137000",
+                "supervisor_leg_ids": [
+                    Command.create(
+                        {
+                            "extension": "9000",
+                            "user_id": supervisor.id,
+                            "mode": "barge",
+                            "started_at": "2026-11-25 09:00:00",
+                        }
+                    )
+                ],
+            }
+        )
+        (row,) = other.supervisor_leg_ids.with_user(supervisor).read(["call_id"])
+        self.assertEqual(row["call_id"][0], other.id)
+
     def test_portal_of_the_reporter(self):
         portal = new_test_user(
             self.env,

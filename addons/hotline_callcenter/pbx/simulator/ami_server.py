@@ -24,11 +24,19 @@ import random
 import socket
 import threading
 import time
+import uuid
 
 from ..ami_protocol import AmiMessage, AmiParser, serialize_pairs
 from .app_args import bridge_options
 from .dialplan import Dialplan
-from .scenarios import SCENARIOS, SYSTEMNAME, originate_scenario, render
+from .scenarios import (
+    SCENARIOS,
+    SYSTEMNAME,
+    new_channel_suffix,
+    new_uniqueids,
+    originate_scenario,
+    render,
+)
 from .voicemail import leave_message
 
 _logger = logging.getLogger(__name__)
@@ -88,6 +96,11 @@ CHANNEL_STATE_KEYS = (
     "Uniqueid",
     "Linkedid",
 )
+# Originate straight into these applications: a supervisor leg (see
+# AmiSimulator._supervisor_originate), not a click-to-dial
+SUPERVISOR_APPS = {"chanspy", "confbridge"}
+_STATE_DESC = {"0": "Down", "4": "Ring", "5": "Ringing", "6": "Up"}
+_SNAPSHOT_SKIP = {"Event", "Privilege", "Timestamp", "SystemName", "ActionID"}
 _TRUE = {"yes", "true", "y", "t", "1", "on"}  # ast_true()
 _FALSE = {"no", "false", "n", "f", "0", "off"}  # ast_false()
 
@@ -316,6 +329,8 @@ class AmiSimulator:
         self.bridge_features = {}
         self.app_warnings = []  # what Asterisk would log about app arguments
         self.atxfers = []  # Atxfer actions run: channel, exten, consultation
+        # supervisor legs: spying channel -> {"channels": [...], "spyee": name}
+        self.spies = {}
         self._config_lock = threading.Lock()
         # the contexts and extensions an Originate or a Redirect may go to: a
         # Dialplan, a path to an extensions.conf, or None (the capture PBX's)
@@ -723,6 +738,10 @@ class AmiSimulator:
             error("Channel not specified")
             return
         exten = msg.get("Exten") or ""
+        if (msg.get("Application") or "").lower() in SUPERVISOR_APPS:
+            reply(("Message", "Originate successfully queued"))
+            self._supervisor_originate(msg, action_id)
+            return
         context = msg.get("Context") or ""
         priority = (msg.get("Priority") or "").strip()
         # manager.c action_originate(): "Check early if the extension exists"
@@ -1203,6 +1222,10 @@ class AmiSimulator:
 
     def _action_hangup(self, session, msg, reply, error, action_id):
         channel = self._need_channel(msg, error)
+        if channel and self._spy_of(channel):
+            reply(("Message", "Channel Hungup"))
+            self._supervisor_hangup(self._spy_of(channel), msg.get("Cause") or "16")
+            return
         if channel:
             pairs = self.channels.pop(channel)
             reply(("Message", "Channel Hungup"))
@@ -1211,6 +1234,217 @@ class AmiSimulator:
                 ("Cause-txt", "Normal Clearing"),
             ]
             self.broadcast(self._event("Hangup", "call", fields))
+
+    # -- supervisor legs -------------------------------------------------------------
+    @staticmethod
+    def _snapshot(prefix, channel, state, uid, linkedid, context, exten, cid):
+        """A channel snapshot's fields, in Asterisk's order (see the chanspy
+        capture: every channel event carries them, ``prefix`` for the
+        Spyer/Spyee/Dest ones)."""
+        number, name = cid
+        return [
+            (f"{prefix}Channel", channel),
+            (f"{prefix}ChannelState", state),
+            (f"{prefix}ChannelStateDesc", _STATE_DESC[state]),
+            (f"{prefix}CallerIDNum", number),
+            (f"{prefix}CallerIDName", name),
+            (f"{prefix}ConnectedLineNum", number),
+            (f"{prefix}ConnectedLineName", name),
+            (f"{prefix}Language", "en"),
+            (f"{prefix}AccountCode", ""),
+            (f"{prefix}Context", context),
+            (f"{prefix}Exten", exten),
+            (f"{prefix}Priority", "1"),
+            (f"{prefix}Uniqueid", uid),
+            (f"{prefix}Linkedid", linkedid),
+            (f"{prefix}ChanVariable", "DID="),
+            (f"{prefix}ChanVariable", "CRM_CALL_ID="),
+        ]
+
+    def _live_snapshot(self, prefix, channel):
+        pairs = self.channels.get(channel) or []
+        return [(prefix + k, v) for k, v in pairs if k not in _SNAPSHOT_SKIP]
+
+    def _spy_of(self, channel):
+        for spyer, spy in self.spies.items():
+            if channel in spy["channels"]:
+                return spyer
+        return None
+
+    def _supervisor_originate(self, msg, action_id):
+        """Originate Channel=<supervisor's phone> Application=ChanSpy|ConfBridge.
+
+        As in the chanspy capture (Originate of Local/9000@supervisor): the
+        originated channel (the ``;1`` half of a Local channel, which runs the
+        application; its ``;2`` half is the phone) gets Newexten AppDial2
+        "(Outgoing Line)", is dialled and answers, OriginateResponse names the
+        Application and Data (no Newexten for the application itself: same
+        context/exten/priority, manager_channels.c), then app_chanspy.c
+        channel_spy() publishes ChanSpyStart (Spyer*, Spyee* snapshots) when
+        the spied channel exists; ConfBridge publishes ConfbridgeJoin
+        (Conference, the channel, Admin).  The Hangup action ends it
+        (ChanSpyStop, then the Hangups, as with SIP phones: see the capture's
+        README for the Local channel limitation)."""
+        requested = msg.get("Channel")
+        app = msg.get("Application")
+        data = msg.get("Data") or ""
+        cid_text = msg.get("CallerID") or ""
+        number = cid_text.rpartition("<")[2].rstrip(">") or "<unknown>"
+        name = cid_text.partition("<")[0].strip().strip('"') or number
+        cid = (number, name)
+        suffix = new_channel_suffix()
+        local = requested.startswith("Local/")
+        if local:
+            exten, _at, context = requested[len("Local/") :].partition("@")
+            names = [f"{requested}-{suffix};1", f"{requested}-{suffix};2"]
+        else:
+            exten, context = "s", "default"
+            names = [f"{requested}-{suffix}"]
+        uids = new_uniqueids(len(names))
+        linkedid = uids[0]
+        channel = names[0]
+        events = []
+        for name_, uid in zip(names, uids, strict=True):
+            state = "0" if name_ == channel else "4"
+            events.append(
+                self._event(
+                    "Newchannel",
+                    "call",
+                    self._snapshot(
+                        "",
+                        name_,
+                        state,
+                        uid,
+                        linkedid,
+                        context,
+                        exten,
+                        ("<unknown>", "<unknown>"),
+                    ),
+                )
+            )
+        events.append(
+            self._event(
+                "Newexten",
+                "dialplan",
+                self._snapshot(
+                    "", channel, "0", linkedid, linkedid, context, exten, cid
+                )
+                + [
+                    ("Extension", exten),
+                    ("Application", "AppDial2"),
+                    ("AppData", "(Outgoing Line)"),
+                ],
+            )
+        )
+        dest = self._snapshot(
+            "Dest", channel, "0", linkedid, linkedid, context, exten, cid
+        )
+        events.append(
+            self._event("DialBegin", "call", dest + [("DialString", requested)])
+        )
+        for name_, uid in zip(names, uids, strict=True):
+            events.append(
+                self._event(
+                    "Newstate",
+                    "call",
+                    self._snapshot("", name_, "6", uid, linkedid, context, exten, cid),
+                )
+            )
+        up = self._snapshot(
+            "Dest", channel, "6", linkedid, linkedid, context, exten, cid
+        )
+        events.append(self._event("DialEnd", "call", up + [("DialStatus", "ANSWER")]))
+        response = [
+            ("Response", "Success"),
+            ("Channel", channel),
+            ("Application", app),
+            ("Data", data),
+            ("Reason", "4"),
+            ("Uniqueid", linkedid),
+            ("CallerIDNum", number),
+            ("CallerIDName", name),
+        ]
+        events.append(self._event("OriginateResponse", "call", response, action_id))
+        spyer = self._snapshot(
+            "Spyer", channel, "6", linkedid, linkedid, context, exten, cid
+        )
+        spyee = None
+        if app.lower() == "chanspy":
+            prefix = data.split(",", 1)[0]
+            spyee = next((c for c in self.channels if c.startswith(prefix + "-")), None)
+            if spyee is not None:
+                events.append(
+                    self._event(
+                        "ChanSpyStart",
+                        "call",
+                        spyer + self._live_snapshot("Spyee", spyee),
+                    )
+                )
+        else:
+            me = self._snapshot(
+                "", channel, "6", linkedid, linkedid, context, exten, cid
+            )
+            events.append(
+                self._event(
+                    "ConfbridgeJoin",
+                    "call",
+                    [
+                        ("Conference", data.split(",", 1)[0]),
+                        ("BridgeUniqueid", str(uuid.uuid4())),
+                    ]
+                    + me
+                    + [("Admin", "No")],
+                )
+            )
+        self.spies[channel] = {
+            "channels": names,
+            "uids": uids,
+            "spyee": spyee,
+            "app": app.lower(),
+            "data": data,
+            "snapshot": (context, exten, cid),
+        }
+        self.broadcast_many(events)
+
+    def _supervisor_hangup(self, channel, cause):
+        spy = self.spies.pop(channel)
+        context, exten, cid = spy["snapshot"]
+        linkedid = spy["uids"][0]
+        events = []
+        if spy["app"] == "chanspy" and spy["spyee"]:
+            spyer = self._snapshot(
+                "Spyer", channel, "6", linkedid, linkedid, context, exten, cid
+            )
+            events.append(
+                self._event(
+                    "ChanSpyStop",
+                    "call",
+                    spyer + self._live_snapshot("Spyee", spy["spyee"]),
+                )
+            )
+        elif spy["app"] == "confbridge":
+            me = self._snapshot(
+                "", channel, "6", linkedid, linkedid, context, exten, cid
+            )
+            events.append(
+                self._event(
+                    "ConfbridgeLeave",
+                    "call",
+                    [("Conference", spy["data"].split(",", 1)[0])]
+                    + me
+                    + [("Admin", "No")],
+                )
+            )
+        for name_, uid in zip(spy["channels"], spy["uids"], strict=True):
+            events.append(
+                self._event(
+                    "Hangup",
+                    "call",
+                    self._snapshot("", name_, "6", uid, linkedid, context, exten, cid)
+                    + [("Cause", cause), ("Cause-txt", "Normal Clearing")],
+                )
+            )
+        self.broadcast_many(events)
 
     def _action_redirect(self, session, msg, reply, error, action_id):
         # manager.c action_redirect(): the arguments are checked in this order

@@ -74,7 +74,31 @@ SCENARIOS = {
         "fastagi_ivr",
         "Inbound call running AGI(agi://127.0.0.1:4573/ivr?flow=main) (AMI side)",
     ),
+    "queue_overflow": (
+        "queue_overflow",
+        (
+            "Queue 'sales' times out (EXITWITHTIMEOUT), the caller overflows to "
+            "'support' where agent 8001 answers"
+        ),
+    ),
+    "supervisor_spy": (
+        "chanspy",
+        (
+            "Agent 8001 on a call; supervisor 9000 listens (q), whispers (qw), "
+            "barges (qB) with ChanSpy; the caller hangs up"
+        ),
+    ),
+    "conference": (
+        "confbridge",
+        "Three callers (13800138000, 13900139000, 13700137000) in ConfBridge 4000",
+    ),
 }
+# captures made of two real ones (see extract.COMPOSITES): their sources
+COMPOSITE_SOURCES = {
+    "queue_overflow": ("queue_ringnoanswer_voicemail", "queue_answered"),
+}
+# the agent the ``agent`` parameter replaces, when not the first one rung
+CAPTURE_AGENTS = {"queue_overflow": "8001"}
 
 # defaults of the captures, replaced by run parameters
 CAPTURE_CALLER = "13800138000"
@@ -97,6 +121,18 @@ _lock = threading.Lock()
 def _next_ids(n):
     with _lock:
         return [next(_id_counter) for _ in range(n)]
+
+
+def new_uniqueids(n, now=None):
+    """``n`` fresh Uniqueids, as Asterisk numbers them (systemname-epoch.seq)."""
+    base = int(time.time() if now is None else now)
+    return [f"{SYSTEMNAME}-{base}.{i}" for i in _next_ids(n)]
+
+
+def new_channel_suffix():
+    """A fresh channel suffix (the 8 hex digits after the channel name)."""
+    with _lock:
+        return f"{next(_chan_counter) & 0xFFFFFFFF:08x}"
 
 
 class Template:
@@ -128,7 +164,9 @@ class Template:
         alternatives += [re.escape(b) for b in self.bridges]
         alternatives += [r"(?<=-)" + re.escape(c) + r"(?=;[12]\b)" for c in self.chans]
         agent = re.search(r"Local/(\d{4})@agents", text)
-        self.agent = agent.group(1) if agent else CAPTURE_AGENT
+        self.agent = CAPTURE_AGENTS.get(capture) or (
+            agent.group(1) if agent else CAPTURE_AGENT
+        )
         for literal in (CAPTURE_CALLER, self.agent, self.did):
             if literal:
                 alternatives.append(r"(?<![\d.])" + literal + r"(?!\d)")
