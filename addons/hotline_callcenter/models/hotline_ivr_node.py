@@ -158,7 +158,21 @@ class HotlineIvrNode(models.Model):
     check_blacklist = fields.Boolean(
         help="Play the blacklist warning, or refuse, before queueing."
     )
-    refuse_prompt_id = fields.Many2one("hotline.ivr.prompt", string="Refusal prompt")
+    # blacklist (transfer with check, or blacklist condition): never silent
+    warn_prompt_id = fields.Many2one(
+        "hotline.ivr.prompt",
+        string="Blacklist warning prompt",
+        default=lambda self: self._default_blacklist_prompt("warning"),
+        help="Played to a caller whose number is listed with a warning, before "
+        "the call goes on.",
+    )
+    refuse_prompt_id = fields.Many2one(
+        "hotline.ivr.prompt",
+        string="Refusal prompt",
+        default=lambda self: self._default_blacklist_prompt("refused"),
+        help="Played to a caller whose number is refused, before the hang-up "
+        "(or the refusal branch).",
+    )
     # voicemail
     mailbox = fields.Char(help="Asterisk mailbox, e.g. 100@default.")
     # business query (service)
@@ -189,12 +203,30 @@ class HotlineIvrNode(models.Model):
         "external_number",
         "subflow_id",
         "service_code",
+        "check_blacklist",
+        "warn_prompt_id",
+        "refuse_prompt_id",
     )
     def _check_flow_graph(self):
         if not self.env.context.get("hotline_flow_write"):
             self.flow_id.filtered(
                 lambda f: f.state == "published"
             )._hotline_check_graph()
+
+    @api.model
+    def _default_blacklist_prompt(self, kind):
+        """The shipped blacklist prompt (data/hotline_ivr_prompt_data.xml)."""
+        return self.env.ref(
+            f"hotline_callcenter.hotline_ivr_prompt_blacklist_{kind}",
+            raise_if_not_found=False,
+        )
+
+    def _hotline_uses_blacklist(self):
+        """A warned or refused caller hears this node's blacklist prompts."""
+        self.ensure_one()
+        return (self.node_type == "transfer" and self.check_blacklist) or (
+            self.node_type == "condition" and self.condition_type == "blacklist"
+        )
 
     @api.model
     def _selection_service_code(self):
@@ -247,8 +279,6 @@ class HotlineIvrNode(models.Model):
             "check_blacklist": self.check_blacklist,
             "vip_queue": self.vip_queue_id.code or None,
         }
-        if self.refuse_prompt_id:
-            data["refuse_prompt"] = self._hotline_prompt(self.refuse_prompt_id)
         if self.target_type == "queue":
             data["target"] = self.queue_id.code
         elif self.target_type == "agent":
@@ -274,6 +304,13 @@ class HotlineIvrNode(models.Model):
         ):
             if self[field]:
                 data[key] = self._hotline_prompt(self[field])
+        if self._hotline_uses_blacklist():
+            for field, key in (
+                ("warn_prompt_id", "warn_prompt"),
+                ("refuse_prompt_id", "refuse_prompt"),
+            ):
+                if self[field]:
+                    data[key] = self._hotline_prompt(self[field])
         kind = self.node_type
         if kind in ("menu", "collect", "survey"):
             data.update(

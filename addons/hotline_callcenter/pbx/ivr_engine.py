@@ -175,6 +175,10 @@ class IvrBackend:
     def load_flow(self, flow_id):
         raise FlowError(f"no flow {flow_id}")
 
+    def prefetch(self, ctx, calendars=()):
+        """Facts the call will likely need (the caller's customer record, the
+        business hours of ``calendars``), read while Asterisk answers."""
+
     def is_business_hours(self, calendar_id, ctx):
         return True
 
@@ -214,6 +218,9 @@ class IvrBackend:
     def log_step(self, ctx, node_key, node, outcome):
         """Called after every node (tests and statistics)."""
 
+    def finish(self, ctx):
+        """The call leaves the IVR: writes still running must end now."""
+
 
 class CallContext:
     """What the engine knows about one call."""
@@ -223,9 +230,7 @@ class CallContext:
         params = getattr(session, "params", {}) or {}
         self.session = session
         self.backend = backend
-        self.caller = env.get("agi_callerid", "") or ""
-        if self.caller in ("unknown", "anonymous"):
-            self.caller = ""
+        self.caller = IvrEngine.caller_of(session)
         self.did = (
             params.get("did") or env.get("agi_dnid") or env.get("agi_extension", "")
         )
@@ -280,10 +285,14 @@ class IvrEngine:
         self.clock = clock
 
     # ------------------------------------------------------------------ run
-    def run(self, session):
+    def run(self, session, answered=False):
+        """``answered``: the caller already answered the channel (and had
+        the backend read ahead)."""
         ctx = CallContext(session, self.flow, self.backend)
         try:
-            session.answer()
+            if not answered:
+                self.backend.prefetch(ctx, self.calendars())
+                session.answer()
             self._run_flow(ctx, self.flow, depth=0)
             if ctx.end_reason is None and ctx.result not in ("voicemail", "answered"):
                 # the flow ran out of nodes: the dialplan hangs up after the AGI
@@ -303,7 +312,26 @@ class IvrEngine:
             )
             ctx.trace.append((self.flow.get("id"), None, "error"))
             self._fallback(ctx)
+        finally:
+            self.backend.finish(ctx)
         return ctx
+
+    @staticmethod
+    def caller_of(session):
+        """The caller's number as :class:`CallContext` reads it."""
+        caller = (getattr(session, "env", {}) or {}).get("agi_callerid", "") or ""
+        return "" if caller in ("unknown", "anonymous") else caller
+
+    def calendars(self):
+        """Calendars of the flow's business-hours conditions."""
+        return sorted(
+            {
+                node.get("value")
+                for node in (self.flow.get("nodes") or {}).values()
+                if node.get("condition") == "business_hours"
+            },
+            key=str,
+        )
 
     def _fallback(self, ctx):
         fallback = self.flow.get("fallback") or {}
