@@ -228,7 +228,7 @@ def test_how_the_ivr_ended_the_call_reaches_the_correlator(server_factory):
             return {"action": "refuse"}
 
     sim, call = _ivr_call(server_factory, IVR_FLOW, Refuse())
-    assert "STREAM FILE hotline/zh_CN/blacklist_refused \"\"" in sim.commands
+    assert 'STREAM FILE hotline/zh_CN/blacklist_refused ""' in sim.commands
     assert call["disposition"] == "refused_blacklist"
     # the goodbye of a hang-up node
     sim, call = _ivr_call(server_factory, IVR_FLOW, dtmf="1")

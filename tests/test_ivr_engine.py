@@ -800,7 +800,9 @@ def test_case_number_digits_use_the_flows_digit_prompts():
 
 
 def test_case_number_without_digit_prompts_sets_the_channel_language():
-    backend = FakeBackend(services={"case_query": lambda ctx: {"play": [{"digits": "12"}]}})
+    backend = FakeBackend(
+        services={"case_query": lambda ctx: {"play": [{"digits": "12"}]}}
+    )
     session = FakeSession(inputs=["12#", "123456"])
     session.env["agi_language"] = "en"
     IvrEngine(case_number_flow(with_digits=False), backend).run(session)
@@ -945,4 +947,5 @@ def test_validate_silent_blacklist_nodes():
     assert problems(f) == [("missing_prompt", "bl", "en_US")]
     assert problems(blacklist_condition_flow()) == []
     # no blacklist check: no prompt needed
-    assert not [p for p in validate_snapshot(transfer_flow()) if p[0] == "silent_blacklist"]
+    codes = [p[0] for p in validate_snapshot(transfer_flow())]
+    assert "silent_blacklist" not in codes

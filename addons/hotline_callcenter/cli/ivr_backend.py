@@ -26,15 +26,18 @@ sends it to its own fallback: the caller is never dropped.
 import contextlib
 import logging
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 from odoo import SUPERUSER_ID, api, fields
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from ..pbx import acd
 from ..pbx.ivr_engine import IvrBackend, IvrEngine
 
 _logger = logging.getLogger(__name__)
 NOT_READ = object()  # a fact the prefetch did not read
+WRITE_ATTEMPTS = 3
 
 
 CALENDAR_VERSION_SQL = """
@@ -106,11 +109,29 @@ class OdooIvrBackend(IvrBackend):
         self.wait()
 
         def run():
-            try:
-                with self._env_now() as env:
-                    method(env, *args)
-            except Exception:
-                _logger.exception("IVR: %s failed", method.__name__)
+            for attempt in range(1, WRITE_ATTEMPTS + 1):
+                try:
+                    with self._env_now() as env:
+                        method(env, *args)
+                    return
+                except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as exc:
+                    # the connector's ingest of the same call's events (e.g.
+                    # QueueCallerJoin) may update the row at the same moment
+                    _logger.info(
+                        "IVR: %s met a concurrent update (%s), attempt %s",
+                        method.__name__,
+                        type(exc).__name__,
+                        attempt,
+                    )
+                    time.sleep(0.05 * attempt)
+                except Exception:
+                    _logger.exception("IVR: %s failed", method.__name__)
+                    return
+            _logger.error(
+                "IVR: %s gave up after %s concurrent updates",
+                method.__name__,
+                WRITE_ATTEMPTS,
+            )
 
         thread = threading.Thread(target=run, name="ivr-write", daemon=True)
         self._pending = thread

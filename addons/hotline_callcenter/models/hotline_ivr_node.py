@@ -287,6 +287,25 @@ class HotlineIvrNode(models.Model):
             data["target"] = self.external_number
         return data
 
+    def _hotline_prompts_snapshot(self):
+        """``{key: {language: sound}}`` of the node's prompts."""
+        fields_ = [
+            ("prompt_id", "prompt"),
+            ("no_input_prompt_id", "no_input_prompt"),
+            ("invalid_prompt_id", "invalid_prompt"),
+            ("thanks_prompt_id", "thanks_prompt"),
+        ]
+        if self._hotline_uses_blacklist():
+            fields_ += [
+                ("warn_prompt_id", "warn_prompt"),
+                ("refuse_prompt_id", "refuse_prompt"),
+            ]
+        return {
+            key: self._hotline_prompt(self[field])
+            for field, key in fields_
+            if self[field]
+        }
+
     def _hotline_snapshot(self):
         """The node as the engine reads it (see ``pbx/ivr_engine.py``)."""
         self.ensure_one()
@@ -296,21 +315,7 @@ class HotlineIvrNode(models.Model):
             "next": self.next_node_id and self.next_node_id._hotline_key(),
             "on_fail": self.on_fail_node_id and self.on_fail_node_id._hotline_key(),
         }
-        for field, key in (
-            ("prompt_id", "prompt"),
-            ("no_input_prompt_id", "no_input_prompt"),
-            ("invalid_prompt_id", "invalid_prompt"),
-            ("thanks_prompt_id", "thanks_prompt"),
-        ):
-            if self[field]:
-                data[key] = self._hotline_prompt(self[field])
-        if self._hotline_uses_blacklist():
-            for field, key in (
-                ("warn_prompt_id", "warn_prompt"),
-                ("refuse_prompt_id", "refuse_prompt"),
-            ):
-                if self[field]:
-                    data[key] = self._hotline_prompt(self[field])
+        data.update(self._hotline_prompts_snapshot())
         kind = self.node_type
         if kind in ("menu", "collect", "survey"):
             data.update(

@@ -360,8 +360,9 @@ class TestIvrBlacklistPrompts(IvrCommon):
     """A blacklist node is never silent: shipped prompts, fields, publish check."""
 
     def test_shipped_prompts_are_the_defaults_and_in_the_snapshot(self):
-        warning = self.env.ref("hotline_callcenter.hotline_ivr_prompt_blacklist_warning")
-        refused = self.env.ref("hotline_callcenter.hotline_ivr_prompt_blacklist_refused")
+        ref = "hotline_callcenter.hotline_ivr_prompt_blacklist_"
+        warning = self.env.ref(ref + "warning")
+        refused = self.env.ref(ref + "refused")
         billing = self.nodes["To billing"]
         self.assertEqual(
             (billing.warn_prompt_id, billing.refuse_prompt_id), (warning, refused)
@@ -380,7 +381,9 @@ class TestIvrBlacklistPrompts(IvrCommon):
                 "en_US": "hotline/en_US/blacklist_warning",
             },
         )
-        self.assertEqual(snap["refuse_prompt"]["zh_CN"], "hotline/zh_CN/blacklist_refused")
+        self.assertEqual(
+            snap["refuse_prompt"]["zh_CN"], "hotline/zh_CN/blacklist_refused"
+        )
         # a node that does not check the blacklist carries no blacklist prompt
         repair = self.flow._hotline_snapshot()["nodes"][
             self.nodes["To repairs"]._hotline_key()
