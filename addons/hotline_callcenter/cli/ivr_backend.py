@@ -93,6 +93,8 @@ class OdooIvrBackend(IvrBackend):
 
     @contextlib.contextmanager
     def env(self):
+        # one cursor per call at a time: the pool is sized for one per call
+        self._join_reads()
         self.wait()
         with self._env_now() as env:
             yield env
@@ -144,7 +146,7 @@ class OdooIvrBackend(IvrBackend):
             thread.join()
 
     def finish(self, ctx):
-        self._prefetched(None)
+        self._join_reads()
         self.wait()
 
     # -- flows -------------------------------------------------------------------
@@ -183,10 +185,13 @@ class OdooIvrBackend(IvrBackend):
             # read again, where the answer is needed, and fail there
             _logger.debug("IVR: prefetch failed", exc_info=True)
 
-    def _prefetched(self, key):
+    def _join_reads(self):
         thread, self._prefetching = self._prefetching, None
         if thread is not None:
             thread.join()
+
+    def _prefetched(self, key):
+        self._join_reads()
         return self._facts.pop(key, None) if key in self._facts else NOT_READ
 
     def is_business_hours(self, calendar_id, ctx):
