@@ -178,3 +178,70 @@ def test_quote_prevents_command_injection(server_factory):
     caller.run()
     assert caller.commands == ['SET VARIABLE X "a\\"b HANGUP"']
     assert not caller.dead
+
+
+def _ivr_call(server_factory, flow, backend=None, **caller_kw):
+    """Run ``flow`` for one simulated call; its AMI side through the correlator."""
+    from pbx.ami_protocol import AmiMessage
+    from pbx.correlator import CallCorrelator
+    from pbx.ivr_engine import IvrEngine
+
+    server = server_factory(lambda session: IvrEngine(flow, backend).run(session))
+    sim = AgiCaller("127.0.0.1", server.port, **caller_kw).run()
+    calls, _live = CallCorrelator().feed_many(AmiMessage(e) for e in sim.ami_events)
+    assert len(calls) == 1
+    return sim, calls[0]
+
+
+IVR_FLOW = {
+    "id": 1,
+    "languages": ["zh_CN"],
+    "default_language": "zh_CN",
+    "start": "bl",
+    "fallback": {"type": "queue", "queue": "support"},
+    "nodes": {
+        "bl": {
+            "type": "condition",
+            "condition": "blacklist",
+            "warn_prompt": {"zh_CN": "hotline/zh_CN/blacklist_warning"},
+            "refuse_prompt": {"zh_CN": "hotline/zh_CN/blacklist_refused"},
+            "next": "menu",
+        },
+        "menu": {
+            "type": "menu",
+            "prompt": {"zh_CN": "hotline/zh_CN/menu"},
+            "options": {"1": "bye"},
+            "retries_no_input": 0,
+        },
+        "bye": {"type": "hangup", "prompt": {"zh_CN": "hotline/zh_CN/bye"}},
+    },
+}
+
+
+def test_how_the_ivr_ended_the_call_reaches_the_correlator(server_factory):
+    """Asterisk shows the IVR's SET VARIABLE as a VarSet (fastagi_ivr capture):
+    the call the IVR ended is not recorded as abandoned in the IVR."""
+    from pbx.ivr_engine import IvrBackend
+
+    class Refuse(IvrBackend):
+        def check_blacklist(self, number):
+            return {"action": "refuse"}
+
+    sim, call = _ivr_call(server_factory, IVR_FLOW, Refuse())
+    assert 'STREAM FILE hotline/zh_CN/blacklist_refused ""' in sim.commands
+    assert call["disposition"] == "refused_blacklist"
+    # the goodbye of a hang-up node
+    sim, call = _ivr_call(server_factory, IVR_FLOW, dtmf="1")
+    assert call["disposition"] == "ended_by_ivr"
+    # the caller hangs up at the menu: abandoned in the IVR
+    sim, call = _ivr_call(server_factory, IVR_FLOW, hangup_after=2)
+    assert call["disposition"] == "abandoned_ivr"
+    # an event filter dropping VarSet: the Hangup's ChanVariable still says it
+    sim, call = _ivr_call(server_factory, IVR_FLOW, Refuse())
+    from pbx.ami_protocol import AmiMessage
+    from pbx.correlator import CallCorrelator
+
+    calls, _live = CallCorrelator().feed_many(
+        AmiMessage(e) for e in sim.ami_events if e[0] != ("Event", "VarSet")
+    )
+    assert calls[0]["disposition"] == "refused_blacklist"

@@ -745,12 +745,15 @@ def test_service_gets_collected_variables_and_branches():
     ctx = IvrEngine(service_flow(), backend).run(session)
     assert backend.service_calls[0][0] == "case_query"
     assert ctx.variables["case_state"] == "replied"
+    # no digit prompts in the flow: Asterisk's digits, in the caller's language
     assert [entry for entry in session.log if entry[0] != "answer"][2:] == [
         ("play", "zh/wait"),
         ("play", "zh/case_is"),
+        ("set", "CHANNEL(language)=zh"),
         ("say_digits", "00012"),
         ("say_number", "3"),
         ("play", "zh/replied"),
+        ("set", "HOTLINE_IVR_END=ended_by_ivr"),
         ("hangup", ""),
     ]
     assert ("query", "found_replied") in backend.steps
@@ -844,3 +847,195 @@ def test_validate_service_nodes():
     assert validate_snapshot(looping) == [
         ("unreachable", key, "") for key in ("replied", "locked", "not_found", "back")
     ]
+
+
+# -- digits in the caller's language ------------------------------------------------
+DIGIT_SOUNDS = {
+    lang: {str(d): f"hotline/{lang}/digit_{d}" for d in range(10)}
+    for lang in ("zh_CN", "en_US")
+}
+
+
+def case_number_flow(with_digits=True):
+    f = service_flow()
+    if with_digits:
+        f["digits"] = DIGIT_SOUNDS
+    f["nodes"]["en"] = {"type": "language", "language": "en_US", "next": "number"}
+    return f
+
+
+def said(session):
+    return [e for e in session.log if e[0] in ("exec", "say_digits", "set")]
+
+
+def test_case_number_digits_use_the_flows_digit_prompts():
+    backend = FakeBackend(
+        services={"case_query": lambda ctx: {"play": [{"digits": "HT2026-07"}]}}
+    )
+    session = FakeSession(inputs=["12#", "123456"])
+    session.env["agi_language"] = "en"  # Asterisk's default for the channel
+    IvrEngine(case_number_flow(), backend).run(session)
+    assert session.commands("exec") == [
+        "Playback(" + "&".join(f"hotline/zh_CN/digit_{d}" for d in "202607") + ")"
+    ]
+    assert session.commands("say_digits") == []
+    # an English caller hears the English digits
+    f = case_number_flow()
+    f["start"] = "en"
+    session = FakeSession(inputs=["12#", "123456"])
+    IvrEngine(f, backend).run(session)
+    assert session.commands("exec") == [
+        "Playback(" + "&".join(f"hotline/en_US/digit_{d}" for d in "202607") + ")"
+    ]
+
+
+def test_case_number_without_digit_prompts_sets_the_channel_language():
+    backend = FakeBackend(
+        services={"case_query": lambda ctx: {"play": [{"digits": "12"}]}}
+    )
+    session = FakeSession(inputs=["12#", "123456"])
+    session.env["agi_language"] = "en"
+    IvrEngine(case_number_flow(with_digits=False), backend).run(session)
+    # Asterisk plays digits/N of the channel's language: Chinese first
+    assert said(session)[:2] == [
+        ("set", "CHANNEL(language)=zh"),
+        ("say_digits", "12"),
+    ]
+    # already the channel's language: no extra command
+    session = FakeSession(inputs=["12#", "123456"])
+    session.env["agi_language"] = "zh"
+    IvrEngine(case_number_flow(with_digits=False), backend).run(session)
+    assert said(session)[0] == ("say_digits", "12")
+    # a digit without a prompt in the caller's language: Asterisk's digits
+    f = case_number_flow()
+    del f["digits"]["zh_CN"]["2"]
+    session = FakeSession(inputs=["12#", "123456"])
+    IvrEngine(f, backend).run(session)
+    assert said(session)[:2] == [
+        ("set", "CHANNEL(language)=zh"),
+        ("say_digits", "12"),
+    ]
+
+
+# -- blacklist prompts and how the IVR ended the call ---------------------------------
+def test_transfer_blacklist_plays_the_nodes_prompts_and_says_refused():
+    warned = FakeBackend(blacklist={"13800000001": {"action": "warn_continue"}})
+    blacklist = {
+        "check_blacklist": True,
+        "warn_prompt": prompt("bl_warn"),
+        "refuse_prompt": prompt("bl_refused"),
+    }
+    session = FakeSession(inputs=["3"], variables={"QUEUESTATUS": "CONTINUE"})
+    ctx = IvrEngine(transfer_flow(**blacklist), warned).run(session)
+    assert session.commands("play")[0] == "zh/bl_warn"
+    assert session.commands("exec") == ["Queue(complaints,c)"]
+    assert ctx.end_reason == "ended_by_ivr"  # the goodbye node after the survey
+    refused = FakeBackend(blacklist={"13800000001": {"action": "refuse"}})
+    session = FakeSession()
+    ctx = IvrEngine(transfer_flow(**blacklist), refused).run(session)
+    assert session.log[1:] == [
+        ("set", "HOTLINE_IVR_END=refused_blacklist"),
+        ("play", "zh/bl_refused"),
+        ("hangup", ""),
+    ]
+    assert ctx.result == "refused" and ctx.end_reason == "refused_blacklist"
+    # not listed: no prompt, no variable until the end
+    session = FakeSession(inputs=["3"], variables={"QUEUESTATUS": "CONTINUE"})
+    IvrEngine(transfer_flow(**blacklist), FakeBackend()).run(session)
+    assert "zh/bl_warn" not in session.commands("play")
+
+
+def blacklist_condition_flow(**branches):
+    return flow(
+        {
+            "bl": {
+                "type": "condition",
+                "condition": "blacklist",
+                "warn_prompt": prompt("bl_warn"),
+                "refuse_prompt": prompt("bl_refused"),
+                "branches": branches,
+                "next": "q",
+            },
+            "q": {"type": "transfer", "target": "complaints"},
+            "vm": {"type": "voicemail", "mailbox": "1@default"},
+        },
+        "bl",
+    )
+
+
+def test_blacklist_condition_plays_its_prompts():
+    warn = FakeBackend(blacklist={"13800000001": {"action": "warn_continue"}})
+    session = FakeSession(variables={"QUEUESTATUS": "CONTINUE"})
+    IvrEngine(blacklist_condition_flow(), warn).run(session)
+    assert session.commands("play") == ["zh/bl_warn"]
+    assert session.commands("exec") == ["Queue(complaints,c)"]
+    refuse = FakeBackend(blacklist={"13800000001": {"action": "refuse"}})
+    # no refuse branch: refused and hung up, never queued
+    session = FakeSession(variables={"QUEUESTATUS": "CONTINUE"})
+    ctx = IvrEngine(blacklist_condition_flow(), refuse).run(session)
+    assert session.log[1:] == [
+        ("set", "HOTLINE_IVR_END=refused_blacklist"),
+        ("play", "zh/bl_refused"),
+        ("hangup", ""),
+    ]
+    assert ctx.result == "refused"
+    # a refuse branch: the refusal, then the branch, still recorded as refused
+    session = FakeSession()
+    ctx = IvrEngine(blacklist_condition_flow(refuse="vm"), refuse).run(session)
+    assert session.log[1:] == [
+        ("set", "HOTLINE_IVR_END=refused_blacklist"),
+        ("play", "zh/bl_refused"),
+        ("exec", "VoiceMail(1@default,u)"),
+    ]
+    assert ctx.end_reason == "refused_blacklist"
+
+
+def test_ivr_end_reason_set_before_the_goodbye():
+    # hang-up node: the reason first, so a caller leaving during the goodbye
+    # is not counted as abandoned
+    f = flow({"bye": {"type": "hangup", "prompt": prompt("bye")}}, "bye")
+    session = FakeSession()
+    ctx = IvrEngine(f, FakeBackend()).run(session)
+    assert session.log[1:] == [
+        ("set", "HOTLINE_IVR_END=ended_by_ivr"),
+        ("play", "zh/bye"),
+        ("hangup", ""),
+    ]
+    assert ctx.end_reason == "ended_by_ivr"
+    # a flow that runs out of nodes (a message, then the dialplan hangs up)
+    f = flow({"msg": {"type": "play", "prompt": prompt("closed")}}, "msg")
+    session = FakeSession()
+    ctx = IvrEngine(f, FakeBackend()).run(session)
+    assert session.log[-1] == ("set", "HOTLINE_IVR_END=ended_by_ivr")
+    assert ctx.result == "ended"
+    # the caller hangs up in a menu: abandoned, no reason set
+    f = flow({"m": {"type": "menu", "prompt": prompt("m"), "options": {"1": "m"}}}, "m")
+    session = FakeSession(inputs=[])
+    ctx = IvrEngine(f, FakeBackend()).run(session)
+    assert "HOTLINE_IVR_END" not in session.variables
+    assert ctx.result == "caller_hangup"
+    # voicemail and answered calls need no reason
+    session = FakeSession(inputs=[None], variables={"QUEUESTATUS": "CONTINUE"})
+    ctx = IvrEngine(
+        flow({"q": {"type": "transfer", "target": "complaints"}}, "q"), FakeBackend()
+    ).run(session)
+    assert ctx.result == "answered" and "HOTLINE_IVR_END" not in session.variables
+
+
+def test_validate_silent_blacklist_nodes():
+    def problems(f):
+        return [p for p in validate_snapshot(f) if p[0] != "unreachable"]
+
+    f = transfer_flow(check_blacklist=True, refuse_prompt=prompt("bl_refused"))
+    assert ("silent_blacklist", "t", "warn_prompt") in validate_snapshot(f)
+    f = blacklist_condition_flow()
+    del f["nodes"]["bl"]["refuse_prompt"]
+    assert problems(f) == [("silent_blacklist", "bl", "refuse_prompt")]
+    # a prompt without the audio of a flow language
+    f = blacklist_condition_flow()
+    f["nodes"]["bl"]["warn_prompt"] = {"zh_CN": "zh/bl_warn"}
+    assert problems(f) == [("missing_prompt", "bl", "en_US")]
+    assert problems(blacklist_condition_flow()) == []
+    # no blacklist check: no prompt needed
+    codes = [p[0] for p in validate_snapshot(transfer_flow())]
+    assert "silent_blacklist" not in codes

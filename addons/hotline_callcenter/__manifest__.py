@@ -14,6 +14,7 @@
         "security/hotline_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
+        "data/hotline_ivr_prompt_data.xml",
         "views/hotline_pbx_views.xml",
         "views/hotline_agent_views.xml",
         "views/hotline_recording_views.xml",

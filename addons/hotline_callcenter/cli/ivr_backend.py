@@ -9,6 +9,12 @@ time, rating, business queries) opens its own short cursor and closes it at
 once: no cursor stays open while the caller listens to a prompt, so 100 calls
 in menus hold no connection.
 
+Writes the caller does not wait for (the call marked queued before
+``Queue()``, the post-call rating) run behind the call, in a thread of their
+own, while Asterisk already executes the next command: the next database use
+of the same call, and the end of the call, wait for them (one writer of the
+call's row at a time, nothing lost).
+
 Flow snapshots are cached per process and checked against the flow's version
 (latest ``write_date`` of the flow, its nodes, options and prompts) at the start
 of each call: a change saved in Odoo applies to the next call. When the
@@ -24,13 +30,17 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from odoo import SUPERUSER_ID, api, fields
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from ..pbx import acd
-from ..pbx.ivr_engine import IvrBackend, IvrEngine
+from ..pbx.ivr_engine import DEFAULT_APP_OPTIONS, IvrBackend, IvrEngine
 
 _logger = logging.getLogger(__name__)
 # seconds a PBX's channel templates are used before they are read again
 CHANNELS_TTL = 10.0
+NOT_READ = object()  # a fact the prefetch did not read
+WRITE_ATTEMPTS = 3
+
 
 CALENDAR_VERSION_SQL = """
     SELECT GREATEST(
@@ -60,13 +70,20 @@ class FlowCache:
         # the PBX's channel templates, read again every CHANNELS_TTL seconds
         self.channels = None
         self.channels_read_at = None
+        # queue code -> Queue() options, read with the channel templates
+        self.queue_options = {}
 
     def read_channels(self, env, pbx_id):
-        """The PBX's channel templates; a query at most every CHANNELS_TTL
-        seconds (they rarely change, the AGI step is a hot path)."""
+        """The PBX's channel templates and the queues' Queue() options; a
+        query at most every CHANNELS_TTL seconds (they rarely change, the AGI
+        step is a hot path)."""
         now = time.monotonic()
         if self.channels is None or now - self.channels_read_at >= CHANNELS_TTL:
             self.channels = _channels_of(env, pbx_id)
+            self.queue_options = {
+                queue.code: queue._hotline_app_options()
+                for queue in env["hotline.queue"].search([], order="id desc")
+            }
             self.channels_read_at = now
         return self.channels
 
@@ -91,11 +108,67 @@ class OdooIvrBackend(IvrBackend):
         self.pbx_id = pbx_id
         self.cache = cache
         self.flow_id = flow_id
+        self._pending = None  # the write running behind the call
+        self._prefetching = None  # the reads running ahead of the call
+        self._facts = {}  # what they read: ("caller", number) / ("hours", id)
 
     @contextlib.contextmanager
     def env(self):
+        # one cursor per call at a time: the pool is sized for one per call
+        self._join_reads()
+        self.wait()
+        with self._env_now() as env:
+            yield env
+
+    @contextlib.contextmanager
+    def _env_now(self):
         with self.registry.cursor() as cr:
             yield api.Environment(cr, SUPERUSER_ID, {})
+
+    def _behind(self, method, *args):
+        """Run ``method(env, *args)`` in its own transaction and thread: the
+        profiled queue step spent ~20-70 ms in the write, the waiting-list
+        notification and the commit, all before Asterisk got ``Queue``."""
+        self.wait()
+
+        def run():
+            for attempt in range(1, WRITE_ATTEMPTS + 1):
+                try:
+                    with self._env_now() as env:
+                        method(env, *args)
+                    return
+                except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as exc:
+                    # the connector's ingest of the same call's events (e.g.
+                    # QueueCallerJoin) may update the row at the same moment
+                    _logger.info(
+                        "IVR: %s met a concurrent update (%s), attempt %s",
+                        method.__name__,
+                        type(exc).__name__,
+                        attempt,
+                    )
+                    time.sleep(0.05 * attempt)
+                except Exception:
+                    _logger.exception("IVR: %s failed", method.__name__)
+                    return
+            _logger.error(
+                "IVR: %s gave up after %s concurrent updates",
+                method.__name__,
+                WRITE_ATTEMPTS,
+            )
+
+        thread = threading.Thread(target=run, name="ivr-write", daemon=True)
+        self._pending = thread
+        thread.start()
+
+    def wait(self):
+        """Wait for the write running behind the call, if any."""
+        thread, self._pending = self._pending, None
+        if thread is not None:
+            thread.join()
+
+    def finish(self, ctx):
+        self._join_reads()
+        self.wait()
 
     # -- flows -------------------------------------------------------------------
     def load_flow(self, flow_id):
@@ -106,51 +179,97 @@ class OdooIvrBackend(IvrBackend):
             return self.cache.snapshot(flow)
 
     # -- facts -------------------------------------------------------------------
+    def prefetch(self, ctx, calendars=()):
+        """Read the caller's customer record and the flow's business hours in
+        a thread of their own while Asterisk answers the call: the first
+        prompt then waits for no database (profiled: these reads were the
+        slow tail of the first steps under load)."""
+        self._prefetching = threading.Thread(
+            target=self.read_ahead,
+            args=(ctx.caller, calendars),
+            name="ivr-read",
+            daemon=True,
+        )
+        self._prefetching.start()
+
+    def read_ahead(self, number, calendars):
+        """The reads of :meth:`prefetch`, in the current thread."""
+        try:
+            with self._env_now() as env:
+                if number:
+                    self._facts[("caller", number)] = self._lookup_caller(env, number)
+                for calendar_id in calendars:
+                    self._facts[("hours", calendar_id)] = self._business_hours(
+                        env, calendar_id
+                    )
+        except Exception:
+            # read again, where the answer is needed, and fail there
+            _logger.debug("IVR: prefetch failed", exc_info=True)
+
+    def _join_reads(self):
+        thread, self._prefetching = self._prefetching, None
+        if thread is not None:
+            thread.join()
+
+    def _prefetched(self, key):
+        self._join_reads()
+        return self._facts.pop(key, None) if key in self._facts else NOT_READ
+
     def is_business_hours(self, calendar_id, ctx):
-        now = datetime.now(UTC)
-        with self.env() as env:
-            if not calendar_id and self.flow_id:
-                calendar_id = (
-                    env["hotline.ivr.flow"].browse(self.flow_id).calendar_id.id
-                )
-            if not calendar_id:
-                return True  # no calendar: always open
-            # one query tells whether the calendar changed; the answer is kept
-            # for the rest of the minute
-            env.cr.execute(CALENDAR_VERSION_SQL, {"calendar_id": calendar_id})
-            key = (calendar_id, now.replace(second=0, microsecond=0), env.cr.fetchone())
-            with self.cache.lock:
-                if key in self.cache.hours:
-                    return self.cache.hours[key]
-            calendar = env["resource.calendar"].browse(calendar_id).exists()
-            is_open = calendar_is_open(calendar, now) if calendar else True
-            with self.cache.lock:
-                if len(self.cache.hours) > 1000:
-                    self.cache.hours.clear()
-                self.cache.hours[key] = is_open
+        is_open = self._prefetched(("hours", calendar_id))
+        if is_open is not NOT_READ:
             return is_open
+        with self.env() as env:
+            return self._business_hours(env, calendar_id)
+
+    def _business_hours(self, env, calendar_id):
+        now = datetime.now(UTC)
+        if not calendar_id and self.flow_id:
+            calendar_id = env["hotline.ivr.flow"].browse(self.flow_id).calendar_id.id
+        if not calendar_id:
+            return True  # no calendar: always open
+        # one query tells whether the calendar changed; the answer is kept
+        # for the rest of the minute
+        env.cr.execute(CALENDAR_VERSION_SQL, {"calendar_id": calendar_id})
+        key = (calendar_id, now.replace(second=0, microsecond=0), env.cr.fetchone())
+        with self.cache.lock:
+            if key in self.cache.hours:
+                return self.cache.hours[key]
+        calendar = env["resource.calendar"].browse(calendar_id).exists()
+        is_open = calendar_is_open(calendar, now) if calendar else True
+        with self.cache.lock:
+            if len(self.cache.hours) > 1000:
+                self.cache.hours.clear()
+            self.cache.hours[key] = is_open
+        return is_open
 
     def lookup_caller(self, number):
+        info = self._prefetched(("caller", number))
+        if info is not NOT_READ:
+            return info
         with self.env() as env:
-            partners = env["res.partner"].hotline_identify_caller(number)
-            if not partners:
-                return None
-            partner = partners[0]
-            fields_ = partner._fields
-            category = (
-                partner.hotline_category_id
-                if "hotline_category_id" in fields_
-                else env["res.partner"]
-            )
-            return {
-                "partner_id": partner.id,
-                "name": partner.name,
-                "count": len(partners),
-                "is_vip": bool(partner.hotline_is_vip)
-                if "hotline_is_vip" in fields_
-                else False,
-                "category": category.display_name if category else "",
-            }
+            return self._lookup_caller(env, number)
+
+    def _lookup_caller(self, env, number):
+        partners = env["res.partner"].hotline_identify_caller(number)
+        if not partners:
+            return None
+        partner = partners[0]
+        fields_ = partner._fields
+        category = (
+            partner.hotline_category_id
+            if "hotline_category_id" in fields_
+            else env["res.partner"]
+        )
+        return {
+            "partner_id": partner.id,
+            "name": partner.name,
+            "count": len(partners),
+            "is_vip": bool(partner.hotline_is_vip)
+            if "hotline_is_vip" in fields_
+            else False,
+            "category": category.display_name if category else "",
+        }
 
     def check_blacklist(self, number):
         with self.env() as env:
@@ -159,18 +278,8 @@ class OdooIvrBackend(IvrBackend):
             entry = env["hotline.blacklist"].hotline_check_number(number)
             if not entry:
                 return None
-            # the prompts with these codes are played (refusal: unless the
-            # transfer node names its own)
-            code = (
-                "blacklist_refused"
-                if entry.get("action") == "refuse"
-                else "blacklist_warning"
-            )
-            prompt = env["hotline.ivr.prompt"].search([("code", "=", code)], limit=1)
-            return {
-                "action": entry.get("action"),
-                "prompt": prompt._hotline_sounds() if prompt else "",
-            }
+            # the node that checks the blacklist names the prompts to play
+            return {"action": entry.get("action")}
 
     def last_agent(self, number, days):
         """First contact (首问负责制): who served ``number`` within ``days``."""
@@ -248,37 +357,43 @@ class OdooIvrBackend(IvrBackend):
         return env["hotline.call"].search(domain, limit=1)
 
     def store_rating(self, ctx, digit, rating):
-        with self.env() as env:
-            call = self._call(env, ctx)
-            if not call:
-                _logger.warning(
-                    "IVR rating %s for %s: no call with Linkedid %s",
-                    rating,
-                    ctx.caller,
-                    ctx.linkedid,
-                )
-                return
-            call._hotline_store_rating(digit)
+        self._behind(self._store_rating, ctx, digit, rating)
+
+    def _store_rating(self, env, ctx, digit, rating):
+        call = self._call(env, ctx)
+        if not call:
+            _logger.warning(
+                "IVR rating %s for %s: no call with Linkedid %s",
+                rating,
+                ctx.caller,
+                ctx.linkedid,
+            )
+            return
+        call._hotline_store_rating(digit)
 
     def on_queue(self, ctx, queue):
-        """Mark the call queued before Queue(): the waiting list shows it; the
-        queue's Queue() options are returned and kept on the call (the CTI
-        panel's attended transfer needs "t"). None (defaults) for a queue
-        Odoo does not know."""
-        with self.env() as env:
-            call = self._call(env, ctx)
-            record = env["hotline.queue"].search([("code", "=", queue)], limit=1)
-            options = record._hotline_app_options() if record else None
-            if call and record:
-                vals = {
-                    "queue_id": record.id,
-                    "ivr_flow_id": self.flow_id,
-                    "queue_options": "c" + options,
-                }
-                if not call.queued_at:
-                    vals["queued_at"] = fields.Datetime.now()
-                call.write(vals)
-            return options
+        """Mark the call queued before Queue() (behind the call: the waiting
+        list shows it) and return the queue's Queue() options, kept on the call
+        (the CTI panel's attended transfer needs "t"): read with the flow, at
+        most CHANNELS_TTL seconds old. None (defaults) for a queue Odoo does
+        not know."""
+        options = self.cache.queue_options.get(queue)
+        stored = "c" + (DEFAULT_APP_OPTIONS if options is None else options)
+        self._behind(self._on_queue, ctx, queue, fields.Datetime.now(), stored)
+        return options
+
+    def _on_queue(self, env, ctx, queue, now, options):
+        call = self._call(env, ctx)
+        record = env["hotline.queue"].search([("code", "=", queue)], limit=1)
+        if call and record:
+            vals = {
+                "queue_id": record.id,
+                "ivr_flow_id": self.flow_id,
+                "queue_options": options,
+            }
+            if not call.queued_at:
+                vals["queued_at"] = now
+            call.write(vals)
 
 
 def calendar_is_open(calendar, when):
@@ -337,8 +452,9 @@ def make_agi_handler(registry, pbx_id, cache=None):
     """``handler(session)`` running the DID's IVR flow (see module docstring)."""
     cache = cache or FlowCache()
 
-    def handler(session):
-        did = _did_of(session)
+    def load(did):
+        """``(flow id, snapshot)`` of the number; the last known one when the
+        database fails."""
         flow_id = snapshot = None
         try:
             with registry.cursor() as cr:
@@ -355,14 +471,48 @@ def make_agi_handler(registry, pbx_id, cache=None):
             _logger.exception("IVR: cannot load the flow of %s", did)
             with cache.lock:
                 flow_id, snapshot = cache.by_did.get(did, (None, None))
+        return flow_id, snapshot
+
+    def prepare(did, session, out):
+        flow_id, snapshot = load(did)
+        backend = None
+        if snapshot is not None:
+            backend = OdooIvrBackend(registry, pbx_id, cache, flow_id)
+            engine = IvrEngine(snapshot, backend)
+            backend.read_ahead(engine.caller_of(session), engine.calendars())
+        out.extend((flow_id, snapshot, backend))
+
+    def handler(session):
+        did = _did_of(session)
+        with cache.lock:
+            known = cache.by_did.get(did, (None, None))[1] is not None
+        answered = False
+        loaded = []
+        if known:
+            # the number had a flow on its last call: Asterisk answers while
+            # the flow's version is checked and the caller looked up (profiled:
+            # these reads were the slow tail of the first step under load)
+            loader = threading.Thread(
+                target=prepare, args=(did, session, loaded), name="ivr-load"
+            )
+            loader.start()
+            try:
+                session.answer()
+            finally:
+                loader.join()
+            answered = True
+        else:
+            prepare(did, session, loaded)
+        _flow_id, snapshot, backend = loaded
         if snapshot is None:
             # the shipped dialplan tests this variable after AGI() and sends the
             # caller to its fallback (queue, then voicemail)
             _logger.warning("IVR: no flow for the number %s, back to the dialplan", did)
             session.set_variable("HOTLINE_AGI_ERROR", "NoFlow")
             return None
-        backend = OdooIvrBackend(registry, pbx_id, cache, flow_id)
-        return IvrEngine(snapshot, backend, channels=cache.channels).run(session)
+        return IvrEngine(snapshot, backend, channels=cache.channels).run(
+            session, answered=answered
+        )
 
     handler.cache = cache
     return handler

@@ -21,6 +21,9 @@ DISPOSITIONS = [
     ("ringing", "In progress"),
     ("answered", "Answered"),
     ("abandoned_ivr", "Abandoned in IVR"),
+    # the IVR ended these calls (pbx.ivr_engine.END_VARIABLE): not abandoned
+    ("refused_blacklist", "Refused (blacklist)"),
+    ("ended_by_ivr", "Ended by the IVR"),
     ("abandoned_queue", "Abandoned in queue"),
     ("busy", "Busy"),
     ("no_answer", "No answer"),

@@ -7,17 +7,28 @@ from ..pbx.ivr_engine import validate_snapshot
 from .hotline_ivr_prompt import IVR_LANGUAGES
 
 # latest change of the flow, its nodes, their keys, any prompt; and the node count
-VERSION_SQL = """
-    SELECT GREATEST(
-               f.write_date,
-               (SELECT max(write_date) FROM hotline_ivr_node WHERE flow_id = f.id),
-               (SELECT max(write_date) FROM hotline_ivr_node_option
-                 WHERE flow_id = f.id),
-               (SELECT max(write_date) FROM hotline_ivr_prompt)
-           ),
-           (SELECT count(*) FROM hotline_ivr_node WHERE flow_id = f.id)
+VERSION_COLUMNS = """
+    GREATEST(
+        f.write_date,
+        (SELECT max(write_date) FROM hotline_ivr_node WHERE flow_id = f.id),
+        (SELECT max(write_date) FROM hotline_ivr_node_option WHERE flow_id = f.id),
+        (SELECT max(write_date) FROM hotline_ivr_prompt)
+    ),
+    (SELECT count(*) FROM hotline_ivr_node WHERE flow_id = f.id)
+"""
+VERSION_SQL = f"""
+    SELECT {VERSION_COLUMNS}
       FROM hotline_ivr_flow f
      WHERE f.id = %(flow_id)s
+"""
+# the flow of a dialled number and its version: one query at the start of a call
+FLOW_OF_NUMBER_SQL = f"""
+    SELECT d.flow_id, {VERSION_COLUMNS}
+      FROM hotline_did d
+      JOIN hotline_ivr_flow f ON f.id = d.flow_id
+     WHERE d.number = %(number)s AND d.active
+  ORDER BY d.id
+     LIMIT 1
 """
 
 
@@ -132,7 +143,23 @@ class HotlineIvrFlow(models.Model):
             "nodes": {
                 node._hotline_key(): node._hotline_snapshot() for node in self.node_ids
             },
+            "digits": self._hotline_digit_sounds(),
         }
+
+    def _hotline_digit_sounds(self):
+        """``{language: {digit: sound}}`` of the digit prompts (``digit_0`` to
+        ``digit_9``, shipped in data/hotline_ivr_prompt_data.xml): numbers are
+        read in the caller's language (Asterisk ships no Chinese digits)."""
+        self.ensure_one()
+        codes = {f"digit_{d}": str(d) for d in range(10)}
+        prompts = self.env["hotline.ivr.prompt"].search(
+            [("code", "in", list(codes)), ("company_id", "=", self.company_id.id)]
+        )
+        sounds = {}
+        for prompt in prompts:
+            for lang, sound in prompt._hotline_sounds().items():
+                sounds.setdefault(lang, {})[codes[prompt.code]] = sound
+        return sounds
 
     def _hotline_version(self):
         """Changes to the flow, its nodes, options or prompts: new snapshot."""
@@ -147,16 +174,11 @@ class HotlineIvrFlow(models.Model):
         digits = "".join(c for c in (number or "") if c.isdigit())
         if not digits:
             return None
-        self.env.cr.execute(
-            "SELECT d.flow_id FROM hotline_did d WHERE d.number = %s AND d.active "
-            "ORDER BY d.id LIMIT 1",
-            (digits,),
-        )
+        self.env.cr.execute(FLOW_OF_NUMBER_SQL, {"number": digits})
         row = self.env.cr.fetchone()
         if not row:
             return None
-        self.env.cr.execute(VERSION_SQL, {"flow_id": row[0]})
-        return row[0], tuple(self.env.cr.fetchone())
+        return row[0], tuple(row[1:])
 
     # -- business queries (service nodes) -------------------------------------
     @api.model
@@ -226,6 +248,14 @@ class HotlineIvrFlow(models.Model):
                 "of the flow.",
                 node=name,
                 language=detail,
+            ),
+            "silent_blacklist": self.env._(
+                "Node %(node)s checks the blacklist but has no %(prompt)s: a "
+                "blacklisted caller would hear nothing.",
+                node=name,
+                prompt=self.env._("blacklist warning prompt")
+                if detail == "warn_prompt"
+                else self.env._("refusal prompt"),
             ),
         }
         return messages[code]

@@ -158,7 +158,21 @@ class HotlineIvrNode(models.Model):
     check_blacklist = fields.Boolean(
         help="Play the blacklist warning, or refuse, before queueing."
     )
-    refuse_prompt_id = fields.Many2one("hotline.ivr.prompt", string="Refusal prompt")
+    # blacklist (transfer with check, or blacklist condition): never silent
+    warn_prompt_id = fields.Many2one(
+        "hotline.ivr.prompt",
+        string="Blacklist warning prompt",
+        default=lambda self: self._default_blacklist_prompt("warning"),
+        help="Played to a caller whose number is listed with a warning, before "
+        "the call goes on.",
+    )
+    refuse_prompt_id = fields.Many2one(
+        "hotline.ivr.prompt",
+        string="Refusal prompt",
+        default=lambda self: self._default_blacklist_prompt("refused"),
+        help="Played to a caller whose number is refused, before the hang-up "
+        "(or the refusal branch).",
+    )
     # voicemail
     mailbox = fields.Char(help="Asterisk mailbox, e.g. 100@default.")
     # business query (service)
@@ -189,12 +203,30 @@ class HotlineIvrNode(models.Model):
         "external_number",
         "subflow_id",
         "service_code",
+        "check_blacklist",
+        "warn_prompt_id",
+        "refuse_prompt_id",
     )
     def _check_flow_graph(self):
         if not self.env.context.get("hotline_flow_write"):
             self.flow_id.filtered(
                 lambda f: f.state == "published"
             )._hotline_check_graph()
+
+    @api.model
+    def _default_blacklist_prompt(self, kind):
+        """The shipped blacklist prompt (data/hotline_ivr_prompt_data.xml)."""
+        return self.env.ref(
+            f"hotline_callcenter.hotline_ivr_prompt_blacklist_{kind}",
+            raise_if_not_found=False,
+        )
+
+    def _hotline_uses_blacklist(self):
+        """A warned or refused caller hears this node's blacklist prompts."""
+        self.ensure_one()
+        return (self.node_type == "transfer" and self.check_blacklist) or (
+            self.node_type == "condition" and self.condition_type == "blacklist"
+        )
 
     @api.model
     def _selection_service_code(self):
@@ -247,8 +279,6 @@ class HotlineIvrNode(models.Model):
             "check_blacklist": self.check_blacklist,
             "vip_queue": self.vip_queue_id.code or None,
         }
-        if self.refuse_prompt_id:
-            data["refuse_prompt"] = self._hotline_prompt(self.refuse_prompt_id)
         if self.target_type == "queue":
             data["target"] = self.queue_id.code
         elif self.target_type == "agent":
@@ -256,6 +286,25 @@ class HotlineIvrNode(models.Model):
         else:
             data["target"] = self.external_number
         return data
+
+    def _hotline_prompts_snapshot(self):
+        """``{key: {language: sound}}`` of the node's prompts."""
+        fields_ = [
+            ("prompt_id", "prompt"),
+            ("no_input_prompt_id", "no_input_prompt"),
+            ("invalid_prompt_id", "invalid_prompt"),
+            ("thanks_prompt_id", "thanks_prompt"),
+        ]
+        if self._hotline_uses_blacklist():
+            fields_ += [
+                ("warn_prompt_id", "warn_prompt"),
+                ("refuse_prompt_id", "refuse_prompt"),
+            ]
+        return {
+            key: self._hotline_prompt(self[field])
+            for field, key in fields_
+            if self[field]
+        }
 
     def _hotline_snapshot(self):
         """The node as the engine reads it (see ``pbx/ivr_engine.py``)."""
@@ -266,14 +315,7 @@ class HotlineIvrNode(models.Model):
             "next": self.next_node_id and self.next_node_id._hotline_key(),
             "on_fail": self.on_fail_node_id and self.on_fail_node_id._hotline_key(),
         }
-        for field, key in (
-            ("prompt_id", "prompt"),
-            ("no_input_prompt_id", "no_input_prompt"),
-            ("invalid_prompt_id", "invalid_prompt"),
-            ("thanks_prompt_id", "thanks_prompt"),
-        ):
-            if self[field]:
-                data[key] = self._hotline_prompt(self[field])
+        data.update(self._hotline_prompts_snapshot())
         kind = self.node_type
         if kind in ("menu", "collect", "survey"):
             data.update(

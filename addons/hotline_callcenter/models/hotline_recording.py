@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 import os
+import wave
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -19,6 +20,46 @@ AUDIO_TYPES = {
     ".gsm": "audio/x-gsm",
     ".wav49": "audio/wav",
 }
+
+# bytes per second of the headerless formats Asterisk records in (8 kHz mono):
+# GSM 33 bytes per 20 ms frame, G.711 one byte and signed linear two per sample
+RAW_BYTE_RATES = {".gsm": 1650, ".ulaw": 8000, ".alaw": 8000, ".sln": 16000}
+# WAV49 (GSM 6.10 in a RIFF file, Asterisk's .WAV/.wav49): 65 bytes per 40 ms
+WAV49_BYTE_RATE = 1625
+
+
+def audio_duration(path):
+    """Seconds of audio in the file at ``path``, ``None`` when unknown.
+
+    PCM WAV (what MixMonitor writes for ``.wav``): from the header, read with
+    ``wave``, bounded by the bytes really present (a file whose header was not
+    finalised). Asterisk's raw formats and WAV49: from the size. Compressed
+    formats with a variable rate (mp3, ogg) would need a decoder: unknown.
+    """
+    ext = os.path.splitext(path)[1].lower()
+    try:
+        size = os.path.getsize(path)
+        if ext in RAW_BYTE_RATES:
+            return size / RAW_BYTE_RATES[ext]
+        if ext not in (".wav", ".wav49"):
+            return None
+        try:
+            with wave.open(path, "rb") as audio:
+                frames = audio.getnframes()
+                frame_bytes = audio.getsampwidth() * audio.getnchannels()
+                rate = audio.getframerate()
+        except wave.Error:
+            # RIFF but not PCM: WAV49 is GSM, 60 bytes of header
+            with open(path, "rb") as handle:
+                head = handle.read(12)
+            if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+                return max(size - 60, 0) / WAV49_BYTE_RATE
+            return None
+    except (OSError, EOFError):
+        return None
+    if not rate or not frame_bytes:
+        return None
+    return min(frames, max(size - 44, 0) // frame_bytes) / rate
 
 
 def is_relative_inside(path):
@@ -67,7 +108,11 @@ class HotlineRecording(models.Model):
         help="Path of the audio file relative to the PBX's recording path.",
     )
     started_at = fields.Datetime(required=True, default=fields.Datetime.now)
-    duration_seconds = fields.Integer(string="Duration (s)")
+    duration_seconds = fields.Integer(
+        string="Duration (s)",
+        help="Length of the audio file (not the call's talk time); empty when the "
+        "file's format does not tell it.",
+    )
     file_size = fields.Integer(compute="_compute_file_info", string="Size (bytes)")
     file_exists = fields.Boolean(compute="_compute_file_info", string="File present")
     mimetype = fields.Char(compute="_compute_mimetype")
@@ -152,12 +197,15 @@ class HotlineRecording(models.Model):
     def _cron_hotline_link_recordings(self, limit=1000):
         """Create the recording of every call whose ``recording_file``
         (MixMonitor's file, reported by the connector) has none yet."""
+        self.env["hotline.call"].flush_model(["recording_file", "pbx_id", "ended_at"])
         rows = self.env.execute_query(
             SQL(
                 """
                 SELECT c.id FROM hotline_call c
                  WHERE c.recording_file IS NOT NULL AND c.recording_file != ''
                    AND c.pbx_id IS NOT NULL
+                   -- the file is complete (and its length known) once the call ended
+                   AND c.ended_at IS NOT NULL
                    AND NOT EXISTS (
                        SELECT 1 FROM hotline_recording r WHERE r.call_id = c.id)
                  ORDER BY c.id
@@ -193,6 +241,9 @@ class HotlineRecording(models.Model):
                     root,
                 )
                 continue
+            # the file's own length: MixMonitor records only while bridged,
+            # and a transfer or a hold makes it differ from the talk time
+            duration = audio_duration(resolve_under(root, relative))
             values.append(
                 {
                     "call_id": call.id,
@@ -202,7 +253,9 @@ class HotlineRecording(models.Model):
                     "started_at": call.answered_at
                     or call.started_at
                     or fields.Datetime.now(),
-                    "duration_seconds": call.talk_seconds,
+                    "duration_seconds": round(duration)
+                    if duration is not None
+                    else False,
                 }
             )
         return self.sudo().create(values)

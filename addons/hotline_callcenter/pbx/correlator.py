@@ -41,6 +41,12 @@ Rules (all observed in the Asterisk 22 captures, see ``/work/shared/asterisk``):
 - voicemail: ``VoiceMail`` application (its channel is the message file's
   ``callerchan``), ``VM_MESSAGEFILE``/``VMSTATUS``;
 - recording: ``MIXMONITOR_FILENAME``;
+- a call the IVR ended (blacklist refusal, hang-up node, end of the flow):
+  ``HOTLINE_IVR_END`` set by the connector's FastAGI before the hang-up, seen
+  as a ``VarSet`` event (AGI ``SET VARIABLE`` emits one, see the
+  ``fastagi_ivr`` capture) or in the ``ChanVariable`` lines of the
+  ``Hangup`` when ``manager.conf`` lists it in ``channelvars``; such an
+  unanswered call is ``refused_blacklist`` / ``ended_by_ivr``, not abandoned;
 - the call ends when every channel seen for the Linkedid has hung up;
 - after a (re)connection, ``restore`` (what was stored) then ``resync`` (the
   ``CoreShowChannels`` snapshot): a snapshot only adds what is new.
@@ -55,6 +61,9 @@ OUTBOUND_CONTEXTS = frozenset(
     {"pstn-out", "click2dial", "from-internal-out", "outbound"}
 )
 AGENT_CONTEXTS = frozenset({"agents"})
+# set by the IVR engine (pbx.ivr_engine.END_VARIABLE) before it ends a call
+IVR_END_VARIABLE = "HOTLINE_IVR_END"
+IVR_END_REASONS = frozenset({"refused_blacklist", "ended_by_ivr"})
 _LOCAL_RE = re.compile(r"^Local/([^@]+)@([^-;]+)")
 _DEVICE_RE = re.compile(r"^(?:PJSIP|SIP|IAX2)/(\d{2,6})-")
 _ANY_LOCAL_RE = re.compile(r"^Local/(\d{2,6})@")
@@ -146,6 +155,7 @@ class _Call:
         "hung",
         "inbound",
         "is_ended",
+        "ivr_end",
         "last_emitted",
         "legs",
         "linkedid",
@@ -195,6 +205,7 @@ class _Call:
         self.voicemail = False
         self.voicemail_channel = None  # what the message file names (callerchan)
         self.outcome = None  # busy/no_answer/failed seen on a dial or originate
+        self.ivr_end = None  # why the IVR ended the call (IVR_END_REASONS)
         self.ringing = set()
         self.primary = None
         self.last_emitted = None
@@ -380,6 +391,15 @@ class CallCorrelator:
                 return call
         elif variable == "DIALSTATUS" and event.get("Value") in DIAL_STATUS:
             return self._outcome(call, DIAL_STATUS[event.get("Value")])
+        elif variable == IVR_END_VARIABLE:
+            return self._ivr_end(call, event.get("Value"))
+        return None
+
+    def _ivr_end(self, call, reason):
+        # the first reason wins: a refused caller stays refused
+        if reason in IVR_END_REASONS and call.ivr_end is None:
+            call.ivr_end = reason
+            return call
         return None
 
     def _outcome(self, call, outcome):
@@ -576,6 +596,8 @@ class CallCorrelator:
     def _hangup(self, call, event, now, live):
         uid = event.get("Uniqueid")
         call.hung.add(uid)
+        if hasattr(event, "chan_variables"):
+            self._ivr_end(call, event.chan_variables().get(IVR_END_VARIABLE))
         cause = event.get("Cause")
         if cause and cause not in ("0", "16") and call.hangup_cause is None:
             call.hangup_cause = f"{cause} {event.get('Cause-txt') or ''}".strip()
@@ -887,6 +909,8 @@ class CallCorrelator:
             return "answered"
         if call.voicemail:
             return "voicemail"
+        if call.inbound and call.ivr_end:
+            return call.ivr_end
         if call.inbound:
             return "abandoned_queue" if call.queued is not None else "abandoned_ivr"
         if call.outcome:

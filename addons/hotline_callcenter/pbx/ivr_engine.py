@@ -18,7 +18,18 @@ Snapshot format::
                  or {"type": "voicemail", "mailbox": "100@default"},
         "nodes": {"welcome": {"type": "play", "prompt": {"zh_CN": "hl/welcome"},
                               "next": "menu"}, ...},
+        "digits": {"zh_CN": {"0": "hotline/zh_CN/digit_0", ...}, ...},
     }
+
+``digits`` (optional): the sound of each digit per language, used to read
+digit strings (case numbers) in the caller's language; without it Asterisk's
+``SAY DIGITS`` reads them in the channel's language, set to the caller's first.
+
+How the call ended, when the IVR ended it, goes to the correlator in the
+channel variable :data:`END_VARIABLE` (set before the hang-up, so it reaches
+AMI as a ``VarSet`` event and in the ``ChanVariable`` lines of later events):
+``refused_blacklist`` or ``ended_by_ivr``; a caller who hangs up in the IVR
+leaves it unset (abandoned).
 
 Node keys common to every type: ``type``, ``prompt`` ({lang: sound}), ``next``.
 Per type:
@@ -32,11 +43,16 @@ Per type:
 * ``language``: ``language`` then ``next`` (the caller's language switch).
 * ``condition``: ``condition`` in :data:`CONDITIONS`, ``value`` (DID, language,
   calendar id), ``branches`` {outcome: node key}, ``next`` when no branch matches.
+  ``blacklist``: ``warn_prompt`` is played before the ``warn`` branch,
+  ``refuse_prompt`` before the ``refuse`` branch; a refused caller with no
+  ``refuse`` branch is hung up on.
 * ``lookup``: ``source`` ``caller`` or ``variable`` (+ ``variable``); branches
   ``found``/``not_found``.
 * ``subflow``: ``flow_id``; the sub-flow's ``return`` node comes back to ``next``.
 * ``return``: back to the calling flow (hang up when there is none).
 * ``transfer``: ``target_type`` queue/agent/external/mobile, ``target``,
+  ``check_blacklist`` (a warned caller hears ``warn_prompt`` and goes on, a
+  refused one hears ``refuse_prompt`` and is hung up on),
   ``timeout`` (seconds, the maximum wait), ``vip_queue``, ``first_contact_days``
   (the agent who served the caller within that many days gets the call when
   logged in, free and out of the queue's wrap-up time, ``backend.wrapup_seconds``
@@ -110,6 +126,13 @@ RATING_DIGITS = {
 MAX_STEPS = 500
 MAX_SUBFLOW_DEPTH = 5
 SAY_DIGITS = frozenset("0123456789*#")
+# channel variable telling the correlator why the IVR ended the call
+END_VARIABLE = "HOTLINE_IVR_END"
+END_REFUSED = "refused_blacklist"
+END_BY_IVR = "ended_by_ivr"
+END_REASONS = (END_REFUSED, END_BY_IVR)
+# nodes whose blacklist handling plays these prompts (validate_snapshot)
+BLACKLIST_PROMPTS = ("warn_prompt", "refuse_prompt")
 
 
 class FlowError(Exception):
@@ -152,6 +175,10 @@ class IvrBackend:
 
     def load_flow(self, flow_id):
         raise FlowError(f"no flow {flow_id}")
+
+    def prefetch(self, ctx, calendars=()):
+        """Facts the call will likely need (the caller's customer record, the
+        business hours of ``calendars``), read while Asterisk answers."""
 
     def is_business_hours(self, calendar_id, ctx):
         return True
@@ -196,6 +223,9 @@ class IvrBackend:
     def log_step(self, ctx, node_key, node, outcome):
         """Called after every node (tests and statistics)."""
 
+    def finish(self, ctx):
+        """The call leaves the IVR: writes still running must end now."""
+
 
 class CallContext:
     """What the engine knows about one call."""
@@ -205,9 +235,7 @@ class CallContext:
         params = getattr(session, "params", {}) or {}
         self.session = session
         self.backend = backend
-        self.caller = env.get("agi_callerid", "") or ""
-        if self.caller in ("unknown", "anonymous"):
-            self.caller = ""
+        self.caller = IvrEngine.caller_of(session)
         self.did = (
             params.get("did") or env.get("agi_dnid") or env.get("agi_extension", "")
         )
@@ -215,6 +243,10 @@ class CallContext:
         self.linkedid = env.get("agi_linkedid", "") or self.uniqueid
         self.languages = list(flow.get("languages") or ["zh_CN"])
         self.language = flow.get("default_language") or self.languages[0]
+        # Asterisk's language of the channel (SAY DIGITS/NUMBER use it)
+        self.channel_language = env.get("agi_language", "") or ""
+        self.refused = False  # refused by the blacklist
+        self.end_reason = None  # value of END_VARIABLE once set
         self.variables = {}
         self.caller_info = None  # dict from backend.lookup_caller
         self._caller_looked_up = False
@@ -270,11 +302,19 @@ class IvrEngine:
         }
 
     # ------------------------------------------------------------------ run
-    def run(self, session):
+    def run(self, session, answered=False):
+        """``answered``: the caller already answered the channel (and had
+        the backend read ahead)."""
         ctx = CallContext(session, self.flow, self.backend)
         try:
-            session.answer()
+            if not answered:
+                self.backend.prefetch(ctx, self.calendars())
+                session.answer()
             self._run_flow(ctx, self.flow, depth=0)
+            if ctx.end_reason is None and ctx.result not in ("voicemail", "answered"):
+                # the flow ran out of nodes: the dialplan hangs up after the AGI
+                self._end(ctx, END_REFUSED if ctx.refused else END_BY_IVR)
+                ctx.result = ctx.result or "ended"
         except AgiHangup:
             ctx.result = ctx.result or "caller_hangup"
         except GoFallback as exc:
@@ -289,7 +329,26 @@ class IvrEngine:
             )
             ctx.trace.append((self.flow.get("id"), None, "error"))
             self._fallback(ctx)
+        finally:
+            self.backend.finish(ctx)
         return ctx
+
+    @staticmethod
+    def caller_of(session):
+        """The caller's number as :class:`CallContext` reads it."""
+        caller = (getattr(session, "env", {}) or {}).get("agi_callerid", "") or ""
+        return "" if caller in ("unknown", "anonymous") else caller
+
+    def calendars(self):
+        """Calendars of the flow's business-hours conditions."""
+        return sorted(
+            {
+                node.get("value")
+                for node in (self.flow.get("nodes") or {}).values()
+                if node.get("condition") == "business_hours"
+            },
+            key=str,
+        )
 
     def _fallback(self, ctx):
         fallback = self.flow.get("fallback") or {}
@@ -358,6 +417,26 @@ class IvrEngine:
             or prompt.get(self.flow.get("default_language") or "")
             or next(iter(prompt.values()), "")
         )
+
+    def _channel_language(self, ctx):
+        """Asterisk's channel language follows the caller's (its own sounds,
+        SAY DIGITS/NUMBER): zh_CN -> zh."""
+        wanted = ctx.language.split("_")[0]
+        if ctx.channel_language != wanted:
+            ctx.session.set_variable("CHANNEL(language)", wanted)
+            ctx.channel_language = wanted
+
+    def _end(self, ctx, reason):
+        """Tell the correlator why the IVR ends the call (before the last prompt:
+        a caller hanging up during it was still refused / sent off)."""
+        if ctx.end_reason != reason:
+            ctx.session.set_variable(END_VARIABLE, reason)
+            ctx.end_reason = reason
+
+    def _hangup(self, ctx, prompt=None):
+        self._end(ctx, END_REFUSED if ctx.refused else END_BY_IVR)
+        self._play(ctx, prompt)
+        ctx.session.hangup()
 
     def _play(self, ctx, prompt, escape_digits=""):
         sound = self._prompt(ctx, prompt)
@@ -433,12 +512,24 @@ class IvrEngine:
         language = node.get("language")
         if language in ctx.languages:
             ctx.language = language
-            ctx.session.set_variable("CHANNEL(language)", language.split("_")[0])
+            self._channel_language(ctx)
         return "language_" + (language or ""), node.get("next")
 
     def _node_condition(self, ctx, node, depth):
         outcome = self._evaluate(ctx, node)
         branches = node.get("branches") or {}
+        if node.get("condition") == "blacklist" and outcome != "none":
+            if outcome == "refuse":
+                ctx.refused = True
+                if not branches.get("refuse"):
+                    # a refused caller goes nowhere else
+                    self._hangup(ctx, node.get("refuse_prompt"))
+                    ctx.result = "refused"
+                    return "refuse", None
+                self._end(ctx, END_REFUSED)
+                self._play(ctx, node.get("refuse_prompt"))
+            else:
+                self._play(ctx, node.get("warn_prompt"))
         return outcome, branches.get(outcome) or node.get("next")
 
     def _evaluate(self, ctx, node):
@@ -493,7 +584,7 @@ class IvrEngine:
 
     def _node_return(self, ctx, node, depth):
         if depth == 0:
-            ctx.session.hangup()
+            self._hangup(ctx)
             ctx.result = ctx.result or "hangup"
             return "hangup", None
         return "return", None
@@ -510,8 +601,7 @@ class IvrEngine:
         return "voicemail", None
 
     def _node_hangup(self, ctx, node, depth):
-        self._play(ctx, node.get("prompt"))
-        ctx.session.hangup()
+        self._hangup(ctx, node.get("prompt"))
         ctx.result = ctx.result or "hangup"
         return "hangup", None
 
@@ -548,9 +638,20 @@ class IvrEngine:
         elif item.get("digits") is not None:
             digits = "".join(c for c in str(item["digits"]) if c in SAY_DIGITS)
             if digits:
-                ctx.session.say_digits(digits)
+                self._say_digits(ctx, digits)
         elif item.get("number") is not None:
+            self._channel_language(ctx)
             ctx.session.say_number(int(item["number"]))
+
+    def _say_digits(self, ctx, digits):
+        """Digits in the caller's language: the flow's digit prompts in one
+        Playback, else Asterisk's digits/N of the channel's language."""
+        sounds = (self.flow.get("digits") or {}).get(ctx.language) or {}
+        if all(sounds.get(d) for d in digits):
+            ctx.session.exec_("Playback", "&".join(sounds[d] for d in digits))
+            return
+        self._channel_language(ctx)
+        ctx.session.say_digits(digits)
 
     def _node_transfer(self, ctx, node, depth):
         self._play(ctx, node.get("prompt"))
@@ -594,13 +695,13 @@ class IvrEngine:
             now=self.clock(),
             wrapup_seconds=wrapup,
         )
-        if decision.warn_prompt:
-            self._play(ctx, decision.warn_prompt)
         if decision.action == "refuse":
-            self._play(ctx, node.get("refuse_prompt") or decision.refuse_prompt)
-            session.hangup()
+            ctx.refused = True
+            self._hangup(ctx, node.get("refuse_prompt") or decision.refuse_prompt)
             ctx.result = "refused"
             return "refused", None
+        if blacklist:
+            self._play(ctx, node.get("warn_prompt") or decision.warn_prompt)
         if decision.action == "agent":
             ctx.agent = decision.agent
             outcome, next_key = self._dial(
@@ -754,10 +855,27 @@ def _can_exit(nodes):
     return can_exit
 
 
+def _silent_blacklist(node):
+    """The blacklist prompts a node needs and lacks (a warned or refused
+    caller would hear nothing)."""
+    kind = node.get("type")
+    if (kind == "transfer" and node.get("check_blacklist")) or (
+        kind == "condition" and node.get("condition") == "blacklist"
+    ):
+        return [field for field in BLACKLIST_PROMPTS if not node.get(field)]
+    return []
+
+
 def _prompt_problems(nodes, languages):
     problems = []
     for key, node in nodes.items():
-        for field in ("prompt", "no_input_prompt", "invalid_prompt", "thanks_prompt"):
+        problems += [("silent_blacklist", key, f) for f in _silent_blacklist(node)]
+        for field in (
+            "prompt",
+            "no_input_prompt",
+            "invalid_prompt",
+            "thanks_prompt",
+        ) + BLACKLIST_PROMPTS:
             prompt = node.get(field)
             if isinstance(prompt, dict):
                 problems += [
@@ -774,7 +892,9 @@ def validate_snapshot(flow):
     Codes: ``no_start``, ``missing_target`` (an edge to a node that does not
     exist), ``empty_menu``, ``no_service`` (a service node naming no
     service), ``unreachable``, ``no_exit`` (a loop the caller can
-    never leave), ``missing_prompt`` (detail: the language).
+    never leave), ``missing_prompt`` (detail: the language),
+    ``silent_blacklist`` (a blacklist check without its warning or refusal
+    prompt; detail: ``warn_prompt`` or ``refuse_prompt``).
     """
     nodes = flow.get("nodes") or {}
     if not nodes:

@@ -16,6 +16,8 @@ from odoo import fields
 from odoo.tests import tagged
 
 from ..cli.ivr_backend import calendar_is_open, make_agi_handler
+from ..pbx.ami_protocol import AmiMessage
+from ..pbx.correlator import CallCorrelator
 from ..pbx.fastagi import FastAgiServer
 from ..pbx.simulator.agi_caller import AgiCaller
 from ..pbx.simulator.dialplan import SHIPPED_DIALPLAN
@@ -144,7 +146,9 @@ class TestIvrBackend(IvrCommon):
             self.played(sim)[:3],
             ["hotline/zh_CN/welcome", "hotline/zh_CN/menu", "hotline/en_US/menu"],
         )
-        self.assertIn('SET VARIABLE CHANNEL(language) "en"', sim.commands)
+        # the channel already speaks English (agi_language: en): Asterisk's own
+        # sounds follow the caller's language without a SET VARIABLE
+        self.assertNotIn('SET VARIABLE CHANNEL(language) "en"', sim.commands)
         self.assertEqual(sim.executed[0], ("Queue", "repair,ct,,,60"))
 
     def test_no_input_retries_exhausted_to_fallback(self):
@@ -211,15 +215,7 @@ class TestIvrBackend(IvrCommon):
         self.assertEqual(sim.variables.get("QUEUE_PRIO"), "10")
 
     def test_blacklist_warn_and_refuse(self):
-        self.env["hotline.ivr.prompt"].create(
-            {
-                "name": "Warning",
-                "code": "blacklist_warning",
-                "audio_zh_cn": self.prompts["bye"].audio_zh_cn,
-                "audio_zh_cn_filename": "w.wav",
-            }
-        )
-        self.nodes["To billing"].refuse_prompt_id = self.prompts["warning"]
+        # out of the box: the shipped prompts, nothing to configure
         entry = (
             self.env["hotline.blacklist"]
             .sudo()
@@ -240,12 +236,85 @@ class TestIvrBackend(IvrCommon):
         self.assertEqual(sim.executed, [("Queue", "billing,ct")])
         entry.action = "refuse"
         sim = self.call(dtmf="1", QUEUESTATUS="CONTINUE")
-        self.assertEqual(self.played(sim)[-1], "hotline/zh_CN/warning")
+        self.assertEqual(self.played(sim)[-1], "hotline/zh_CN/blacklist_refused")
         self.assertEqual(sim.executed, [])
         self.assertIn("HANGUP", sim.commands)
+        # the node's own refusal prompt (a new snapshot: this transaction's
+        # writes all carry the same write_date, the flow version)
+        self.nodes["To billing"].refuse_prompt_id = self.prompts["warning"]
+        self.handler.cache.by_flow.clear()
+        sim = self.call(dtmf="1", QUEUESTATUS="CONTINUE")
+        self.assertEqual(self.played(sim)[-1], "hotline/zh_CN/warning")
         # another caller is not affected
         sim = self.call(dtmf="1", caller="13900000000", QUEUESTATUS="CONTINUE")
         self.assertEqual(sim.executed, [("Queue", "billing,ct")])
+
+    def ingest(self, sim):
+        """The call's AMI side through the correlator into hotline.call."""
+        pbx = self.env["hotline.pbx"].create({"name": "IVR PBX"})
+        calls, _live = CallCorrelator().feed_many(
+            AmiMessage(pairs) for pairs in sim.ami_events
+        )
+        self.env["hotline.call"].hotline_ingest(pbx.id, calls)
+        return self.env["hotline.call"].search(
+            [("pbx_id", "=", pbx.id), ("linkedid", "=", sim.uniqueid)]
+        )
+
+    def test_calls_the_ivr_ended_are_not_abandoned(self):
+        """Refused by the blacklist, or sent off by the IVR (a hang-up node
+        after the rating): recorded as such, never as abandoned in the IVR,
+        and not counted as abandoned or missed."""
+        self.env["hotline.blacklist"].sudo().create(
+            {
+                "number": "13800138000",
+                "reason": "Threatens agents",
+                "action": "refuse",
+                "duration": "1day",
+            }
+        )
+        refused = self.ingest(self.call(dtmf="1"))
+        self.assertEqual(refused.disposition, "refused_blacklist")
+        self.assertTrue(refused.ended_at)
+        # the menu's caller who hangs up is abandoned in the IVR, as before
+        sim = AgiCaller(
+            "127.0.0.1",
+            self.server.port,
+            script=f"ivr?did={DID}",
+            caller="13900000000",
+            did=DID,
+            hangup_after=3,
+        )
+        self.env.flush_all()
+        sim.run()
+        abandoned = self.ingest(sim)
+        self.assertEqual(abandoned.disposition, "abandoned_ivr")
+        # the IVR's goodbye without an agent: a flow ending on a hang-up node
+        self.nodes["Main menu"].option_ids = [
+            (0, 0, {"digit": "3", "target_node_id": self.nodes["Bye"].id})
+        ]
+        self.handler.cache.by_flow.clear()
+        ended = self.ingest(self.call(dtmf="3", caller="13900000001"))
+        self.assertEqual(ended.disposition, "ended_by_ivr")
+        calls = refused | abandoned | ended
+        missed = self.env.ref("hotline_callcenter.hotline_call_view_search")
+        self.assertIn("abandoned_ivr", missed.arch)
+        self.assertEqual(
+            calls.filtered_domain(
+                [
+                    (
+                        "disposition",
+                        "in",
+                        ("abandoned_ivr", "abandoned_queue", "no_answer", "voicemail"),
+                    )
+                ]
+            ),
+            abandoned,
+        )
+        self.env.flush_all()
+        report = self.env["hotline.call.report"].search([("call_id", "in", calls.ids)])
+        self.assertEqual(len(report), 3)
+        self.assertEqual(sum(report.mapped("abandoned_count")), 0)
+        self.assertEqual(sum(report.mapped("offered_count")), 0)
 
     def test_first_contact_agent(self):
         self.agent.hotline_agent_state = "available"

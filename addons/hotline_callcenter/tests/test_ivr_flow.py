@@ -353,3 +353,122 @@ class TestIvrServiceNode(IvrCommon):
             ._description_selection(self.env)
         )
         self.assertEqual(labels["service"], "Business query")
+
+
+@tagged("post_install", "-at_install")
+class TestIvrBlacklistPrompts(IvrCommon):
+    """A blacklist node is never silent: shipped prompts, fields, publish check."""
+
+    def test_shipped_prompts_are_the_defaults_and_in_the_snapshot(self):
+        ref = "hotline_callcenter.hotline_ivr_prompt_blacklist_"
+        warning = self.env.ref(ref + "warning")
+        refused = self.env.ref(ref + "refused")
+        billing = self.nodes["To billing"]
+        self.assertEqual(
+            (billing.warn_prompt_id, billing.refuse_prompt_id), (warning, refused)
+        )
+        for prompt in (warning, refused):
+            self.assertEqual(prompt._hotline_languages(), ["zh_CN", "en_US"])
+            # real audio Asterisk plays (GSM frames of 33 bytes)
+            ext, data = prompt._hotline_audio("zh_CN")
+            self.assertEqual((ext, len(data) % 33), ("gsm", 0))
+            self.assertGreater(len(data), 33 * 50)  # over a second
+        snap = self.flow._hotline_snapshot()["nodes"][billing._hotline_key()]
+        self.assertEqual(
+            snap["warn_prompt"],
+            {
+                "zh_CN": "hotline/zh_CN/blacklist_warning",
+                "en_US": "hotline/en_US/blacklist_warning",
+            },
+        )
+        self.assertEqual(
+            snap["refuse_prompt"]["zh_CN"], "hotline/zh_CN/blacklist_refused"
+        )
+        # a node that does not check the blacklist carries no blacklist prompt
+        repair = self.flow._hotline_snapshot()["nodes"][
+            self.nodes["To repairs"]._hotline_key()
+        ]
+        self.assertNotIn("warn_prompt", repair)
+
+    def test_digit_prompts_in_the_snapshot(self):
+        digits = self.flow._hotline_snapshot()["digits"]
+        self.assertEqual(
+            digits["zh_CN"], {str(d): f"hotline/zh_CN/digit_{d}" for d in range(10)}
+        )
+        self.assertEqual(digits["en_US"]["7"], "hotline/en_US/digit_7")
+
+    def test_silent_blacklist_node_cannot_be_published(self):
+        billing = self.nodes["To billing"]
+        # a published flow is checked on save (assertRaises rolls back)
+        with self.assertRaises(ValidationError) as error:
+            billing.warn_prompt_id = False
+        self.assertIn(
+            "To billing checks the blacklist but has no blacklist warning prompt",
+            str(error.exception),
+        )
+        billing.invalidate_recordset()  # nothing half-written
+        self.assertTrue(billing.warn_prompt_id)
+        self.flow.action_draft()
+        billing.refuse_prompt_id = False
+        with self.assertRaisesRegex(
+            ValidationError, "To billing checks the blacklist but has no refusal prompt"
+        ):
+            self.flow.action_publish()
+        self.assertEqual(self.flow.state, "draft")
+        # a prompt without the audio of a flow language is silent for those callers
+        chinese_only = self.env["hotline.ivr.prompt"].create(
+            {
+                "name": "Refused (zh)",
+                "code": "refused_zh",
+                "audio_zh_cn": self.prompts["bye"].audio_zh_cn,
+                "audio_zh_cn_filename": "r.wav",
+            }
+        )
+        billing.refuse_prompt_id = chinese_only
+        with self.assertRaisesRegex(
+            ValidationError, "To billing: its prompt has no audio for en_US"
+        ):
+            self.flow.action_publish()
+        billing.refuse_prompt_id = self.prompts["bye"]
+        self.flow.action_publish()
+        # no blacklist check: no prompt needed
+        self.flow.action_draft()
+        billing.write({"check_blacklist": False, "warn_prompt_id": False})
+        self.flow.action_publish()
+        self.assertEqual(self.flow.state, "published")
+
+    def test_blacklist_condition_node_needs_its_prompts(self):
+        self.flow.action_draft()
+        check = self.env["hotline.ivr.node"].create(
+            {
+                "flow_id": self.flow.id,
+                "name": "Listed?",
+                "node_type": "condition",
+                "condition_type": "blacklist",
+                "next_node_id": self.nodes["Main menu"].id,
+                "refuse_prompt_id": False,
+            }
+        )
+        self.nodes["Welcome"].next_node_id = check
+        with self.assertRaisesRegex(
+            ValidationError, "Listed\\? checks the blacklist but has no refusal prompt"
+        ):
+            self.flow.action_publish()
+        check.refuse_prompt_id = self.env.ref(
+            "hotline_callcenter.hotline_ivr_prompt_blacklist_refused"
+        )
+        self.flow.action_publish()
+        snap = self.flow._hotline_snapshot()["nodes"][check._hotline_key()]
+        self.assertEqual(snap["condition"], "blacklist")
+        self.assertIn("en_US", snap["warn_prompt"])
+
+    def test_only_admins_change_the_blacklist_prompts(self):
+        billing = self.nodes["To billing"]
+        for role in ("agent", "supervisor"):
+            with self.assertRaises(AccessError, msg=role):
+                billing.with_user(self.role_users[role]).warn_prompt_id = self.prompts[
+                    "warning"
+                ]
+        admin = self.role_users["hotline_admin"]
+        billing.with_user(admin).warn_prompt_id = self.prompts["warning"]
+        self.assertEqual(billing.warn_prompt_id, self.prompts["warning"])

@@ -10,6 +10,8 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from ..models.hotline_recording import audio_duration
+from ..pbx.sound_files import wav_bytes
 from .common import CallCenterCommon
 
 AUDIO = bytes(range(256)) * 40  # 10,240 bytes
@@ -145,27 +147,58 @@ class TestRecordingRetention(RecordingFiles, CallCenterCommon):
         )
 
     def test_link_recordings_reported_on_calls(self):
-        self._write("2026/01/in.wav")
+        # 3 s of 8 kHz 16-bit mono PCM, as MixMonitor writes a .wav
+        self._write("2026/01/in.wav", wav_bytes(b"\0\0" * 8000 * 3))
+        ended = datetime(2026, 1, 3, 9, 5)
         inside = self._new_call(
             recording_file=os.path.join(self.folder, "2026/01/in.wav"),
             talk_seconds=42,
             answered_at=datetime(2026, 1, 3, 9, 0),
+            ended_at=ended,
         )
-        relative = self._new_call(recording_file="2026/01/rel.wav")
-        outside = self._new_call(recording_file="/etc/passwd")
-        self._new_call()  # no recording
+        relative = self._new_call(recording_file="2026/01/rel.wav", ended_at=ended)
+        outside = self._new_call(recording_file="/etc/passwd", ended_at=ended)
+        live = self._new_call(recording_file="2026/01/live.wav")  # still going on
+        self._new_call(ended_at=ended)  # no recording
         Recording = self.env["hotline.recording"]
         created = Recording._cron_hotline_link_recordings()
         self.assertEqual(created.call_id, inside | relative)
         rec = created.filtered(lambda r: r.call_id == inside)
         self.assertEqual(rec.file_path, "2026/01/in.wav")
-        self.assertEqual(rec.duration_seconds, 42)
+        # the file's length, not the call's talk time
+        self.assertEqual(rec.duration_seconds, 3)
         self.assertEqual(str(rec.started_at), "2026-01-03 09:00:00")
         self.assertTrue(rec.file_exists)
-        self.assertEqual(rec.file_size, len(AUDIO))
+        self.assertEqual(rec.file_size, 44 + 8000 * 2 * 3)
+        # no file (yet): the length is unknown, not the talk time
+        self.assertFalse(
+            created.filtered(lambda r: r.call_id == relative).duration_seconds
+        )
         self.assertFalse(Recording.search([("call_id", "=", outside.id)]))
         # idempotent
         self.assertFalse(Recording._cron_hotline_link_recordings())
+        # a live call's file is linked once the call ended
+        self._write("2026/01/live.wav", wav_bytes(b"\0\0" * 8000 * 2))
+        live.ended_at = datetime(2026, 1, 3, 9, 6)
+        self.assertEqual(Recording._cron_hotline_link_recordings().call_id, live)
+
+    def test_audio_duration_by_format(self):
+        cases = {
+            # WAV: the header; a header not finalised is bounded by the bytes
+            "a.wav": (wav_bytes(b"\0\0" * 4000), 0.5),
+            "trunc.wav": (wav_bytes(b"\0\0" * 8000)[: 44 + 4000], 0.25),
+            # headerless formats: the size (GSM 33 bytes per 20 ms)
+            "b.gsm": (b"\0" * 33 * 100, 2.0),
+            "c.ulaw": (b"\0" * 12000, 1.5),
+            "d.sln": (b"\0" * 16000, 1.0),
+            # not a WAV, or a format whose length needs a decoder: unknown
+            "junk.wav": (AUDIO, None),
+            "e.mp3": (AUDIO, None),
+        }
+        for name, (data, expected) in cases.items():
+            path = self._write(f"2026/01/{name}", data)
+            self.assertEqual(audio_duration(path), expected, name)
+        self.assertIsNone(audio_duration(os.path.join(self.folder, "missing.wav")))
 
     def test_path_must_stay_inside(self):
         for bad in ("../../etc/passwd", "/etc/passwd", "2026/../../x.wav"):

@@ -11,6 +11,13 @@ With a ``dialplan`` (a :class:`~.dialplan.Dialplan` or the path of an
 extensions.conf), the channel goes on in it when the script closes, as
 res_agi returns to the dialplan with ``AGISTATUS`` set: ``after_agi`` lists the
 applications it then runs (``GotoIf`` evaluated on the channel's variables).
+
+``ami_events`` holds what the same call shows on AMI, as in the ``fastagi_ivr``
+capture (``timeline.jsonl``): ``Newchannel`` when the call comes in, one
+``VarSet`` (Privilege ``dialplan,all``) per ``SET VARIABLE``, the
+``Hangup`` (cause 16) when the AGI hangs up, the caller hangs up or the
+script ends (the dialplan's ``Hangup()`` then); every event carries a
+``ChanVariable`` line per name of ``manager.conf``'s ``channelvars``.
 """
 
 import re
@@ -47,6 +54,8 @@ DEAD_OK = (
     "HANGUP",
     "NOOP",
 )
+# docker/asterisk/manager.conf
+CHANNELVARS = ("DID", "CRM_CALL_ID", "HOTLINE_IVR_END")
 _counter = iter(range(1, 10**9))
 _lock = threading.Lock()
 
@@ -76,6 +85,7 @@ class AgiCaller:
         self, host, port, script="ivr?flow=main", caller="13800138000",
         did="4008123458", args=None, dtmf="", hangup_after=None, sighup=True,
         variables=None, timeout=10.0, dialplan=None, context="from-pstn",
+        channelvars=CHANNELVARS,
     ):  # fmt: skip
         self.host = host
         self.port = port
@@ -108,6 +118,9 @@ class AgiCaller:
             else dialplan
         )
         self.after_agi = []
+        self.channelvars = tuple(channelvars)
+        self.ami_events = []
+        self._ami_event("Newchannel", state="4")
 
     def env_lines(self):
         values = {
@@ -160,6 +173,7 @@ class AgiCaller:
                 reply = self.respond(line, hang_now)
                 if hang_now:
                     self.dead = True
+                    self._ami_hangup()
                     pending_hangup = self.sighup
                 elif pending_hangup:
                     self._send(sock, "HANGUP\n")
@@ -175,6 +189,7 @@ class AgiCaller:
         self.variables["AGISTATUS"] = "HANGUP" if self.dead else "SUCCESS"
         if self.dialplan is not None and not self.dead:
             self.after_agi = self._continue_dialplan()
+        self._ami_hangup()  # the dialplan's Hangup() after the AGI
         return self
 
     def _continue_dialplan(self):
@@ -183,6 +198,37 @@ class AgiCaller:
         if agi is None:
             return []
         return self.dialplan.run_after(self.context, self.did, agi, self.variables)
+
+    def _ami_event(self, name, state="6", **fields):
+        """One AMI event of this call's channel (see the module doc)."""
+        pairs = [
+            ("Event", name),
+            ("Privilege", "dialplan,all" if name == "VarSet" else "call,all"),
+            ("Timestamp", f"{time.time():.6f}"),
+            ("SystemName", "odoo-test-pbx"),
+            ("Channel", self.channel),
+            ("ChannelState", state),
+            ("ChannelStateDesc", "Up" if state == "6" else "Ring"),
+            ("CallerIDNum", self.caller),
+            ("CallerIDName", self.caller),
+            ("Language", "en"),
+            ("AccountCode", ""),
+            ("Context", "from-pstn"),
+            ("Exten", self.did),
+            ("Priority", "4"),
+            ("Uniqueid", self.uniqueid),
+            ("Linkedid", self.uniqueid),
+        ]
+        pairs += [
+            ("ChanVariable", f"{var}={self.variables.get(var, '')}")
+            for var in self.channelvars
+        ]
+        pairs += list(fields.items())
+        self.ami_events.append(pairs)
+
+    def _ami_hangup(self):
+        if not any(pairs[0] == ("Event", "Hangup") for pairs in self.ami_events):
+            self._ami_event("Hangup", Cause="16", **{"Cause-txt": "Normal Clearing"})
 
     def start(self):
         thread = threading.Thread(target=self.run, name="agi-caller", daemon=True)
@@ -257,10 +303,12 @@ class AgiCaller:
         if len(args) < 2:
             return self._usage("SET VARIABLE")
         self.variables[args[0]] = args[1]
+        self._ami_event("VarSet", Variable=args[0], Value=args[1])
         return "200 result=1"
 
     def _hangup(self, args, hang_now):
         self.dead = True
+        self._ami_hangup()
         return "200 result=1"
 
     def _exec(self, args, hang_now):
