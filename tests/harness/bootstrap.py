@@ -24,6 +24,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import time
 from pathlib import Path
 
 if __package__:
@@ -389,15 +390,23 @@ def ensure(missing, odoo_path):
         raise missing
     venv = venv_dir()
     stamp = Path(venv) / READY if venv else None
-    if venv and stamp.exists() and not running_in(venv):
+    stale = False
+    if venv and stamp.exists():
         source = stamp.read_text().splitlines()[0]
-        if stamp.read_text() == requirements_digest(source):
+        stale = stamp.read_text() != requirements_digest(source)
+        if not stale and not running_in(venv):
             reexec(venv)
     check_python()
-    system.step(
-        f"Odoo {BRANCH} is not installed for {sys.executable}: setting it up "
-        "(once; set ODOO_PATH to use an existing Odoo instead)"
-    )
+    t0 = time.monotonic()
+    if stale:
+        system.step(
+            f"a requirements.txt changed since {rel(venv)} was set up: updating"
+        )
+    else:
+        system.step(
+            f"Odoo {BRANCH} is not installed for {sys.executable}: setting it up "
+            "(once; set ODOO_PATH to use an existing Odoo instead)"
+        )
     source = odoo_source(odoo_path, os.environ.get("ODOO_REPO") or DEFAULT_REPO)
     if venv:
         make_venv(venv)
@@ -408,9 +417,10 @@ def ensure(missing, odoo_path):
     install(python, source, venv)
     if venv:
         stamp.write_text(requirements_digest(source))
-        system.step(f"Odoo {BRANCH} ready in {rel(venv)}")
-        if not running_in(venv):
-            reexec(venv)
+    where = rel(venv) if venv else sys.executable
+    system.step(f"Odoo {BRANCH} ready in {where} ({time.monotonic() - t0:.0f} s)")
+    if venv and not running_in(venv):
+        reexec(venv)
     os.environ["HOTLINE_BOOTSTRAPPED"] = "1"
 
 

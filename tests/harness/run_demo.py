@@ -159,6 +159,7 @@ def main():
                 env=env,
             )
         )
+    interrupted = False
     try:
         if wait_http(f"http://{HOST}:{PORT}/web/login") != 200:
             print("hotline: Odoo did not answer on /web/login within 2 minutes")
@@ -171,8 +172,14 @@ def main():
             time.sleep(1)
         return 1
     except KeyboardInterrupt:
+        interrupted = True
         return 0
     finally:
+        # Ctrl-C in a terminal already signalled Odoo and the connector (same process
+        # group): let them stop; a second SIGINT makes Odoo skip its clean shutdown.
+        end = time.time() + (10 if interrupted else 0)
+        while time.time() < end and any(p.poll() is None for p in procs):
+            time.sleep(0.2)
         for proc in procs:
             if proc.poll() is None:
                 proc.send_signal(signal.SIGINT)
