@@ -1,14 +1,18 @@
 # The two commands first: `make run` (demo on 127.0.0.1:8069) and `make test`.
+# Without Odoo 18.0 (at ODOO_PATH or importable) their first run fetches it from
+# ODOO_REPO into .odoo/ and installs everything into .venv/ (tests/harness/bootstrap.py).
 PYTHON ?= python3
 export ODOO_PATH ?= /opt/odoo
 
-.PHONY: run test bench lint check-env pot help
+.PHONY: run test test-bootstrap bench lint check-env pot help
 
 help:
 	@echo "make run        start PostgreSQL (if needed), Odoo with demo data and the connector"
 	@echo "make test       static checks, every add-on's Odoo tests, pytest suite"
 	@echo "make bench      benchmarks in bench/"
 	@echo "make lint       static checks only"
+	@echo "make test-bootstrap  first run on a fresh clone without Odoo (slow; needs"
+	@echo "                HOTLINE_TEST_ODOO_REPO, a git repository with an 18.0 branch)"
 	@echo "make pot        regenerate i18n/<module>.pot of every add-on"
 
 run:
@@ -16,6 +20,10 @@ run:
 
 test:
 	$(PYTHON) tests/harness/run_suite.py
+
+# Slow (pip installs, a demo database): not part of `make test`.
+test-bootstrap:
+	$(PYTHON) -m pytest -q -p no:cacheprovider -m slow tests/test_bootstrap.py
 
 lint:
 	$(PYTHON) tests/harness/run_suite.py --only static

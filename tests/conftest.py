@@ -15,8 +15,23 @@ for path in (ROOT, ROOT / "addons" / "hotline_callcenter"):
 
 
 def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "slow: minutes-long end-to-end test, deselected unless asked with -m slow "
+        "(make test-bootstrap)",
+    )
     # pyst2 0.5.1 calls Event.isSet() thousands of times; its deprecation noise hides
     # the warnings that matter.
     config.addinivalue_line(
         "filterwarnings", "ignore:isSet\\(\\) is deprecated:DeprecationWarning"
     )
+
+
+def pytest_collection_modifyitems(config, items):
+    # `make test` counts skipped tests as failures: slow tests are deselected instead.
+    if "slow" in (config.getoption("markexpr") or ""):
+        return
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if item not in slow]

@@ -11,8 +11,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-import polib
-
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -23,6 +21,9 @@ DB = f"hotline_i18n_{os.getpid()}"
 
 def main(modules):
     root = odoo_env.odoo_root()
+    # polib comes with Odoo's requirements: on a first run, only after odoo_root().
+    import polib
+
     env = odoo_env.odoo_environ(root)
     subprocess.run(["dropdb", "--if-exists", DB], check=True)
     subprocess.run(["createdb", DB], check=True)

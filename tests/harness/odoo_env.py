@@ -1,8 +1,9 @@
 """Locate Odoo 18.0 and build the command lines the project's own scripts run.
 
 Odoo is an external dependency: a source tree at ``$ODOO_PATH`` (default
-``/opt/odoo``) or an importable ``odoo`` package. OCA add-ons come from PyPI wheels,
-whose ``odoo/addons`` folder in site-packages goes on the addons path.
+``/opt/odoo``), an importable ``odoo`` package, or, on a machine with neither, the
+one the first run fetches into ``.odoo/`` (``bootstrap.py``). OCA add-ons come from
+PyPI wheels, whose ``odoo/addons`` folder in site-packages goes on the addons path.
 """
 
 import os
@@ -14,7 +15,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 ADDONS = ROOT / "addons"
-ODOO_PATH = Path(os.environ.get("ODOO_PATH", "/opt/odoo"))
+ODOO_PATH = Path(os.environ.get("ODOO_PATH") or "/opt/odoo")
+# Where the first-run setup fetches Odoo when there is none (ignored by git).
+FETCHED = ROOT / ".odoo"
 MODULES = [
     "hotline_base",
     "hotline_callcenter",
@@ -44,15 +47,33 @@ MISSING = (
 
 
 class OdooMissing(SystemExit):
-    def __init__(self, detail=""):
+    def __init__(self, detail="", wrong_series=False):
         super().__init__(MISSING + (f" ({detail})" if detail else ""))
+        self.wrong_series = wrong_series
 
 
 def odoo_root():
-    """Folder holding the ``odoo`` package, checked to be release 18.0."""
+    """Folder holding the ``odoo`` package, checked to be release 18.0.
+
+    When there is none, the first-run setup (``bootstrap.py``) fetches and installs
+    Odoo, then re-runs the command with the project's virtual environment.
+    """
+    try:
+        return find_odoo_root()
+    except OdooMissing as missing:
+        if missing.wrong_series:
+            raise
+        from tests.harness import bootstrap
+
+        bootstrap.ensure(missing, ODOO_PATH)
+        return find_odoo_root()
+
+
+def find_odoo_root():
     candidates = []
-    if (ODOO_PATH / "odoo-bin").exists():
-        candidates.append(str(ODOO_PATH))
+    for tree in (ODOO_PATH, FETCHED):
+        if (tree / "odoo-bin").exists() and str(tree) not in candidates:
+            candidates.append(str(tree))
     probe = (
         "import odoo.release, os, sys;"
         "print(odoo.release.series);"
@@ -75,7 +96,7 @@ def odoo_root():
         if res.returncode == 0:
             series, where = res.stdout.split()
             if series != "18.0":
-                raise OdooMissing(f"found Odoo {series} at {where}")
+                raise OdooMissing(f"found Odoo {series} at {where}", wrong_series=True)
             return Path(where)
         detail = (res.stderr.strip().splitlines() or ["not importable"])[-1]
     raise OdooMissing(detail)

@@ -3,7 +3,6 @@ with every add-on and demo data (created once, reused after), Odoo on 127.0.0.1:
 and the connector against the built-in PBX simulator. Ctrl-C stops what it started.
 """
 
-import glob
 import hashlib
 import os
 import signal
@@ -16,7 +15,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.harness import odoo_env
+from tests.harness import odoo_env, system
 
 DB = os.environ.get("HOTLINE_DB", "hotline_demo")
 HOST, PORT = "127.0.0.1", int(os.environ.get("HOTLINE_PORT", "8069"))
@@ -39,27 +38,6 @@ env.cr.commit()
 
 def sh(*cmd, **kw):
     return subprocess.run(cmd, capture_output=True, text=True, check=False, **kw)
-
-
-def ensure_postgres():
-    if sh("pg_isready", "-q").returncode == 0:
-        return None
-    clusters = sorted(glob.glob("/etc/postgresql/*/main"))
-    if not clusters:
-        sys.exit("hotline: PostgreSQL is not running and no cluster is installed")
-    version = Path(clusters[-1]).parent.name
-    print(f"starting PostgreSQL {version} (main cluster)")
-    res = sh("pg_ctlcluster", version, "main", "start")
-    if res.returncode:
-        sys.exit(f"hotline: cannot start PostgreSQL: {res.stderr.strip()}")
-    if sh("psql", "-d", "postgres", "-Atc", "select 1").returncode:
-        sh(
-            "su",
-            "postgres",
-            "-c",
-            f"createuser --superuser {os.environ.get('USER', 'root')}",
-        )
-    return version
 
 
 def database_ready():
@@ -148,7 +126,7 @@ def wait_http(url, timeout=120):
 def main():
     root = odoo_env.odoo_root()
     env = odoo_env.odoo_environ(root)
-    started_pg = ensure_postgres()
+    started_pg = system.ensure_postgres()
     if not database_ready():
         checksum = addons_checksum()
         create_database(root, env)
@@ -181,6 +159,7 @@ def main():
                 env=env,
             )
         )
+    interrupted = False
     try:
         if wait_http(f"http://{HOST}:{PORT}/web/login") != 200:
             print("hotline: Odoo did not answer on /web/login within 2 minutes")
@@ -193,8 +172,14 @@ def main():
             time.sleep(1)
         return 1
     except KeyboardInterrupt:
+        interrupted = True
         return 0
     finally:
+        # Ctrl-C in a terminal already signalled Odoo and the connector (same process
+        # group): let them stop; a second SIGINT makes Odoo skip its clean shutdown.
+        end = time.time() + (10 if interrupted else 0)
+        while time.time() < end and any(p.poll() is None for p in procs):
+            time.sleep(0.2)
         for proc in procs:
             if proc.poll() is None:
                 proc.send_signal(signal.SIGINT)
@@ -203,8 +188,7 @@ def main():
                 proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 proc.kill()
-        if started_pg:
-            sh("pg_ctlcluster", started_pg, "main", "stop")
+        system.stop_postgres(started_pg)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.harness import odoo_env
+from tests.harness import odoo_env, system
 
 LOG_LINE = re.compile(
     r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) (?P<db>\S+) "
@@ -212,6 +212,8 @@ def main():
     if "static" in stages:
         stage_static(tally)
     if "odoo" in stages:
+        system.ensure_postgres()
+        system.ensure_chromium()
         stage_odoo(tally, root, args.module or odoo_env.MODULES, args.keep_db)
     if "pytest" in stages:
         stage_pytest(tally, root)
