@@ -4,7 +4,7 @@
 PYTHON ?= python3
 export ODOO_PATH ?= /opt/odoo
 
-.PHONY: run test test-bootstrap bench lint check-env pot help
+.PHONY: run test test-bootstrap test-clock-ahead bench lint check-env pot help
 
 help:
 	@echo "make run        start PostgreSQL (if needed), Odoo with demo data and the connector"
@@ -13,6 +13,8 @@ help:
 	@echo "make lint       static checks only"
 	@echo "make test-bootstrap  first run on a fresh clone without Odoo (slow; needs"
 	@echo "                HOTLINE_TEST_ODOO_REPO, a git repository with an 18.0 branch)"
+	@echo "make test-clock-ahead  Odoo and pytest stages with the clock DAYS (365) ahead"
+	@echo "                (libfaketime; a PostgreSQL cluster of its own)"
 	@echo "make pot        regenerate i18n/<module>.pot of every add-on"
 
 run:
@@ -24,6 +26,10 @@ test:
 # Slow (pip installs, a demo database): not part of `make test`.
 test-bootstrap:
 	$(PYTHON) -m pytest -q -p no:cacheprovider -m slow tests/test_bootstrap.py
+
+# No test may depend on today's date: the suites with the clock moved ahead.
+test-clock-ahead:
+	bash tests/harness/clock_ahead/run.sh
 
 lint:
 	$(PYTHON) tests/harness/run_suite.py --only static
