@@ -581,7 +581,7 @@ def test_transfers_dial_the_pbx_channels():
     engine.run(session)
     assert session.commands("exec") == [
         "Dial(Local/1005@agents,30,g)",
-        "Queue(complaints,c)",
+        "Queue(complaints,ct)",
     ]
 
 
@@ -928,7 +928,7 @@ def test_transfer_blacklist_plays_the_nodes_prompts_and_says_refused():
     session = FakeSession(inputs=["3"], variables={"QUEUESTATUS": "CONTINUE"})
     ctx = IvrEngine(transfer_flow(**blacklist), warned).run(session)
     assert session.commands("play")[0] == "zh/bl_warn"
-    assert session.commands("exec") == ["Queue(complaints,c)"]
+    assert session.commands("exec") == ["Queue(complaints,ct)"]
     assert ctx.end_reason == "ended_by_ivr"  # the goodbye node after the survey
     refused = FakeBackend(blacklist={"13800000001": {"action": "refuse"}})
     session = FakeSession()
@@ -968,7 +968,7 @@ def test_blacklist_condition_plays_its_prompts():
     session = FakeSession(variables={"QUEUESTATUS": "CONTINUE"})
     IvrEngine(blacklist_condition_flow(), warn).run(session)
     assert session.commands("play") == ["zh/bl_warn"]
-    assert session.commands("exec") == ["Queue(complaints,c)"]
+    assert session.commands("exec") == ["Queue(complaints,ct)"]
     refuse = FakeBackend(blacklist={"13800000001": {"action": "refuse"}})
     # no refuse branch: refused and hung up, never queued
     session = FakeSession(variables={"QUEUESTATUS": "CONTINUE"})

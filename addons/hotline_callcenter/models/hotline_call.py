@@ -493,6 +493,9 @@ class HotlineCall(models.Model):
             }
             data["linkedid"] = call.linkedid
             data["agents"] = call.agent_line_ids.sorted("sequence").mapped("extension")
+            data["queue_path"] = (
+                call.queue_path.split(QUEUE_PATH_SEP) if call.queue_path else []
+            )
             out.append(data)
         return out
 

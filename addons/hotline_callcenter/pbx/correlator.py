@@ -998,6 +998,11 @@ class CallCorrelator:
                 setattr(call, attr, _epoch(value))
         if data.get("disposition") == "voicemail":
             call.voicemail = True
+        if data.get("queue_path") and not call.queue_joins:
+            # stored in joining order; their times are not kept
+            base = call.queued if call.queued is not None else call.started or 0.0
+            for seq, queue in enumerate(data["queue_path"]):
+                call.queue_joins.add((base + seq * 1e-3, queue))
         first = call.answered if call.answered is not None else call.started
         for seq, ext in enumerate(data.get("agents") or []):
             if ext not in call.agent_answers:
@@ -1066,6 +1071,9 @@ class CallCorrelator:
                 )
                 if call.queued is None and not bridged:
                     call.queued = now
+                if call.queue and not call.queue_joins:
+                    queued = call.queued if call.queued is not None else now
+                    call.queue_joins.add((queued, call.queue))
             elif app == "VoiceMail":
                 call.voicemail = True
             if not (up and event.get("BridgeId")):
