@@ -477,7 +477,7 @@ class TestIvrBackend(IvrCommon):
         )
         self.env.flush_all()
         caller.run()
-        self.assertEqual(caller.executed[0], ("Queue", "billing,c"))
+        self.assertEqual(caller.executed[0], ("Queue", "billing,ct"))
         self.assertEqual(caller.variables["AGISTATUS"], "HANGUP")
         self.assertEqual(caller.after_agi, [])
 

@@ -103,10 +103,11 @@ class TestWaitingCalls(SimulatorCommon):
             self.assertFalse(self._bus_messages(user, WAITING))
 
     def test_one_notification_per_queue_and_batch(self):
+        # the same dicts are replayed below: built once, not from the clock again
+        first = self._joined("wq.1", ago=50)
+        second = self._joined("wq.2", caller="13911112222", ago=20)
         self._ingest(
-            self._joined("wq.1", ago=50),
-            self._joined("wq.2", caller="13911112222", ago=20),
-            self._joined("wq.3", queue="wq_b", caller="13933334444"),
+            first, second, self._joined("wq.3", queue="wq_b", caller="13933334444")
         )
         (payload_a,) = self._waiting(self.q_a)
         self.assertEqual(
@@ -120,10 +121,7 @@ class TestWaitingCalls(SimulatorCommon):
         self.assertEqual(len(payload_b["calls"]), 1)
         # replaying the same batch changes nothing and notifies nobody
         self._bus_marker = self._last_bus_id()
-        self._ingest(
-            self._joined("wq.1", ago=50),
-            self._joined("wq.2", caller="13911112222", ago=20),
-        )
+        self._ingest(dict(first), dict(second))
         self.assertFalse(self._waiting(self.q_a))
 
     def _last_bus_id(self):
