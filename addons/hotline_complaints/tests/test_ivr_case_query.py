@@ -236,7 +236,7 @@ class TestIvrCaseQuery(CaseCommon):
                 state,
             )
             # back in the main flow: on to an agent
-            self.assertEqual(self.queued(sim), [("Queue", "cq_complaints,c")])
+            self.assertEqual(self.queued(sim), [("Queue", "cq_complaints,ct")])
         self.assertFalse(
             self.env["hotline.case.query.attempt"]
             .sudo()
@@ -253,7 +253,7 @@ class TestIvrCaseQuery(CaseCommon):
                 self.heard(sim)[-1], "hotline/zh_CN/case_query_not_found", dtmf
             )
             self.assertNotIn("case_query_result", " ".join(self.heard(sim)))
-            self.assertEqual(self.queued(sim), [("Queue", "cq_complaints,c")])
+            self.assertEqual(self.queued(sim), [("Queue", "cq_complaints,ct")])
         attempts = self.env["hotline.case.query.attempt"].sudo()
         self.assertEqual(attempts.search_count([("key", "=", f"caller:{CALLER}")]), 2)
 
@@ -308,7 +308,7 @@ class TestIvrCaseQuery(CaseCommon):
         ):
             sim = self.call(self.typed(case) + case.sudo().query_code)
         self.assertIn("query database unavailable", "\n".join(logs.output))
-        self.assertEqual(self.queued(sim), [("Queue", "cq_duty,c")])
+        self.assertEqual(self.queued(sim), [("Queue", "cq_duty,ct")])
         self.assertNotIn("HANGUP", sim.commands)
 
     def test_registered_service_and_validation(self):
