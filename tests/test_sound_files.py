@@ -132,6 +132,8 @@ def test_prune_keeps_only_current_prompts(tmp_path):
     os.utime(stale, (old, old))
     young = folder / ".hotline-writing.tmp"
     young.write_bytes(b"x")
+    # its age from this process's clock, not the file system's (make test-clock-ahead)
+    os.utime(young, (time.time(), time.time()))
     result = sync(str(tmp_path), [], keep={"zh_CN": {"a": "wav", "b": "gsm"}})
     assert sorted(os.listdir(folder)) == [
         ".hotline-writing.tmp",
