@@ -519,8 +519,12 @@ class HelpdeskTicket(models.Model):
 
     def _hotline_identity_tracking(self):
         """Tracking values of the case's identity fields (as superuser)."""
-        fields_ = self.env["ir.model.fields"].sudo().search(
-            [("model", "=", self._name), ("name", "in", IDENTITY_TICKET_FIELDS)]
+        fields_ = (
+            self.env["ir.model.fields"]
+            .sudo()
+            .search(
+                [("model", "=", self._name), ("name", "in", IDENTITY_TICKET_FIELDS)]
+            )
         )
         return (
             self.env["mail.tracking.value"]
@@ -575,8 +579,10 @@ class HelpdeskTicket(models.Model):
         if reporter:
             reporter.write(reporter_vals)
         else:
-            reporter = self.env["hotline.case.reporter"].sudo().create(
-                dict(reporter_vals, ticket_id=ticket.id)
+            reporter = (
+                self.env["hotline.case.reporter"]
+                .sudo()
+                .create(dict(reporter_vals, ticket_id=ticket.id))
             )
         secrets_ = {
             value
@@ -592,7 +598,7 @@ class HelpdeskTicket(models.Model):
             if value and len(value) >= 3
         }
         # the clearing itself must not write the number into the chatter
-        super(HelpdeskTicket, ticket.with_context(mail_notrack=True)).write(
+        ticket.with_context(mail_notrack=True).write(
             {
                 "partner_id": False,
                 "partner_name": False,
@@ -606,7 +612,9 @@ class HelpdeskTicket(models.Model):
         removed = ticket._hotline_scrub_identity(secrets_, partner)
         # tracking prepared earlier in this transaction is written at commit
         self.env.cr.precommit.add(
-            lambda: ticket.exists() and ticket._hotline_scrub_identity(secrets_, partner)
+            lambda: (
+                ticket.exists() and ticket._hotline_scrub_identity(secrets_, partner)
+            )
         )
         self._hotline_log_event(
             "confidential",
@@ -668,9 +676,7 @@ class HelpdeskTicket(models.Model):
             text = f"{attachment.name or ''} {attachment.index_content or ''}"
             if any(secret in text for secret in secrets_):
                 # kept for those allowed to see it, with the reporter
-                attachment.write(
-                    {"res_model": reporter._name, "res_id": reporter.id}
-                )
+                attachment.write({"res_model": reporter._name, "res_id": reporter.id})
                 for message in messages.filtered(
                     lambda m, a=attachment: a in m.attachment_ids
                 ):
