@@ -497,7 +497,10 @@ class HelpdeskTicket(models.Model):
     def write(self, vals):
         if vals.get("is_anonymous"):
             vals["is_confidential"] = True
+        switching = self.browse()
         if vals.get("is_confidential"):
+            switching = self.filtered(lambda t: not t.is_confidential)
+        if switching:
             # the identity leaves the case before the flag is set (the
             # constraint); fields given with the switch are the identity too
             identity = {
@@ -505,7 +508,10 @@ class HelpdeskTicket(models.Model):
                 for key in (*IDENTITY_TICKET_FIELDS, "call_ids")
                 if key in vals
             }
-            for ticket in self.filtered(lambda t: not t.is_confidential):
+            if (self - switching) and any(identity.values()):
+                # cases already confidential: no identity to take, refuse it
+                self._hotline_refuse_identity()
+            for ticket in switching:
                 ticket._hotline_move_identity_out(identity)
         result = super().write(vals)
         if {"case_type_id", "urgency", "team_id"} & set(vals) and not {
@@ -516,6 +522,16 @@ class HelpdeskTicket(models.Model):
             for ticket in self:
                 ticket._hotline_compute_deadlines()
         return result
+
+    def _hotline_refuse_identity(self):
+        raise ValidationError(
+            self.env._(
+                "A confidential case keeps the reporter's identity in the "
+                "reporter record only: remove the contact, number and calls "
+                "from case %s.",
+                ", ".join(self.filtered("is_confidential").mapped("number")),
+            )
+        )
 
     def _hotline_identity_tracking(self):
         """Tracking values of the case's identity fields (as superuser)."""

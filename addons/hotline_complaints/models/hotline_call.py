@@ -25,7 +25,7 @@ class HotlineCall(models.Model):
     )
 
     @api.depends("caller_number", "called_number", "direction", "hotline_confidential")
-    @api.depends_context("uid")
+    @api.depends_context("uid", "lang")
     def _compute_display_name(self):
         # Odoo shows a linked record's name even where the record is hidden
         # (it is read as superuser), so the name of a confidential reporter's

@@ -6,7 +6,7 @@ a case made confidential after intake, and the log of identity reads."""
 import xmlrpc.client
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .test_confidentiality import NAME, NUMBER, ConfidentialCommon
@@ -235,6 +235,18 @@ class TestMadeConfidential(LinksCommon):
         self.flush_tracking()
         self.assertEqual(case.sudo().reporter_id.phone, OTHER_NUMBER)
         self.assertNotIn(OTHER_NUMBER, self.case_traces(case))
+
+    def test_identity_refused_on_a_case_already_confidential(self):
+        """Switching several cases at once: the one already confidential does
+        not silently take a number, nothing is written."""
+        cases = self.case | self.report
+        with self.assertRaises(ValidationError):
+            cases.with_user(self.role_users["agent"]).write(
+                {"is_confidential": True, "caller_number": "13700000000"}
+            )
+        self.assertFalse(self.case.is_confidential)
+        self.assertFalse(self.case.sudo().reporter_id)
+        self.assertEqual(self.case.caller_number, OTHER_NUMBER)
 
 
 @tagged("post_install", "-at_install")
