@@ -21,6 +21,8 @@ class ResUsers(models.Model):
         "hotline.call",
         string="Current call",
         copy=False,
+        # the call's name shows the caller's number: call-centre staff only
+        groups="hotline_base.group_agent",
         help="Last call that rang this agent; the CTI controls act on it.",
     )
     hotline_held_channel = fields.Char(

@@ -497,6 +497,22 @@ class HelpdeskTicket(models.Model):
     def write(self, vals):
         if vals.get("is_anonymous"):
             vals["is_confidential"] = True
+        switching = self.browse()
+        if vals.get("is_confidential"):
+            switching = self.filtered(lambda t: not t.is_confidential)
+        if switching:
+            # the identity leaves the case before the flag is set (the
+            # constraint); fields given with the switch are the identity too
+            identity = {
+                key: vals.pop(key)
+                for key in (*IDENTITY_TICKET_FIELDS, "call_ids")
+                if key in vals
+            }
+            if (self - switching) and any(identity.values()):
+                # cases already confidential: no identity to take, refuse it
+                self._hotline_refuse_identity()
+            for ticket in switching:
+                ticket._hotline_move_identity_out(identity)
         result = super().write(vals)
         if {"case_type_id", "urgency", "team_id"} & set(vals) and not {
             "accept_deadline",
@@ -506,6 +522,183 @@ class HelpdeskTicket(models.Model):
             for ticket in self:
                 ticket._hotline_compute_deadlines()
         return result
+
+    def _hotline_refuse_identity(self):
+        raise ValidationError(
+            self.env._(
+                "A confidential case keeps the reporter's identity in the "
+                "reporter record only: remove the contact, number and calls "
+                "from case %s.",
+                ", ".join(self.filtered("is_confidential").mapped("number")),
+            )
+        )
+
+    def _hotline_identity_tracking(self):
+        """Tracking values of the case's identity fields (as superuser)."""
+        fields_ = (
+            self.env["ir.model.fields"]
+            .sudo()
+            .search(
+                [("model", "=", self._name), ("name", "in", IDENTITY_TICKET_FIELDS)]
+            )
+        )
+        return (
+            self.env["mail.tracking.value"]
+            .sudo()
+            .search(
+                [
+                    ("field_id", "in", fields_.ids),
+                    ("mail_message_id.model", "=", self._name),
+                    ("mail_message_id.res_id", "in", self.ids),
+                ]
+            )
+        )
+
+    def _hotline_move_identity_out(self, identity):
+        """An existing case becomes confidential: its identity (contact,
+        number, calls) moves into a reporter record, and the traces it left in
+        the chatter (tracking values, message texts and recipients, followers,
+        attachments) are removed or moved there too, and logged."""
+        self.ensure_one()
+        ticket = self.sudo()
+        tracking = ticket._hotline_identity_tracking()
+
+        def current(name):
+            if identity.get(name):
+                return identity[name]
+            if ticket[name]:
+                return ticket[name]
+            # cleared earlier (as the constraint asked): the chatter kept it
+            for value in tracking.sorted("id", reverse=True):
+                if value.field_id.name == name and value.old_value_char:
+                    return value.old_value_char
+            return False
+
+        partner = self.env["res.partner"].browse(
+            identity.get("partner_id") or ticket.partner_id.id
+        )
+        calls = ticket.call_ids
+        for command in identity.get("call_ids") or []:
+            if isinstance(command, (list, tuple)) and command[0] == 6:
+                calls |= calls.browse(command[2])
+            elif isinstance(command, (list, tuple)) and command[0] == 4:
+                calls |= calls.browse(command[1])
+        reporter_vals = {
+            "anonymous": ticket.is_anonymous,
+            "name": current("partner_name") or partner.name,
+            "phone": current("caller_number") or partner.phone,
+            "email": current("partner_email") or partner.email,
+            "partner_id": partner.id,
+            "call_ids": [fields.Command.set(calls.ids)],
+        }
+        reporter = ticket.reporter_id
+        if reporter:
+            reporter.write(reporter_vals)
+        else:
+            reporter = (
+                self.env["hotline.case.reporter"]
+                .sudo()
+                .create(dict(reporter_vals, ticket_id=ticket.id))
+            )
+        secrets_ = {
+            value
+            for value in (
+                reporter.name,
+                reporter.phone,
+                reporter.email,
+                partner.phone,
+                partner.mobile,
+                partner.email,
+                *calls.mapped("caller_number"),
+            )
+            if value and len(value) >= 3
+        }
+        # the clearing itself must not write the number into the chatter
+        ticket.with_context(mail_notrack=True).write(
+            {
+                "partner_id": False,
+                "partner_name": False,
+                "partner_email": False,
+                "caller_number": False,
+                "call_ids": [fields.Command.clear()],
+                "reporter_id": reporter.id,
+            }
+        )
+        calls.write({"hotline_confidential": True})
+        removed = ticket._hotline_scrub_identity(secrets_, partner)
+        # tracking prepared earlier in this transaction is written at commit
+        self.env.cr.precommit.add(
+            lambda: (
+                ticket.exists() and ticket._hotline_scrub_identity(secrets_, partner)
+            )
+        )
+        self._hotline_log_event(
+            "confidential",
+            note=self.env._(
+                "The reporter's identity was moved to the reporter record "
+                "(%(calls)s call(s), %(items)s trace(s) removed from the chatter).",
+                calls=len(calls),
+                items=removed,
+            ),
+        )
+
+    def _hotline_scrub_identity(self, secrets_, partner):
+        """Remove the identity from the case's chatter; returns how many
+        traces were removed or moved."""
+        self.ensure_one()
+        count = 0
+        tracking = self._hotline_identity_tracking()
+        count += len(tracking)
+        tracking.unlink()
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search([("model", "=", self._name), ("res_id", "=", self.id)])
+        )
+        mask = self.env._("[confidential]")
+        for message in messages:
+            vals = {}
+            body = str(message.body or "")
+            if any(secret in body for secret in secrets_):
+                for secret in secrets_:
+                    body = body.replace(str(escape(secret)), mask)
+                vals["body"] = Markup(body)
+            if partner and message.author_id == partner:
+                vals.update(author_id=False, email_from=False)
+            elif any(secret in (message.email_from or "") for secret in secrets_):
+                vals["email_from"] = False
+            if partner and partner in message.partner_ids:
+                vals["partner_ids"] = [fields.Command.unlink(partner.id)]
+            if vals:
+                message.write(vals)
+                count += 1
+        if partner:
+            self.message_unsubscribe(partner_ids=partner.ids)
+        reporter = self.reporter_id
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    "|",
+                    "&",
+                    ("res_model", "=", self._name),
+                    ("res_id", "=", self.id),
+                    ("id", "in", messages.attachment_ids.ids),
+                ]
+            )
+        )
+        for attachment in attachments:
+            text = f"{attachment.name or ''} {attachment.index_content or ''}"
+            if any(secret in text for secret in secrets_):
+                # kept for those allowed to see it, with the reporter
+                attachment.write({"res_model": reporter._name, "res_id": reporter.id})
+                for message in messages.filtered(
+                    lambda m, a=attachment: a in m.attachment_ids
+                ):
+                    message.attachment_ids = [fields.Command.unlink(attachment.id)]
+                count += 1
+        return count
 
     @api.constrains("is_confidential", *IDENTITY_TICKET_FIELDS, "call_ids")
     def _check_confidential_identity(self):

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class HotlineCall(models.Model):
@@ -23,6 +23,19 @@ class HotlineCall(models.Model):
         help="The call of a confidential reporter: only the 'Reporter identity' "
         "group sees it (and its recordings).",
     )
+
+    @api.depends("caller_number", "called_number", "direction", "hotline_confidential")
+    @api.depends_context("uid", "lang")
+    def _compute_display_name(self):
+        # Odoo shows a linked record's name even where the record is hidden
+        # (it is read as superuser), so the name of a confidential reporter's
+        # call carries no number outside the Reporter identity group.
+        super()._compute_display_name()
+        if self.env.user.has_group("hotline_complaints.group_reporter_identity"):
+            return
+        for call in self:
+            if call.sudo().hotline_confidential:
+                call.display_name = self.env._("Confidential call")
 
     def _hotline_case_values(self):
         """Values of a case started from this call (phone intake)."""

@@ -22,6 +22,7 @@ EVENT_TYPES = [
     ("merge", "Merged"),
     ("link", "Linked"),
     ("work_order", "Work order"),
+    ("confidential", "Made confidential"),
 ]
 
 

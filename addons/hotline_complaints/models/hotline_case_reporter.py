@@ -57,18 +57,60 @@ class HotlineCaseReporter(models.Model):
                 else Recording
             )
 
-    def read(self, fields=None, load="_classic_read"):
-        result = super().read(fields=fields, load=load)
-        requested = set(fields or IDENTITY_FIELDS)
-        if requested & set(IDENTITY_FIELDS) and not self.env.su:
-            self.env["hotline.case.identity.log"].sudo().create(
-                [
-                    {
-                        "reporter_id": rec.id,
-                        "ticket_id": rec.ticket_id.id,
-                        "user_id": self.env.uid,
-                    }
-                    for rec in self
-                ]
-            )
+    # Every way identity leaves the server is logged: read, web_read and
+    # search_read format their rows in _read_format; export (also the nested
+    # export of a case's reporter_id/...) in _export_rows; read_group and
+    # web_read_group aggregate in _read_group.
+    def _hotline_log_identity_read(self):
+        if self.env.su or not self:
+            return
+        self.env["hotline.case.identity.log"].sudo().create(
+            [
+                {
+                    "reporter_id": rec.id,
+                    "ticket_id": rec.ticket_id.id,
+                    "user_id": self.env.uid,
+                }
+                for rec in self.sudo()
+            ]
+        )
+
+    def _read_format(self, fnames, load="_classic_read"):
+        result = super()._read_format(fnames, load=load)
+        if set(fnames or IDENTITY_FIELDS) & set(IDENTITY_FIELDS):
+            self.browse(row["id"] for row in result)._hotline_log_identity_read()
+        return result
+
+    def _export_rows(self, fields, *, _is_toplevel_call=True):
+        result = super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
+        if {path[0] for path in fields if path} & set(IDENTITY_FIELDS):
+            self._hotline_log_identity_read()
+        return result
+
+    @api.model
+    def _read_group(
+        self,
+        domain,
+        groupby=(),
+        aggregates=(),
+        having=(),
+        offset=0,
+        limit=None,
+        order=None,
+    ):
+        result = super()._read_group(
+            domain,
+            groupby=groupby,
+            aggregates=aggregates,
+            having=having,
+            offset=offset,
+            limit=limit,
+            order=order,
+        )
+        used = {
+            spec.strip().split(":")[0].split(".")[0].split(" ")[0]
+            for spec in (*groupby, *aggregates, *(order or "").split(","))
+        }
+        if used & set(IDENTITY_FIELDS) and not self.env.su:
+            self.search(domain or [])._hotline_log_identity_read()
         return result
