@@ -122,7 +122,10 @@ def test_line_without_colon_kept_with_empty_key(caplog):
 def _hostile(n):
     return b"".join(
         b"Event: X\r\nno colon %d\r\nName: \xff%d\r\n\r\n" % (i, i)
-        + b"Event: Big\r\n" + b"Output: " + b"z" * 2000 + b"\r\n\r\n"
+        + b"Event: Big\r\n"
+        + b"Output: "
+        + b"z" * 2000
+        + b"\r\n\r\n"
         for i in range(n)
     )
 

@@ -319,7 +319,10 @@ class AmiParser:
         if not sep:
             self.bad_lines += 1
             self._log.warning(
-                "colon", "%s: AMI line without colon kept as is: %r", self.name, text[:80]
+                "colon",
+                "%s: AMI line without colon kept as is: %r",
+                self.name,
+                text[:80],
             )
             self._lines.append(("", text))
             return
