@@ -21,6 +21,7 @@ class HotlinePbx(models.Model):
 
     _name = "hotline.pbx"
     _description = "Hotline PBX (Asterisk)"
+    _inherit = ["hotline.company.guard"]
     _order = "sequence, id"
 
     name = fields.Char(required=True)

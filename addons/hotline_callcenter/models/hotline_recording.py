@@ -119,11 +119,13 @@ class HotlineRecording(models.Model):
 
     _name = "hotline.recording"
     _description = "Call Recording"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "hotline.company.guard"]
     _order = "started_at desc, id desc"
 
     name = fields.Char(compute="_compute_name", store=True)
-    call_id = fields.Many2one("hotline.call", index=True, ondelete="set null")
+    call_id = fields.Many2one(
+        "hotline.call", index=True, ondelete="set null", check_company=True
+    )
     pbx_id = fields.Many2one("hotline.pbx", string="PBX", required=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company

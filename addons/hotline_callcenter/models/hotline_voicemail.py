@@ -25,7 +25,7 @@ class HotlineVoicemail(models.Model):
 
     _name = "hotline.voicemail"
     _description = "Voicemail"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "hotline.company.guard"]
     _order = "received_at desc, id desc"
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -33,7 +33,7 @@ class HotlineVoicemail(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
-    call_id = fields.Many2one("hotline.call", ondelete="set null")
+    call_id = fields.Many2one("hotline.call", ondelete="set null", check_company=True)
     caller_number = fields.Char(required=True, index=True)
     partner_id = fields.Many2one(
         "res.partner", string="Customer", tracking=True, index=True
