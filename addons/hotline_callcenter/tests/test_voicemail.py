@@ -119,8 +119,8 @@ class TestVoicemail(SimulatorCommon):
         )
 
     def test_company_guard_on_every_hotline_model(self):
-        """Each hotline model with a company refuses a move by a non-admin."""
-        agent = self.role_users["agent"]
+        """Each hotline model with a stored company (call, recording, queue,
+        IVR, DID, ... and any added later) takes the guard and check_company."""
         guarded = [
             name
             for name, model in self.env.registry.items()
@@ -134,3 +134,4 @@ class TestVoicemail(SimulatorCommon):
         for name in guarded:
             with self.subTest(model=name):
                 self.assertIn("hotline.company.guard", self.env[name]._inherit_module)
+                self.assertTrue(self.env[name]._check_company_auto)
