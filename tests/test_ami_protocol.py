@@ -119,6 +119,49 @@ def test_line_without_colon_kept_with_empty_key(caplog):
     assert "without colon" in caplog.text
 
 
+def _hostile(n):
+    return b"".join(
+        b"Event: X\r\nno colon %d\r\nName: \xff%d\r\n\r\n" % (i, i)
+        + b"Event: Big\r\n"
+        + b"Output: "
+        + b"z" * 2000
+        + b"\r\n\r\n"
+        for i in range(n)
+    )
+
+
+def test_hostile_frames_do_not_flood_the_log(caplog):
+    """900k hostile frames once made 3.3 million WARNING records: each kind of
+    bad input is logged once, then counted."""
+    parser = AmiParser(expect_banner=False, max_frame=1000)
+    with caplog.at_level(logging.WARNING):
+        out = parser.feed(_hostile(2000))
+    assert len(out) == 2000
+    assert parser.bad_lines == parser.decode_errors == parser.dropped_frames == 2000
+    assert len(caplog.records) == 3
+    assert {r.levelname for r in caplog.records} == {"WARNING"}
+
+
+def test_suppressed_warnings_are_summarised_once_per_period(caplog):
+    now = [100.0]
+    parser = AmiParser(
+        expect_banner=False, max_frame=1000, log_period=60, clock=lambda: now[0]
+    )
+    with caplog.at_level(logging.WARNING):
+        parser.feed(_hostile(50))
+        now[0] += 30
+        parser.feed(_hostile(50))
+        assert len(caplog.records) == 3
+        now[0] += 31  # the period is over: one summary per kind with the count
+        parser.feed(_hostile(1))
+    assert len(caplog.records) == 6
+    summaries = [r.getMessage() for r in caplog.records[3:]]
+    assert all("99 more not logged in the last 60 s" in m for m in summaries)
+    assert any("without colon" in m for m in summaries)
+    assert any("invalid UTF-8" in m for m in summaries)
+    assert any("oversized AMI frame" in m for m in summaries)
+
+
 def test_serialize_action_generates_action_id_and_repeats_lists():
     action_id, data = serialize_action(
         "Originate", Channel="Local/8001@agents", Variable=["A=1", "B=2"], Async=True

@@ -9,7 +9,6 @@ writes nothing). Answers ``{"created": [...], "updated": [...], "unchanged": [..
 or a 4xx ``{"error": code, "message": ..., ["index": i]}``.
 """
 
-import json
 import logging
 import re
 
@@ -18,11 +17,14 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request
 
 from ..tools import identity
+from ..tools import payload as payload_tools
 
 _logger = logging.getLogger(__name__)
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_CUSTOMERS = 1000
+# characters of a text field: an indexed column takes at most ~2,700 bytes
+TEXT_MAX = 256
 # payload key -> res.partner field (plain values)
 CHAR_FIELDS = {
     "name": "name",
@@ -78,11 +80,9 @@ class CustomerSyncController(http.Controller):
         if len(raw) > MAX_BYTES:
             raise PayloadError(413, "too_large", f"Payload over {MAX_BYTES} bytes.")
         try:
-            payload = json.loads(raw or b"null")
+            payload = payload_tools.load_json(raw)
         except ValueError as error:
-            raise PayloadError(
-                400, "invalid_json", f"Body is not JSON: {error}"
-            ) from None
+            raise PayloadError(400, "invalid_json", str(error)) from None
         customers = payload.get("customers") if isinstance(payload, dict) else None
         if not isinstance(customers, list) or not customers:
             raise PayloadError(
@@ -124,6 +124,8 @@ class CustomerSyncController(http.Controller):
                 value = item[key]
                 if value is not None and not isinstance(value, str):
                     raise bad(f"{key} must be a string or null.")
+                if value and len(value) > TEXT_MAX:
+                    raise bad(f"{key} is longer than {TEXT_MAX} characters.")
                 vals[fname] = (value or "").strip() or False
         if "is_company" in item:
             if not isinstance(item["is_company"], bool):

@@ -24,7 +24,7 @@ class HotlineBlacklist(models.Model):
 
     _name = "hotline.blacklist"
     _description = "Blacklisted number"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "hotline.company.guard"]
     _order = "start_datetime desc, id desc"
     _rec_name = "number"
 

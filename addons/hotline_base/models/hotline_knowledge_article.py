@@ -32,7 +32,7 @@ class HotlineKnowledgeArticle(models.Model):
 
     _name = "hotline.knowledge.article"
     _description = "Knowledge article"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "hotline.company.guard"]
     _order = "sequence, valid_from desc, id desc"
 
     name = fields.Char(string="Title", required=True, tracking=True)

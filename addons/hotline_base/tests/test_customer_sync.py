@@ -163,6 +163,26 @@ class TestCustomerSync(HotlineCommon, HttpCase):
             self.assertEqual((status, body["error"]), (400, code), body)
         self.assertFalse(self.customers())
 
+    def test_hostile_input_answers_400_and_writes_nothing(self):
+        """Issue 11 item 9: these answered 500 (RecursionError, btree row too
+        large) and the traceback carried the body into the log."""
+        before = len(self.customers())
+        good = self.payload["customers"][0]
+        cases = [
+            ("[" * 100000 + "]" * 100000, "nested deeper"),
+            ('{"customers": ' + "[" * 50 + "]" * 50 + "}", "nested deeper"),
+            (json.dumps({"customers": [dict(good, name="A\x00B")]}), "NUL"),
+            (json.dumps({"customers": [dict(good, street="x\x00")]}), "NUL"),
+            (json.dumps({"customers": [dict(good, name="A" * 1000000)]}), "longer"),
+        ]
+        for raw, message in cases:
+            with self.subTest(message=message):
+                status, body = self.post(None, raw=raw)
+                self.assertEqual(status, 400, body)
+                self.assertIn(message, body["message"])
+                self.assertLess(len(body["message"]), 300)
+        self.assertEqual(len(self.customers()), before)
+
     def test_too_large(self):
         many = {
             "customers": [

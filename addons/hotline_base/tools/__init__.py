@@ -1,2 +1,3 @@
 from . import identity
 from . import phone
+from . import payload

@@ -8,6 +8,7 @@ class HotlineAgentSession(models.Model):
 
     _name = "hotline.agent.session"
     _description = "Agent Session"
+    _inherit = ["hotline.company.guard"]
     _order = "started_at desc, id desc"
     _rec_name = "user_id"
 

@@ -84,6 +84,7 @@ class HotlineCall(models.Model):
 
     _name = "hotline.call"
     _description = "Hotline Call"
+    _inherit = ["hotline.company.guard"]
     _order = "started_at desc, id desc"
     _rec_name = "caller_number"
 

@@ -8,6 +8,7 @@ class HotlineCallAgent(models.Model):
 
     _name = "hotline.call.agent"
     _description = "Hotline Call Agent"
+    _inherit = ["hotline.company.guard"]
     _order = "call_id, sequence, id"
 
     call_id = fields.Many2one(

@@ -17,6 +17,7 @@ class HotlineCallSupervisorLeg(models.Model):
 
     _name = "hotline.call.supervisor.leg"
     _description = "Hotline Call Supervisor Leg"
+    _inherit = ["hotline.company.guard"]
     _order = "call_id, started_at, id"
 
     call_id = fields.Many2one(

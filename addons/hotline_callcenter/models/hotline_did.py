@@ -9,6 +9,7 @@ class HotlineDid(models.Model):
 
     _name = "hotline.did"
     _description = "Hotline Number (DID)"
+    _inherit = ["hotline.company.guard"]
     _order = "number"
     _rec_name = "number"
 

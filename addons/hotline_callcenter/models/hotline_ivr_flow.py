@@ -37,6 +37,7 @@ class HotlineIvrFlow(models.Model):
 
     _name = "hotline.ivr.flow"
     _description = "IVR Flow"
+    _inherit = ["hotline.company.guard"]
     _order = "name, id"
 
     name = fields.Char(required=True, translate=True)

@@ -47,6 +47,7 @@ class HotlineIvrNode(models.Model):
 
     _name = "hotline.ivr.node"
     _description = "IVR Node"
+    _inherit = ["hotline.company.guard"]
     _order = "flow_id, sequence, id"
 
     flow_id = fields.Many2one(

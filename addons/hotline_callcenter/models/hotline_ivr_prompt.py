@@ -21,6 +21,7 @@ class HotlineIvrPrompt(models.Model):
 
     _name = "hotline.ivr.prompt"
     _description = "IVR Prompt"
+    _inherit = ["hotline.company.guard"]
     _order = "name, id"
 
     name = fields.Char(required=True, translate=True)

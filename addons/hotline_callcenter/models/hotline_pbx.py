@@ -4,10 +4,11 @@ import datetime
 import logging
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..pbx import sound_files
 from .hotline_ivr_prompt import AUDIO_FIELDS
+from .hotline_recording import allowed_root, media_roots
 
 _logger = logging.getLogger(__name__)
 # prompts changed this long before the last sync are read again: a transaction
@@ -20,6 +21,7 @@ class HotlinePbx(models.Model):
 
     _name = "hotline.pbx"
     _description = "Hotline PBX (Asterisk)"
+    _inherit = ["hotline.company.guard"]
     _order = "sequence, id"
 
     name = fields.Char(required=True)
@@ -44,7 +46,9 @@ class HotlinePbx(models.Model):
     agi_port = fields.Integer(string="FastAGI port", default=4573)
     recording_path = fields.Char(
         default="/var/spool/asterisk/monitor",
-        help="Folder where Asterisk writes call recordings, as the connector sees it.",
+        help="Folder where Asterisk writes call recordings, as the connector sees it. "
+        "It must be one of the folders the server's configuration allows "
+        "(hotline_media_roots in odoo.conf) or inside one.",
     )
     sounds_directory = fields.Char(
         default="/var/lib/asterisk/sounds",
@@ -72,6 +76,24 @@ class HotlinePbx(models.Model):
             "The FastAGI port must be between 1 and 65535.",
         ),
     ]
+
+    @api.constrains("recording_path", "voicemail_path")
+    def _check_media_paths(self):
+        """Odoo streams files from these folders: only the server's configuration
+        decides which folders may be served (an admin could otherwise read
+        /etc or odoo.conf through a recording)."""
+        for pbx in self:
+            for path in (pbx.recording_path, pbx.voicemail_path):
+                if path and not allowed_root(path):
+                    raise ValidationError(
+                        self.env._(
+                            "The folder %(folder)s is not one the server allows. "
+                            "Choose one of %(roots)s (hotline_media_roots in the "
+                            "server's configuration) or a folder inside one.",
+                            folder=path,
+                            roots=", ".join(media_roots()),
+                        )
+                    )
 
     @api.depends("name", "host", "ami_port")
     def _compute_display_name(self):

@@ -94,7 +94,9 @@ class HotlinePbx(models.Model):
     )
     voicemail_path = fields.Char(
         default="/var/spool/asterisk/voicemail",
-        help="Folder where Asterisk keeps voicemail messages, as Odoo sees it.",
+        help="Folder where Asterisk keeps voicemail messages, as Odoo sees it. "
+        "It must be one of the folders the server's configuration allows "
+        "(hotline_media_roots in odoo.conf) or inside one.",
     )
     voicemail_user_id = fields.Many2one(
         "res.users",

@@ -29,6 +29,7 @@ class HotlineQueue(models.Model):
 
     _name = "hotline.queue"
     _description = "Call Queue"
+    _inherit = ["hotline.company.guard"]
     _order = "sequence, name"
 
     name = fields.Char(required=True, translate=True)

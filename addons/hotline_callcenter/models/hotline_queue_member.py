@@ -8,6 +8,7 @@ class HotlineQueueMember(models.Model):
 
     _name = "hotline.queue.member"
     _description = "Queue Member"
+    _inherit = ["hotline.company.guard"]
     _order = "queue_id, penalty, id"
 
     queue_id = fields.Many2one(

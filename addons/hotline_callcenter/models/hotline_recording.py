@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, config
 
 _logger = logging.getLogger(__name__)
 
@@ -69,12 +69,41 @@ def is_relative_inside(path):
     return not (os.path.isabs(path) or ".." in parts or "\x00" in path)
 
 
+# Asterisk's own spool folders: what Odoo serves when odoo.conf names none
+DEFAULT_MEDIA_ROOTS = "/var/spool/asterisk/monitor,/var/spool/asterisk/voicemail"
+
+
+def media_roots():
+    """Real paths of the folders Odoo may read audio from: the server's
+    configuration (``hotline_media_roots`` in odoo.conf, comma-separated),
+    never a field edited in the browser."""
+    value = config.get("hotline_media_roots") or DEFAULT_MEDIA_ROOTS
+    folders = (folder.strip() for folder in str(value).split(","))
+    return [os.path.realpath(f) for f in folders if f and os.path.isabs(f)]
+
+
+def allowed_root(path):
+    """Real path of ``path`` when it is a configured media root or a folder
+    inside one (symlinks resolved), else ``None``."""
+    if not path or "\x00" in path or not os.path.isabs(path):
+        return None
+    real = os.path.realpath(path)
+    for root in media_roots():
+        if os.path.commonpath([root, real]) == root:
+            return real
+    return None
+
+
 def resolve_under(root, relative):
     """Absolute path of ``relative`` inside ``root``, or ``None`` when it would
-    leave ``root`` (``..``, absolute paths, symlinks pointing outside)."""
+    leave ``root`` (``..``, absolute paths, symlinks pointing outside) or when
+    ``root`` is not among the configured media roots."""
     if not root or not relative or "\x00" in relative:
         return None
-    root_real = os.path.realpath(root)
+    # checked again on every read: the record may predate the configuration
+    root_real = allowed_root(root)
+    if not root_real:
+        return None
     full = os.path.realpath(os.path.join(root_real, relative))
     if os.path.commonpath([root_real, full]) != root_real or full == root_real:
         return None
@@ -90,11 +119,13 @@ class HotlineRecording(models.Model):
 
     _name = "hotline.recording"
     _description = "Call Recording"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "hotline.company.guard"]
     _order = "started_at desc, id desc"
 
     name = fields.Char(compute="_compute_name", store=True)
-    call_id = fields.Many2one("hotline.call", index=True, ondelete="set null")
+    call_id = fields.Many2one(
+        "hotline.call", index=True, ondelete="set null", check_company=True
+    )
     pbx_id = fields.Many2one("hotline.pbx", string="PBX", required=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company

@@ -8,6 +8,7 @@ class HotlineSkillGroup(models.Model):
 
     _name = "hotline.skill.group"
     _description = "Skill Group"
+    _inherit = ["hotline.company.guard"]
     _order = "name"
 
     name = fields.Char(required=True, translate=True)

@@ -10,7 +10,12 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..pbx.voicemail_spool import scan_spool
-from .hotline_recording import AUDIO_TYPES, is_relative_inside, resolve_under
+from .hotline_recording import (
+    AUDIO_TYPES,
+    allowed_root,
+    is_relative_inside,
+    resolve_under,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -20,7 +25,7 @@ class HotlineVoicemail(models.Model):
 
     _name = "hotline.voicemail"
     _description = "Voicemail"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "hotline.company.guard"]
     _order = "received_at desc, id desc"
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -28,7 +33,7 @@ class HotlineVoicemail(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
-    call_id = fields.Many2one("hotline.call", ondelete="set null")
+    call_id = fields.Many2one("hotline.call", ondelete="set null", check_company=True)
     caller_number = fields.Char(required=True, index=True)
     partner_id = fields.Many2one(
         "res.partner", string="Customer", tracking=True, index=True
@@ -167,7 +172,16 @@ class HotlineVoicemail(models.Model):
                 )
             )
             found = []
-            for info, audio in scan_spool(pbx.voicemail_path):
+            spool = allowed_root(pbx.voicemail_path)
+            if not spool:
+                _logger.info(
+                    "PBX %s: voicemail folder %s is not among the server's "
+                    "hotline_media_roots, not read",
+                    pbx.name,
+                    pbx.voicemail_path,
+                )
+                continue
+            for info, audio in scan_spool(spool):
                 if info["msg_id"] in known or not info["caller_number"]:
                     continue
                 known.add(info["msg_id"])

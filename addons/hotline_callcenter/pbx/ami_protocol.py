@@ -6,19 +6,49 @@ The byte stream is ``Asterisk Call Manager/11.0.0\\r\\n`` (the banner, one line)
 then messages made of ``Key: Value\\r\\n`` lines, each ended by an empty line.
 Messages keep their field order and repeated keys (``ChanVariable``, ``Variable``,
 ``Output``).  Bad input never raises: invalid UTF-8 is decoded with replacement,
-oversized frames are dropped, lines without a colon are kept with an empty key;
-each case is logged once per frame.
+oversized frames are dropped, lines without a colon are kept with an empty key.
+Each kind of bad input is logged once, then at most once per ``LOG_PERIOD`` as a
+count of what was tolerated since (a hostile peer must not flood the log).
 """
 
 import itertools
 import logging
 import threading
+import time
 
 _logger = logging.getLogger(__name__)
 
 EOL = b"\r\n"
 BANNER_PREFIX = b"Asterisk Call Manager/"
 DEFAULT_MAX_FRAME = 1024 * 1024
+# seconds between two warnings of the same kind of bad input
+LOG_PERIOD = 60.0
+
+
+class _LogLimiter:
+    """First warning of each kind, then one summary per period with the count
+    of the occurrences that were not logged."""
+
+    __slots__ = ("_clock", "_last", "_period", "_suppressed")
+
+    def __init__(self, period=LOG_PERIOD, clock=time.monotonic):
+        self._period = period
+        self._clock = clock
+        self._last = {}
+        self._suppressed = {}
+
+    def warning(self, kind, msg, *args):
+        now = self._clock()
+        last = self._last.get(kind)
+        if last is not None and now - last < self._period:
+            self._suppressed[kind] = self._suppressed.get(kind, 0) + 1
+            return
+        self._last[kind] = now
+        skipped = self._suppressed.pop(kind, 0)
+        if skipped:
+            msg += " (%d more not logged in the last %d s)"
+            args += (skipped, int(self._period))
+        _logger.warning(msg, *args)
 
 
 class AmiMessage:
@@ -187,8 +217,16 @@ class AmiParser:
     ``decode_errors`` and ``bad_lines`` tell what was tolerated.
     """
 
-    def __init__(self, max_frame=DEFAULT_MAX_FRAME, expect_banner=True, name="ami"):
+    def __init__(
+        self,
+        max_frame=DEFAULT_MAX_FRAME,
+        expect_banner=True,
+        name="ami",
+        log_period=LOG_PERIOD,
+        clock=time.monotonic,
+    ):
         self.max_frame = max_frame
+        self._log = _LogLimiter(log_period, clock)
         self.expect_banner = expect_banner
         self.name = name
         self.banner = None
@@ -206,7 +244,8 @@ class AmiParser:
             return raw.decode("utf-8")
         except UnicodeDecodeError:
             self.decode_errors += 1
-            _logger.warning(
+            self._log.warning(
+                "decode",
                 "%s: invalid UTF-8 in AMI line, decoded with replacement: %r",
                 self.name,
                 raw[:80],
@@ -238,7 +277,8 @@ class AmiParser:
     def _drop(self, why):
         if not self._dropping:
             self.dropped_frames += 1
-            _logger.warning(
+            self._log.warning(
+                "drop",
                 "%s: oversized AMI frame dropped (%s, limit %d bytes)",
                 self.name,
                 why,
@@ -278,8 +318,11 @@ class AmiParser:
         key, sep, value = text.partition(":")
         if not sep:
             self.bad_lines += 1
-            _logger.warning(
-                "%s: AMI line without colon kept as is: %r", self.name, text[:80]
+            self._log.warning(
+                "colon",
+                "%s: AMI line without colon kept as is: %r",
+                self.name,
+                text[:80],
             )
             self._lines.append(("", text))
             return

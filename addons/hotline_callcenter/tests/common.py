@@ -1,8 +1,21 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
+from unittest.mock import patch
+
+from odoo.tools import config
 
 from odoo.addons.hotline_base.tests.common import HotlineCommon
+
+from ..models.hotline_recording import DEFAULT_MEDIA_ROOTS
+
+
+def serve_media(*folders):
+    """The server's configuration (odoo.conf's ``hotline_media_roots``) allowing
+    Odoo to serve ``folders`` (a test's temporary folders) besides Asterisk's
+    spool folders (the PBX's defaults)."""
+    roots = ",".join((*folders, DEFAULT_MEDIA_ROOTS))
+    return patch.dict(config.options, {"hotline_media_roots": roots})
 
 
 class CallCenterCommon(HotlineCommon):

@@ -16,6 +16,7 @@ from ..cli.hotline_connector import Connector, ConnectorError, PbxLock
 from ..pbx.simulator import AmiSimulator
 from ..pbx.simulator.dialplan import SHIPPED_DIALPLAN
 from ..pbx.simulator.scenarios import render
+from .common import serve_media
 from .test_call_ingest import CallLogCommon
 
 LOGGER = "odoo.addons.hotline_callcenter"
@@ -138,6 +139,7 @@ class TestConnectorLoop(CallLogCommon):
         channels the connector saw, each message goes to its own call."""
         spool = tempfile.mkdtemp(prefix="hotline-vm-")
         self.addCleanup(shutil.rmtree, spool, True)
+        self.startPatcher(serve_media(spool))
         self.pbx.voicemail_path = spool
         sim = self.start_simulator()
         sim.voicemail_spool = spool

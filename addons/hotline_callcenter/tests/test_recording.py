@@ -1,5 +1,6 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
 import os
 import shutil
 import tempfile
@@ -9,10 +10,11 @@ from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from ..models.hotline_recording import audio_duration
 from ..pbx.sound_files import wav_bytes
-from .common import CallCenterCommon
+from .common import CallCenterCommon, serve_media
 
 AUDIO = bytes(range(256)) * 40  # 10,240 bytes
 
@@ -24,6 +26,7 @@ class RecordingFiles:
     def _make_folder(cls):
         cls.folder = tempfile.mkdtemp(prefix="hotline_rec_")
         cls.addClassCleanup(shutil.rmtree, cls.folder, True)
+        cls.startClassPatcher(serve_media(cls.folder))
         os.makedirs(os.path.join(cls.folder, "2026", "01"))
 
     @classmethod
@@ -125,6 +128,107 @@ class TestRecordingStream(RecordingFiles, HttpCase):
         self.assertEqual(
             self.url_open("/hotline/recording/..%2F..%2Fetc%2Fpasswd").status_code, 404
         )
+
+
+@tagged("post_install", "-at_install")
+class TestMediaRoots(RecordingFiles, HttpCase):
+    """Issue 11 item 3: a Hotline admin set the recording folder to /etc and
+    fetched /etc/passwd. The folders Odoo serves come from odoo.conf only."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._make_folder()
+        cls._write("2026/01/call-1.wav")
+        cls.pbx = cls.env["hotline.pbx"].create(
+            {"name": "Roots PBX", "recording_path": cls.folder}
+        )
+        new_test_user(
+            cls.env,
+            login="hl_roots_admin",
+            groups="base.group_user,hotline_base.group_admin",
+        )
+
+    @mute_logger("odoo.http")
+    def _rpc_write(self, vals):
+        self.authenticate("hl_roots_admin", "hl_roots_admin")
+        res = self.url_open(
+            "/web/dataset/call_kw/hotline.pbx/write",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "params": {
+                        "model": "hotline.pbx",
+                        "method": "write",
+                        "args": [[self.pbx.id], vals],
+                        "kwargs": {},
+                    },
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        self.assertEqual(res.status_code, 200)
+        return res.json()
+
+    def test_admin_cannot_choose_a_folder_outside_the_configured_roots(self):
+        for vals in (
+            {"recording_path": "/etc"},
+            {"voicemail_path": "/etc"},
+            {"recording_path": os.path.join(self.folder, "..", "..", "etc")},
+            {"recording_path": "relative/folder"},
+        ):
+            with self.subTest(vals=vals):
+                body = self._rpc_write(vals)
+                self.assertEqual(
+                    body["error"]["data"]["name"], "odoo.exceptions.ValidationError"
+                )
+                self.assertIn("hotline_media_roots", body["error"]["data"]["message"])
+        self.pbx.invalidate_recordset()
+        self.assertEqual(self.pbx.recording_path, self.folder)
+
+    def test_symlink_to_outside_is_refused(self):
+        link = os.path.join(self.folder, "etc")
+        os.symlink("/etc", link)
+        self.addCleanup(os.unlink, link)
+        body = self._rpc_write({"recording_path": link})
+        self.assertEqual(
+            body["error"]["data"]["name"], "odoo.exceptions.ValidationError"
+        )
+
+    def test_configured_folder_or_inside_it_is_accepted(self):
+        inside = os.path.join(self.folder, "2026")
+        body = self._rpc_write({"recording_path": inside, "voicemail_path": inside})
+        self.assertIs(body.get("result"), True)
+        self.pbx.invalidate_recordset()
+        self.assertEqual(self.pbx.voicemail_path, inside)
+
+    def test_stream_rechecks_the_root(self):
+        """A record stored before the check (or a folder dropped from odoo.conf
+        since) streams nothing."""
+        recording = self.env["hotline.recording"].create(
+            {"pbx_id": self.pbx.id, "file_path": "passwd"}
+        )
+        self.env.cr.execute(
+            "UPDATE hotline_pbx SET recording_path = '/etc' WHERE id = %s",
+            [self.pbx.id],
+        )
+        self.pbx.invalidate_recordset()
+        self.authenticate("hl_roots_admin", "hl_roots_admin")
+        res = self.url_open(f"/hotline/recording/{recording.id}")
+        self.assertEqual(res.status_code, 403)
+        self.assertNotIn(b"root:", res.content)
+        # the folder is no longer served once odoo.conf drops it
+        self.env.cr.execute(
+            "UPDATE hotline_pbx SET recording_path = %s WHERE id = %s",
+            [self.folder, self.pbx.id],
+        )
+        self.pbx.invalidate_recordset()
+        recording.file_path = "2026/01/call-1.wav"
+        url = f"/hotline/recording/{recording.id}"
+        self.assertEqual(self.url_open(url).status_code, 200)
+        with serve_media():
+            self.assertEqual(self.url_open(url).status_code, 403)
 
 
 @tagged("post_install", "-at_install")

@@ -85,3 +85,53 @@ class TestVoicemail(SimulatorCommon):
             vm.with_user(self.role_users["finance"]).read(["caller_number"])
         with self.assertRaises(AccessError):
             vm.with_user(self.agent).unlink()
+
+    def test_company_is_moved_only_by_a_hotline_admin(self):
+        """Issue 11 item 8: an agent moved a voicemail to their other company
+        and it vanished from the call-back queue of the first."""
+        other = self.env["res.company"].create({"name": "Other gas company"})
+        vm = self._voicemail()
+        companies = [self.env.company.id, other.id]
+        for role in ("agent", "supervisor", "handler", "leader", "finance"):
+            user = self.role_users[role]
+            user.company_ids |= other
+            with self.subTest(role=role), self.assertRaises(AccessError):
+                vm.with_user(user).with_context(allowed_company_ids=companies).write(
+                    {"company_id": other.id}
+                )
+            self.assertEqual(vm.company_id, self.env.company)
+        admin = self.role_users["hotline_admin"]
+        admin.company_ids |= other
+        as_admin = vm.with_user(admin).with_context(allowed_company_ids=companies)
+        as_admin.write({"company_id": other.id})
+        self.assertEqual(vm.company_id, other)
+        # check_company: the call of the first company does not follow
+        linked = self._voicemail(call_id=self._new_call().id)
+        with self.assertRaises(UserError):
+            linked.with_user(admin).with_context(allowed_company_ids=companies).write(
+                {"company_id": other.id}
+            )
+        self.assertEqual(linked.company_id, self.env.company)
+        # an agent still writes the fields of their work, the company unchanged
+        vm2 = self._voicemail()
+        vm2.with_user(self.role_users["agent"]).write(
+            {"company_id": self.env.company.id}
+        )
+
+    def test_company_guard_on_every_hotline_model(self):
+        """Each hotline model with a stored company (call, recording, queue,
+        IVR, DID, ... and any added later) takes the guard and check_company."""
+        guarded = [
+            name
+            for name, model in self.env.registry.items()
+            if name.startswith("hotline.")
+            and "company_id" in model._fields
+            and not model._abstract
+            and model._auto
+            and model._fields["company_id"].store
+        ]
+        self.assertIn("hotline.voicemail", guarded)
+        for name in guarded:
+            with self.subTest(model=name):
+                self.assertIn("hotline.company.guard", self.env[name]._inherit_module)
+                self.assertTrue(self.env[name]._check_company_auto)

@@ -8,7 +8,7 @@ from datetime import datetime
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import SimulatorCommon
+from .common import SimulatorCommon, serve_media
 
 # msg0000.txt as Asterisk 22 wrote it (capture queue_ringnoanswer_voicemail)
 MESSAGE = """;
@@ -37,6 +37,7 @@ class TestVoicemailSpool(SimulatorCommon):
         super().setUp()
         self.spool = tempfile.mkdtemp(prefix="hotline-vm-")
         self.addCleanup(shutil.rmtree, self.spool, True)
+        self.startPatcher(serve_media(self.spool))
         self.inbox = os.path.join(self.spool, "default", "8000", "INBOX")
         os.makedirs(self.inbox)
         self.pbx.voicemail_path = self.spool

@@ -17,8 +17,6 @@ changes nothing), or 4xx ``{"error": code, "message": ...}`` with nothing writte
 
 import base64
 import binascii
-import json
-from datetime import datetime, timezone
 
 from odoo import http
 from odoo.exceptions import UserError, ValidationError
@@ -28,6 +26,7 @@ from odoo.addons.hotline_base.controllers.customer_sync import (
     CustomerSyncController,
     PayloadError,
 )
+from odoo.addons.hotline_base.tools import payload as payload_tools
 
 SMS_MAX_BYTES = 64 * 1024
 SMS_MAX_CHARS = 2000
@@ -71,11 +70,9 @@ class HotlineInboundGateway(http.Controller):
         if len(raw) > limit:
             raise PayloadError(413, "too_large", f"Request over {limit} bytes.")
         try:
-            payload = json.loads(raw or b"null")
+            payload = payload_tools.load_json(raw)
         except ValueError as error:
-            raise PayloadError(
-                400, "invalid_json", f"Body is not JSON: {error}"
-            ) from None
+            raise PayloadError(400, "invalid_json", str(error)) from None
         if not isinstance(payload, dict):
             raise PayloadError(400, "invalid_payload", "Expected a JSON object.")
         return payload
@@ -91,12 +88,10 @@ class HotlineInboundGateway(http.Controller):
             value = str(value)
         if not isinstance(value, str) or not value.strip():
             raise PayloadError(400, "invalid_payload", f"{key} must be a string.")
-        value = value.strip()
-        if len(value) > limit:
-            raise PayloadError(
-                400, "invalid_payload", f"{key} is longer than {limit} characters."
-            )
-        return value
+        try:
+            return payload_tools.check_text(value.strip(), key, limit)
+        except ValueError as error:
+            raise PayloadError(400, "invalid_payload", str(error)) from None
 
     @staticmethod
     def _received_at(payload):
@@ -104,16 +99,9 @@ class HotlineInboundGateway(http.Controller):
         if not value:
             return False
         try:
-            when = datetime.fromisoformat(str(value))
-        except ValueError:
-            raise PayloadError(
-                400,
-                "invalid_payload",
-                "received_at must be an ISO 8601 date and time.",
-            ) from None
-        if when.tzinfo:
-            when = when.astimezone(timezone.utc).replace(tzinfo=None)
-        return when
+            return payload_tools.parse_datetime(value)
+        except ValueError as error:
+            raise PayloadError(400, "invalid_payload", str(error)) from None
 
     @staticmethod
     def _pages(payload):
@@ -121,12 +109,9 @@ class HotlineInboundGateway(http.Controller):
         if value in (None, ""):
             return 0
         try:
-            pages = int(value)
-        except (TypeError, ValueError):
-            pages = -1
-        if pages < 0 or pages > 10000:
-            raise PayloadError(400, "invalid_payload", "pages must be a number.")
-        return pages
+            return payload_tools.parse_count(value, "pages", 10000)
+        except ValueError as error:
+            raise PayloadError(400, "invalid_payload", str(error)) from None
 
     def _answer(self, status, message):
         case = message.ticket_id
@@ -195,8 +180,12 @@ class HotlineInboundGateway(http.Controller):
             upload = request.httprequest.files.get("document")
             if upload is not None:
                 payload = {k: v for k, v in params.items() if isinstance(v, str)}
+                try:
+                    payload_tools.check_values(payload)
+                except ValueError as error:
+                    raise PayloadError(400, "invalid_payload", str(error)) from None
                 document = upload.read(limit + 1)
-                filename = upload.filename or ""
+                filename = (upload.filename or "").replace("\x00", "")
             else:
                 payload = self._json_body(limit * 4 // 3 + 4096)
                 encoded = payload.get("document")

@@ -1289,7 +1289,7 @@ class HelpdeskTicket(models.Model):
         if (
             not ticket
             or not ticket.query_code
-            or not hmac.compare_digest(ticket.query_code, code)
+            or not hmac.compare_digest(ticket.query_code.encode(), code.encode())
         ):
             attempts.create([{"key": key, "attempted_at": now} for key in keys])
             return {"status": "invalid"}

@@ -77,7 +77,7 @@ class HotlineIvrFlow(models.Model):
             return bool(
                 code
                 and ticket.query_code
-                and hmac.compare_digest(ticket.query_code, code)
+                and hmac.compare_digest(ticket.query_code.encode(), code.encode())
             )
 
         tickets = Ticket.search_fetch([("number", "in", numbers)], fields_)

@@ -188,6 +188,50 @@ class TestInboundGateway(CaseCommon, HttpCase):
             self.assertTrue(body["message"])
         self.assertEqual(self.counts(), before)
 
+    def test_hostile_input_answers_400_and_writes_nothing(self):
+        """Issue 11 item 9: deep JSON, NUL bytes, years 1 and 9999 and
+        ``pages: 1e400`` answered 500."""
+        before = self.counts()
+        sms = [
+            ("[" * 30000 + "]" * 30000, "nested deeper"),
+            (json.dumps(dict(self.sms(), text="燃气\x00味")), "NUL"),
+            (json.dumps(dict(self.sms(), **{"from": "138\x00"})), "NUL"),
+            (
+                json.dumps(dict(self.sms(), received_at="0001-01-01T00:00:00+08:00")),
+                "received_at",
+            ),
+            (
+                json.dumps(dict(self.sms(), received_at="9999-12-31T23:59:59-08:00")),
+                "received_at",
+            ),
+            (
+                json.dumps(dict(self.sms(), received_at="0001-01-01T00:00:00")),
+                "received_at",
+            ),
+        ]
+        for raw, message in sms:
+            with self.subTest(raw=raw[:60]):
+                status, body = self.post_sms(None, raw=raw)
+                self.assertEqual(status, 400, body)
+                self.assertIn(message, body["message"])
+        fax = dict(self.fax_fields(), document=base64.b64encode(PDF).decode())
+        for payload, message in (
+            (dict(fax, pages=1e400), "finite"),
+            (dict(fax, pages=True), "pages"),
+            (dict(fax, received_at="9999-12-31T23:59:59-08:00"), "received_at"),
+        ):
+            with self.subTest(message=message):
+                status, body = self.post_fax(payload)
+                self.assertEqual(status, 400, body)
+                self.assertIn(message, body["message"])
+        status, body = self.post_fax(
+            files={"document": ("fax.pdf", PDF, "application/pdf")},
+            data=dict(self.fax_fields(), to="400\x00"),
+        )
+        self.assertEqual(status, 400, body)
+        self.assertIn("NUL", body["message"])
+        self.assertEqual(self.counts(), before)
+
     def test_sms_too_large(self):
         before = self.counts()
         status, body = self.post_sms(self.sms(text="长" * 2001))

@@ -72,6 +72,27 @@ class TestResultQueryPortal(HttpCase, CaseCommon):
             data={"csrf_token": token, "number": number, "code": code},
         )
 
+    def test_hostile_query_answers_400(self):
+        """Issue 11 item 9: a non-ASCII code made hmac.compare_digest raise
+        (500); NUL bytes and megabytes are refused the same way."""
+        case = self.new_case()
+        attempts = self.env["hotline.case.query.attempt"].sudo()
+        before = attempts.search_count([])
+        for number, code in (
+            (case.number, "密码"),
+            (case.number, "ab\x00cd"),
+            (case.number, "A" * 1000000),
+            ("案件", "1234"),
+        ):
+            with self.subTest(code=code[:8]):
+                response = self._post(number, code)
+                self.assertEqual(response.status_code, 400)
+                self.assertNotIn("hotline_query_ok", response.text)
+        self.assertEqual(attempts.search_count([]), before)
+        # the model refuses a non-ASCII code as a wrong one (the IVR path)
+        result = self.env["helpdesk.ticket"].hotline_query_result(case.number, "密码")
+        self.assertEqual(result["status"], "invalid")
+
     def test_portal_query(self):
         case = self.new_case()
         case.sudo().reply_summary = "已派员处理"
