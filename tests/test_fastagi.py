@@ -2,7 +2,9 @@
 
 import contextlib
 import logging
+import socket
 import threading
+import time
 
 import pytest
 from pbx.fastagi import AgiCommandError, AgiHangup, FastAgiServer, parse_response
@@ -250,8 +252,6 @@ def test_how_the_ivr_ended_the_call_reaches_the_correlator(server_factory):
 
 # -- hostile clients (issue 11 item 5): every resource a client can make the
 # unauthenticated FastAGI port hold is bounded ---------------------------------
-import socket  # noqa: E402
-import time  # noqa: E402
 
 ENV = (
     b"agi_network: yes\nagi_network_script: ivr\nagi_channel: PJSIP/trunk-1\n"

@@ -459,7 +459,7 @@ class _Server(socketserver.TCPServer):
     def _work(self, request, client_address):
         try:
             self.finish_request(request, client_address)
-        except Exception:
+        except Exception:  # noqa: BLE001 - as socketserver's own worker thread
             self.handle_error(request, client_address)
         finally:
             self.shutdown_request(request)
@@ -471,8 +471,8 @@ class _Server(socketserver.TCPServer):
                     del self.per_peer[peer]
 
     def server_close(self):
-        super().server_close()
         self.pool.shutdown(wait=False, cancel_futures=True)
+        return super().server_close()
 
 
 class FastAgiServer:
