@@ -10,7 +10,6 @@ from odoo.tests import HttpCase, tagged
 from odoo.tools import config, mute_logger
 
 from ..models.hotline_case_query_attempt import QUERY_GLOBAL_LIMIT
-
 from .common import CaseCommon
 
 
