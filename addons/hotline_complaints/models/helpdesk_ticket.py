@@ -1086,8 +1086,16 @@ class HelpdeskTicket(models.Model):
         keys = [f"number:{number}", QUERY_GLOBAL_KEY]
         keys += [f"ip:{ip}"] if ip else []
         keys += [f"caller:{caller}"] if caller else []
-        rows = self.env["hotline.case.query.attempt"].sudo()._hotline_lock(keys, now)
-        retry_after = rows._hotline_retry_after(now)
+        Attempt = self.env["hotline.case.query.attempt"].sudo()
+        # a query already held back costs no lock (no contention under a flood)
+        retry_after = Attempt.search([("key", "in", keys)])._hotline_retry_after(now)
+        if retry_after:
+            return {"status": "locked", "retry_after": retry_after}
+        # the case number's (and address's) rows stay locked until the answer is
+        # recorded: a parallel guess waits and then sees this one's failure
+        rows = Attempt._hotline_lock(keys[:1] + keys[2:], now)
+        everyone = Attempt.search([("key", "=", QUERY_GLOBAL_KEY)])
+        retry_after = (rows | everyone)._hotline_retry_after(now)
         if retry_after:
             return {"status": "locked", "retry_after": retry_after}
         ticket = (
@@ -1098,6 +1106,8 @@ class HelpdeskTicket(models.Model):
             or not ticket.query_code
             or not hmac.compare_digest(ticket.query_code, code)
         ):
+            # the shared counter is locked only by wrong answers
+            rows |= Attempt._hotline_lock([QUERY_GLOBAL_KEY], now)
             rows._hotline_record_failure(now)
             return {"status": "invalid"}
         rows.filtered(lambda row: row.key == f"number:{number}")._hotline_reset()
