@@ -139,6 +139,10 @@ class AgiSession:
         if len(raw) > self.max_line:
             self.hung_up = True
             raise AgiProtocolError(f"line longer than {self.max_line} bytes")
+        if not raw.endswith(b"\n"):
+            # the connection ended in the middle of a line
+            self.hung_up = True
+            raise AgiHangup("FastAGI connection closed by Asterisk")
         line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
         self.transcript.append(("in", line))
         return line
@@ -309,8 +313,10 @@ class _Handler(socketserver.StreamRequestHandler):
             server.refuse(self.client_address, str(exc))
             return
         except (TimeoutError, OSError) as exc:
-            server.unwatch(self.request)
-            server.refuse(self.client_address, f"no complete environment: {exc}")
+            if server.unwatch(self.request):
+                server.refuse(self.client_address, "environment not sent in time")
+            else:
+                server.refuse(self.client_address, f"no complete environment: {exc}")
             return
         if server.unwatch(self.request):
             server.refuse(self.client_address, "environment not sent in time")
