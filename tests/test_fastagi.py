@@ -1,7 +1,10 @@
 """FastAGI server + session against the simulator's Asterisk side (AgiCaller)."""
 
+import contextlib
 import logging
+import socket
 import threading
+import time
 
 import pytest
 from pbx.fastagi import AgiCommandError, AgiHangup, FastAgiServer, parse_response
@@ -245,3 +248,158 @@ def test_how_the_ivr_ended_the_call_reaches_the_correlator(server_factory):
         AmiMessage(e) for e in sim.ami_events if e[0] != ("Event", "VarSet")
     )
     assert calls[0]["disposition"] == "refused_blacklist"
+
+
+# -- hostile clients (issue 11 item 5): every resource a client can make the
+# unauthenticated FastAGI port hold is bounded ---------------------------------
+
+ENV = (
+    b"agi_network: yes\nagi_network_script: ivr\nagi_channel: PJSIP/trunk-1\n"
+    b"agi_uniqueid: 1.1\n\n"
+)
+
+
+def _closed_within(sock, seconds):
+    """True when the server closes ``sock`` within ``seconds``."""
+    sock.settimeout(seconds)
+    try:
+        while True:
+            if not sock.recv(65536):
+                return True
+    except ConnectionResetError:
+        return True
+    except TimeoutError:
+        return False
+
+
+def _connect(port, source="127.0.0.1"):
+    sock = socket.socket()
+    sock.bind((source, 0))
+    sock.connect(("127.0.0.1", port))
+    return sock
+
+
+def _served(port):
+    """A well-behaved Asterisk still gets its session answered."""
+    with _connect(port) as sock:
+        sock.sendall(ENV)
+        sock.settimeout(5)
+        return sock.makefile("rb").readline() == b"ANSWER\n"
+
+
+def _answer(session):
+    session.command("ANSWER")
+
+
+def _wait(predicate, seconds=5):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return predicate()
+
+
+def test_line_without_newline_is_cut_at_max_line(server_factory, caplog):
+    server = server_factory(_answer)
+    with caplog.at_level(logging.WARNING), _connect(server.port) as sock:
+        # 4 MB without newline: the server reads at most MAX_LINE bytes of it
+        with contextlib.suppress(OSError):
+            sock.sendall(b"agi_network: " + b"x" * (4 << 20))
+        assert _closed_within(sock, 5)
+    assert _wait(lambda: server.refusals == 1)
+    assert "line longer than 8192 bytes" in caplog.text
+    assert _served(server.port)
+
+
+def test_endless_environment_is_refused(server_factory, caplog):
+    server = server_factory(_answer)
+    with caplog.at_level(logging.WARNING), _connect(server.port) as sock:
+        with contextlib.suppress(OSError):
+            sock.sendall(b"agi_x: y\n" * 100_000)
+        assert _closed_within(sock, 5)
+    assert _wait(lambda: server.refusals == 1)
+    assert "environment longer than 256 lines" in caplog.text
+    assert server.sessions == 0 and _served(server.port)
+
+
+def test_environment_must_finish_in_time_even_when_dripped(caplog):
+    with FastAgiServer("127.0.0.1", 0, _answer, header_timeout=0.6) as server:
+        with caplog.at_level(logging.WARNING), _connect(server.port) as sock:
+            start = time.monotonic()
+            closed = False
+            # one byte every 0.1 s: each read is quick, the whole is too slow
+            with contextlib.suppress(OSError):
+                for byte in b"agi_network: yes\n" * 10:
+                    sock.sendall(bytes([byte]))
+                    time.sleep(0.1)
+                    if time.monotonic() - start > 3:
+                        break
+            closed = _closed_within(sock, 3)
+            assert closed and time.monotonic() - start < 3
+        assert _wait(lambda: server.refusals == 1)
+        assert "environment not sent in time" in caplog.text
+
+
+def test_connections_capped_in_total_and_per_address_threads_bounded(caplog):
+    threads_before = threading.active_count()
+    with FastAgiServer(
+        "127.0.0.1",
+        0,
+        _answer,
+        max_connections=6,
+        max_per_peer=4,
+        workers=3,
+        header_timeout=30,
+    ) as server:
+        with caplog.at_level(logging.WARNING):
+            idle = [_connect(server.port) for _n in range(4)]
+            # the fifth from the same address is closed at once
+            extra = _connect(server.port)
+            assert _closed_within(extra, 2)
+            # another address still gets in, up to the total
+            other = [_connect(server.port, "127.0.0.2") for _n in range(2)]
+            third = _connect(server.port, "127.0.0.3")
+            assert _closed_within(third, 2)
+            for sock in idle + other:
+                assert not _closed_within(sock, 0.05)
+            assert server.connections == 6
+            # 6 idle clients hold 3 pool threads, not 6
+            assert threading.active_count() <= threads_before + 1 + 3
+            for sock in idle + other + [extra, third]:
+                sock.close()
+        assert _wait(lambda: server.connections == 0)
+        assert "too many connections from it (4)" in caplog.text
+        assert "too many connections (6)" in caplog.text
+        assert _served(server.port)
+    assert server_backlog() >= 128
+
+
+def server_backlog():
+    from pbx.fastagi import _Server
+
+    return _Server.request_queue_size
+
+
+def test_only_configured_pbx_addresses_logged_once_per_period(caplog):
+    with FastAgiServer(
+        "127.0.0.1",
+        0,
+        _answer,
+        allowed_peers=("127.0.0.5",),
+        allow_loopback=False,
+    ) as server:
+        with caplog.at_level(logging.WARNING):
+            for _n in range(5):
+                with _connect(server.port) as sock:
+                    sock.sendall(ENV)
+                    assert _closed_within(sock, 2)
+            assert _wait(lambda: server.refusals == 5)
+        refused = [r for r in caplog.records if "not a configured PBX" in r.message]
+        assert len(refused) == 1 and "127.0.0.1" in refused[0].message
+        assert server.sessions == 0
+        # the configured PBX address is served
+        with _connect(server.port, "127.0.0.5") as sock:
+            sock.sendall(ENV)
+            sock.settimeout(5)
+            assert sock.makefile("rb").readline() == b"ANSWER\n"

@@ -7,3 +7,4 @@ from . import res_company
 from . import res_partner
 from . import hotline_blacklist
 from . import hotline_knowledge_article
+from . import res_users

@@ -1,4 +1,5 @@
 from . import test_roles
+from . import test_role_groups
 from . import test_ui
 from . import test_caller_identification
 from . import test_customer

@@ -229,8 +229,12 @@ class Connector:
         where = f"{pbx['agi_bind_address']}:{pbx['agi_port']}"
         for attempt in range(1, self.agi_bind_attempts + 1):
             try:
+                # only the PBX itself (its AMI host) may open FastAGI sessions
                 server = FastAgiServer(
-                    pbx["agi_bind_address"], pbx["agi_port"], handler
+                    pbx["agi_bind_address"],
+                    pbx["agi_port"],
+                    handler,
+                    allowed_peers=(pbx["host"],),
                 )
                 return server.start()
             except OSError as exc:

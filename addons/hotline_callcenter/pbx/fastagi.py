@@ -15,14 +15,26 @@ an :class:`AgiHangup` ends it quietly; any other exception is logged with the
 channel and Uniqueid, the channel variable ``HOTLINE_AGI_ERROR`` is set to the
 error's class so the dialplan after ``AGI()`` can route the call to a fallback
 (the call is never dropped silently).
+
+The port is reachable by anything on the PBX's network and speaks before any
+authentication, so every resource a client can make it hold is bounded: the
+peer must be one of the configured PBX addresses (loopback by default), a line
+is at most ``max_line`` bytes, the environment at most ``max_env_lines`` lines
+and must be complete within ``header_timeout`` seconds, connections are capped
+in total and per address, sessions run on a fixed worker pool, and each
+refusal is logged once per peer, reason and ``log_period``.
 """
 
 import contextlib
+import ipaddress
 import logging
 import re
+import socket
 import socketserver
 import threading
-from collections import namedtuple
+import time
+from collections import defaultdict, namedtuple
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qsl
 
 _logger = logging.getLogger(__name__)
@@ -42,6 +54,15 @@ class AgiError(Exception):
 
 class AgiHangup(AgiError):
     """The caller hung up (``HANGUP`` line, ``511`` or a closed socket)."""
+
+
+class AgiProtocolError(AgiError):
+    """The peer broke a limit (line too long, too many environment lines)."""
+
+
+MAX_LINE = 8192  # Asterisk's own AGI buffer is 2048 (res_agi.c AGI_BUF_LEN)
+MAX_ENV_LINES = 256  # Asterisk sends ~25 agi_* lines plus agi_arg_N
+MAX_USAGE_LINES = 64
 
 
 class AgiCommandError(AgiError):
@@ -80,10 +101,20 @@ def parse_response(line):
 class AgiSession:
     """One FastAGI connection: the channel's environment and its commands."""
 
-    def __init__(self, rfile, wfile, address=None, timeout=None):
+    def __init__(
+        self,
+        rfile,
+        wfile,
+        address=None,
+        timeout=None,
+        max_line=MAX_LINE,
+        max_env_lines=MAX_ENV_LINES,
+    ):
         self.rfile = rfile
         self.wfile = wfile
         self.address = address
+        self.max_line = max_line
+        self.max_env_lines = max_env_lines
         self.hung_up = False
         self.transcript = []
         self.env = {}
@@ -100,8 +131,16 @@ class AgiSession:
 
     # -- I/O ----------------------------------------------------------------------
     def _readline(self):
-        raw = self.rfile.readline()
+        # bounded read: a line without newline must not grow without end
+        raw = self.rfile.readline(self.max_line + 1)
         if not raw:
+            self.hung_up = True
+            raise AgiHangup("FastAGI connection closed by Asterisk")
+        if len(raw) > self.max_line:
+            self.hung_up = True
+            raise AgiProtocolError(f"line longer than {self.max_line} bytes")
+        if not raw.endswith(b"\n"):
+            # the connection ended in the middle of a line
             self.hung_up = True
             raise AgiHangup("FastAGI connection closed by Asterisk")
         line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
@@ -109,15 +148,22 @@ class AgiSession:
         return line
 
     def _read_env(self):
-        while True:
+        for _n in range(self.max_env_lines + 1):
             line = self._readline()
             if not line:
                 break
             key, sep, value = line.partition(":")
             if not sep:
-                _logger.warning("FastAGI: environment line without colon: %r", line)
+                _logger.warning(
+                    "FastAGI: environment line without colon: %r", line[:80]
+                )
                 continue
             self.env[key.strip()] = value.strip()
+        else:
+            self.hung_up = True
+            raise AgiProtocolError(
+                f"environment longer than {self.max_env_lines} lines"
+            )
 
     @property
     def channel(self):
@@ -159,6 +205,9 @@ class AgiSession:
         if response.code == 520:
             usage = [text]
             while not text.startswith("520 "):
+                if len(usage) > MAX_USAGE_LINES:
+                    self.hung_up = True
+                    raise AgiProtocolError(f"520 usage longer than {MAX_USAGE_LINES}")
                 text = self._readline()
                 usage.append(text)
             raise AgiCommandError(line, response, "\n".join(usage))
@@ -242,17 +291,35 @@ class _Handler(socketserver.StreamRequestHandler):
 
     def handle(self):
         server = self.server
+        # the whole environment within header_timeout (not per read: a client
+        # dripping one byte at a time must not hold the worker)
+        server.watch(self.request)
         try:
-            session = AgiSession(self.rfile, self.wfile, self.client_address)
-        except AgiHangup:
-            _logger.warning(
-                "FastAGI: %s closed before sending its environment", self.client_address
+            session = AgiSession(
+                self.rfile,
+                self.wfile,
+                self.client_address,
+                max_line=server.max_line,
+                max_env_lines=server.max_env_lines,
             )
+        except AgiHangup:
+            if server.unwatch(self.request):
+                server.refuse(self.client_address, "environment not sent in time")
+            else:
+                server.refuse(self.client_address, "closed before its environment")
+            return
+        except AgiProtocolError as exc:
+            server.unwatch(self.request)
+            server.refuse(self.client_address, str(exc))
             return
         except (TimeoutError, OSError) as exc:
-            _logger.warning(
-                "FastAGI: no environment from %s: %s", self.client_address, exc
-            )
+            if server.unwatch(self.request):
+                server.refuse(self.client_address, "environment not sent in time")
+            else:
+                server.refuse(self.client_address, f"no complete environment: {exc}")
+            return
+        if server.unwatch(self.request):
+            server.refuse(self.client_address, "environment not sent in time")
             return
         server.sessions += 1
         try:
@@ -264,6 +331,8 @@ class _Handler(socketserver.StreamRequestHandler):
                 session.uniqueid,
                 exc,
             )
+        except AgiProtocolError as exc:
+            server.refuse(self.client_address, str(exc))
         except Exception as exc:
             server.errors += 1
             _logger.exception(
@@ -278,23 +347,182 @@ class _Handler(socketserver.StreamRequestHandler):
                     session.set_variable("HOTLINE_AGI_ERROR", type(exc).__name__)
 
 
-class _Server(socketserver.ThreadingTCPServer):
+def _loopback(address):
+    try:
+        return ipaddress.ip_address(address.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def resolve_peers(hosts):
+    """The IP addresses of ``hosts`` (names or addresses); unresolvable names
+    are logged and skipped."""
+    peers = set()
+    for host in hosts:
+        if not host:
+            continue
+        try:
+            infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+        except OSError as exc:
+            _logger.error("FastAGI: cannot resolve allowed PBX host %r: %s", host, exc)
+            continue
+        peers.update(info[4][0] for info in infos)
+    return peers
+
+
+class _Server(socketserver.TCPServer):
     allow_reuse_address = True
-    daemon_threads = True
+    request_queue_size = 128  # the listen backlog (socketserver's default is 5)
+
+    def __init__(self, address, handler, limits):
+        self.__dict__.update(limits)
+        self.active = 0
+        self.per_peer = defaultdict(int)
+        self.deadlines = {}
+        self.late = set()
+        self.refusals = 0
+        self._lock = threading.Lock()
+        self._logged = {}
+        self._suppressed = defaultdict(int)
+        self.pool = ThreadPoolExecutor(self.workers, thread_name_prefix="fastagi")
+        super().__init__(address, handler)
+
+    # -- refusals --------------------------------------------------------------
+    def refuse(self, client_address, reason):
+        """Count a refusal; log it once per peer, reason and ``log_period``."""
+        peer = client_address[0] if client_address else "?"
+        key = (peer, reason.split(":", 1)[0])
+        now = time.monotonic()
+        with self._lock:
+            self.refusals += 1
+            last = self._logged.get(key)
+            if last is not None and now - last < self.log_period:
+                self._suppressed[key] += 1
+                return
+            self._logged[key] = now
+            suppressed = self._suppressed.pop(key, 0)
+            if len(self._logged) > 4096:  # many peers: forget the oldest
+                for old in sorted(self._logged, key=self._logged.get)[:2048]:
+                    self._logged.pop(old, None)
+        _logger.warning(
+            "FastAGI: refused %s: %s%s",
+            peer,
+            reason,
+            f" ({suppressed} more since the last report)" if suppressed else "",
+        )
+
+    def allowed(self, peer):
+        if peer in self.allowed_peers:
+            return True
+        return self.allow_loopback and _loopback(peer)
+
+    # -- header deadline (checked by the serve loop, no thread per client) -----
+    def watch(self, sock):
+        with self._lock:
+            self.deadlines[sock] = time.monotonic() + self.header_timeout
+
+    def unwatch(self, sock):
+        """Stop watching ``sock``; True when its deadline had passed."""
+        with self._lock:
+            self.deadlines.pop(sock, None)
+            if sock in self.late:
+                self.late.discard(sock)
+                return True
+        return False
+
+    def service_actions(self):
+        now = time.monotonic()
+        with self._lock:
+            late = [sock for sock, end in self.deadlines.items() if end <= now]
+            for sock in late:
+                del self.deadlines[sock]
+                self.late.add(sock)
+        for sock in late:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    # -- admission and the worker pool -----------------------------------------
+    def verify_request(self, request, client_address):
+        peer = client_address[0]
+        if not self.allowed(peer):
+            self.refuse(client_address, "not a configured PBX address")
+            return False
+        with self._lock:
+            if self.active >= self.max_connections:
+                reason = f"too many connections ({self.max_connections})"
+            elif self.per_peer[peer] >= self.max_per_peer:
+                reason = f"too many connections from it ({self.max_per_peer})"
+            else:
+                self.active += 1
+                self.per_peer[peer] += 1
+                return True
+        self.refuse(client_address, reason)
+        return False
+
+    def process_request(self, request, client_address):
+        self.pool.submit(self._work, request, client_address)
+
+    def _work(self, request, client_address):
+        try:
+            self.finish_request(request, client_address)
+        except Exception:  # noqa: BLE001 - as socketserver's own worker thread
+            self.handle_error(request, client_address)
+        finally:
+            self.shutdown_request(request)
+            peer = client_address[0]
+            with self._lock:
+                self.active -= 1
+                self.per_peer[peer] -= 1
+                if self.per_peer[peer] <= 0:
+                    del self.per_peer[peer]
+
+    def server_close(self):
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        return super().server_close()
 
 
 class FastAgiServer:
-    """``FastAgiServer(host, port, handler).start()``; ``.port``; ``.stop()``."""
+    """``FastAgiServer(host, port, handler).start()``; ``.port``; ``.stop()``.
 
-    def __init__(self, host, port, handler):
+    ``allowed_peers``: the PBX hosts (names or addresses) that may connect;
+    loopback is accepted too unless ``allow_loopback=False``.
+    """
+
+    def __init__(
+        self,
+        host,
+        port,
+        handler,
+        allowed_peers=(),
+        allow_loopback=True,
+        max_connections=128,
+        max_per_peer=128,
+        workers=64,
+        max_line=MAX_LINE,
+        max_env_lines=MAX_ENV_LINES,
+        header_timeout=10.0,
+        log_period=60.0,
+    ):
         self.host = host
         self.requested_port = port
         self.handler = handler
+        self.allowed_peers = tuple(allowed_peers or ())
+        self.limits = {
+            "allow_loopback": allow_loopback,
+            "max_connections": max_connections,
+            "max_per_peer": max_per_peer,
+            "workers": workers,
+            "max_line": max_line,
+            "max_env_lines": max_env_lines,
+            "header_timeout": header_timeout,
+            "log_period": log_period,
+        }
         self._server = None
         self._thread = None
 
     def start(self):
-        server = _Server((self.host, self.requested_port), _Handler)
+        limits = dict(self.limits, allowed_peers=resolve_peers(self.allowed_peers))
+        server = _Server((self.host, self.requested_port), _Handler, limits)
         server.agi_handler = self.handler
         server.sessions = 0
         server.errors = 0
@@ -321,6 +549,14 @@ class FastAgiServer:
     def errors(self):
         return self._server.errors if self._server else 0
 
+    @property
+    def refusals(self):
+        return self._server.refusals if self._server else 0
+
+    @property
+    def connections(self):
+        return self._server.active if self._server else 0
+
     def stop(self):
         if self._server is not None:
             self._server.shutdown()
@@ -344,6 +580,7 @@ __all__ = [
     "AgiCommandError",
     "AgiError",
     "AgiHangup",
+    "AgiProtocolError",
     "AgiResponse",
     "AgiSession",
     "FastAgiServer",

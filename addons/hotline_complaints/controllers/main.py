@@ -38,7 +38,13 @@ class HotlineCaseQuery(http.Controller):
             )
             values["result"] = result
             status = {"ok": 200, "invalid": 404, "locked": 429}[result["status"]]
+            headers = {}
+            if result.get("retry_after"):
+                headers["Retry-After"] = str(result["retry_after"])
             return request.render(
-                "hotline_complaints.case_query_page", values, status=status
+                "hotline_complaints.case_query_page",
+                values,
+                status=status,
+                headers=headers,
             )
         return request.render("hotline_complaints.case_query_page", values)

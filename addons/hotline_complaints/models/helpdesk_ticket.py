@@ -12,12 +12,11 @@ from odoo.osv import expression
 
 from .helpdesk_ticket_stage import HOTLINE_STATES
 from .hotline_case_deadline import URGENCY
+from .hotline_case_query_attempt import QUERY_GLOBAL_KEY
 
 OPEN_STATES = ("new", "accepted", "dispatched", "in_progress", "instruction")
 DONE_STATES = ("closed", "cancelled")
 DUPLICATE_DAYS = 30
-QUERY_LIMIT = 5
-QUERY_WINDOW = timedelta(minutes=15)
 SATISFACTION = [
     ("5", "Very satisfied"),
     ("4", "Satisfied"),
@@ -1267,22 +1266,31 @@ class HelpdeskTicket(models.Model):
     def hotline_query_result(self, number, code, ip=None, caller=None):
         """Result of case ``number`` for whoever holds its query ``code``.
 
-        Returns a dict with ``status`` ok / invalid / locked; five wrong codes in
-        fifteen minutes per case number (and per IP address, or per calling
-        number for the IVR) lock the query.
+        Returns a dict with ``status`` ok / invalid / locked (with
+        ``retry_after`` seconds). Wrong answers are counted per case number,
+        overall per minute (no client address resets these) and per IP address
+        or calling number; past the limit each further answer waits longer
+        (see ``hotline.case.query.attempt``) instead of a hard lock anyone
+        could put on someone else's case.
         """
-        attempts = self.env["hotline.case.query.attempt"].sudo()
         now = fields.Datetime.now()
         number = (number or "").strip().upper()
         code = (code or "").strip()
-        keys = [f"number:{number}"] + ([f"ip:{ip}"] if ip else [])
+        keys = [f"number:{number}", QUERY_GLOBAL_KEY]
+        keys += [f"ip:{ip}"] if ip else []
         keys += [f"caller:{caller}"] if caller else []
-        for key in keys:
-            failures = attempts.search_count(
-                [("key", "=", key), ("attempted_at", ">", now - QUERY_WINDOW)]
-            )
-            if failures >= QUERY_LIMIT:
-                return {"status": "locked"}
+        Attempt = self.env["hotline.case.query.attempt"].sudo()
+        # a query already held back costs no lock (no contention under a flood)
+        retry_after = Attempt.search([("key", "in", keys)])._hotline_retry_after(now)
+        if retry_after:
+            return {"status": "locked", "retry_after": retry_after}
+        # the case number's (and address's) rows stay locked until the answer is
+        # recorded: a parallel guess waits and then sees this one's failure
+        rows = Attempt._hotline_lock(keys[:1] + keys[2:], now)
+        everyone = Attempt.search([("key", "=", QUERY_GLOBAL_KEY)])
+        retry_after = (rows | everyone)._hotline_retry_after(now)
+        if retry_after:
+            return {"status": "locked", "retry_after": retry_after}
         ticket = (
             self.sudo().search([("number", "=", number)], limit=1) if number else None
         )
@@ -1291,8 +1299,11 @@ class HelpdeskTicket(models.Model):
             or not ticket.query_code
             or not hmac.compare_digest(ticket.query_code.encode(), code.encode())
         ):
-            attempts.create([{"key": key, "attempted_at": now} for key in keys])
+            # the shared counter is locked only by wrong answers
+            rows |= Attempt._hotline_lock([QUERY_GLOBAL_KEY], now)
+            rows._hotline_record_failure(now)
             return {"status": "invalid"}
+        rows.filtered(lambda row: row.key == f"number:{number}")._hotline_reset()
         state_label = dict(
             self._fields["hotline_state"]._description_selection(self.env)
         ).get(ticket.hotline_state, "")

@@ -1,11 +1,15 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import re
+from datetime import datetime, timedelta
 
+import psycopg2
 from freezegun import freeze_time
 
 from odoo.tests import HttpCase, tagged
+from odoo.tools import config, mute_logger
 
+from ..models.hotline_case_query_attempt import QUERY_GLOBAL_LIMIT
 from .common import CaseCommon
 
 
@@ -60,6 +64,59 @@ class TestResultQuery(CaseCommon):
             )
             self.assertEqual(other_ip["status"], "ok")
 
+    def test_increasing_delay_instead_of_a_hard_lock(self):
+        """Past five wrong answers a case number waits 30 s, then 60 s, 120 s…
+        (its owner gets through after the wait, not after a 15-minute lock)."""
+        start = datetime(2026, 11, 2, 2, 0, 0)
+        Ticket = self.env["helpdesk.ticket"]
+        with freeze_time(start):
+            case = self.new_case()
+            code = case.sudo().query_code
+            wrong = f"{(int(code) + 1) % 10**6:06d}"
+            for n in range(5):
+                result = Ticket.hotline_query_result(case.number, wrong, ip=f"10.1.{n}")
+                self.assertEqual(result["status"], "invalid")
+            # another address does not reset the case number's count
+            result = Ticket.hotline_query_result(case.number, code, ip="10.9.9.9")
+            self.assertEqual(result, {"status": "locked", "retry_after": 30})
+        with freeze_time(start + timedelta(seconds=31)):
+            self.assertEqual(
+                Ticket.hotline_query_result(case.number, code)["status"], "ok"
+            )
+        at = start + timedelta(minutes=1)
+        for _n in range(5):
+            with freeze_time(at):
+                Ticket.hotline_query_result(case.number, wrong)
+        for delay in (30, 60, 120, 240):
+            with freeze_time(at):
+                locked = Ticket.hotline_query_result(case.number, code)
+                self.assertEqual(locked, {"status": "locked", "retry_after": delay})
+            at += timedelta(seconds=delay)
+            with freeze_time(at):
+                self.assertEqual(
+                    Ticket.hotline_query_result(case.number, wrong)["status"],
+                    "invalid",
+                )
+
+    def test_check_and_record_are_one_step(self):
+        """A query holds its counter rows until its transaction ends: a
+        parallel query for the same case number waits instead of reading the
+        count before this one's failure is recorded."""
+        case = self.new_case()
+        Ticket = self.env["helpdesk.ticket"]
+        self.assertEqual(
+            Ticket.hotline_query_result(case.number, "x")["status"], "invalid"
+        )
+        with self.registry.cursor() as other, mute_logger("odoo.sql_db"):
+            other.execute("SET lock_timeout = '200ms'")
+            with self.assertRaises(psycopg2.errors.LockNotAvailable):
+                other.execute(
+                    "INSERT INTO hotline_case_query_attempt (key, attempted_at, "
+                    "failures) VALUES (%s, now(), 0) ON CONFLICT (key) DO NOTHING",
+                    [f"number:{case.number}"],
+                )
+            other.rollback()
+
 
 @tagged("post_install", "-at_install")
 class TestResultQueryPortal(HttpCase, CaseCommon):
@@ -104,3 +161,31 @@ class TestResultQueryPortal(HttpCase, CaseCommon):
         self.assertEqual(response.status_code, 404)
         self.assertIn("hotline_query_invalid", response.text)
         self.assertNotIn("已派员处理", response.text)
+
+    def test_spraying_numbers_behind_rotating_forwarded_for(self):
+        """Wrong codes sprayed across sequential case numbers, each from
+        another X-Forwarded-For address (Odoo in proxy mode reached directly):
+        past the per-minute limit every query waits, whatever address it
+        claims."""
+        self.patch(config, "options", dict(config.options, proxy_mode=True))
+        case = self.new_case()
+        page = self.url_open("/hotline/case/query")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+        def post(number, code, n):
+            return self.url_open(
+                "/hotline/case/query",
+                data={"csrf_token": token, "number": number, "code": code},
+                headers={
+                    "X-Forwarded-For": f"198.51.100.{n % 250}",
+                    "X-Forwarded-Host": "attacker.example",
+                },
+            )
+
+        for n in range(QUERY_GLOBAL_LIMIT):
+            response = post(f"HT-SPRAY-{n:05d}", "123456", n)
+            self.assertEqual(response.status_code, 404, n)
+        response = post(case.number, case.sudo().query_code, 251)
+        self.assertEqual(response.status_code, 429)
+        self.assertIn("hotline_query_locked", response.text)
+        self.assertTrue(0 < int(response.headers["Retry-After"]) <= 60)

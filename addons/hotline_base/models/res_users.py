@@ -1,0 +1,57 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, models
+from odoo.fields import Command
+
+HOTLINE_ROLES = (
+    "hotline_base.group_agent",
+    "hotline_base.group_case_handler",
+    "hotline_base.group_supervisor",
+    "hotline_base.group_leader",
+    "hotline_base.group_finance",
+    "hotline_base.group_admin",
+)
+
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    @api.model
+    def _hotline_role_groups(self):
+        return self.env["res.groups"].browse(
+            gid
+            for gid in (
+                self.env["ir.model.data"]._xmlid_to_res_id(xmlid, False)
+                for xmlid in HOTLINE_ROLES
+            )
+            if gid
+        )
+
+    def _apply_groups_to_existing_employees(self):
+        # Odoo links every group a module adds to the default user template
+        # (account: Accounting administrator) to every existing internal user;
+        # write() below does it for users without a hotline role only, whose
+        # rights are the README's role matrix and nothing more.
+        return False
+
+    def write(self, vals):
+        default_user = self.env.ref("base.default_user", raise_if_not_found=False)
+        propagate = "groups_id" in vals and default_user and default_user in self
+        old_groups = propagate and self._default_groups()
+        res = super().write(vals)
+        if propagate:
+            added = self._default_groups() - old_groups
+            if added:
+                internal = self.env.ref("base.group_user").users - self
+                roles = self._hotline_role_groups()
+                others = internal.filtered(lambda user: not (user.groups_id & roles))
+                others.write({"groups_id": [Command.link(gid) for gid in added.ids]})
+        return res
+
+    @api.model
+    def _hotline_technical_features_for_admins_only(self):
+        """Technical features (debug-mode views and menus) for administrators
+        only: Odoo gives them to every internal user through base.group_user."""
+        no_one = self.env.ref("base.group_no_one")
+        self.env.ref("base.group_system")._apply_group(no_one)
+        self.env.ref("base.group_user")._remove_group(no_one)
