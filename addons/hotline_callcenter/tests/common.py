@@ -7,6 +7,7 @@ from odoo.tools import config
 
 from odoo.addons.hotline_base.tests.common import HotlineCommon
 
+from ..cli.connector import EnvSink, PbxWorker
 from ..models.hotline_recording import DEFAULT_MEDIA_ROOTS
 
 
@@ -101,6 +102,23 @@ class SimulatorCommon(CallCenterCommon):
     def setUp(self):
         super().setUp()
         self.simulator.actions_seen.clear()
+
+    def _worker(self):
+        """The connector on the simulated PBX, writing in the test's cursor."""
+        worker = PbxWorker(
+            self.pbx.id,
+            self.pbx.name,
+            "127.0.0.1",
+            self.simulator.port,
+            "odoo",
+            "secret",
+            EnvSink(self.env),
+            timeout=2.0,
+        )
+        worker.start(process=False)
+        self.addCleanup(worker.stop)
+        self.assertTrue(worker.client.wait_connected(5))
+        return worker
 
     def _sent(self, action):
         """The messages of ``action`` the simulator received, in order."""

@@ -6,7 +6,6 @@ import time
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
-from ..cli.connector import EnvSink, PbxWorker
 from ..pbx.simulator import AmiSimulator
 from .common import SimulatorCommon
 
@@ -18,23 +17,6 @@ class TestClickToDial(SimulatorCommon):
     def _dial(self, number, user=None, **kwargs):
         Pbx = self.env["hotline.pbx"].with_user(user or self.agent)
         return Pbx.hotline_click_to_dial(number, **kwargs)
-
-    def _worker(self):
-        """The connector on the simulated PBX, processing in this test's cursor."""
-        worker = PbxWorker(
-            self.pbx.id,
-            self.pbx.name,
-            "127.0.0.1",
-            self.simulator.port,
-            "odoo",
-            "secret",
-            EnvSink(self.env),
-            timeout=2.0,
-        )
-        worker.start(process=False)
-        self.addCleanup(worker.stop)
-        self.assertTrue(worker.client.wait_connected(5))
-        return worker
 
     def _bus_marker_now(self):
         self.env.cr.precommit.run()

@@ -3,7 +3,6 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from ..cli.connector import EnvSink, PbxWorker
 from .common import SimulatorCommon
 
 SUPERVISOR_CONTROLS = (
@@ -282,23 +281,6 @@ class TestCti(SimulatorCommon):
         as_supervisor = self.Session.with_user(self.supervisor).search([])
         self.assertIn(mine, as_supervisor)
         self.assertIn(other, as_supervisor)
-
-    def _worker(self):
-        """The connector, writing in the test's cursor."""
-        worker = PbxWorker(
-            self.pbx.id,
-            self.pbx.name,
-            "127.0.0.1",
-            self.simulator.port,
-            "odoo",
-            "secret",
-            EnvSink(self.env),
-            timeout=2.0,
-        )
-        worker.start(process=False)
-        self.addCleanup(worker.stop)
-        self.assertTrue(worker.client.wait_connected(5))
-        return worker
 
     def test_supervisor_listen_is_a_leg_of_the_agent_call(self):
         """Issue 10 #14 end to end: the supervisor's Whisper button, Asterisk
