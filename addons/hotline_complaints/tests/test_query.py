@@ -1,6 +1,7 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import re
+import threading
 from datetime import datetime, timedelta
 
 import psycopg2
@@ -108,13 +109,19 @@ class TestResultQuery(CaseCommon):
             Ticket.hotline_query_result(case.number, "x")["status"], "invalid"
         )
         with self.registry.cursor() as other, mute_logger("odoo.sql_db"):
-            other.execute("SET lock_timeout = '200ms'")
-            with self.assertRaises(psycopg2.errors.LockNotAvailable):
-                other.execute(
-                    "INSERT INTO hotline_case_query_attempt (key, attempted_at, "
-                    "failures) VALUES (%s, now(), 0) ON CONFLICT (key) DO NOTHING",
-                    [f"number:{case.number}"],
-                )
+            # cancelled from here rather than by the server's lock_timeout, whose
+            # timer never fires under libfaketime (make test-clock-ahead)
+            timer = threading.Timer(0.5, other._cnx.cancel)
+            timer.start()
+            try:
+                with self.assertRaises(psycopg2.errors.QueryCanceled):
+                    other.execute(
+                        "INSERT INTO hotline_case_query_attempt (key, attempted_at, "
+                        "failures) VALUES (%s, now(), 0) ON CONFLICT (key) DO NOTHING",
+                        [f"number:{case.number}"],
+                    )
+            finally:
+                timer.cancel()
             other.rollback()
 
 
