@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # `tests` is also hotline_callcenter's test package on this suite's path.
 sys.path.insert(0, str(ROOT / "tests" / "harness"))
 import bootstrap
+import system
 
 # Lines of Odoo 18.0's requirements.txt, verbatim (comments and spacing included).
 ODOO_REQUIREMENTS = (
@@ -360,3 +361,26 @@ def test_first_run_on_a_fresh_clone(capsys):
             shutil.rmtree(work, ignore_errors=True)
         elif not ok:
             print(f"kept for inspection: {work} (log {log})")
+
+
+def _cluster(etc, version, name, port_line):
+    conf = etc / version / name / "postgresql.conf"
+    conf.parent.mkdir(parents=True)
+    conf.write_text(f"data_directory = '/x'\n{port_line}\n")
+
+
+def test_only_clusters_on_the_client_port_are_started(tmp_path, monkeypatch):
+    # CI once started the clock-ahead run's cluster (port 5439) and then found
+    # no server on 5432: that cluster is not a candidate.
+    monkeypatch.delenv("PGPORT", raising=False)
+    _cluster(tmp_path, "15", "clockahead", "port = 5439\t\t# (change requires restart)")
+    _cluster(tmp_path, "15", "main", "port = 5432")
+    _cluster(tmp_path, "15", "aaa", "#port = 5439")
+    _cluster(tmp_path, "13", "main", "port = 5432")
+    assert system.installed_clusters(str(tmp_path)) == [
+        ("15", "main"),
+        ("15", "aaa"),
+        ("13", "main"),
+    ]
+    monkeypatch.setenv("PGPORT", "5439")
+    assert system.installed_clusters(str(tmp_path)) == [("15", "clockahead")]

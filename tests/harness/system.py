@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 
@@ -54,20 +55,68 @@ def user_name():
         return os.environ.get("USER", "root")
 
 
-def installed_clusters():
-    """Debian clusters, newest version first: [(version, name)]."""
+def wait_ready(seconds=30):
+    """True once the server on the client's port accepts connections."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if sh("pg_isready", "-q").returncode == 0:
+            return True
+        time.sleep(0.5)
+    return False
+
+
+PG_ETC = "/etc/postgresql"
+
+
+def cluster_port(version, name, etc=PG_ETC):
+    """The port a Debian cluster listens on (its postgresql.conf), 5432 by default."""
+    conf = Path(etc, version, name, "postgresql.conf")
+    try:
+        text = conf.read_text(errors="replace")
+    except OSError:
+        return 5432
+    port = 5432
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line.startswith("port") and "=" in line:
+            try:
+                port = int(line.split("=", 1)[1].strip().strip("'\""))
+            except ValueError:
+                pass
+    return port
+
+
+def client_port():
+    """The port psql and Odoo connect to when nothing else is said."""
+    try:
+        return int(os.environ.get("PGPORT") or 5432)
+    except ValueError:
+        return 5432
+
+
+def installed_clusters(etc=PG_ETC):
+    """Debian clusters clients reach by default, newest version first: [(version, name)].
+
+    A cluster on another port (the clock-ahead run's own cluster, a second
+    server) would start and still leave `psql` without a server, so only the
+    clusters listening on the client's port are candidates; "main" comes first
+    among those of one version.
+    """
     found = []
-    for conf in glob.glob("/etc/postgresql/*/*/postgresql.conf"):
+    for conf in glob.glob(os.path.join(glob.escape(etc), "*", "*", "postgresql.conf")):
         parts = Path(conf).parts
-        found.append((parts[-3], parts[-2]))
+        version, name = parts[-3], parts[-2]
+        if cluster_port(version, name, etc) == client_port():
+            found.append((version, name))
 
     def key(cluster):
         try:
-            return float(cluster[0])
+            version = float(cluster[0])
         except ValueError:
-            return 0.0
+            version = 0.0
+        return (-version, cluster[1] != "main", cluster[1])
 
-    return sorted(found, key=key, reverse=True)
+    return sorted(found, key=key)
 
 
 def ensure_postgres():
@@ -93,10 +142,10 @@ def ensure_postgres():
         for version, name in clusters:
             step(f"starting PostgreSQL {version} (cluster {name})")
             res = sh("pg_ctlcluster", version, name, "start")
-            if res.returncode == 0:
+            if res.returncode == 0 and wait_ready():
                 started = (version, name)
                 break
-            print(res.stderr.strip(), file=sys.stderr)
+            print(res.stderr.strip() or f"cluster {name} does not answer", file=sys.stderr)
         if started is None and sh("pg_isready", "-q").returncode != 0:
             sys.exit(
                 "hotline: PostgreSQL is installed but no cluster could be started: run "
