@@ -95,7 +95,7 @@ def client_port():
 
 
 def installed_clusters(etc=PG_ETC):
-    """Debian clusters clients reach by default, newest version first: [(version, name)].
+    """Debian clusters that clients reach by default, newest first: [(version, name)].
 
     A cluster on another port (the clock-ahead run's own cluster, a second
     server) would start and still leave `psql` without a server, so only the
@@ -145,7 +145,9 @@ def ensure_postgres():
             if res.returncode == 0 and wait_ready():
                 started = (version, name)
                 break
-            print(res.stderr.strip() or f"cluster {name} does not answer", file=sys.stderr)
+            print(
+                res.stderr.strip() or f"cluster {name} does not answer", file=sys.stderr
+            )
         if started is None and sh("pg_isready", "-q").returncode != 0:
             sys.exit(
                 "hotline: PostgreSQL is installed but no cluster could be started: run "
