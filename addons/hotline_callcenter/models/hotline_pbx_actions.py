@@ -712,11 +712,12 @@ class HotlinePbx(models.Model):
             )
         )
         if queue:
+            label = f"{queue.name} ({code})"
             return self.env._(
                 "Queue %(queue)s is not on the PBX yet: ask a supervisor to send "
                 "the queues to the PBX (Hotline > Call centre > Queues, button "
                 "Send to PBX), then log in again.",
-                queue=f"{queue.name} ({code})",
+                queue=label,
             )
         return self.env._(
             "The PBX has no queue %(queue)s and no queue of that name is set up "

@@ -101,12 +101,16 @@ class TestQueuePushState(SimulatorCommon):
         self.env["ir.module.module"]._load_module_terms(
             ["hotline_callcenter"], ["zh_CN"], overwrite=True
         )
-        self.agent.lang = "zh_CN"
         self.env["hotline.queue.member"].create(
             {"queue_id": self.queue.id, "user_id": self.agent.id}
         )
-        with self.assertRaisesRegex(UserError, "尚未下发到 PBX"):
-            self.env["hotline.pbx"].with_user(self.agent).hotline_agent_login()
+        # the web client sends the user's language in the context
+        Pbx = self.env["hotline.pbx"].with_user(self.agent)
+        with self.assertRaisesRegex(
+            UserError,
+            r"^队列 燃气报修 \(qps_repairs\) 尚未下发到 PBX：请班长将队列下发到 PBX",
+        ):
+            Pbx.with_context(lang="zh_CN").hotline_agent_login()
 
     def test_demo_simulator_gets_the_queues(self):
         """``make run`` starts the connector with its simulator: the queues of
