@@ -26,6 +26,7 @@
         "views/helpdesk_ticket_search_views.xml",
         "views/helpdesk_ticket_knowledge_views.xml",
         "views/hotline_case_type_views.xml",
+        "views/helpdesk_ticket_team_views.xml",
         "views/hotline_case_reporter_views.xml",
         "views/hotline_case_query_templates.xml",
         "views/hotline_work_order_views.xml",

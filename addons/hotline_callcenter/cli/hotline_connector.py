@@ -16,6 +16,7 @@ import psycopg2
 
 from odoo import SUPERUSER_ID, api
 from odoo.cli import Command
+from odoo.exceptions import UserError
 from odoo.sql_db import connection_info_for
 from odoo.tools import config
 
@@ -192,7 +193,7 @@ class Connector:
             if pbx:
                 pbx.write(vals)
             else:
-                Pbx.create(vals)
+                pbx = Pbx.create(vals)
             # demo agents answer on the simulator's extensions
             for login, extension in (("agent", "8001"), ("supervisor", "8002")):
                 user = env["res.users"].search([("login", "=", login)], limit=1)
@@ -201,6 +202,13 @@ class Connector:
                 )
                 if user and not user.hotline_extension and not taken:
                     user.hotline_extension = extension
+            # a fresh simulator has only its built-in queues: send Odoo's, as
+            # an administrator does on a real PBX, so that agents can log in
+            try:
+                with cr.savepoint():
+                    env["hotline.queue"]._hotline_push_config(pbx)
+            except UserError as exc:
+                _logger.error("Simulator PBX: the queues were not sent: %s", exc)
         _logger.info(
             "Simulator PBX on 127.0.0.1:%s, %.2f calls/s of demo traffic",
             self.simulator.port,

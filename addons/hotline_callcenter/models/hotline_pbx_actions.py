@@ -28,6 +28,9 @@ from ..pbx.ami_client import (
 )
 from ..pbx.originate_tracker import make_action_id
 
+# app_queue's answer to a QueueAdd into a queue it does not have
+NO_SUCH_QUEUE = "Unable to add interface to queue: No such queue"
+
 _logger = logging.getLogger(__name__)
 
 CLICK_TO_DIAL_NOTIFICATION = "hotline/click_to_dial"
@@ -653,7 +656,7 @@ class HotlinePbx(models.Model):
             "QueueRemove": "Unable to remove interface: Not there",
         }
         added = []
-        current = None
+        current = current_fields = None
         try:
             with AmiClient(
                 self.host,
@@ -665,7 +668,7 @@ class HotlinePbx(models.Model):
             ) as ami:
                 try:
                     for action, fields_ in actions:
-                        current = action
+                        current, current_fields = action, fields_
                         response = ami.action(action, raise_on_error=False, **fields_)
                         message = response.get("Message") or ""
                         if response.get("Response") == "Success":
@@ -686,7 +689,41 @@ class HotlinePbx(models.Model):
                     raise
         except AmiError as error:
             _logger.info("AMI %s on %s refused: %s", current, self.display_name, error)
+            if isinstance(error, AmiActionError) and str(error) == NO_SUCH_QUEUE:
+                raise UserError(
+                    self._hotline_missing_queue_error(current_fields["Queue"])
+                ) from error
             raise UserError(self._hotline_ami_error(error, current)) from error
+
+    def _hotline_missing_queue_error(self, code):
+        """What to do when Asterisk has no queue ``code``: a queue of Odoo
+        that was never sent to the PBX needs a push; any other name is wrong."""
+        self.ensure_one()
+        queue = (
+            self.env["hotline.queue"]
+            .sudo()
+            .search(
+                [
+                    ("code", "=", code),
+                    ("company_id", "=", self.company_id.id),
+                    ("pbx_id", "in", [self.id, False]),
+                ],
+                limit=1,
+            )
+        )
+        if queue:
+            label = f"{queue.name} ({code})"
+            return self.env._(
+                "Queue %(queue)s is not on the PBX yet: ask a supervisor to send "
+                "the queues to the PBX (Hotline > Call centre > Queues, button "
+                "Send to PBX), then log in again.",
+                queue=label,
+            )
+        return self.env._(
+            "The PBX has no queue %(queue)s and no queue of that name is set up "
+            "in Odoo: correct the agent's queues.",
+            queue=code,
+        )
 
     @api.model
     def hotline_agent_login(self):

@@ -132,6 +132,19 @@ class HotlineQueue(models.Model):
     )
     member_ids = fields.One2many("hotline.queue.member", "queue_id", string="Members")
     member_count = fields.Integer(compute="_compute_member_count")
+    needs_push = fields.Boolean(
+        string="Not sent to the PBX",
+        default=True,
+        readonly=True,
+        copy=False,
+        help="The queue was created or changed in Odoo since the queues were last "
+        "sent to the PBX: until a supervisor sends them (Send to PBX), Asterisk "
+        "does not have it or runs its old settings, and agents cannot log in to "
+        "a queue it does not have.",
+    )
+    pushed_at = fields.Datetime(
+        string="Last sent to the PBX", readonly=True, copy=False
+    )
 
     _sql_constraints = [
         ("code_uniq", "UNIQUE(code, company_id)", "A queue name is used once."),
@@ -165,6 +178,28 @@ class HotlineQueue(models.Model):
                 for key in [k for k, _letter in queues_conf.APP_OPTION_FLAGS]
                 + ["waiting_sound"]
             }
+        )
+
+    def write(self, vals):
+        if "needs_push" in vals:
+            return super().write(vals)
+        # what the PBX holds of each queue: a change of it waits for a push
+        before = {queue.id: queue._hotline_push_key() for queue in self}
+        res = super().write(vals)
+        changed = self.filtered(lambda q: q._hotline_push_key() != before[q.id])
+        if changed:
+            super(HotlineQueue, changed).write({"needs_push": True})
+        return res
+
+    def _hotline_push_key(self):
+        """What a push writes of this queue: its settings in
+        ``queues_hotline.conf`` and which PBX's file holds it."""
+        self.ensure_one()
+        return (
+            self._hotline_conf_dict(),
+            self.pbx_id.id,
+            self.company_id.id,
+            self.active,
         )
 
     @api.depends("member_ids")
@@ -248,6 +283,14 @@ class HotlineQueue(models.Model):
 
     @api.model
     def hotline_push_config(self, pbx):
+        """A supervisor's push of the queues to ``pbx``
+        (:meth:`_hotline_push_config`)."""
+        if not self.env.user.has_group("hotline_base.group_supervisor"):
+            raise UserError(self.env._("Only supervisors push queue configuration."))
+        return self._hotline_push_config(pbx)
+
+    @api.model
+    def _hotline_push_config(self, pbx):
         """Write ``queues_hotline.conf`` on ``pbx`` over AMI and reload app_queue.
 
         A fresh PBX has neither the live nor the staging file (GetConfig:
@@ -257,10 +300,9 @@ class HotlineQueue(models.Model):
         with no PBX goes to all) in UpdateConfig actions under Asterisk's 128
         header lines, then copied over the live file in one action and app_queue
         reloaded (see ``queues_conf``). A refusal before the copy leaves the
-        live file and the running queues as they were.
+        live file and the running queues as they were. The queues pushed no
+        longer need a push (``needs_push``) once Asterisk reloaded them.
         """
-        if not self.env.user.has_group("hotline_base.group_supervisor"):
-            raise UserError(self.env._("Only supervisors push queue configuration."))
         # one push per PBX at a time: two would interleave in the staging file
         self.env.cr.execute(
             SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", PUSH_LOCK_KEY, pbx.id)
@@ -311,6 +353,7 @@ class HotlineQueue(models.Model):
             raise UserError(
                 self.env._("Asterisk refused the queue configuration: %s", str(exc))
             ) from exc
+        queues.sudo().write({"needs_push": False, "pushed_at": fields.Datetime.now()})
         _logger.info("queues pushed to %s: %s", pbx.display_name, queues.mapped("code"))
         return True
 

@@ -106,8 +106,8 @@ class TestCti(SimulatorCommon):
         self.agent.hotline_queues = "support, nosuchqueue"
         with self.assertRaisesRegex(
             UserError,
-            "Asterisk refused QueueAdd: Unable to add interface to queue: "
-            "No such queue",
+            "The PBX has no queue nosuchqueue and no queue of that name is set "
+            "up in Odoo: correct the agent's queues.",
         ):
             self.Pbx.hotline_agent_login()
         # the QueueAdd to 'support' that went through is taken back

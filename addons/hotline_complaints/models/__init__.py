@@ -5,6 +5,7 @@ from . import hotline_case_deadline
 from . import helpdesk_ticket_channel
 from . import helpdesk_ticket_stage
 from . import helpdesk_ticket_team
+from . import res_users
 from . import hotline_case_event
 from . import hotline_case_reporter
 from . import hotline_case_identity_log

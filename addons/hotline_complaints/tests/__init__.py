@@ -17,3 +17,5 @@ from . import test_work_order_board
 from . import test_workflow_tour
 from . import test_helpdesk_translations
 from . import test_confidential_links
+from . import test_units
+from . import test_unit_tour

@@ -15,10 +15,27 @@ class HotlineCaseDispatchWizard(models.TransientModel):
     user_id = fields.Many2one(
         "res.users",
         string="Handler",
-        domain="[('id', 'in', team_user_ids)]",
+        domain="[('id', 'in', handler_ids)]",
     )
-    team_user_ids = fields.Many2many(related="team_id.user_ids")
+    handler_ids = fields.Many2many(
+        "res.users",
+        string="Handlers of the lead team",
+        compute="_compute_handler_ids",
+        help="Members of the lead team who handle cases.",
+    )
     note = fields.Text()
+
+    @api.depends("team_id")
+    def _compute_handler_ids(self):
+        for wizard in self:
+            wizard.handler_ids = wizard.team_id.user_ids.filtered(
+                lambda user: user.has_group("hotline_base.group_case_handler")
+            )
+
+    @api.onchange("team_id")
+    def _onchange_team_id(self):
+        if self.user_id and self.user_id not in self.handler_ids:
+            self.user_id = False
 
     @api.model
     def default_get(self, fields_list):
