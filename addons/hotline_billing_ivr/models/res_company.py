@@ -1,0 +1,20 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    def _hotline_demo_chinese_chart(self):
+        """Demo data: the Chinese chart of accounts (and with it the yuan) on the
+        companies that do not have it yet; the demo file calls it on every update.
+
+        On a demo database Odoo's chart loader first removes the journal items of
+        a chart loaded before (account's demo loads the generic one on a company
+        without country), so the currency can change."""
+        ChartTemplate = self.env["account.chart.template"]
+        for company in self.filtered(lambda c: c.chart_template != "cn"):
+            # _load, not try_loading: the latter warns when called while modules
+            # are being installed (it expects to run from a loaded registry)
+            ChartTemplate._load("cn", company, install_demo=False)
