@@ -14,7 +14,9 @@ class TestDemoData(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.env.ref("base.main_company")
-        cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=[cls.company.id]))
+        cls.env = cls.env(
+            context=dict(cls.env.context, allowed_company_ids=[cls.company.id])
+        )
 
     def test_company_books_in_yuan_with_the_chinese_chart(self):
         self.assertEqual(self.company.country_id.code, "CN")
@@ -28,7 +30,10 @@ class TestDemoData(TransactionCase):
         )
 
     def test_customers_in_arrears_have_posted_yuan_bills(self):
-        for xmlid in ("hotline_base.customer_04_demo", "hotline_base.customer_restaurant_demo"):
+        for xmlid in (
+            "hotline_base.customer_04_demo",
+            "hotline_base.customer_restaurant_demo",
+        ):
             invoices = self._invoices(xmlid)
             self.assertTrue(invoices, xmlid)
             self.assertEqual(set(invoices.mapped("state")), {"posted"})
@@ -39,12 +44,14 @@ class TestDemoData(TransactionCase):
                 partner.hotline_amount_overdue, sum(invoices.mapped("amount_residual"))
             )
         # a bill not yet due: an amount due, no arrears
-        open_bill = self.env.ref("hotline_base.customer_06_demo").with_company(self.company)
+        yang = self.env.ref("hotline_base.customer_06_demo")
+        open_bill = yang.with_company(self.company)
         self.assertGreater(open_bill.hotline_amount_due, 0)
         self.assertFalse(open_bill.hotline_is_overdue)
         # the VIP and the blacklisted customer owe nothing
-        for xmlid in ("hotline_base.customer_vip_demo", "hotline_base.customer_blacklisted_demo"):
-            self.assertFalse(self.env.ref(xmlid).with_company(self.company).hotline_is_overdue)
+        for xmlid in ("customer_vip_demo", "customer_blacklisted_demo"):
+            partner = self.env.ref(f"hotline_base.{xmlid}").with_company(self.company)
+            self.assertFalse(partner.hotline_is_overdue)
 
     def test_dunning_lines_for_the_customers_in_arrears(self):
         run = self.env.ref("hotline_billing_ivr.credit_control_run_demo")
@@ -55,4 +62,5 @@ class TestDemoData(TransactionCase):
             self.env.ref("hotline_base.customer_04_demo")
             | self.env.ref("hotline_base.customer_restaurant_demo"),
         )
-        self.assertEqual(lines.currency_id | lines.company_id.currency_id, self.company.currency_id)
+        currencies = lines.currency_id | lines.company_id.currency_id
+        self.assertEqual(currencies, self.company.currency_id)

@@ -210,8 +210,10 @@ class HotlinePbx(models.Model):
             [("state", "=", "active"), ("match_type", "=", "exact")]
         )
         known = []
-        for number in partners.mapped("mobile") + partners.mapped("phone") + (
-            blocked.mapped("number")
+        for number in (
+            partners.mapped("mobile")
+            + partners.mapped("phone")
+            + (blocked.mapped("number"))
         ):
             if not number:
                 continue
