@@ -18,3 +18,11 @@ class ResCompany(models.Model):
             # _load, not try_loading: the latter warns when called while modules
             # are being installed (it expects to run from a loaded registry)
             ChartTemplate._load("cn", company, install_demo=False)
+        # Installing account (or l10n_cn) on a company without a chart leaves a
+        # chart to load on the current company once the registry is ready
+        # (account's ir.module.module.write); the company has its chart now, and
+        # loading one again would fail on the demo's posted invoices.
+        if self.env.company.chart_template and hasattr(
+            self.env.registry, "_auto_install_template"
+        ):
+            del self.env.registry._auto_install_template
