@@ -22,6 +22,9 @@ class TestDemoData(TransactionCase):
         self.assertEqual(self.company.country_id.code, "CN")
         self.assertEqual(self.company.currency_id.name, "CNY")
         self.assertEqual(self.company.chart_template, "cn")
+        # l10n_cn's demo company is archived: the demo has one company
+        self.assertEqual(self.env["res.company"].search([]), self.company)
+        self.assertEqual(self.env.ref("base.user_admin").company_ids, self.company)
 
     def _invoices(self, partner_xmlid):
         partner = self.env.ref(partner_xmlid)
