@@ -50,5 +50,12 @@ class TestDemoData(TransactionCase):
         }
         self.assertEqual(demo_dids, {"4008100100", "8008100100", "4008100119"})
         self.assertLessEqual(demo_dids, set(traffic["dids"]))
+        # the card of a known caller shows their last calls from the first ring
+        last = self.env["hotline.screen.pop"]._hotline_last_calls(
+            "13901138888", vip, self.env["hotline.call"]
+        )
+        self.assertEqual(len(last), 2)
+        self.assertGreater(last[0]["started_at"], last[1]["started_at"])
+        self.assertEqual(last[0]["agent"], "王丽（坐席）")
         flow = self.env.ref("hotline_callcenter.hotline_ivr_flow_main_demo")
         self.assertEqual(flow.state, "published")
