@@ -8,7 +8,7 @@ class ResCompany(models.Model):
 
     def _hotline_demo_chinese_chart(self):
         """Demo data: the Chinese chart of accounts (and with it the yuan) on the
-        companies that do not have it yet; the demo file calls it on every update.
+        companies that do not have it yet.
 
         On a demo database Odoo's chart loader first removes the journal items of
         a chart loaded before (account's demo loads the generic one on a company
