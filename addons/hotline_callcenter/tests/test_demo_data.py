@@ -6,7 +6,12 @@ These tests read the demo data on purpose (issue 12): the demo must show the
 product from the first install.
 """
 
+from unittest.mock import patch
+
 from odoo.tests import Form, TransactionCase, tagged
+
+from ..cli.hotline_connector import Connector
+from ..pbx.simulator import AmiSimulator, CallerMix
 
 
 @tagged("post_install", "-at_install")
@@ -59,3 +64,17 @@ class TestDemoData(TransactionCase):
         self.assertEqual(last[0]["agent"], "王丽（坐席）")
         flow = self.env.ref("hotline_callcenter.hotline_ivr_flow_main_demo")
         self.assertEqual(flow.state, "published")
+
+    def test_connector_simulator_gives_the_traffic_the_demo_callers(self):
+        self.registry.enter_test_mode(self.env.cr)
+        self.addCleanup(self.registry.leave_test_mode)
+        connector = Connector(self.registry, simulator=True, simulator_rate=0.5)
+        with patch.object(AmiSimulator, "generate_traffic") as generate:
+            connector.start_simulator()
+        self.addCleanup(connector.simulator.stop)
+        (rate,), kwargs = generate.call_args
+        self.assertEqual(rate, 0.5)
+        self.assertIsInstance(kwargs["callers"], CallerMix)
+        self.assertIn("13901138888", kwargs["callers"].known)
+        self.assertIn("17012340000", kwargs["callers"].known)
+        self.assertIn("4008100100", kwargs["dids"])
