@@ -26,6 +26,7 @@
         "views/menus.xml",
     ],
     "demo": [
+        "demo/res_company_demo.xml",
         "demo/res_users_demo.xml",
         "demo/hotline_customer_demo.xml",
         "demo/hotline_blacklist_demo.xml",

@@ -8,11 +8,17 @@
     "license": "LGPL-3",
     "author": "Hotline Contributors",
     "website": "https://github.com/hotline-suite/hotline",
-    "depends": ["hotline_callcenter", "account", "account_credit_control"],
+    "depends": [
+        "hotline_callcenter",
+        "account",
+        "account_credit_control",
+        "l10n_cn",
+    ],
     "data": [
         "security/hotline_security.xml",
         "security/ir.model.access.csv",
         "views/menus.xml",
         "views/res_partner_views.xml",
     ],
+    "demo": ["demo/account_demo.xml"],
 }

@@ -33,7 +33,11 @@
         "views/hotline_call_report_views.xml",
         "views/menus.xml",
     ],
-    "demo": ["demo/hotline_queue_demo.xml"],
+    "demo": [
+        "demo/hotline_queue_demo.xml",
+        "demo/hotline_did_demo.xml",
+        "demo/hotline_call_demo.xml",
+    ],
     "assets": {
         "web.assets_backend": ["hotline_callcenter/static/src/**/*"],
         "web.assets_tests": ["hotline_callcenter/static/tests/tours/**/*"],

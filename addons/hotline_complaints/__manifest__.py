@@ -35,8 +35,10 @@
         "views/hotline_inbound_gateway_views.xml",
     ],
     "demo": [
+        "demo/hotline_field_staff_demo.xml",
         "demo/hotline_complaints_demo.xml",
         "demo/hotline_ivr_case_query_demo.xml",
+        "demo/helpdesk_mgmt_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

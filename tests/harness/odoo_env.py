@@ -37,6 +37,7 @@ DEPENDENCIES = [
     "helpdesk_mgmt",
     "account",
     "account_credit_control",
+    "l10n_cn",
     "survey",
 ]
 MISSING = (

@@ -166,7 +166,7 @@ class Connector:
             ]
 
     def start_simulator(self):
-        from ..pbx.simulator import CAPTURE_PBX_SETTINGS, AmiSimulator
+        from ..pbx.simulator import CAPTURE_PBX_SETTINGS, AmiSimulator, CallerMix
 
         secret = secrets.token_hex(8)
         self.simulator = AmiSimulator("127.0.0.1", 0, "odoo", secret).start()
@@ -209,13 +209,19 @@ class Connector:
                     env["hotline.queue"]._hotline_push_config(pbx)
             except UserError as exc:
                 _logger.error("Simulator PBX: the queues were not sent: %s", exc)
+            # the demo's customers call (VIP, blacklisted, in arrears), on its DIDs
+            traffic = env["hotline.pbx"]._hotline_simulator_traffic()
         _logger.info(
             "Simulator PBX on 127.0.0.1:%s, %.2f calls/s of demo traffic",
             self.simulator.port,
             self.simulator_rate,
         )
         if self.simulator_rate:
-            self.simulator.generate_traffic(self.simulator_rate)
+            self.simulator.generate_traffic(
+                self.simulator_rate,
+                callers=CallerMix(traffic["known"]),
+                dids=traffic["dids"],
+            )
 
     def make_worker(self, pbx, sink=None, **options):
         """The :class:`PbxWorker` of one PBX (``_hotline_connector_settings``),

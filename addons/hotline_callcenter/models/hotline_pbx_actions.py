@@ -202,6 +202,31 @@ class HotlinePbx(models.Model):
             "contexts": pbx._hotline_correlator_contexts(),
         }
 
+    @api.model
+    def _hotline_simulator_traffic(self):
+        """Who calls and which numbers they dial in the simulator's demo traffic
+        (``hotline-connector --simulator``): the customers' numbers as the PBX
+        presents them (national digits), the blocked exact numbers, and the
+        active DIDs of the company."""
+        partners = self.env["res.partner"].search([("hotline_is_customer", "=", True)])
+        blocked = self.env["hotline.blacklist"].search(
+            [("state", "=", "active"), ("match_type", "=", "exact")]
+        )
+        known = []
+        for number in (
+            partners.mapped("mobile")
+            + partners.mapped("phone")
+            + (blocked.mapped("number"))
+        ):
+            if not number:
+                continue
+            try:
+                known.append(self._hotline_dialable(number))
+            except UserError:
+                continue
+        dids = self.env["hotline.did"].search([]).mapped("number")
+        return {"known": list(dict.fromkeys(known)), "dids": dids}
+
     # ------------------------------------------------------------------
     # AMI plumbing
     # ------------------------------------------------------------------

@@ -19,3 +19,4 @@ from . import test_helpdesk_translations
 from . import test_confidential_links
 from . import test_units
 from . import test_unit_tour
+from . import test_demo_data

@@ -3,7 +3,15 @@
 """PBX simulator: AMI (and FastAGI as Asterisk's side) replayed from real captures."""
 
 from .ami_server import AmiSimulator
+from .callers import CallerMix
 from .dialplan import CAPTURE_PBX_SETTINGS, Dialplan
 from .scenarios import SCENARIOS, render
 
-__all__ = ["CAPTURE_PBX_SETTINGS", "SCENARIOS", "AmiSimulator", "Dialplan", "render"]
+__all__ = [
+    "CAPTURE_PBX_SETTINGS",
+    "SCENARIOS",
+    "AmiSimulator",
+    "CallerMix",
+    "Dialplan",
+    "render",
+]

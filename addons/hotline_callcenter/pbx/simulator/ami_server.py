@@ -28,6 +28,7 @@ import uuid
 
 from ..ami_protocol import AmiMessage, AmiParser, serialize_pairs
 from .app_args import bridge_options
+from .callers import DEFAULT_DIDS, CallerMix
 from .dialplan import Dialplan
 from .scenarios import (
     SCENARIOS,
@@ -609,13 +610,22 @@ class AmiSimulator:
             self.broadcast_many(batch)
 
     def generate_traffic(
-        self, calls_per_second, duration=None, count=None, mix=None, speed=None
+        self,
+        calls_per_second,
+        duration=None,
+        count=None,
+        mix=None,
+        speed=None,
+        callers=None,
+        dids=None,
     ):
         """Random calls at ``calls_per_second`` (Poisson arrivals) in a thread.
 
-        ``mix``: {scenario: weight}.  Stops after ``duration`` s or ``count``
-        calls, or at ``stop()``.  Returns the thread; ``thread.calls`` lists
-        the (scenario, linkedid) started.
+        ``mix``: {scenario: weight}.  ``callers``: a :class:`CallerMix` (by
+        default unknown numbers only); ``dids``: the numbers dialled.  Stops
+        after ``duration`` s or ``count`` calls, or at ``stop()``.  Returns the
+        thread; ``thread.calls`` lists the (scenario, linkedid) started and
+        ``thread.callers`` the (caller, did) of each.
         """
         mix = mix or {
             "inbound_answered": 6,
@@ -629,6 +639,8 @@ class AmiSimulator:
         weights = [mix[n] for n in names]
         stop_at = time.monotonic() + duration if duration else None
         rng = random.Random()
+        callers = callers or CallerMix(rng=rng)
+        dids = list(dids or DEFAULT_DIDS)
 
         def loop():
             n = 0
@@ -638,18 +650,20 @@ class AmiSimulator:
                 if stop_at and time.monotonic() >= stop_at:
                     return
                 name = rng.choices(names, weights)[0]
-                caller = f"13{rng.randrange(10**9):09d}"
+                caller = callers.next()
                 agent = rng.choice(["8001", "8002", "8003", "8004"])
-                did = rng.choice(["4008123456", "8008123456", "4008123457"])
+                did = rng.choice(dids)
                 thread = self.run_scenario(
                     name, caller=caller, agent=agent, did=did, speed=speed
                 )
                 gen.calls.append((name, thread.linkedid))
+                gen.callers.append((caller, did))
                 n += 1
                 time.sleep(rng.expovariate(calls_per_second))
 
         gen = threading.Thread(target=loop, name="ami-sim traffic", daemon=True)
         gen.calls = []
+        gen.callers = []
         gen.start()
         return gen
 
