@@ -22,6 +22,7 @@ from pbx.hangup_causes import HANGUP_CAUSES, KNOWN_CODES, hangup_cause_code
         ("", None),
         ("   ", None),
         (None, None),
+        (False, None),
     ],
 )
 def test_stored_cause_to_code(stored, code):

@@ -76,15 +76,15 @@ def hangup_cause_code(text):
 
     :param text: what the connector stored: ``"<Cause> <Cause-txt>"``
         (``"16 Normal Clearing"``), a bare code (``"17"``), or a sentence of
-        its own (a call closed at resynchronisation)
+        its own (a call closed at resynchronisation); ``None`` or ``False``
+        when none
     :return: the code as a string, ``"other"`` for text without a known code,
         ``None`` when there is no cause at all
     """
-    if text is None:
+    # Odoo's empty Char is False
+    if not text or not str(text).strip():
         return None
     text = str(text).strip()
-    if not text:
-        return None
     match = _LEADING_CODE.match(text)
     if match:
         code = str(int(match.group(1)))
