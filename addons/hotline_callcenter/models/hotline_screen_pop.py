@@ -60,9 +60,11 @@ class HotlineScreenPop(models.AbstractModel):
         if not user:
             return user
         user.hotline_current_call_id = call
+        # the card in the agent's language, not the connector's
         payload = (
             self.with_user(user)
             .with_company(call.company_id)
+            .with_context(lang=user.lang)
             ._hotline_card_payload(call, extension)
         )
         payload["transfer"] = self._hotline_transfer_info(call, transferred_from)

@@ -18,3 +18,4 @@ from . import test_workflow_tour
 from . import test_helpdesk_translations
 from . import test_confidential_links
 from . import test_case_from_call
+from . import test_card_tour
