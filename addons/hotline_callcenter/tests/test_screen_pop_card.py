@@ -123,9 +123,7 @@ class TestCardRestore(CallCenterCommon):
         self.assertTrue(card["restored"])
         self.assertFalse(card["transfer"])
         # no ring time is kept: the call's queue entry stands for it
-        self.assertEqual(
-            card["timer"]["answered_at"] - card["timer"]["rang_at"], 10
-        )
+        self.assertEqual(card["timer"]["answered_at"] - card["timer"]["rang_at"], 10)
 
     def test_nothing_once_the_call_ended(self):
         call = self._new_call()
