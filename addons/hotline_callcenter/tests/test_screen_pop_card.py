@@ -97,6 +97,22 @@ class TestCardTimer(CallCenterCommon):
         # only the agent whose card shows the call
         self.assertFalse(self._bus_messages(self.supervisor, UPDATE))
 
+    def test_ring_card_in_the_agent_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["hotline_callcenter"], ["zh_CN"], overwrite=True
+        )
+        self.agent.lang = "zh_CN"
+        self._new_call(disposition="answered", partner_id=self.customer.id)
+        call = self._new_call(hangup_cause="17 User busy")
+        # the connector's environment has no language of its own
+        self.env["hotline.screen.pop"].with_context(lang="en_US").hotline_ringing(
+            call, "8001"
+        )
+        card = self._bus_messages(self.agent, RINGING)[0]
+        self.assertEqual(card["hangup_cause"], "占线")
+        self.assertEqual(card["last_calls"][0]["disposition"], "已接听")
+
     def test_other_writes_send_no_update(self):
         call = self._new_call()
         self.env["hotline.screen.pop"].hotline_ringing(call, "8001")
