@@ -10,6 +10,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from ..pbx.hangup_causes import HANGUP_CAUSES, hangup_cause_code
+
 _logger = logging.getLogger(__name__)
 
 DIRECTIONS = [
@@ -61,6 +63,8 @@ WAITING_FIELDS = frozenset(
     {"queue_id", "queued_at", "answered_at", "ended_at", "user_id", "partner_id"}
 )
 PENDING_WAITING_KEY = "hotline.call.waiting_queue_ids"
+# a write of these fields changes what a live caller card shows (its timer)
+CARD_FIELDS = frozenset({"answered_at", "ended_at", "hangup_cause"})
 # callers listed per queue in a notification (longest waits first) and the total:
 # a surge of hundreds of callers must not make every join cost O(callers)
 WAITING_LIST_MAX = 50
@@ -146,6 +150,13 @@ class HotlineCall(models.Model):
         help="Path of the MixMonitor recording as Asterisk wrote it."
     )
     hangup_cause = fields.Char(help="Asterisk's hangup cause code and text.")
+    hangup_cause_code = fields.Selection(
+        HANGUP_CAUSES,
+        string="Hang-up cause",
+        compute="_compute_hangup_cause_code",
+        store=True,
+        help="Why the call ended, in words (the Q.850 cause Asterisk reported).",
+    )
     voicemail_channel = fields.Char(
         readonly=True,
         index="btree_not_null",
@@ -167,6 +178,11 @@ class HotlineCall(models.Model):
             call.display_name = (
                 f"{call.caller_number or '?'} → {call.called_number or '?'}"
             )
+
+    @api.depends("hangup_cause")
+    def _compute_hangup_cause_code(self):
+        for call in self:
+            call.hangup_cause_code = hangup_cause_code(call.hangup_cause) or False
 
     @api.depends("agent_line_ids.extension", "agent_line_ids.sequence")
     def _compute_agent_extensions(self):
@@ -644,6 +660,9 @@ class HotlineCall(models.Model):
         return calls
 
     def write(self, vals):
+        if CARD_FIELDS.intersection(vals):
+            # the caller card's timer and hang-up cause follow the call
+            self.env["hotline.screen.pop"]._hotline_card_touch(self)
         if not WAITING_FIELDS.intersection(vals):
             return super().write(vals)
         before = self._hotline_waiting_queues()

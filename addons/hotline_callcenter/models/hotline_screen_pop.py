@@ -1,10 +1,24 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import time
+from datetime import datetime
+
 from odoo import api, models
 from odoo.exceptions import AccessError
 
 LAST_CALLS_LIMIT = 5
 NOTIFICATION_TYPE = "hotline/call_ringing"
+# the answer and the end of the call on the card: timer and hang-up cause
+UPDATE_NOTIFICATION_TYPE = "hotline/call_update"
+PENDING_UPDATE_KEY = "hotline.screen.pop.updated_call_ids"
+_EPOCH = datetime(1970, 1, 1)
+
+
+def _epoch(value):
+    """Seconds since the epoch of a naive UTC datetime (``False`` if empty)."""
+    if not value:
+        return False
+    return (value - _EPOCH).total_seconds()
 
 
 class HotlineScreenPop(models.AbstractModel):
@@ -46,9 +60,11 @@ class HotlineScreenPop(models.AbstractModel):
         if not user:
             return user
         user.hotline_current_call_id = call
+        # the card in the agent's language, not the connector's
         payload = (
             self.with_user(user)
             .with_company(call.company_id)
+            .with_context(lang=user.lang)
             ._hotline_card_payload(call, extension)
         )
         payload["transfer"] = self._hotline_transfer_info(call, transferred_from)
@@ -84,6 +100,10 @@ class HotlineScreenPop(models.AbstractModel):
             "sections": [],
             "actions": [],
             "case_id": False,
+            # the card's timer: rang (this ring), answered, ended; the browser
+            # corrects its clock by server_time
+            "timer": self._hotline_card_timer(call, rang_at=time.time()),
+            "hangup_cause": self._hotline_hangup_words(call),
         }
         extra = self._hotline_card_extra(partner, call)
         for key, value in extra.items():
@@ -92,6 +112,109 @@ class HotlineScreenPop(models.AbstractModel):
             else:
                 payload[key] = value
         return payload
+
+    @api.model
+    def _hotline_card_timer(self, call, rang_at=None):
+        """Times of the card's timer, in seconds since the epoch (UTC).
+
+        :param rang_at: when the call rang this agent; by default (a card
+            restored after a page reload) when it entered the queue or started
+        """
+        if rang_at is None:
+            rang_at = _epoch(call.queued_at or call.started_at) or time.time()
+        return {
+            "rang_at": rang_at,
+            "answered_at": _epoch(call.answered_at),
+            "ended_at": _epoch(call.ended_at),
+            "server_time": time.time(),
+        }
+
+    @api.model
+    def _hotline_hangup_words(self, call):
+        """The hang-up cause as the card shows it, in the user's language."""
+        if not call.hangup_cause_code:
+            return ""
+        field = call._fields["hangup_cause_code"]
+        return dict(field._description_selection(self.env)).get(
+            call.hangup_cause_code, ""
+        )
+
+    @api.model
+    def hotline_current_card(self):
+        """The card of the user's live call, for a web client that (re)loads.
+
+        Only for agents (and the groups implying it), only while the call is
+        live, in a company of the user, and where :meth:`_hotline_card_restorable`
+        allows it (confidentiality rules of other add-ons).
+        :return: the card as :meth:`hotline_ringing` sends it, or ``False``
+        """
+        user = self.env.user
+        if not user.has_group("hotline_base.group_agent"):
+            return False
+        call = user.sudo().hotline_current_call_id
+        if (
+            not call
+            or call.ended_at
+            or call.company_id not in user.company_ids
+            or not self._hotline_card_restorable(call)
+        ):
+            return False
+        payload = self.with_company(call.company_id)._hotline_card_payload(
+            call, user.hotline_extension or ""
+        )
+        payload["timer"] = self._hotline_card_timer(call)
+        payload["transfer"] = False
+        payload["restored"] = True
+        return payload
+
+    @api.model
+    def _hotline_card_restorable(self, call):
+        """Hook: whether the current user's card of ``call`` (sudo) may be
+        shown again after a reload. Other add-ons refuse calls their
+        confidentiality rules hide from the user."""
+        return True
+
+    @api.model
+    def _hotline_card_touch(self, calls):
+        """Tell the agents whose card shows one of ``calls`` its new times and
+        hang-up cause, once per transaction when it commits."""
+        data = self.env.cr.precommit.data
+        if PENDING_UPDATE_KEY not in data:
+            data[PENDING_UPDATE_KEY] = set()
+            env = self.sudo().env
+
+            @self.env.cr.precommit.add
+            def send_card_updates():
+                call_ids = data.pop(PENDING_UPDATE_KEY, set())
+                env["hotline.screen.pop"]._hotline_card_send_updates(
+                    env["hotline.call"].browse(sorted(call_ids))
+                )
+
+        data[PENDING_UPDATE_KEY].update(calls.ids)
+
+    @api.model
+    def _hotline_card_send_updates(self, calls):
+        """One ``hotline/call_update`` per agent whose current call is one of
+        ``calls``: the call's id, timer and hang-up cause, nothing else."""
+        calls = calls.sudo().exists()
+        if not calls:
+            return
+        users = (
+            self.env["res.users"]
+            .sudo()
+            .search([("hotline_current_call_id", "in", calls.ids)])
+        )
+        for user in users:
+            call = user.hotline_current_call_id
+            pop = self.with_context(lang=user.lang)
+            user._bus_send(
+                UPDATE_NOTIFICATION_TYPE,
+                {
+                    "call_id": call.id,
+                    "timer": pop._hotline_card_timer(call, rang_at=False),
+                    "hangup_cause": pop._hotline_hangup_words(call),
+                },
+            )
 
     @api.model
     def _hotline_transfer_info(self, call, transferred_from):

@@ -24,3 +24,4 @@ from . import test_waiting_calls
 from . import test_waiting_tour
 from . import test_queue_push_state
 from . import test_demo_data
+from . import test_screen_pop_card

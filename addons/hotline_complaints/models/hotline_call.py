@@ -3,6 +3,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 
 class HotlineCall(models.Model):
@@ -15,6 +16,9 @@ class HotlineCall(models.Model):
         "ticket_id",
         string="Cases",
     )
+    hotline_case_count = fields.Integer(
+        string="Case count", compute="_compute_hotline_case_count"
+    )
     hotline_confidential = fields.Boolean(
         string="Confidential reporter's call",
         readonly=True,
@@ -23,6 +27,12 @@ class HotlineCall(models.Model):
         help="The call of a confidential reporter: only the 'Reporter identity' "
         "group sees it (and its recordings).",
     )
+
+    @api.depends("ticket_ids")
+    def _compute_hotline_case_count(self):
+        # the cases the user may see (their record rules apply)
+        for call in self:
+            call.hotline_case_count = len(call.ticket_ids)
 
     @api.depends("caller_number", "called_number", "direction", "hotline_confidential")
     @api.depends_context("uid", "lang")
@@ -55,8 +65,16 @@ class HotlineCall(models.Model):
         }
 
     def action_hotline_create_case(self):
-        """Open a new case form prefilled from the call."""
+        """Open a new case form prefilled from the call (its customer, number
+        and agent); saved, the case is linked to the call and so to its
+        recordings.
+
+        A complete ``act_window`` (with ``views``): the caller card runs it
+        with the action service as it is, as does the call form's button.
+        """
         self.ensure_one()
+        if not self.env.user.has_group("hotline_base.group_agent"):
+            raise AccessError(self.env._("Only agents and supervisors start cases."))
         context = {
             f"default_{key}": value
             for key, value in self._hotline_case_values().items()
@@ -68,9 +86,29 @@ class HotlineCall(models.Model):
             "name": self.env._("New case"),
             "res_model": "helpdesk.ticket",
             "view_mode": "form",
+            "views": [[False, "form"]],
             "target": "current",
             "context": context,
         }
+
+    def action_hotline_open_cases(self):
+        """The cases started from this call (the form's Cases button)."""
+        self.ensure_one()
+        cases = self.ticket_ids
+        action = {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Cases"),
+            "res_model": "helpdesk.ticket",
+            "target": "current",
+        }
+        if len(cases) == 1:
+            action.update(res_id=cases.id, views=[[False, "form"]])
+        else:
+            action.update(
+                views=[[False, "list"], [False, "form"]],
+                domain=[("id", "in", cases.ids)],
+            )
+        return action
 
     def _hotline_on_rating_complaint(self):
         """Key 0 at the post-call rating: a complaint case about the service,

@@ -41,15 +41,29 @@ class HotlineScreenPop(models.AbstractModel):
                 or [self.env._("None")],
             }
         )
+        # run on the server when clicked (hotline.call.action_hotline_create_case
+        # returns a complete act_window): the form opens with what the call
+        # knows then
         extra.setdefault("actions", []).append(
             {
                 "label": self.env._("Start case"),
-                "action": call.with_context(
-                    default_partner_id=partner.id
-                ).action_hotline_create_case(),
+                "name": "start_case",
+                "model": "hotline.call",
+                "method": "action_hotline_create_case",
+                "res_id": call.id,
+                "context": {"default_partner_id": partner.id} if partner else {},
             }
         )
         started = call.sudo().ticket_ids[:1]
         if started:
             extra["case_id"] = started.id
         return extra
+
+    @api.model
+    def _hotline_card_restorable(self, call):
+        """A confidential reporter's call is not shown again after a reload
+        outside the Reporter identity group (its number is hidden there)."""
+        return super()._hotline_card_restorable(call) and (
+            not call.hotline_confidential
+            or self.env.user.has_group("hotline_complaints.group_reporter_identity")
+        )

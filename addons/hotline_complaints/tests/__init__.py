@@ -20,3 +20,5 @@ from . import test_confidential_links
 from . import test_units
 from . import test_unit_tour
 from . import test_demo_data
+from . import test_case_from_call
+from . import test_card_tour

@@ -192,8 +192,23 @@ class TestScreenPopCard(CaseCommon):
         self.assertTrue(any(open_case.number in line for line in lines))
         self.assertFalse(any(closed.number in line for line in lines))
         self.assertFalse(any(secret.number in line for line in lines))
-        action = extra["actions"][-1]["action"]
+        item = extra["actions"][-1]
+        self.assertEqual(item["name"], "start_case")
+        self.assertEqual(
+            (item["model"], item["method"], item["res_id"]),
+            ("hotline.call", "action_hotline_create_case", call.id),
+        )
+        self.assertEqual(item["context"], {"default_partner_id": self.customer.id})
+        # what the card gets when clicked: a complete act_window
+        action = getattr(
+            self.env[item["model"]]
+            .with_user(agent)
+            .with_context(**item["context"])
+            .browse(item["res_id"]),
+            item["method"],
+        )()
         self.assertEqual(action["res_model"], "helpdesk.ticket")
+        self.assertEqual(action["views"], [[False, "form"]])
         self.assertEqual(action["context"]["default_partner_id"], self.customer.id)
         self.assertEqual(action["context"]["default_call_ids"], call.ids)
         self.assertNotIn("case_id", extra)
