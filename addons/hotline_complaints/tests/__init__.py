@@ -17,3 +17,4 @@ from . import test_work_order_board
 from . import test_workflow_tour
 from . import test_helpdesk_translations
 from . import test_confidential_links
+from . import test_chinese_screens

@@ -1,0 +1,99 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+
+from odoo.tests import tagged
+
+from odoo.addons.hotline_base.tests.ui_language import (
+    load_chinese,
+    untranslated_labels,
+)
+
+from .common import CaseCommon
+
+RINGING = "hotline/call_ringing"
+# language names and e-invoicing schemes keep their own names
+PARTNER_IGNORE = ("lang", "peppol_eas", "peppol_endpoint", "invoice_edi_format")
+
+
+@tagged("post_install", "-at_install")
+class TestChineseScreens(CaseCommon):
+    """What a Chinese hotline user opens is Chinese: helpdesk_mgmt ships no
+    zh_CN, the add-on's i18n_extra/ fills its labels."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        load_chinese(cls.env)
+        for user in cls.role_users.values():
+            user.lang = "zh_CN"
+
+    def assertChinese(self, action, roles, **kwargs):
+        for role in roles:
+            with self.subTest(action=action, role=role):
+                env = self.env(user=self.role_users[role], context={"lang": "zh_CN"})
+                self.assertEqual(untranslated_labels(env, action, **kwargs), {})
+
+    def test_case_list_form_kanban_search(self):
+        # the Priority and Stage columns, the filters, the form's labels
+        self.assertChinese(
+            "hotline_complaints.helpdesk_ticket_action_hotline",
+            ("agent", "supervisor", "handler", "leader"),
+        )
+
+    def test_customer_form(self):
+        # the Tickets button of helpdesk_mgmt on the customer
+        self.assertChinese(
+            "hotline_base.res_partner_action_hotline",
+            ("agent", "supervisor"),
+            ignore=PARTNER_IGNORE,
+        )
+
+    def test_call_list_and_form(self):
+        self.assertChinese(
+            "hotline_callcenter.hotline_call_action", ("agent", "supervisor")
+        )
+
+    def test_ring_card_in_agent_language(self):
+        """The connector (no language) rings a Chinese agent: the card's
+        sections and actions are in Chinese, as after a pick-up."""
+        agent = self.role_users["agent"]
+        agent.hotline_extension = "8001"
+        pbx = self.env["hotline.pbx"].create(
+            {"name": "Test PBX", "host": "127.0.0.1", "ami_secret": "secret"}
+        )
+        call = self.env["hotline.call"].create(
+            {
+                "pbx_id": pbx.id,
+                "linkedid": "1700000000.77",
+                "caller_number": "13900000000",
+                "called_number": "4008123459",
+                "direction": "inbound",
+            }
+        )
+        self.env.cr.precommit.run()
+        self.env.cr.execute("SELECT COALESCE(MAX(id), 0) FROM bus_bus")
+        marker = self.env.cr.fetchone()[0]
+        connector = self.env(su=True, context={})
+        self.assertFalse(connector.lang)
+        connector["hotline.screen.pop"].hotline_ringing(
+            call.with_env(connector), "8001"
+        )
+        self.env.cr.precommit.run()
+        channel = json.dumps(
+            [self.env.cr.dbname, "res.partner", agent.partner_id.id],
+            separators=(",", ":"),
+        )
+        messages = self.env["bus.bus"].search(
+            [("id", ">", marker), ("channel", "=", channel)]
+        )
+        cards = [
+            json.loads(m.message)["payload"]
+            for m in messages
+            if json.loads(m.message)["type"] == RINGING
+        ]
+        self.assertEqual(len(cards), 1)
+        section = cards[0]["sections"][-1]
+        self.assertEqual(section["title"], "未办结工单")
+        self.assertEqual(section["lines"], ["无"])
+        self.assertIn("新建工单", [a["label"] for a in cards[0]["actions"]])
