@@ -46,6 +46,8 @@ BANNER = b"Asterisk Call Manager/11.0.0\r\n"
 AST_MAX_MANHEADERS = 128
 # the message the caller leaves in queue_ringnoanswer_voicemail (msg0000.txt)
 VOICEMAIL_SECONDS = 5
+# extensions answering the random traffic unless the caller names its agents
+DEFAULT_TRAFFIC_AGENTS = ("8001", "8002", "8003", "8004")
 UNKNOWN = (
     "Invalid/unknown command: %s. Use Action: ListCommands to show available commands."
 )
@@ -609,14 +611,23 @@ class AmiSimulator:
             self.broadcast_many(batch)
 
     def generate_traffic(
-        self, calls_per_second, duration=None, count=None, mix=None, speed=None
+        self,
+        calls_per_second,
+        duration=None,
+        count=None,
+        mix=None,
+        speed=None,
+        agents=None,
     ):
         """Random calls at ``calls_per_second`` (Poisson arrivals) in a thread.
 
-        ``mix``: {scenario: weight}.  Stops after ``duration`` s or ``count``
+        ``mix``: {scenario: weight}.  ``agents``: the extensions that answer
+        (the connector passes those of Odoo's agents, so that every simulated
+        agent is one Odoo knows).  Stops after ``duration`` s or ``count``
         calls, or at ``stop()``.  Returns the thread; ``thread.calls`` lists
-        the (scenario, linkedid) started.
+        the (scenario, linkedid) started and ``thread.agents`` the extensions.
         """
+        agents = list(agents or DEFAULT_TRAFFIC_AGENTS)
         mix = mix or {
             "inbound_answered": 6,
             "queue_abandoned": 1,
@@ -639,7 +650,7 @@ class AmiSimulator:
                     return
                 name = rng.choices(names, weights)[0]
                 caller = f"13{rng.randrange(10**9):09d}"
-                agent = rng.choice(["8001", "8002", "8003", "8004"])
+                agent = rng.choice(agents)
                 did = rng.choice(["4008123456", "8008123456", "4008123457"])
                 thread = self.run_scenario(
                     name, caller=caller, agent=agent, did=did, speed=speed
@@ -650,6 +661,7 @@ class AmiSimulator:
 
         gen = threading.Thread(target=loop, name="ami-sim traffic", daemon=True)
         gen.calls = []
+        gen.agents = agents
         gen.start()
         return gen
 
