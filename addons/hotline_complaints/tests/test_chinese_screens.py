@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
 
+from lxml import etree
+
 from odoo.tests import tagged
 
 from odoo.addons.hotline_base.tests.ui_language import (
@@ -53,6 +55,37 @@ class TestChineseScreens(CaseCommon):
         self.assertChinese(
             "hotline_callcenter.hotline_call_action", ("agent", "supervisor")
         )
+
+    def test_work_order_board(self):
+        """The card read "处于此状态已 / 00:00": it says what the time is."""
+        self.assertChinese(
+            "hotline_complaints.hotline_work_order_action",
+            ("supervisor", "handler"),
+            view_types=["kanban", "list", "form"],
+        )
+        env = self.env(user=self.role_users["handler"], context={"lang": "zh_CN"})
+        arch = env["hotline.work.order"].get_views([(False, "kanban")])["views"]
+        card = etree.fromstring(arch["kanban"]["arch"])
+        (label,) = card.xpath("//div[@name='time_in_status']/span")
+        self.assertEqual(label.text, "本状态已持续（时:分）")
+
+    def test_case_statistics_wizard_is_a_page(self):
+        """Opened by its URL, a dialog action showed an empty screen: the
+        export is a page of its own with its button in the header."""
+        action = self.env.ref("hotline_complaints.hotline_case_report_wizard_action")
+        self.assertEqual(action.target, "current")
+        self.assertChinese(
+            "hotline_complaints.hotline_case_report_wizard_action",
+            ("supervisor",),
+            view_types=["form"],
+        )
+        env = self.env(user=self.role_users["supervisor"], context={"lang": "zh_CN"})
+        views = env["hotline.case.report.wizard"].get_views([(False, "form")])
+        form = etree.fromstring(views["views"]["form"]["arch"])
+        self.assertEqual(
+            [b.get("name") for b in form.xpath("//header/button")], ["action_export"]
+        )
+        self.assertFalse(form.xpath("//footer"))
 
     def test_ring_card_in_agent_language(self):
         """The connector (no language) rings a Chinese agent: the card's
