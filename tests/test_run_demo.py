@@ -11,7 +11,7 @@ import pytest
 # `tests` is also hotline_callcenter's test package on this suite's path: the
 # harness is imported as the package `harness`
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import run_demo  # noqa: E402
+from harness import run_demo
 
 ODOO_LOG = [
     "2026-12-02 12:00:00,000 1 INFO hotline_demo odoo.modules.loading: "

@@ -114,8 +114,8 @@ def audio_missing_html(message):
     """What a player shows instead of an audio element when the file is gone."""
     return (
         Markup(
-            '<div class="alert alert-warning mb-0 o_hotline_audio_missing" role="status">'
-            '<i class="fa fa-exclamation-triangle me-1"></i>%s</div>'
+            '<div class="alert alert-warning mb-0 o_hotline_audio_missing" '
+            'role="status"><i class="fa fa-exclamation-triangle me-1"></i>%s</div>'
         )
         % message
     )

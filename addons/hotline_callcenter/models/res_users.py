@@ -57,7 +57,7 @@ class ResUsers(models.Model):
             ("ringing", "Ringing"),
             ("on_call", "On a call"),
         ],
-        string="Status",
+        string="Current status",
         compute="_compute_hotline_board",
         groups="hotline_base.group_agent",
         help="On a call or ringing while a call is live, whatever the queue "
