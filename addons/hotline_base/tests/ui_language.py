@@ -57,7 +57,9 @@ def _labels(node, model, models, found, ignore):
         return
     fields = models.get(model, {}).get("fields", {})
     for attribute in LABEL_ATTRIBUTES:
-        if node.get(attribute):
+        # the search view's own string is not shown (Odoo's generated
+        # default search view puts the model's untranslated _description there)
+        if node.get(attribute) and not (node.tag == "search" and attribute == "string"):
             found.add(node.get(attribute))
     if node.tag not in SKIP_TEXT and (node.text or "").strip():
         found.add(node.text.strip())
@@ -133,3 +135,30 @@ def load_chinese(env):
     env["ir.module.module"]._load_module_terms(
         modules.mapped("name"), ["zh_CN"], overwrite=True
     )
+
+
+def menu_window_actions(env, root_menu):
+    """External ids of the window actions of the menus under ``root_menu``
+    that ``env.user`` sees."""
+    Menu = env["ir.ui.menu"]
+    root = env.ref(root_menu)
+    xmlids = []
+    for menu in Menu.browse(Menu._visible_menu_ids()):
+        action = menu.sudo().action
+        if (
+            menu.parent_path.startswith(root.parent_path)
+            and action
+            and action._name == "ir.actions.act_window"
+        ):
+            xmlids.append(action.get_external_id()[action.id])
+    return xmlids
+
+
+def untranslated_menu_labels(env, actions, lang="zh_CN", ignore=()):
+    """``{action: {view type: labels}}`` of the given window actions."""
+    report = {}
+    for xmlid in actions:
+        labels = untranslated_labels(env, xmlid, lang=lang, ignore=ignore)
+        if labels:
+            report[xmlid] = labels
+    return report

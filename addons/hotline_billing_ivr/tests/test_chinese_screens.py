@@ -5,7 +5,9 @@ from odoo.tests import tagged
 from odoo.addons.hotline_base.tests.common import HotlineCommon
 from odoo.addons.hotline_base.tests.ui_language import (
     load_chinese,
+    menu_window_actions,
     untranslated_labels,
+    untranslated_menu_labels,
 )
 
 # language names and e-invoicing schemes keep their own names
@@ -25,6 +27,19 @@ class TestChineseBillingScreens(HotlineCommon):
     def assertChinese(self, action, role, **kwargs):
         env = self.env(user=self.role_users[role], context={"lang": "zh_CN"})
         self.assertEqual(untranslated_labels(env, action, **kwargs), {})
+
+    def test_every_hotline_menu_of_finance(self):
+        for role in ("finance", "hotline_admin"):
+            with self.subTest(role=role):
+                env = self.env(user=self.role_users[role], context={"lang": "zh_CN"})
+                actions = menu_window_actions(env, "hotline_base.hotline_root_menu")
+                if role != "hotline_admin":
+                    self.assertIn(
+                        "account_credit_control.credit_control_line_action", actions
+                    )
+                self.assertEqual(
+                    untranslated_menu_labels(env, actions, ignore=PARTNER_IGNORE), {}
+                )
 
     def test_credit_control_lines(self):
         self.assertChinese(

@@ -8,7 +8,9 @@ from odoo.tests import tagged
 
 from odoo.addons.hotline_base.tests.ui_language import (
     load_chinese,
+    menu_window_actions,
     untranslated_labels,
+    untranslated_menu_labels,
 )
 
 from .common import CaseCommon
@@ -35,6 +37,20 @@ class TestChineseScreens(CaseCommon):
             with self.subTest(action=action, role=role):
                 env = self.env(user=self.role_users[role], context={"lang": "zh_CN"})
                 self.assertEqual(untranslated_labels(env, action, **kwargs), {})
+
+    def test_every_hotline_menu(self):
+        """Each window action under the Hotline menu, as each role sees it."""
+        for role in ("agent", "supervisor", "handler", "leader", "hotline_admin"):
+            with self.subTest(role=role):
+                env = self.env(user=self.role_users[role], context={"lang": "zh_CN"})
+                actions = menu_window_actions(env, "hotline_base.hotline_root_menu")
+                if role != "hotline_admin":
+                    self.assertIn(
+                        "hotline_complaints.helpdesk_ticket_action_hotline", actions
+                    )
+                self.assertEqual(
+                    untranslated_menu_labels(env, actions, ignore=PARTNER_IGNORE), {}
+                )
 
     def test_case_list_form_kanban_search(self):
         # the Priority and Stage columns, the filters, the form's labels
