@@ -81,7 +81,11 @@ class HotlineVoicemail(models.Model):
     @api.depends("caller_number", "received_at")
     def _compute_name(self):
         for vm in self:
-            vm.name = self.env._("Voicemail from %s", vm.caller_number or "?")
+            # the connector has no language: the name (stored) is in the
+            # language of whom the PBX hands its voicemails
+            lang = self.env.lang or vm.pbx_id.sudo().voicemail_user_id.lang
+            env = self.with_context(lang=lang).env
+            vm.name = env._("Voicemail from %s", vm.caller_number or "?")
 
     @api.depends("file_path")
     def _compute_mimetype(self):

@@ -50,7 +50,19 @@ class TestVoicemail(SimulatorCommon):
             ["hotline_callcenter"], ["zh_CN"], overwrite=True
         )
         self.supervisor.lang = "zh_CN"
-        vm = self._voicemail()
+        vm = (
+            self.env["hotline.voicemail"]
+            .with_context(lang=None)
+            .create(
+                {
+                    "pbx_id": self.pbx.id,
+                    "caller_number": "13800138000",
+                    "queue": "support",
+                    "file_path": "default/8000/INBOX/msg0000.wav",
+                }
+            )
+        )
+        self.assertEqual(vm.name, "来自 13800138000 的语音留言")
         self.assertEqual(vm.activity_ids.summary, "回拨 13800138000")
         self.assertFalse(vm.message_ids.filtered(lambda m: "created" in m.body))
         self.assertNotIn("<audio", vm.player_html)
