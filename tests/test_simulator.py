@@ -186,6 +186,24 @@ def test_traffic_generator_rate_and_count(sim):
     assert {c["linkedid"] for c in calls} >= {lid for _n, lid in gen.calls if lid}
 
 
+def test_traffic_generator_answers_on_the_given_agents(sim):
+    """Issue 12 item 9: the demo's traffic rang 8001-8004 while Odoo knew two
+    agents; the connector passes the extensions of Odoo's agents."""
+    agents = []
+    run_scenario = sim.run_scenario
+
+    def spy(name, **kwargs):
+        agents.append(kwargs["agent"])
+        return run_scenario(name, **kwargs)
+
+    sim.run_scenario = spy
+    gen = sim.generate_traffic(50, count=12, agents=["8101", "8102"])
+    gen.join(10)
+    assert gen.agents == ["8101", "8102"]
+    assert len(agents) == 12
+    assert set(agents) <= {"8101", "8102"}
+
+
 def test_queue_actions_and_errors(sim):
     with AmiClient("127.0.0.1", sim.port, "odoo", "secret") as ami:
         assert (

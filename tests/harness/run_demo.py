@@ -5,6 +5,7 @@ and the connector against the built-in PBX simulator. Ctrl-C stops what it start
 
 import hashlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -12,16 +13,18 @@ import time
 import urllib.request
 from pathlib import Path
 
-if __package__ in (None, ""):
+if __package__:
+    from . import odoo_env, system
+else:
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from tests.harness import odoo_env, system
+    from tests.harness import odoo_env, system
 
 DB = os.environ.get("HOTLINE_DB", "hotline_demo")
 HOST, PORT = "127.0.0.1", int(os.environ.get("HOTLINE_PORT", "8069"))
 LOGINS = [
     ("admin", "admin", "administrator, Hotline admin"),
     ("agent", "agent", "坐席 Agent"),
+    ("agent2", "agent2", "坐席 Agent 2"),
     ("supervisor", "supervisor", "班长 Supervisor"),
     ("handler", "handler", "承办人 Case handler"),
     ("leader", "leader", "领导 Leader"),
@@ -52,18 +55,69 @@ def database_ready():
     return res.returncode == 0 and res.stdout.strip() == str(len(odoo_env.MODULES))
 
 
+LOADING = re.compile(r"odoo\.modules\.loading: Loading module (\S+) \((\d+)/(\d+)\)")
+
+
+def progress_line(line, state):
+    """What to print for a line of Odoo's log while it installs: a progress
+    line per tenth of the modules of a loading pass (``state`` remembers the
+    last one), warnings and errors as they are; ``None`` for the rest."""
+    match = LOADING.search(line)
+    if match:
+        module, index, total = match[1], int(match[2]), int(match[3])
+        step = max(total // 10, 1)
+        if total != state.get("total") or index < state.get("index", 0):
+            state.update(total=total, shown=0)
+        state["index"] = index
+        if index == total or index - state["shown"] >= step:
+            state["shown"] = index
+            return f"  installing modules: {index}/{total} ({module})"
+        return None
+    if re.search(r" (WARNING|ERROR|CRITICAL) ", line) or line.startswith(
+        ("Traceback", " ")
+    ):
+        return line.rstrip("\n")
+    return None
+
+
+def run_with_progress(cmd, env):
+    """Run Odoo, printing its module loading progress instead of 2 silent minutes."""
+    proc = subprocess.Popen(
+        cmd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+    )
+    state = {}
+    with proc:
+        for line in proc.stdout:
+            shown = progress_line(line, state)
+            if shown:
+                print(shown, flush=True)
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, cmd)
+
+
 def create_database(root, env):
-    print(f"creating database {DB} with demo data (about 2 minutes, once)")
+    print(f"creating database {DB} with demo data (about 2 minutes, once)", flush=True)
     sh("dropdb", "--if-exists", DB)
     subprocess.run(["createdb", DB], check=True)
     base = [f"--database={DB}", "--workers=0", "--stop-after-init", "--log-level=warn"]
-    subprocess.run(
+    run_with_progress(
         odoo_env.odoo_command(
-            root, *base, "--load-language=zh_CN", "-i", ",".join(odoo_env.MODULES)
+            root,
+            *base,
+            # the loading pass's "Loading module x (n/m)" lines only
+            "--log-handler=odoo.modules.loading:INFO",
+            "--load-language=zh_CN",
+            "-i",
+            ",".join(odoo_env.MODULES),
         ),
-        env=env,
-        check=True,
+        env,
     )
+    print("  setting the demo users' language to Chinese", flush=True)
     subprocess.run(
         odoo_env.odoo_command(root, "shell", *base, "--no-http"),
         input=SET_LANGUAGE,
@@ -124,40 +178,53 @@ def wait_http(url, timeout=120):
 
 
 def main():
+    """``make run``; Ctrl-C at any point stops cleanly with status 0."""
+    try:
+        return serve()
+    except KeyboardInterrupt:
+        print("\nhotline: stopped (Ctrl-C)", flush=True)
+        return 0
+
+
+def serve():
     root = odoo_env.odoo_root()
     env = odoo_env.odoo_environ(root)
     started_pg = system.ensure_postgres()
-    if not database_ready():
-        checksum = addons_checksum()
-        create_database(root, env)
-        write_stamp(checksum)
-    else:
-        print(f"reusing database {DB}")
-    update_if_changed(root, env)
-    procs = []
-    procs.append(
-        subprocess.Popen(
-            odoo_env.odoo_command(
-                root,
-                f"--database={DB}",
-                f"--db-filter=^{DB}$",
-                f"--http-interface={HOST}",
-                f"--http-port={PORT}",
-                "--workers=0",
-                "--log-level=info",
-            ),
-            env=env,
-        )
+    try:
+        if not database_ready():
+            checksum = addons_checksum()
+            create_database(root, env)
+            write_stamp(checksum)
+        else:
+            print(f"reusing database {DB}")
+        update_if_changed(root, env)
+        return run_services(root, env)
+    finally:
+        system.stop_postgres(started_pg)
+
+
+def run_services(root, env):
+    """Odoo and the connector until Ctrl-C (0) or until one of them stops (1)."""
+    procs = {}
+    procs["Odoo"] = subprocess.Popen(
+        odoo_env.odoo_command(
+            root,
+            f"--database={DB}",
+            f"--db-filter=^{DB}$",
+            f"--http-interface={HOST}",
+            f"--http-port={PORT}",
+            "--workers=0",
+            "--log-level=info",
+        ),
+        env=env,
     )
     connector = odoo_env.ADDONS / "hotline_callcenter" / "cli" / "__init__.py"
     if connector.exists():
-        procs.append(
-            subprocess.Popen(
-                odoo_env.odoo_command(
-                    root, "hotline-connector", f"--database={DB}", "--simulator"
-                ),
-                env=env,
-            )
+        procs["the connector"] = subprocess.Popen(
+            odoo_env.odoo_command(
+                root, "hotline-connector", f"--database={DB}", "--simulator"
+            ),
+            env=env,
         )
     interrupted = False
     try:
@@ -168,27 +235,38 @@ def main():
         for login, password, role in LOGINS:
             print(f"  {login:<11} / {password:<11} {role}")
         print("Ctrl-C stops Odoo and the connector.\n", flush=True)
-        while all(p.poll() is None for p in procs):
+        while all(p.poll() is None for p in procs.values()):
             time.sleep(1)
+        for name, proc in procs.items():
+            if proc.poll() is not None:
+                print(f"hotline: {name} stopped (exit status {proc.returncode})")
         return 1
     except KeyboardInterrupt:
         interrupted = True
+        print("\nhotline: stopping Odoo and the connector", flush=True)
         return 0
     finally:
-        # Ctrl-C in a terminal already signalled Odoo and the connector (same process
-        # group): let them stop; a second SIGINT makes Odoo skip its clean shutdown.
-        end = time.time() + (10 if interrupted else 0)
+        stop(list(procs.values()), interrupted)
+
+
+def stop(procs, interrupted):
+    # Ctrl-C in a terminal already signalled Odoo and the connector (same process
+    # group): let them stop; a second SIGINT makes Odoo skip its clean shutdown.
+    end = time.time() + (10 if interrupted else 0)
+    try:
         while time.time() < end and any(p.poll() is None for p in procs):
             time.sleep(0.2)
-        for proc in procs:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGINT)
-        for proc in procs:
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        system.stop_postgres(started_pg)
+    except KeyboardInterrupt:
+        pass  # a second Ctrl-C: no more waiting
+    for proc in procs:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+    for proc in procs:
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 if __name__ == "__main__":

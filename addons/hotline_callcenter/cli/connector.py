@@ -182,8 +182,16 @@ class PbxWorker:
         pop_workers=0,
         prompt_sync_interval=60.0,
         contexts=None,
+        call_log_level=logging.INFO,
+        call_summary_interval=300.0,
     ):
         self.pbx_id = pbx_id
+        # one line per finished call at ``call_log_level``; below INFO (the
+        # simulator's demo traffic) one INFO summary per ``call_summary_interval``
+        self.call_log_level = call_log_level
+        self.call_summary_interval = call_summary_interval
+        self._calls_since_summary = 0
+        self._summary_at = time.monotonic()
         self.name = name
         self.sink = sink
         self.batch_max = batch_max
@@ -637,7 +645,9 @@ class PbxWorker:
         return written
 
     def _log_call(self, call):
-        _logger.info(
+        self._log_call_summary()
+        _logger.log(
+            self.call_log_level,
             "PBX %s: call %s %s %s -> %s %s queue=%s agents=%s wait=%ss talk=%ss%s",
             self.name,
             call["linkedid"],
@@ -653,6 +663,21 @@ class PbxWorker:
         )
         if self.on_call_finished:
             self.on_call_finished(call)
+
+    def _log_call_summary(self):
+        if self.call_log_level >= logging.INFO:
+            return
+        self._calls_since_summary += 1
+        now = time.monotonic()
+        if now - self._summary_at >= self.call_summary_interval:
+            _logger.info(
+                "PBX %s: %d calls in the last %d min",
+                self.name,
+                self._calls_since_summary,
+                round((now - self._summary_at) / 60),
+            )
+            self._calls_since_summary = 0
+            self._summary_at = now
 
     def drain(self, until=None, timeout=10.0):
         """Process in the calling thread until ``until()`` is true (or the

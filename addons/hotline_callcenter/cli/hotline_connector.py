@@ -26,6 +26,9 @@ from .connector import PbxWorker, RegistrySink
 _logger = logging.getLogger(__name__)
 
 SIMULATOR_PBX = "Simulator"
+# demo logins given an extension on the simulator when they have none: the
+# simulated traffic rings the agents; the supervisor listens in from 9000
+SIMULATOR_EXTENSIONS = (("agent", "8001"), ("agent2", "8002"), ("supervisor", "9000"))
 # first key of the PostgreSQL advisory lock a connector holds per PBX (the
 # second is the PBX id): "hlcn"
 LOCK_CLASS = 0x686C636E
@@ -195,7 +198,7 @@ class Connector:
             else:
                 pbx = Pbx.create(vals)
             # demo agents answer on the simulator's extensions
-            for login, extension in (("agent", "8001"), ("supervisor", "8002")):
+            for login, extension in SIMULATOR_EXTENSIONS:
                 user = env["res.users"].search([("login", "=", login)], limit=1)
                 taken = env["res.users"].search_count(
                     [("hotline_extension", "=", extension)]
@@ -211,17 +214,37 @@ class Connector:
                 _logger.error("Simulator PBX: the queues were not sent: %s", exc)
             # the demo's customers call (VIP, blacklisted, in arrears), on its DIDs
             traffic = env["hotline.pbx"]._hotline_simulator_traffic()
+            agents = self._simulator_agents(env)
         _logger.info(
-            "Simulator PBX on 127.0.0.1:%s, %.2f calls/s of demo traffic",
+            "Simulator PBX on 127.0.0.1:%s, %.2f calls/s of demo traffic "
+            "answered by extensions %s",
             self.simulator.port,
             self.simulator_rate,
+            ", ".join(agents) or "-",
         )
         if self.simulator_rate:
             self.simulator.generate_traffic(
                 self.simulator_rate,
                 callers=CallerMix(traffic["known"]),
                 dids=traffic["dids"],
+                agents=agents,
             )
+
+    @staticmethod
+    def _simulator_agents(env):
+        """Extensions of Odoo's agents (not supervisors): the simulated calls
+        ring only agents the supervisor's board lists."""
+        users = env["res.users"].search(
+            [
+                ("hotline_extension", "!=", False),
+                ("groups_id", "in", env.ref("hotline_base.group_agent").ids),
+            ],
+            order="hotline_extension",
+        )
+        agents = users.filtered(
+            lambda u: not u.has_group("hotline_base.group_supervisor")
+        )
+        return (agents or users).mapped("hotline_extension")
 
     def make_worker(self, pbx, sink=None, **options):
         """The :class:`PbxWorker` of one PBX (``_hotline_connector_settings``),
@@ -280,6 +303,9 @@ class Connector:
         try:
             server = self._listen_agi(pbx)
             options.setdefault("pop_workers", 8)
+            if self.simulator_mode and pbx["name"] == SIMULATOR_PBX:
+                # demo traffic: a summary now and then, not a line per call
+                options.setdefault("call_log_level", logging.DEBUG)
             worker = self.make_worker(pbx, sink, **options).start(process=process)
         except BaseException:
             if server is not None:

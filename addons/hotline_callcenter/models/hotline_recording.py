@@ -110,6 +110,17 @@ def resolve_under(root, relative):
     return full
 
 
+def audio_missing_html(message):
+    """What a player shows instead of an audio element when the file is gone."""
+    return (
+        Markup(
+            '<div class="alert alert-warning mb-0 o_hotline_audio_missing" '
+            'role="status"><i class="fa fa-exclamation-triangle me-1"></i>%s</div>'
+        )
+        % message
+    )
+
+
 class HotlineRecording(models.Model):
     """A call recording Asterisk wrote (MixMonitor) under the PBX's recording path.
 
@@ -156,6 +167,15 @@ class HotlineRecording(models.Model):
         compute="_compute_player_html", sanitize=False, string="Player"
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # no "Call Recording created" line: the connector creates recordings in
+        # no user's language, so it would stay English in every chatter
+        recordings = super(
+            HotlineRecording, self.with_context(mail_create_nolog=True)
+        ).create(vals_list)
+        return recordings.with_env(self.env)
+
     @api.depends("file_path")
     def _compute_name(self):
         for rec in self:
@@ -177,15 +197,25 @@ class HotlineRecording(models.Model):
     @api.depends("file_path", "purged_at")
     def _compute_player_html(self):
         for rec in self:
-            if rec.id and not rec.purged_at:
+            if not rec.id or rec.purged_at:
+                rec.player_html = False
+            elif not rec._hotline_file_present():
+                # not a silent 0:00 player in front of a 404
+                rec.player_html = audio_missing_html(
+                    self.env._("Recording not found: its audio file is missing.")
+                )
+            else:
                 rec.player_html = (
                     Markup(
                         '<audio controls="controls" preload="none" src="%s"></audio>'
                     )
                     % rec._hotline_url()
                 )
-            else:
-                rec.player_html = False
+
+    def _hotline_file_present(self):
+        self.ensure_one()
+        path = self._hotline_full_path()
+        return bool(path) and os.path.isfile(path)
 
     @api.constrains("file_path")
     def _check_file_path(self):

@@ -60,14 +60,13 @@ class HotlineScreenPop(models.AbstractModel):
         if not user:
             return user
         user.hotline_current_call_id = call
-        # the card in the agent's language, not the connector's
-        payload = (
-            self.with_user(user)
-            .with_company(call.company_id)
-            .with_context(lang=user.lang)
-            ._hotline_card_payload(call, extension)
+        # the card is built in the agent's language: the connector's own
+        # environment has none (its labels would come out in English)
+        pop = self.with_user(user).with_context(lang=user.lang)
+        payload = pop.with_company(call.company_id)._hotline_card_payload(
+            call, extension
         )
-        payload["transfer"] = self._hotline_transfer_info(call, transferred_from)
+        payload["transfer"] = pop._hotline_transfer_info(call, transferred_from)
         user._bus_send(NOTIFICATION_TYPE, payload)
         return user
 

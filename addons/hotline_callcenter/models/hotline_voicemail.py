@@ -13,6 +13,7 @@ from ..pbx.voicemail_spool import scan_spool
 from .hotline_recording import (
     AUDIO_TYPES,
     allowed_root,
+    audio_missing_html,
     is_relative_inside,
     resolve_under,
 )
@@ -80,7 +81,11 @@ class HotlineVoicemail(models.Model):
     @api.depends("caller_number", "received_at")
     def _compute_name(self):
         for vm in self:
-            vm.name = self.env._("Voicemail from %s", vm.caller_number or "?")
+            # the connector has no language: the name (stored) is in the
+            # language of whom the PBX hands its voicemails
+            lang = self.env.lang or vm.pbx_id.sudo().voicemail_user_id.lang
+            env = self.with_context(lang=lang).env
+            vm.name = env._("Voicemail from %s", vm.caller_number or "?")
 
     @api.depends("file_path")
     def _compute_mimetype(self):
@@ -91,12 +96,21 @@ class HotlineVoicemail(models.Model):
     @api.depends("file_path")
     def _compute_player_html(self):
         for vm in self:
-            vm.player_html = (
-                Markup('<audio controls="controls" preload="none" src="%s"></audio>')
-                % f"/hotline/voicemail/{vm.id}"
-                if vm.id
-                else False
-            )
+            path = vm._hotline_full_path() if vm.id else None
+            if not vm.id:
+                vm.player_html = False
+            elif not (path and os.path.isfile(path)):
+                # not a silent 0:00 player in front of a 404
+                vm.player_html = audio_missing_html(
+                    self.env._("Voicemail not found: its audio file is missing.")
+                )
+            else:
+                vm.player_html = (
+                    Markup(
+                        '<audio controls="controls" preload="none" src="%s"></audio>'
+                    )
+                    % f"/hotline/voicemail/{vm.id}"
+                )
 
     @api.constrains("file_path")
     def _check_file_path(self):
@@ -123,15 +137,23 @@ class HotlineVoicemail(models.Model):
                 partners = Partner.hotline_identify_caller(vals["caller_number"])
                 if len(partners) == 1:
                     vals["partner_id"] = partners.id
-        voicemails = super().create(vals_list)
+        # no "Voicemail created" line: the connector creates voicemails in no
+        # user's language, so it would stay English in every chatter
+        voicemails = super(
+            HotlineVoicemail, self.with_context(mail_create_nolog=True)
+        ).create(vals_list)
+        voicemails = voicemails.with_env(self.env)
         for vm in voicemails:
             if not vm.team_user_id:
                 vm.team_user_id = vm.pbx_id.sudo().voicemail_user_id
+            user = vm.team_user_id or self.env.user
+            # the call-back activity in the language of whom it is for
+            env = self.with_context(lang=user.lang).env
             vm.activity_schedule(
                 "mail.mail_activity_data_call",
-                summary=self.env._("Call back %s", vm.caller_number),
-                note=self.env._("New voicemail from %s.", vm.caller_number),
-                user_id=(vm.team_user_id or self.env.user).id,
+                summary=env._("Call back %s", vm.caller_number),
+                note=env._("New voicemail from %s.", vm.caller_number),
+                user_id=user.id,
             )
         return voicemails
 

@@ -1,6 +1,6 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResUsers(models.Model):
@@ -41,6 +41,29 @@ class ResUsers(models.Model):
         copy=False,
     )
 
+    # the supervisor's agent board: what the agent is doing now
+    hotline_live_call_id = fields.Many2one(
+        "hotline.call",
+        string="Call in progress",
+        compute="_compute_hotline_board",
+        groups="hotline_base.group_agent",
+        help="The call ringing this agent or the one they are talking on.",
+    )
+    hotline_board_state = fields.Selection(
+        [
+            ("logged_out", "Logged out"),
+            ("available", "Available"),
+            ("paused", "Paused"),
+            ("ringing", "Ringing"),
+            ("on_call", "On a call"),
+        ],
+        string="Current status",
+        compute="_compute_hotline_board",
+        groups="hotline_base.group_agent",
+        help="On a call or ringing while a call is live, whatever the queue "
+        "login; otherwise the agent's queue status.",
+    )
+
     _sql_constraints = [
         (
             "hotline_extension_uniq",
@@ -56,6 +79,35 @@ class ResUsers(models.Model):
             "hotline_queues",
             "hotline_agent_state",
         ]
+
+    @api.depends_context("uid")
+    def _compute_hotline_board(self):
+        # a call is live while it has no end: the one the agent talks on, else
+        # the last one that rang them and nobody answered yet
+        talking = {
+            call.user_id.id: call
+            for call in self.env["hotline.call"]
+            .sudo()
+            .search(
+                [
+                    ("user_id", "in", self.ids),
+                    ("answered_at", "!=", False),
+                    ("ended_at", "=", False),
+                ],
+                order="answered_at",
+            )
+        }
+        for user in self:
+            ringing = user.sudo().hotline_current_call_id
+            if user.id in talking:
+                user.hotline_live_call_id = talking[user.id]
+                user.hotline_board_state = "on_call"
+            elif ringing and not ringing.answered_at and not ringing.ended_at:
+                user.hotline_live_call_id = ringing
+                user.hotline_board_state = "ringing"
+            else:
+                user.hotline_live_call_id = False
+                user.hotline_board_state = user.hotline_agent_state or "logged_out"
 
     def _hotline_queue_list(self):
         self.ensure_one()

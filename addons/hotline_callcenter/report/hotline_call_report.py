@@ -53,23 +53,26 @@ class HotlineCallReport(models.Model):
         string="Short abandons", readonly=True, aggregator="sum"
     )
     service_level_15 = fields.Float(
-        string="SL 15 s (%)",
+        string="SL 15 s, of answered (%)",
         readonly=True,
         aggregator="avg",
-        help="Answered within 15 s / answered (Asterisk's SL).",
+        help="Calls answered within 15 s, as a share of the answered calls "
+        "(Asterisk's SL).",
     )
     service_level_20 = fields.Float(
-        string="SL 20 s (%)",
+        string="SL 20 s, of answered (%)",
         readonly=True,
         aggregator="avg",
-        help="Answered within 20 s / answered (Asterisk's SL).",
+        help="Calls answered within 20 s, as a share of the answered calls "
+        "(Asterisk's SL).",
     )
     service_level2_20 = fields.Float(
-        string="SL2 20 s (%)",
+        string="SL2 20 s, abandons counted (%)",
         readonly=True,
         aggregator="avg",
-        help="(Answered + abandoned within 20 s) / (answered + abandoned), "
-        "short abandons excluded (Asterisk's SL2).",
+        help="Calls answered or abandoned within 20 s, as a share of the "
+        "answered and abandoned calls, short abandons excluded (Asterisk's SL2): "
+        "unlike SL, a caller who hangs up early counts.",
     )
     connection_rate = fields.Float(
         string="Connection rate (%)",

@@ -25,3 +25,5 @@ from . import test_waiting_tour
 from . import test_queue_push_state
 from . import test_demo_data
 from . import test_screen_pop_card
+from . import test_agent_board
+from . import test_report_views

@@ -103,6 +103,32 @@ class TestRecordingStream(RecordingFiles, HttpCase):
         self.assertIn(res.status_code, (303, 302))
         self.assertIn("/web/login", res.headers["Location"])
 
+    def test_player_says_when_the_file_is_missing(self):
+        """Issue 12 item 8: no silent 0:00 player in front of a 404."""
+        self.assertIn(f'src="{self.url}"', self.recording.player_html)
+        self.assertNotIn("o_hotline_audio_missing", self.recording.player_html)
+        gone = self.env["hotline.recording"].create(
+            {"pbx_id": self.pbx.id, "file_path": "2026/01/never-written.wav"}
+        )
+        self.assertNotIn("<audio", gone.player_html)
+        self.assertIn("Recording not found", gone.player_html)
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["hotline_callcenter"], ["zh_CN"], overwrite=True
+        )
+        gone.invalidate_recordset(["player_html"])
+        self.assertIn("找不到录音", gone.with_context(lang="zh_CN").player_html)
+
+    def test_no_english_creation_line(self):
+        """The connector creates recordings without a language: no "Call
+        Recording created" line stays English in the chatter."""
+        recording = (
+            self.env["hotline.recording"]
+            .with_context(lang=None)
+            .create({"pbx_id": self.pbx.id, "file_path": "2026/01/call-1.wav"})
+        )
+        self.assertFalse(recording.message_ids)
+
     def test_missing_and_traversal(self):
         self.authenticate("hl_rec_sup", "hl_rec_sup")
         self.assertEqual(self.url_open("/hotline/recording/999999").status_code, 404)

@@ -41,6 +41,33 @@ class TestVoicemail(SimulatorCommon):
         unknown = self._voicemail(caller_number="02199999999")
         self.assertFalse(unknown.partner_id)
 
+    def test_activity_in_the_assignee_language_and_missing_audio(self):
+        """The connector (no language) records a voicemail for a Chinese
+        supervisor: the call-back activity is in Chinese, the chatter has no
+        English creation line, and the player says the file is missing."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["hotline_callcenter"], ["zh_CN"], overwrite=True
+        )
+        self.supervisor.lang = "zh_CN"
+        vm = (
+            self.env["hotline.voicemail"]
+            .with_context(lang=None)
+            .create(
+                {
+                    "pbx_id": self.pbx.id,
+                    "caller_number": "13800138000",
+                    "queue": "support",
+                    "file_path": "default/8000/INBOX/msg0000.wav",
+                }
+            )
+        )
+        self.assertEqual(vm.name, "来自 13800138000 的语音留言")
+        self.assertEqual(vm.activity_ids.summary, "回拨 13800138000")
+        self.assertFalse(vm.message_ids.filtered(lambda m: "created" in m.body))
+        self.assertNotIn("<audio", vm.player_html)
+        self.assertIn("Voicemail not found", vm.player_html)
+
     def test_reminder_after_n_hours(self):
         with freeze_time("2026-03-02 22:10:00"):
             vm = self._voicemail()

@@ -996,7 +996,23 @@ class HelpdeskTicket(models.Model):
                     self.env._("Case %s has no number to text.", self.number)
                 )
             # sms.sms directly: the number never shows in the case's chatter.
-            self.env["sms.sms"].sudo().create({"number": number, "body": text}).send()
+            sms = self.env["sms.sms"].sudo().create({"number": number, "body": text})
+            sms.send()
+            if sms.state == "error":
+                # IAP refused it (credit, number, server): the user learns it
+                # now and the reply is not recorded as done
+                reasons = dict(
+                    sms._fields["failure_type"]._description_selection(self.env)
+                )
+                raise UserError(
+                    self.env._(
+                        "The SMS reply to case %(number)s was not sent (%(reason)s). "
+                        "The reply is not recorded: fix the cause or reply another "
+                        "way.",
+                        number=self.number,
+                        reason=reasons.get(sms.failure_type) or sms.failure_type,
+                    )
+                )
         elif method == "email":
             if not email:
                 raise UserError(

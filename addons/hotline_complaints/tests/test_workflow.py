@@ -180,6 +180,32 @@ class TestWorkflow(CaseCommon):
         )
         self.assertIn("答复内容", mail.body_html)
 
+    def test_failed_sms_reply_is_not_recorded(self):
+        """IAP refuses the SMS (no credit, then a server error): the handler
+        is told why and the case stays in progress, with no reply event."""
+        users = self.role_users
+        case = self.new_case(caller_number="13800138000")
+        case.with_user(users["agent"]).action_hotline_accept()
+        self.dispatch(case)
+        case.with_user(users["handler"]).action_hotline_start()
+        for error, reason in (("credit", "Insufficient Credit"), ("server_error", "")):
+            with self.subTest(error=error), self.mockSMSGateway(sim_error=error):
+                with self.assertRaises(UserError) as raised:
+                    self.step_wizard(
+                        "handler", case, "reply", method="sms", text="已处理"
+                    )
+                self.assertIn(case.number, str(raised.exception))
+                self.assertIn(reason, str(raised.exception))
+                self.assertFalse(self._sms, "nothing reached a phone")
+            self.assertEqual(case.hotline_state, "in_progress")
+            self.assertFalse(case.replied_at)
+            self.assertNotIn("reply", case.event_ids.mapped("event_type"))
+        # IAP answers again: the same reply goes through
+        with self.mockSMSGateway():
+            self.step_wizard("handler", case, "reply", method="sms", text="已处理")
+        self.assertSMSIapSent(["13800138000"], content="已处理")
+        self.assertEqual(case.hotline_state, "replied")
+
 
 @tagged("post_install", "-at_install")
 class TestDialCaller(CaseCommon):

@@ -47,6 +47,8 @@ BANNER = b"Asterisk Call Manager/11.0.0\r\n"
 AST_MAX_MANHEADERS = 128
 # the message the caller leaves in queue_ringnoanswer_voicemail (msg0000.txt)
 VOICEMAIL_SECONDS = 5
+# extensions answering the random traffic unless the caller names its agents
+DEFAULT_TRAFFIC_AGENTS = ("8001", "8002", "8003", "8004")
 UNKNOWN = (
     "Invalid/unknown command: %s. Use Action: ListCommands to show available commands."
 )
@@ -618,15 +620,20 @@ class AmiSimulator:
         speed=None,
         callers=None,
         dids=None,
+        agents=None,
     ):
         """Random calls at ``calls_per_second`` (Poisson arrivals) in a thread.
 
         ``mix``: {scenario: weight}.  ``callers``: a :class:`CallerMix` (by
-        default unknown numbers only); ``dids``: the numbers dialled.  Stops
+        default unknown numbers only); ``dids``: the numbers dialled;
+        ``agents``: the extensions that answer (the connector passes those of
+        Odoo's agents, so that every simulated agent is one Odoo knows).  Stops
         after ``duration`` s or ``count`` calls, or at ``stop()``.  Returns the
-        thread; ``thread.calls`` lists the (scenario, linkedid) started and
-        ``thread.callers`` the (caller, did) of each.
+        thread; ``thread.calls`` lists the (scenario, linkedid) started,
+        ``thread.callers`` the (caller, did) of each and ``thread.agents`` the
+        extensions.
         """
+        agents = list(agents or DEFAULT_TRAFFIC_AGENTS)
         mix = mix or {
             "inbound_answered": 6,
             "queue_abandoned": 1,
@@ -651,7 +658,7 @@ class AmiSimulator:
                     return
                 name = rng.choices(names, weights)[0]
                 caller = callers.next()
-                agent = rng.choice(["8001", "8002", "8003", "8004"])
+                agent = rng.choice(agents)
                 did = rng.choice(dids)
                 thread = self.run_scenario(
                     name, caller=caller, agent=agent, did=did, speed=speed
@@ -664,6 +671,7 @@ class AmiSimulator:
         gen = threading.Thread(target=loop, name="ami-sim traffic", daemon=True)
         gen.calls = []
         gen.callers = []
+        gen.agents = agents
         gen.start()
         return gen
 
