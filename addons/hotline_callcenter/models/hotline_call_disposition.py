@@ -9,6 +9,7 @@ class HotlineCallDisposition(models.Model):
 
     _name = "hotline.call.disposition"
     _description = "Wrap-up Code"
+    _inherit = ["hotline.company.guard"]
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)

@@ -8,6 +8,7 @@ class HotlinePauseReason(models.Model):
 
     _name = "hotline.pause.reason"
     _description = "Pause Reason"
+    _inherit = ["hotline.company.guard"]
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)

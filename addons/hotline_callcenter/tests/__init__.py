@@ -23,3 +23,4 @@ from . import test_call_blacklist
 from . import test_waiting_calls
 from . import test_waiting_tour
 from . import test_agent_status
+from . import test_agent_status_tour
