@@ -23,8 +23,8 @@ class TestAgentStatusTour(WebsocketCase):
     the answer and the hang-up), the wrap-up dialog takes a code and a note,
     Ready ends the wrap-up and unpauses the agent on the PBX.
 
-    Each event waits for the browser: the status bar reloads the status when
-    its menu opens, and the tour opens it once it has seen the status before.
+    Each event waits for the browser: the tour loads the status (the status
+    bar's own call) once it has seen the status before.
     A pump dispatches the bus notifications (the test cursor drops the
     post-commit ``NOTIFY``), as in the waiting-callers tour.
     """
@@ -122,9 +122,10 @@ class TestAgentStatusTour(WebsocketCase):
 
         def connector():
             try:
-                # the page loads the status, then each opening of the status
-                # menu lets the next event happen
-                for event in (None, ring, answer, hang_up):
+                # the page loads the status, the tour opens the status menu
+                # (which loads it again), then each load the tour makes lets
+                # the next event happen
+                for event in (None, None, ring, answer, hang_up):
                     if not loads.acquire(timeout=120) or stop.is_set():
                         return
                     if event is None:
