@@ -257,13 +257,15 @@ class HotlineAgentStatus(models.AbstractModel):
         for call in calls:
             agent = call.user_id
             previous = before.get(call.id) or Users
-            if previous and previous != agent and call.answered_at:
+            if (
+                previous
+                and previous != agent
+                and call.answered_at
+                and previous.hotline_agent_state == "on_call"
+                and previous.hotline_current_call_id == call
+            ):
                 # transferred: the first agent's part of the call is over
-                if (
-                    previous.hotline_agent_state == "on_call"
-                    and previous.hotline_current_call_id == call
-                ):
-                    self._hotline_start_wrapup(previous, call)
+                self._hotline_start_wrapup(previous, call)
             for user in ringing.filtered(
                 lambda u, c=call: u.hotline_current_call_id == c and u != c.user_id
             ):
@@ -334,9 +336,7 @@ class HotlineAgentStatus(models.AbstractModel):
     def hotline_pause(self, reason_id):
         """Pause in my queues with one of the configured reasons."""
         self._hotline_check_agent()
-        reason = (
-            self.env["hotline.pause.reason"].browse(int(reason_id or 0)).exists()
-        )
+        reason = self.env["hotline.pause.reason"].browse(int(reason_id or 0)).exists()
         if not reason or not reason.active:
             raise UserError(self.env._("Choose a pause reason from the list."))
         self.env["hotline.pbx"].hotline_agent_pause(reason.name)

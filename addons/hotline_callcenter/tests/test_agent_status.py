@@ -91,7 +91,9 @@ class TestAgentStatus(SimulatorCommon):
         self.assertTrue(call.wrapup_started_at)
         # the wrap-up paused the agent in their queues, as the CTI pauses
         (pause,) = self._sent("QueuePause")
-        self.assertEqual((pause.get("Paused"), pause.get("Reason")), ("true", "Wrap-up"))
+        self.assertEqual(
+            (pause.get("Paused"), pause.get("Reason")), ("true", "Wrap-up")
+        )
         self.assertTrue(self.simulator.queues["sales"]["Local/8001@agents"]["paused"])
         self.assertTrue(self.agent.hotline_wrapup_paused)
 
@@ -106,7 +108,9 @@ class TestAgentStatus(SimulatorCommon):
         self.assertFalse(self.simulator.queues["sales"]["Local/8001@agents"]["paused"])
         self.assertTrue(call.wrapup_ended_at)
         self.assertGreaterEqual(call.wrapup_seconds, 0)
-        self.assertEqual((call.disposition_id, call.wrapup_note), (self.repair, "Leak fixed"))
+        self.assertEqual(
+            (call.disposition_id, call.wrapup_note), (self.repair, "Leak fixed")
+        )
         self.assertEqual(
             self._states(),
             ["available", "ringing", "on_call", "wrapup", "wrapup", "available"],
@@ -171,6 +175,22 @@ class TestAgentStatus(SimulatorCommon):
         self._report("1700000500.1", agents=("8001",))
         self.assertEqual(self.agent.hotline_agent_state, "on_call")
         self.assertEqual(self.agent2.hotline_agent_state, "available")
+
+    def test_transfer_wraps_up_the_first_agent(self):
+        self.env.company.hotline_wrapup_until_ready = False
+        for user in (self.agent, self.agent2):
+            user.hotline_agent_state = "available"
+        call = self._ring("1700000700.1", "8001")
+        self._report("1700000700.1", agents=("8001",))
+        self.assertEqual(self.agent.hotline_agent_state, "on_call")
+        self._ring("1700000700.1", "8002")  # the transfer rings the second agent
+        self.assertEqual(self.agent2.hotline_agent_state, "ringing")
+        self._report("1700000700.1", agents=("8001", "8002"))
+        self.assertEqual(self.agent.hotline_agent_state, "wrapup")
+        self.assertEqual(self.agent.hotline_wrapup_call_id, call)
+        self.assertEqual(self.agent2.hotline_agent_state, "on_call")
+        self._report("1700000700.1", agents=("8001", "8002"), ended=True)
+        self.assertEqual(self.agent2.hotline_agent_state, "wrapup")
 
     def test_pause_with_configured_reason(self):
         self.Pbx.hotline_agent_login()
@@ -291,7 +311,5 @@ class TestWrapupRights(SimulatorCommon):
             ["call_count:sum"],
             ["disposition_id"],
         )
-        counts = {
-            (g["disposition_id"] or [False])[0]: g["call_count"] for g in groups
-        }
+        counts = {(g["disposition_id"] or [False])[0]: g["call_count"] for g in groups}
         self.assertEqual(counts, {self.enquiry.id: 1, False: 1})
