@@ -343,13 +343,10 @@ class HotlineAgentStatus(models.AbstractModel):
         return self._hotline_payload(self.env.user)
 
     @api.model
-    def hotline_wrapup_save(self, call_id, disposition_id, note="", ready=False):
-        """Give one of my calls its wrap-up code and note (话后小结).
-
-        Agents only on their own calls (the calls they answered or were
-        transferred); supervisors and admins on any call of their companies.
-        With ``ready``, my wrap-up ends too.
-        """
+    def _hotline_wrapup_call(self, call_id):
+        """The call (sudo) whose wrap-up code and note I may give: my own
+        calls (those I answered or was transferred), any call for a
+        supervisor; ``AccessError`` otherwise."""
         self._hotline_check_agent()
         user = self.env.user
         # the record rules say which calls I see at all
@@ -363,6 +360,35 @@ class HotlineAgentStatus(models.AbstractModel):
             raise AccessError(
                 self.env._("Only the agent of a call gives it its wrap-up code.")
             )
+        return call
+
+    @api.model
+    def hotline_wrapup_dialog(self, call_id):
+        """The wrap-up dialog for one of my calls, opened from the call's
+        form (a wrap-up put off with *Later*, or a code to correct)."""
+        call = self._hotline_wrapup_call(call_id)
+        return {
+            "type": "ir.actions.client",
+            "tag": "hotline_callcenter.wrapup",
+            "params": {
+                "wrapup": dict(
+                    self._hotline_call_info(call),
+                    disposition_id=call.disposition_id.id or False,
+                    note=call.wrapup_note or "",
+                ),
+            },
+        }
+
+    @api.model
+    def hotline_wrapup_save(self, call_id, disposition_id, note="", ready=False):
+        """Give one of my calls its wrap-up code and note (话后小结).
+
+        Agents only on their own calls (the calls they answered or were
+        transferred); supervisors and admins on any call of their companies.
+        With ``ready``, my wrap-up ends too.
+        """
+        user = self.env.user
+        call = self._hotline_wrapup_call(call_id)
         disposition = (
             self.env["hotline.call.disposition"]
             .browse(int(disposition_id or 0))

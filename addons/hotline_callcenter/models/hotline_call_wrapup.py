@@ -57,3 +57,9 @@ class HotlineCall(models.Model):
         res = super().write(vals)
         self.env["hotline.agent.status"]._hotline_follow_calls(self, before)
         return res
+
+    def action_hotline_wrapup(self):
+        """*Wrap-up code* on the call's form: the wrap-up dialog, for the
+        call's agent or a supervisor."""
+        self.ensure_one()
+        return self.env["hotline.agent.status"].hotline_wrapup_dialog(self.id)

@@ -262,6 +262,15 @@ class TestWrapupRights(SimulatorCommon):
         with self.assertRaises(AccessError):
             self.mine.with_user(self.agent).disposition_id = False
 
+    def test_wrapup_from_the_call_form(self):
+        action = self.mine.with_user(self.agent).action_hotline_wrapup()
+        self.assertEqual(action["tag"], "hotline_callcenter.wrapup")
+        self.assertEqual(action["params"]["wrapup"]["call_id"], self.mine.id)
+        with self.assertRaises(AccessError):
+            self.theirs.with_user(self.agent).action_hotline_wrapup()
+        action = self.theirs.with_user(self.supervisor).action_hotline_wrapup()
+        self.assertEqual(action["params"]["wrapup"]["call_id"], self.theirs.id)
+
     def test_supervisor_any_call(self):
         self._save(self.supervisor, self.theirs)
         self.assertEqual(self.theirs.disposition_id, self.enquiry)

@@ -168,3 +168,17 @@ class TestAgentStatusTour(WebsocketCase):
             [(m.get("Interface"), m.get("Paused")) for m in pauses],
             [("PJSIP/8311", "true"), ("PJSIP/8311", "false")],
         )
+
+        # later, from the call's form: the code is corrected
+        self.start_tour(
+            f"/odoo/action-hotline_callcenter.hotline_call_action/{record.id}",
+            "hotline_call_wrapup_tour",
+            login="hl_status_agent",
+        )
+        env.invalidate_all()
+        self.assertEqual(
+            record.disposition_id,
+            env.ref("hotline_callcenter.call_disposition_enquiry"),
+        )
+        self.assertEqual(record.wrapup_note, "燃气表漏气，已派工")
+        self.assertEqual(agent.hotline_agent_state, "available")

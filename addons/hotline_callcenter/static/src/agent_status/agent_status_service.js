@@ -27,7 +27,7 @@ export const hotlineAgentStatusService = {
         let dialogFor = null;
         let closeDialog = null;
 
-        function openWrapup(wrapup) {
+        function openWrapup(wrapup, {onSaved} = {}) {
             if (closeDialog) {
                 closeDialog();
             }
@@ -37,7 +37,12 @@ export const hotlineAgentStatusService = {
                 {
                     wrapup,
                     dispositions: state.dispositions,
-                    save: (values) => save(wrapup.call_id, values),
+                    save: async (values) => {
+                        await save(wrapup.call_id, values);
+                        if (onSaved) {
+                            await onSaved();
+                        }
+                    },
                 },
                 {
                     onClose: () => {
@@ -120,8 +125,24 @@ export const hotlineAgentStatusService = {
                     openWrapup(wrapup);
                 }
             },
+            async openWrapupFor(wrapup, options) {
+                if (!state.dispositions.length) {
+                    await refresh();
+                }
+                openWrapup(wrapup, options);
+            },
         };
     },
 };
+
+/**
+ * "Wrap-up code" on a call's form (hotline.call.action_hotline_wrapup): the
+ * wrap-up dialog for that call; the form reloads once the code is saved.
+ */
+registry.category("actions").add("hotline_callcenter.wrapup", async (env, action) => {
+    await env.services.hotline_agent_status.openWrapupFor(action.params.wrapup, {
+        onSaved: () => env.services.action.doAction("soft_reload"),
+    });
+});
 
 registry.category("services").add("hotline_agent_status", hotlineAgentStatusService);
