@@ -385,12 +385,14 @@ class HotlineAgentStatus(models.AbstractModel):
 
         Agents only on their own calls (the calls they answered or were
         transferred); supervisors and admins on any call of their companies.
-        With ``ready``, my wrap-up ends too.
+        With ``ready``, my wrap-up of that call ends too.
         """
         user = self.env.user
         call = self._hotline_wrapup_call(call_id)
+        # the company check below says which codes fit the call
         disposition = (
             self.env["hotline.call.disposition"]
+            .sudo()
             .browse(int(disposition_id or 0))
             .exists()
         )
@@ -405,8 +407,9 @@ class HotlineAgentStatus(models.AbstractModel):
                 )
             )
         call.write({"disposition_id": disposition.id, "wrapup_note": note or False})
-        if ready and user.hotline_agent_state == "wrapup":
+        mine = user.sudo().hotline_wrapup_call_id == call
+        if ready and mine and user.hotline_agent_state == "wrapup":
             return self.hotline_ready()
-        if user.hotline_wrapup_call_id == call:
+        if mine:
             self._hotline_notify_status(user)
         return self._hotline_payload(user)

@@ -116,6 +116,20 @@ class TestAgentStatus(SimulatorCommon):
             ["available", "ringing", "on_call", "wrapup", "wrapup", "available"],
         )
 
+    def test_save_and_ready(self):
+        self.Pbx.hotline_agent_login()
+        call = self._ring("1700000150.1")
+        self._report("1700000150.1", ended=True)
+        other = self._new_call(linkedid="1700000151.1")
+        other.user_id = self.agent
+        # the code of another call of mine does not end this wrap-up
+        self.Status.hotline_wrapup_save(other.id, self.enquiry.id, ready=True)
+        self.assertEqual(self.agent.hotline_agent_state, "wrapup")
+        status = self.Status.hotline_wrapup_save(call.id, self.enquiry.id, ready=True)
+        self.assertEqual(status["state"], "available")
+        self.assertEqual(self._sent("QueuePause")[-1].get("Paused"), "false")
+        self.assertEqual(call.disposition_id, self.enquiry)
+
     def test_ready_without_wrapup(self):
         self.Pbx.hotline_agent_login()
         with self.assertRaisesRegex(UserError, "You are not in wrap-up"):
