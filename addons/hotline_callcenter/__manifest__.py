@@ -15,6 +15,7 @@
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "data/hotline_ivr_prompt_data.xml",
+        "data/hotline_agent_desk_data.xml",
         "views/hotline_pbx_views.xml",
         "views/hotline_agent_views.xml",
         "views/hotline_recording_views.xml",
@@ -32,6 +33,7 @@
         "views/hotline_queue_views.xml",
         "views/hotline_call_report_views.xml",
         "views/menus.xml",
+        "views/hotline_agent_desk_views.xml",
     ],
     "demo": [
         "demo/hotline_queue_demo.xml",

@@ -320,7 +320,8 @@ class OdooIvrBackend(IvrBackend):
                 extension=user.hotline_extension,
                 name=user.name,
                 logged_in=state != "logged_out",
-                paused=state == "paused",
+                # a wrap-up until Ready pauses the agent in their queues
+                paused=state == "paused" or bool(user.hotline_wrapup_paused),
                 in_call=bool(busy),
                 last_call_end=last.ended_at.replace(tzinfo=UTC).timestamp()
                 if last

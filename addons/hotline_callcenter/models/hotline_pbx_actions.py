@@ -764,7 +764,7 @@ class HotlinePbx(models.Model):
         queues = [f["Queue"] for _a, f in actions]
         self.env["hotline.agent.session"]._hotline_close(user)
         self.env["hotline.agent.session"]._hotline_open(user, "login")
-        user.sudo().hotline_agent_state = "available"
+        self.env["hotline.agent.status"]._hotline_set_presence(user, "available")
         return self._hotline_notify(self.env._("Logged in to %s.", ", ".join(queues)))
 
     @api.model
@@ -778,7 +778,7 @@ class HotlinePbx(models.Model):
         pbx._hotline_queue_membership(actions)
         queues = [f["Queue"] for _a, f in actions]
         self.env["hotline.agent.session"]._hotline_close(user)
-        user.sudo().hotline_agent_state = "logged_out"
+        self.env["hotline.agent.status"]._hotline_set_presence(user, "logged_out")
         return self._hotline_notify(
             self.env._(
                 "%(user)s logged out of %(queues)s.",
@@ -801,7 +801,7 @@ class HotlinePbx(models.Model):
         Session = self.env["hotline.agent.session"]
         Session._hotline_close(user, kinds=("pause",))
         Session._hotline_open(user, "pause", reason)
-        user.sudo().hotline_agent_state = "paused"
+        self.env["hotline.agent.status"]._hotline_set_presence(user, "paused", reason)
         return self._hotline_notify(self.env._("Paused: %s.", reason))
 
     @api.model
@@ -812,7 +812,7 @@ class HotlinePbx(models.Model):
         for action, fields_ in pbx._hotline_queue_actions(user, "unpause"):
             pbx._hotline_ami_action(action, **fields_)
         self.env["hotline.agent.session"]._hotline_close(user, kinds=("pause",))
-        user.sudo().hotline_agent_state = "available"
+        self.env["hotline.agent.status"]._hotline_set_presence(user, "available")
         return self._hotline_notify(self.env._("Available again."))
 
     # -- channels of a live call ---------------------------------------------

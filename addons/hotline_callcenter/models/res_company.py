@@ -17,10 +17,29 @@ class ResCompany(models.Model):
         help="An unhandled voicemail gets a reminder activity after this delay.",
     )
 
+    hotline_wrapup_seconds = fields.Integer(
+        string="Wrap-up time (s)",
+        default=30,
+        help="After-call work of a call that came through no queue (click-to-dial, "
+        "direct extension); a queue's call gets the queue's wrap-up time. The "
+        "agent's status returns to Ready when it ends, or earlier when they click "
+        "Ready. 0: no wrap-up.",
+    )
+    hotline_wrapup_until_ready = fields.Boolean(
+        string="Wrap-up until Ready",
+        help="After each answered call the agent stays in wrap-up, paused in "
+        "their queues, until they click Ready (no time limit).",
+    )
+
     _sql_constraints = [
         (
             "hotline_retention_positive",
             "CHECK(hotline_recording_retention_days >= 0)",
             "The retention of recordings cannot be negative.",
+        ),
+        (
+            "hotline_wrapup_positive",
+            "CHECK(hotline_wrapup_seconds >= 0)",
+            "The wrap-up time cannot be negative.",
         ),
     ]

@@ -2,6 +2,19 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+AGENT_PRESENCES = [
+    ("logged_out", "Logged out"),
+    ("available", "Ready"),
+    ("paused", "Paused"),
+]
+# the phases of a call, shown instead of the queue status while they last
+AGENT_CALL_PHASES = [
+    ("ringing", "Ringing"),
+    ("on_call", "On a call"),
+    ("wrapup", "Wrap-up"),
+]
+AGENT_STATES = AGENT_PRESENCES + AGENT_CALL_PHASES
+
 
 class ResUsers(models.Model):
     _inherit = "res.users"
@@ -31,14 +44,43 @@ class ResUsers(models.Model):
         help="Asterisk channel of the caller this agent put on hold.",
     )
     hotline_agent_state = fields.Selection(
-        [
-            ("logged_out", "Logged out"),
-            ("available", "Available"),
-            ("paused", "Paused"),
-        ],
+        AGENT_STATES,
         string="Agent status",
         default="logged_out",
         copy=False,
+        help="What the agent is doing: the queue state (logged out, ready, "
+        "paused) or the phase of their call (ringing, on a call, wrap-up).",
+    )
+    hotline_agent_presence = fields.Selection(
+        AGENT_PRESENCES,
+        string="Queue status",
+        default="logged_out",
+        copy=False,
+        help="The agent's state in their queues, which they return to when a "
+        "call and its wrap-up end.",
+    )
+    hotline_agent_state_since = fields.Datetime(
+        string="Status since", copy=False, help="When the current status began."
+    )
+    hotline_pause_reason = fields.Char(
+        string="Pause reason", copy=False, help="Why the agent is paused."
+    )
+    hotline_wrapup_call_id = fields.Many2one(
+        "hotline.call",
+        string="Wrap-up of call",
+        copy=False,
+        groups="hotline_base.group_agent",
+        help="The call whose after-call work the agent is doing.",
+    )
+    hotline_wrapup_until = fields.Datetime(
+        string="Wrap-up ends",
+        copy=False,
+        help="When the wrap-up ends by itself; empty: when the agent clicks Ready.",
+    )
+    hotline_wrapup_paused = fields.Boolean(
+        string="Paused for wrap-up",
+        copy=False,
+        help="The wrap-up paused the agent in their queues: Ready unpauses them.",
     )
 
     # the supervisor's agent board: what the agent is doing now
@@ -78,6 +120,11 @@ class ResUsers(models.Model):
             "hotline_extension",
             "hotline_queues",
             "hotline_agent_state",
+            "hotline_agent_presence",
+            "hotline_agent_state_since",
+            "hotline_pause_reason",
+            "hotline_wrapup_until",
+            "hotline_wrapup_paused",
         ]
 
     @api.depends_context("uid")

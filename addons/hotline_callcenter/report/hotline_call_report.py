@@ -37,6 +37,15 @@ class HotlineCallReport(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     wait_bucket = fields.Selection(WAIT_BUCKETS, readonly=True)
     rating = fields.Selection(RATINGS, readonly=True)
+    disposition_id = fields.Many2one(
+        "hotline.call.disposition", string="Wrap-up code", readonly=True
+    )
+    wrapup_seconds = fields.Float(
+        string="Wrap-up (s)",
+        readonly=True,
+        aggregator="avg",
+        help="Average after-call work of the calls that had one.",
+    )
     call_count = fields.Integer(string="Calls", readonly=True, aggregator="sum")
     offered_count = fields.Integer(string="Offered", readonly=True, aggregator="sum")
     answered_count = fields.Integer(string="Answered", readonly=True, aggregator="sum")
@@ -131,7 +140,9 @@ class HotlineCallReport(models.Model):
             SELECT c.id::bigint * 64 AS id, c.id AS call_id, c.started_at,
                    c.call_hour,
                    c.queue_id, c.user_id, c.team_id, c.company_id,
-                   c.wait_bucket, c.rating,
+                   c.wait_bucket, c.rating, c.disposition_id,
+                   CASE WHEN c.wrapup_ended_at IS NOT NULL
+                        THEN c.wrapup_seconds END AS wrapup_seconds,
                    1 AS call_count,
                    c.is_offered::int AS offered_count,
                    c.is_answered::int AS answered_count,
@@ -160,6 +171,7 @@ class HotlineCallReport(models.Model):
                    c.call_hour, q.id AS queue_id, NULL::int AS user_id,
                    NULL::int AS team_id, c.company_id,
                    NULL::varchar AS wait_bucket, NULL::varchar AS rating,
+                   NULL::int AS disposition_id, NULL::int AS wrapup_seconds,
                    0, 0, 0, 0, 0, 0, 0,
                    NULL::numeric, NULL::numeric, NULL::numeric, NULL::numeric,
                    NULL::numeric, NULL::int, 0, NULL::numeric, NULL::numeric, 0,

@@ -27,3 +27,5 @@ from . import test_demo_data
 from . import test_screen_pop_card
 from . import test_agent_board
 from . import test_report_views
+from . import test_agent_status
+from . import test_agent_status_tour

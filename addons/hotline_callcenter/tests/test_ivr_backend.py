@@ -343,6 +343,26 @@ class TestIvrBackend(IvrCommon):
         sim = self.call(dtmf="1", QUEUESTATUS="CONTINUE")
         self.assertNotIn("QUEUE_PRIO", sim.variables)
 
+    def test_first_contact_agent_paused_for_wrapup(self):
+        """A wrap-up until Ready pauses the agent in their queues: the first
+        contact goes to the queue with priority, as for a pause."""
+        yesterday = fields.Datetime.now() - timedelta(days=1)
+        self.env["hotline.call"].create(
+            {
+                "linkedid": "earlier-paused-wrapup",
+                "caller_number": "13800138000",
+                "user_id": self.agent.id,
+                "answered_at": yesterday,
+                "ended_at": yesterday + timedelta(minutes=3),
+            }
+        )
+        self.agent.write(
+            {"hotline_agent_state": "wrapup", "hotline_wrapup_paused": True}
+        )
+        sim = self.call(dtmf="1", QUEUESTATUS="CONTINUE")
+        self.assertEqual(sim.executed, [("Queue", "billing,ct")])
+        self.assertEqual(sim.variables.get("QUEUE_PRIO"), "5")
+
     def test_first_contact_agent_in_wrapup_time(self):
         """首问负责制 with wrap-up: the agent gets the call only once out of the
         queue's wrap-up time after their last call; before, the queue with
