@@ -92,18 +92,12 @@ class ResUsers(models.Model):
         help="The call ringing this agent or the one they are talking on.",
     )
     hotline_board_state = fields.Selection(
-        [
-            ("logged_out", "Logged out"),
-            ("available", "Available"),
-            ("paused", "Paused"),
-            ("ringing", "Ringing"),
-            ("on_call", "On a call"),
-        ],
+        AGENT_STATES,
         string="Current status",
         compute="_compute_hotline_board",
         groups="hotline_base.group_agent",
         help="On a call or ringing while a call is live, whatever the queue "
-        "login; otherwise the agent's queue status.",
+        "login; otherwise the agent's status (wrap-up, ready, paused, logged out).",
     )
 
     _sql_constraints = [

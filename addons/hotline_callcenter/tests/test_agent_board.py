@@ -43,6 +43,10 @@ class TestAgentBoard(CallCenterCommon):
         )
         self.agent.hotline_agent_state = "paused"
         self.assertEqual(self.board(self.agent)[0], "paused")
+        # after-call work shows as such (the board's selection knows every
+        # status of the agent, or reading it would fail)
+        self.agent.hotline_agent_state = "wrapup"
+        self.assertEqual(self.board(self.agent)[0], "wrapup")
 
     def test_another_agent_answered_the_ring(self):
         call = self._new_call()
