@@ -22,6 +22,5 @@ from . import hotline_call_rating
 from . import ir_websocket
 from . import hotline_call_disposition
 from . import hotline_pause_reason
-from . import hotline_call_wrapup
 from . import hotline_agent_status
 from . import hotline_screen_pop_status

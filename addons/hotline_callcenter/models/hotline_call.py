@@ -65,6 +65,8 @@ WAITING_FIELDS = frozenset(
 PENDING_WAITING_KEY = "hotline.call.waiting_queue_ids"
 # a write of these fields changes what a live caller card shows (its timer)
 CARD_FIELDS = frozenset({"answered_at", "ended_at", "hangup_cause"})
+# a write of these fields may move an agent to another status (on a call, wrap-up)
+AGENT_STATUS_FIELDS = frozenset({"answered_at", "ended_at", "user_id"})
 # callers listed per queue in a notification (longest waits first) and the total:
 # a surge of hundreds of callers must not make every join cost O(callers)
 WAITING_LIST_MAX = 50
@@ -163,6 +165,27 @@ class HotlineCall(models.Model):
         help="The channel that ran VoiceMail: a message's file names it "
         "(callerchan), which links the message to this call.",
     )
+    # after-call work (话后小结): the agent's code and note, and its duration
+    disposition_id = fields.Many2one(
+        "hotline.call.disposition",
+        string="Wrap-up code",
+        index=True,
+        check_company=True,
+        domain="[('company_id', 'in', [company_id, False])]",
+        help="What the call was about, chosen by the agent after the call.",
+    )
+    wrapup_note = fields.Text(
+        string="Wrap-up note", help="The agent's summary of the call."
+    )
+    wrapup_started_at = fields.Datetime(string="Wrap-up started", readonly=True)
+    wrapup_ended_at = fields.Datetime(string="Wrap-up ended", readonly=True)
+    wrapup_seconds = fields.Integer(
+        string="Wrap-up (s)",
+        compute="_compute_wrapup_seconds",
+        store=True,
+        aggregator="avg",
+        help="Time the agent spent on after-call work.",
+    )
 
     _sql_constraints = [
         (
@@ -183,6 +206,15 @@ class HotlineCall(models.Model):
     def _compute_hangup_cause_code(self):
         for call in self:
             call.hangup_cause_code = hangup_cause_code(call.hangup_cause) or False
+
+    @api.depends("wrapup_started_at", "wrapup_ended_at")
+    def _compute_wrapup_seconds(self):
+        for call in self:
+            if call.wrapup_started_at and call.wrapup_ended_at:
+                delta = call.wrapup_ended_at - call.wrapup_started_at
+                call.wrapup_seconds = max(int(delta.total_seconds()), 0)
+            else:
+                call.wrapup_seconds = 0
 
     @api.depends("agent_line_ids.extension", "agent_line_ids.sequence")
     def _compute_agent_extensions(self):
@@ -657,18 +689,33 @@ class HotlineCall(models.Model):
         calls = super().create(vals_list)
         if any(WAITING_FIELDS.intersection(vals) for vals in vals_list):
             calls._hotline_waiting_touch(calls._hotline_waiting_queues())
+        if any(AGENT_STATUS_FIELDS.intersection(vals) for vals in vals_list):
+            self.env["hotline.agent.status"]._hotline_follow_calls(calls, {})
         return calls
 
     def write(self, vals):
         if CARD_FIELDS.intersection(vals):
             # the caller card's timer and hang-up cause follow the call
             self.env["hotline.screen.pop"]._hotline_card_touch(self)
-        if not WAITING_FIELDS.intersection(vals):
-            return super().write(vals)
-        before = self._hotline_waiting_queues()
+        waiting = WAITING_FIELDS.intersection(vals)
+        status = AGENT_STATUS_FIELDS.intersection(vals)
+        before = self._hotline_waiting_queues() if waiting else None
+        agents_before = (
+            {call.id: call.sudo().user_id for call in self} if status else None
+        )
         res = super().write(vals)
-        self._hotline_waiting_touch(before | self._hotline_waiting_queues())
+        if waiting:
+            self._hotline_waiting_touch(before | self._hotline_waiting_queues())
+        if status:
+            # the agent's status follows the call: on a call, then wrap-up
+            self.env["hotline.agent.status"]._hotline_follow_calls(self, agents_before)
         return res
+
+    def action_hotline_wrapup(self):
+        """*Wrap-up code* on the call's form: the wrap-up dialog, for the
+        call's agent or a supervisor."""
+        self.ensure_one()
+        return self.env["hotline.agent.status"].hotline_wrapup_dialog(self.id)
 
     def _hotline_waiting_queues(self):
         """Queues in which these calls wait (queued, neither answered nor ended)."""
