@@ -157,6 +157,40 @@ class TestConfidentialCallLinks(LinksCommon):
             (row,) = record.with_user(self.identity_user).read(["call_id"])
             self.assertIn(NUMBER, row["call_id"][1])
 
+    def test_blacklist_entry_follows_the_call(self):
+        """A block proposed from a confidential reporter's call holds the
+        number and names the call: hidden outside the Reporter identity group,
+        whatever the role (supervisors and Hotline admins read every entry),
+        and still blocking (the IVR checks as superuser)."""
+        Blacklist = self.env["hotline.blacklist"]
+        entry = Blacklist.create(
+            {
+                "number": NUMBER,
+                "reason": "骚扰电话",
+                "call_id": self.call.id,
+                "state": "active",
+            }
+        )
+        plain = Blacklist.create(
+            {"number": "13600000000", "reason": "推销", "state": "active"}
+        )
+        readers = 0
+        for user in (self.agent2, *self.role_users.values()):
+            Model = Blacklist.with_user(user)
+            if not Model.has_access("read"):
+                continue
+            readers += 1
+            rows = Model.search_read([], ["number", "call_id"])
+            self.assertNotIn(NUMBER, str(rows), user.login)
+            self.assertIn(plain.id, [row["id"] for row in rows], user.login)
+            with self.assertRaises(AccessError, msg=user.login):
+                entry.with_user(user).read(["number"])
+        self.assertGreaterEqual(readers, 3)
+        (row,) = entry.with_user(self.identity_user).read(["number", "call_id"])
+        self.assertEqual(row["number"], NUMBER)
+        self.assertIn(NUMBER, row["call_id"][1])
+        self.assertEqual(Blacklist.hotline_check_number(NUMBER)["id"], entry.id)
+
 
 @tagged("post_install", "-at_install")
 class TestMadeConfidential(LinksCommon):
@@ -214,6 +248,45 @@ class TestMadeConfidential(LinksCommon):
             case.with_user(self.identity_user).reporter_id.read(["phone"])[0]["phone"],
             OTHER_NUMBER,
         )
+
+    def test_switch_hides_what_names_the_number(self):
+        """Records outside the case that name the reporter's number follow the
+        switch: the SMS it came from loses its sender (supervisors read inbound
+        messages), a block proposed from its call is hidden."""
+        gateway = self.env["hotline.inbound.gateway"].create(
+            {"name": "SMS", "channel_code": "sms", "user_id": self.env.uid}
+        )
+        sms = self.env["hotline.inbound.message"].create(
+            {
+                "gateway_id": gateway.id,
+                "message_id": "sms-1",
+                "sender": OTHER_NUMBER,
+                "ticket_id": self.case.id,
+            }
+        )
+        entry = self.env["hotline.blacklist"].create(
+            {
+                "number": OTHER_NUMBER,
+                "reason": "骚扰",
+                "call_id": self.open_call.id,
+                "state": "active",
+            }
+        )
+        supervisor = self.role_users["supervisor"]
+        self.assertTrue(entry.with_user(supervisor).read(["number"]))
+        self.case.with_user(self.role_users["agent"]).write({"is_confidential": True})
+        self.flush_tracking()
+        self.assertFalse(sms.sender)
+        rows = (
+            self.env["hotline.inbound.message"]
+            .with_user(supervisor)
+            .search_read([], ["sender", "ticket_id"])
+        )
+        self.assertIn(sms.id, [row["id"] for row in rows])
+        self.assertNotIn(OTHER_NUMBER, str(rows))
+        with self.assertRaises(AccessError):
+            entry.with_user(supervisor).read(["number"])
+        self.assertEqual(self.case.sudo().reporter_id.phone, OTHER_NUMBER)
 
     def test_number_cleared_first_is_recovered(self):
         """The constraint asked to clear the number first: that tracked the
