@@ -359,11 +359,77 @@ class TestIdentityReadLog(LinksCommon):
             shown = NAME if path == "web_read_group" else NUMBER
             self.assertIn(shown, str(result), path)
             self.assertGreater(self.count_logs(), before, path)
-        # reading neither the identity nor as a person: no log
+        # reading no identity, or as the superuser itself (no person): no log
         before = self.count_logs()
         Reporter.search_read(domain, ["anonymous"])
-        Reporter.sudo().search_read(domain, ["phone"])
+        self.env["hotline.case.reporter"].search_read(domain, ["phone"])
         self.assertEqual(self.count_logs(), before)
+
+    def logs(self):
+        return self.env["hotline.case.identity.log"].search(
+            [("ticket_id", "=", self.report.id)], order="id"
+        )
+
+    def test_server_method_read_is_logged(self):
+        """Issue 11 item 5: a server method reading the identity for a user
+        (sudo, e.g. the number to send a reply to) left no log row."""
+        handler = self.role_users["handler"]
+        case = self.report.with_user(handler)
+        self.env.invalidate_all()  # a new request: nothing in memory yet
+        before = self.logs()
+        number, _email, _partner = case._hotline_contact()
+        self.assertEqual(number, NUMBER)
+        new = self.logs() - before
+        self.assertEqual(len(new), 1)
+        self.assertEqual(new.user_id, handler)
+        self.assertEqual(new.reporter_id, self.report.sudo().reporter_id)
+        self.assertTrue(new.is_sudo)
+        # the same read again in the same request: in memory, not read again
+        case._hotline_contact()
+        self.assertEqual(self.logs(), before | new)
+
+    def test_record_field_access_is_logged_once_per_read(self):
+        """record.field in server code as the user, and read(): one row per
+        read (the fetch and read() are not logged twice), none for what the
+        ORM does itself."""
+        reporter = self.report.with_user(self.identity_user).reporter_id
+        self.env.invalidate_all()
+        before = self.logs()
+        self.assertEqual(reporter.phone, NUMBER)
+        new = self.logs() - before
+        self.assertEqual(len(new), 1)
+        self.assertEqual(new.user_id, self.identity_user)
+        self.assertFalse(new.is_sudo)
+        # returned by read() after that fetch: the same read, one row
+        before = self.logs()
+        reporter.read(["phone"])
+        self.assertEqual(self.logs(), before)
+        # read again from what the server holds: another read
+        reporter.read(["phone"])
+        self.assertEqual(len(self.logs() - before), 1)
+        self.env.invalidate_all()
+        before = self.logs()
+        reporter.read(["name", "phone", "email"])
+        self.assertEqual(len(self.logs() - before), 1)
+        # the case link and the anonymous flag are not the identity: reading
+        # them fetches no identity field, and logs nothing
+        self.env.invalidate_all()
+        before = self.logs()
+        reporters = self.env["hotline.case.reporter"].with_user(self.identity_user)
+        for row in reporters.search([]):
+            self.assertTrue(row.ticket_id)
+            self.assertIsInstance(row.anonymous, bool)
+        # the ORM writing the identity (and reading back its links) is no read
+        reporter.write({"phone": "13900000000", "call_ids": [Command.set([])]})
+        self.env.flush_all()
+        self.assertEqual(self.logs(), before)
+        # what the ORM fetches while it writes or recomputes stored fields (it
+        # protects them meanwhile), e.g. a stored field computed from these
+        self.env.invalidate_all()
+        stored = self.env["hotline.case.identity.log"]._fields["date"]
+        with self.env.protecting([stored], self.env["hotline.case.identity.log"]):
+            self.assertEqual(reporter.phone, "13900000000")
+        self.assertEqual(self.logs(), before)
 
 
 @tagged("post_install", "-at_install")
