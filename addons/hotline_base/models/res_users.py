@@ -49,6 +49,40 @@ class ResUsers(models.Model):
         return res
 
     @api.model
+    def _hotline_drop_from_default_user_template(self, xmlids):
+        """Take ``xmlids`` (groups a dependency puts on Odoo's default user
+        template, e.g. account's Accounting administrator) off the template,
+        with the groups only they imply there.
+
+        Every user created later starts from the template (the user form's
+        defaults, ``create()`` without groups), so a new agent was an
+        accounting administrator; in this product a user's rights come from
+        their hotline role (README's role matrix). Called from each add-on's
+        data, on install and on every update (the template's XML id is
+        ``noupdate``: a ``<record>`` would be skipped on update).
+        """
+        template = self.env.ref("base.default_user", raise_if_not_found=False)
+        if not template:
+            return False
+        template = template.sudo().with_context(active_test=False)
+        drop = self.env["res.groups"].browse(
+            gid
+            for gid in (
+                self.env["ir.model.data"]._xmlid_to_res_id(xmlid, False)
+                for xmlid in xmlids
+            )
+            if gid
+        )
+        # what the template's other groups (and Internal User) imply stays
+        roots = template.groups_id - drop - drop.trans_implied_ids
+        roots |= self.env.ref("base.group_user")
+        drop = (drop | drop.trans_implied_ids) & template.groups_id
+        drop -= roots | roots.trans_implied_ids
+        if drop:
+            template.write({"groups_id": [Command.unlink(gid) for gid in drop.ids]})
+        return True
+
+    @api.model
     def _hotline_technical_features_for_admins_only(self):
         """Technical features (debug-mode views and menus) for administrators
         only: Odoo gives them to every internal user through base.group_user."""

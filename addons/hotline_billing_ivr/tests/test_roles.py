@@ -1,9 +1,12 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.exceptions import AccessError
+from odoo.fields import Command
 from odoo.tests import tagged
 
-from odoo.addons.hotline_base.tests.common import HotlineCommon
+from odoo.addons.hotline_base.tests.common import ROLE_GROUPS, HotlineCommon
+
+DEMO_LOGINS = ("agent", "agent2", "supervisor", "handler", "leader", "finance")
 
 
 @tagged("post_install", "-at_install")
@@ -23,3 +26,33 @@ class TestBillingAccess(HotlineCommon):
             self.env["credit.control.line"].with_user(self.role_users["agent"]).search(
                 []
             )
+
+    def _accounting_groups(self, user):
+        category = self.env.ref("base.module_category_accounting_accounting")
+        return user.groups_id.filtered(lambda group: group.category_id == category)
+
+    def test_only_finance_gets_accounting(self):
+        """Issue 11 item 7: account puts Accounting administrator on Odoo's
+        default user template, so every user created after install (from the
+        user form or ``create()``) was one, whatever their role. Only Finance
+        (and the Hotline admin above it) reads invoices, as Invoicing, never
+        as administrator; demo users and users created now alike."""
+        invoicing = self.env.ref("account.group_account_invoice")
+        users = {
+            f"demo {login}": self.env["res.users"].search([("login", "=", login)])
+            for login in DEMO_LOGINS
+        }
+        for role, xmlid in ROLE_GROUPS.items():
+            user = self.env["res.users"].create(
+                {"name": f"New {role}", "login": f"hl_later_{role}"}
+            )
+            user.write({"groups_id": [Command.link(self.env.ref(xmlid).id)]})
+            users[f"new {role}"] = user
+        for label, user in users.items():
+            with self.subTest(user=label):
+                self.assertTrue(user, "demo data is installed")
+                self.assertFalse(user.has_group("account.group_account_manager"))
+                if label.endswith(("finance", "hotline_admin")):
+                    self.assertEqual(self._accounting_groups(user), invoicing)
+                else:
+                    self.assertFalse(self._accounting_groups(user))

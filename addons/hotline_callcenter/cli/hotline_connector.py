@@ -20,6 +20,7 @@ from odoo.exceptions import UserError
 from odoo.sql_db import connection_info_for
 from odoo.tools import config
 
+from ..models.hotline_recording import simulator_sounds_dir
 from ..pbx.fastagi import FastAgiServer, default_handler
 from .connector import PbxWorker, RegistrySink
 
@@ -174,7 +175,7 @@ class Connector:
         secret = secrets.token_hex(8)
         self.simulator = AmiSimulator("127.0.0.1", 0, "odoo", secret).start()
         # the simulated PBX's sounds folder: prompt files are synced there
-        sounds = os.path.join(config["data_dir"], "simulator-sounds")
+        sounds = simulator_sounds_dir()
         os.makedirs(sounds, exist_ok=True)
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})

@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..pbx import sound_files
 from .hotline_ivr_prompt import AUDIO_FIELDS
-from .hotline_recording import allowed_root, media_roots
+from .hotline_recording import allowed_root, media_roots, sounds_roots
 
 _logger = logging.getLogger(__name__)
 # prompts changed this long before the last sync are read again: a transaction
@@ -51,10 +51,12 @@ class HotlinePbx(models.Model):
         "(hotline_media_roots in odoo.conf) or inside one.",
     )
     sounds_directory = fields.Char(
-        default="/var/lib/asterisk/sounds",
+        default=lambda self: sounds_roots()[0],
         help="Asterisk's sounds folder as the connector (and Odoo, for Sync now) "
         "sees it. IVR prompts are written to <folder>/hotline/<language>/"
-        "<code>.<extension>; Odoo owns that hotline sub-folder.",
+        "<code>.<extension>; Odoo owns that hotline sub-folder. It must be one "
+        "of the folders the server's configuration allows (hotline_sounds_roots "
+        "in odoo.conf) or inside one.",
     )
     prompts_synced_at = fields.Datetime(
         string="Prompts synced at",
@@ -94,6 +96,30 @@ class HotlinePbx(models.Model):
                             roots=", ".join(media_roots()),
                         )
                     )
+
+    @api.constrains("sounds_directory")
+    def _check_sounds_directory(self):
+        """Odoo and the connector write (and remove) prompt files there: only
+        the server's configuration decides where (an admin could otherwise
+        make the server write into /etc or into Odoo's own folders)."""
+        for pbx in self:
+            if pbx.sounds_directory and not pbx._hotline_sounds_root():
+                raise ValidationError(pbx._hotline_sounds_refusal())
+
+    def _hotline_sounds_root(self):
+        """Real path of the sounds folder when the server allows it."""
+        self.ensure_one()
+        return allowed_root(self.sounds_directory, sounds_roots())
+
+    def _hotline_sounds_refusal(self):
+        self.ensure_one()
+        return self.env._(
+            "The sounds folder %(folder)s is not one the server allows. Choose "
+            "one of %(roots)s (hotline_sounds_roots in the server's "
+            "configuration) or a folder inside one.",
+            folder=self.sounds_directory,
+            roots=", ".join(sounds_roots()),
+        )
 
     @api.depends("name", "host", "ami_port")
     def _compute_display_name(self):
@@ -148,6 +174,9 @@ class HotlinePbx(models.Model):
         ``sound_files.SoundFileError`` or ``OSError`` when the folder refuses.
         """
         self.ensure_one()
+        # checked again on every sync: the record may predate the configuration
+        if not self._hotline_sounds_root():
+            raise sound_files.SoundFileError(self._hotline_sounds_refusal())
         changed, keep, marker = self._hotline_prompt_sync_data(since)
         result = sound_files.sync(self.sounds_directory, changed, keep)
         if result["written"] or result["removed"] or since is None:

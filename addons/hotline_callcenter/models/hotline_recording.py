@@ -73,22 +73,48 @@ def is_relative_inside(path):
 DEFAULT_MEDIA_ROOTS = "/var/spool/asterisk/monitor,/var/spool/asterisk/voicemail"
 
 
-def media_roots():
-    """Real paths of the folders Odoo may read audio from: the server's
-    configuration (``hotline_media_roots`` in odoo.conf, comma-separated),
-    never a field edited in the browser."""
-    value = config.get("hotline_media_roots") or DEFAULT_MEDIA_ROOTS
+# Asterisk's sounds folder: where Odoo may write IVR prompt files when odoo.conf
+# names none
+DEFAULT_SOUNDS_ROOTS = "/var/lib/asterisk/sounds"
+# the simulated PBX's sounds folder (make run), inside Odoo's data_dir
+SIMULATOR_SOUNDS = "simulator-sounds"
+
+
+def _configured_folders(option, default):
+    value = config.get(option) or default
     folders = (folder.strip() for folder in str(value).split(","))
     return [os.path.realpath(f) for f in folders if f and os.path.isabs(f)]
 
 
-def allowed_root(path):
-    """Real path of ``path`` when it is a configured media root or a folder
-    inside one (symlinks resolved), else ``None``."""
+def media_roots():
+    """Real paths of the folders Odoo may read audio from: the server's
+    configuration (``hotline_media_roots`` in odoo.conf, comma-separated),
+    never a field edited in the browser."""
+    return _configured_folders("hotline_media_roots", DEFAULT_MEDIA_ROOTS)
+
+
+def simulator_sounds_dir():
+    """The simulated PBX's sounds folder, in Odoo's data_dir."""
+    return os.path.join(config["data_dir"], SIMULATOR_SOUNDS)
+
+
+def sounds_roots():
+    """Real paths of the folders Odoo and the connector may write IVR prompt
+    files into: the server's configuration (``hotline_sounds_roots`` in
+    odoo.conf, comma-separated), and the simulator's folder in Odoo's data_dir;
+    never a field edited in the browser."""
+    roots = _configured_folders("hotline_sounds_roots", DEFAULT_SOUNDS_ROOTS)
+    return roots + [os.path.realpath(simulator_sounds_dir())]
+
+
+def allowed_root(path, roots=None):
+    """Real path of ``path`` when it is one of ``roots`` (default: the
+    configured media roots) or a folder inside one (symlinks resolved), else
+    ``None``."""
     if not path or "\x00" in path or not os.path.isabs(path):
         return None
     real = os.path.realpath(path)
-    for root in media_roots():
+    for root in media_roots() if roots is None else roots:
         if os.path.commonpath([root, real]) == root:
             return real
     return None

@@ -8,7 +8,7 @@ from odoo.tools import config
 from odoo.addons.hotline_base.tests.common import HotlineCommon
 
 from ..cli.connector import EnvSink, PbxWorker
-from ..models.hotline_recording import DEFAULT_MEDIA_ROOTS
+from ..models.hotline_recording import DEFAULT_MEDIA_ROOTS, DEFAULT_SOUNDS_ROOTS
 
 
 def serve_media(*folders):
@@ -17,6 +17,14 @@ def serve_media(*folders):
     spool folders (the PBX's defaults)."""
     roots = ",".join((*folders, DEFAULT_MEDIA_ROOTS))
     return patch.dict(config.options, {"hotline_media_roots": roots})
+
+
+def serve_sounds(*folders):
+    """The server's configuration (odoo.conf's ``hotline_sounds_roots``)
+    allowing prompt files in ``folders`` (a test's temporary folders) besides
+    Asterisk's sounds folder (the PBX's default)."""
+    roots = ",".join((*folders, DEFAULT_SOUNDS_ROOTS))
+    return patch.dict(config.options, {"hotline_sounds_roots": roots})
 
 
 class CallCenterCommon(HotlineCommon):

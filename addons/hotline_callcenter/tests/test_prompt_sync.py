@@ -13,7 +13,7 @@ from odoo.tests import tagged
 
 from ..cli.connector import EnvSink, PbxWorker
 from ..pbx.sound_files import wav_bytes
-from .common import CallCenterCommon
+from .common import CallCenterCommon, serve_sounds
 
 WAV = wav_bytes(b"\x01\x00" * 400)
 GSM = b"\xd8" + b"\x20" * 32  # one 33-byte GSM frame
@@ -54,8 +54,12 @@ class TestPromptSync(CallCenterCommon):
 
     def setUp(self):
         super().setUp()
-        self.base = tempfile.mkdtemp(prefix="hotline-sounds-")
-        self.addCleanup(shutil.rmtree, self.base, True)
+        # the folder odoo.conf allows (hotline_sounds_roots), and the PBX's in it
+        self.root = tempfile.mkdtemp(prefix="hotline-sounds-")
+        self.addCleanup(shutil.rmtree, self.root, True)
+        self.enterContext(serve_sounds(self.root))
+        self.base = os.path.join(self.root, "sounds")
+        os.mkdir(self.base)
         self.pbx.sounds_directory = self.base
 
     def path(self, lang, name):
@@ -153,10 +157,11 @@ class TestPromptSync(CallCenterCommon):
         with self.assertRaisesRegex(UserError, "leads out of"):
             self.pbx.with_user(self.admin).action_sync_prompts()
         self.assertEqual(os.listdir(outside), [])
-        for folder in ("relative/sounds", os.path.join(self.base, "missing")):
-            self.pbx.sounds_directory = folder
-            with self.assertRaisesRegex(UserError, "could not be written"):
-                self.pbx.with_user(self.admin).action_sync_prompts()
+        self.pbx.sounds_directory = os.path.join(self.base, "missing")
+        with self.assertRaisesRegex(UserError, "could not be written"):
+            self.pbx.with_user(self.admin).action_sync_prompts()
+        with self.assertRaises(ValidationError):
+            self.pbx.sounds_directory = "relative/sounds"
 
     def test_connector_logs_a_failing_folder_once(self):
         self.pbx.sounds_directory = os.path.join(self.base, "missing")
@@ -173,8 +178,7 @@ class TestPromptSync(CallCenterCommon):
         self.assertIsNone(worker._prompt_error)
         self.assertEqual(worker.sync_prompts()["written"], [])
         # another folder: it gets every prompt, not only the changed ones
-        other = tempfile.mkdtemp(prefix="hotline-sounds2-")
-        self.addCleanup(shutil.rmtree, other, True)
+        other = tempfile.mkdtemp(prefix="hotline-sounds2-", dir=self.root)
         self.pbx.sounds_directory = other
         # (past the overlap: an incremental sync alone would write nothing)
         worker.prompts_marker = fields.Datetime.now() + timedelta(hours=1)
@@ -196,3 +200,45 @@ class TestPromptSync(CallCenterCommon):
             self.welcome.with_user(self.role_users["agent"]).write(
                 {"audio_zh_cn": b64(WAV)}
             )
+
+    # -- the folder comes from the server's configuration (issue 11) -------------
+    def test_admin_cannot_point_the_sounds_folder_elsewhere(self):
+        """Odoo writes and removes prompt files in the PBX's sounds folder: a
+        Hotline admin pointed it anywhere (/etc, Odoo's data folder). Only
+        folders odoo.conf allows (hotline_sounds_roots), or inside one."""
+        admin_pbx = self.pbx.with_user(self.admin)
+        for folder in ("/etc", "/", self.root + "/../", "/var/lib/asterisk"):
+            with self.subTest(folder=folder), self.assertRaises(ValidationError):
+                admin_pbx.write({"sounds_directory": folder})
+        # a symlink inside the allowed folder leading out of it
+        os.symlink("/etc", os.path.join(self.root, "etc"))
+        with self.assertRaises(ValidationError):
+            admin_pbx.write({"sounds_directory": os.path.join(self.root, "etc")})
+        with self.assertRaisesRegex(ValidationError, "hotline_sounds_roots"):
+            self.env["hotline.pbx"].with_user(self.admin).create(
+                {"name": "Rogue", "sounds_directory": "/etc"}
+            )
+        admin_pbx.write({"sounds_directory": self.root})
+        self.assertEqual(self.pbx.sounds_directory, self.root)
+
+    def test_a_folder_set_before_the_configuration_is_not_written(self):
+        """A PBX record from before the configuration (or an odoo.conf that
+        changed since): Sync now and the connector refuse its folder, nothing
+        is written there."""
+        outside = tempfile.mkdtemp(prefix="hotline-outside-")
+        self.addCleanup(shutil.rmtree, outside, True)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE hotline_pbx SET sounds_directory = %s WHERE id = %s",
+            [outside, self.pbx.id],
+        )
+        self.pbx.invalidate_recordset(["sounds_directory"])
+        with self.assertRaisesRegex(UserError, "hotline_sounds_roots"):
+            self.pbx.with_user(self.admin).action_sync_prompts()
+        worker = PbxWorker(
+            self.pbx.id, "test", "127.0.0.1", 1, "odoo", "x", EnvSink(self.env)
+        )
+        with self.assertLogs("odoo.addons.hotline_callcenter.cli.connector") as logs:
+            self.assertIsNone(worker.sync_prompts())
+        self.assertIn("hotline_sounds_roots", logs.output[0])
+        self.assertEqual(os.listdir(outside), [])

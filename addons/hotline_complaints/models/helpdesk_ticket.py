@@ -673,6 +673,15 @@ class HelpdeskTicket(models.Model):
                 count += 1
         if partner:
             self.message_unsubscribe(partner_ids=partner.ids)
+        # the SMS / fax the case came from name their sender (supervisors read
+        # them); the reporter record keeps the number
+        inbound = (
+            self.env["hotline.inbound.message"]
+            .sudo()
+            .search([("ticket_id", "=", self.id), ("sender", "!=", False)])
+        )
+        inbound.write({"sender": False})
+        count += len(inbound)
         reporter = self.reporter_id
         attachments = (
             self.env["ir.attachment"]

@@ -15,4 +15,9 @@ class HotlineCaseIdentityLog(models.Model):
     )
     ticket_id = fields.Many2one("helpdesk.ticket", string="Case", index=True)
     user_id = fields.Many2one("res.users", string="Read by", required=True)
+    is_sudo = fields.Boolean(
+        string="By server code (sudo)",
+        help="Read by server code acting for this user with superuser rights "
+        "(e.g. to send a reply), not shown to the user as such.",
+    )
     date = fields.Datetime(required=True, default=fields.Datetime.now)

@@ -1,6 +1,13 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
+
+# fetched together, and only when one of them is read: reading the case link
+# or the anonymous flag of a reporter does not fetch (and log) the identity
+IDENTITY_PREFETCH = "hotline_identity"
+# keys (reporter, user, sudo) logged when fetched, not yet read out by read()
+# or an export (that read is the same one: logged once)
+FETCH_LOGGED = "hotline_identity_fetch_logged"
 
 IDENTITY_FIELDS = (
     "name",
@@ -28,13 +35,17 @@ class HotlineCaseReporter(models.Model):
         "helpdesk.ticket", string="Case", required=True, ondelete="cascade", index=True
     )
     anonymous = fields.Boolean(help="The reporter did not give a name.")
-    name = fields.Char()
-    phone = fields.Char(string="Numbers")
-    email = fields.Char()
-    id_number = fields.Char(string="ID number")
-    address = fields.Char()
-    partner_id = fields.Many2one("res.partner", string="Contact")
-    call_ids = fields.Many2many("hotline.call", string="Calls")
+    name = fields.Char(prefetch=IDENTITY_PREFETCH)
+    phone = fields.Char(string="Numbers", prefetch=IDENTITY_PREFETCH)
+    email = fields.Char(prefetch=IDENTITY_PREFETCH)
+    id_number = fields.Char(string="ID number", prefetch=IDENTITY_PREFETCH)
+    address = fields.Char(prefetch=IDENTITY_PREFETCH)
+    partner_id = fields.Many2one(
+        "res.partner", string="Contact", prefetch=IDENTITY_PREFETCH
+    )
+    call_ids = fields.Many2many(
+        "hotline.call", string="Calls", prefetch=IDENTITY_PREFETCH
+    )
     recording_ids = fields.Many2many(
         "hotline.recording", string="Recordings", compute="_compute_recording_ids"
     )
@@ -57,34 +68,73 @@ class HotlineCaseReporter(models.Model):
                 else Recording
             )
 
-    # Every way identity leaves the server is logged: read, web_read and
-    # search_read format their rows in _read_format; export (also the nested
-    # export of a case's reporter_id/...) in _export_rows; read_group and
-    # web_read_group aggregate in _read_group.
-    def _hotline_log_identity_read(self):
-        if self.env.su or not self:
+    # Every read of the identity is logged, at the depth every path goes
+    # through: _fetch_query (read, search_read, web_read, record.field in
+    # server code, sudo or not); values already in memory when they leave the
+    # server are logged by _read_format (read, web_read, search_read) and
+    # _export_rows (export, also a case's reporter_id/...); read_group and
+    # web_read_group aggregate in _read_group. One read is one row: what a
+    # fetch logged and read() then returns is not logged again. Not logged:
+    # the superuser's own work (installation, crons, the connector) and the
+    # ORM's writes and recomputations of stored fields.
+    def _hotline_log_identity_read(self, returned=False):
+        """Log that the current user read the identity of ``self``.
+
+        ``returned``: the values leave the server now (read, export); a
+        fetch of the same read already logged them. Else they were fetched
+        from the database: logged, and remembered for that read.
+        """
+        env = self.env
+        if not self or env.uid == SUPERUSER_ID or self._hotline_in_orm_write():
             return
-        self.env["hotline.case.identity.log"].sudo().create(
+        keys = {
+            (rid, env.uid, env.su): rid for rid in self._ids if isinstance(rid, int)
+        }
+        data = env.cr.precommit.data
+        # replaced, never changed in place (tests restore it between tests)
+        fetched = data.get(FETCH_LOGGED, frozenset())
+        if returned:
+            data[FETCH_LOGGED] = fetched - set(keys)
+            keys = {key: rid for key, rid in keys.items() if key not in fetched}
+        else:
+            data[FETCH_LOGGED] = fetched | set(keys)
+        if not keys:
+            return
+        env["hotline.case.identity.log"].sudo().create(
             [
                 {
-                    "reporter_id": rec.id,
-                    "ticket_id": rec.ticket_id.id,
-                    "user_id": self.env.uid,
+                    "reporter_id": reporter.id,
+                    "ticket_id": reporter.ticket_id.id,
+                    "user_id": env.uid,
+                    "is_sudo": env.su,
                 }
-                for rec in self.sudo()
+                for reporter in self.sudo().browse(keys.values())
             ]
         )
+
+    def _hotline_in_orm_write(self):
+        """The ORM is writing or recomputing stored fields (it protects them
+        meanwhile): what it fetches then is no one's read."""
+        return any(field.store for field in self.env.transaction.protected)
+
+    def _fetch_query(self, query, fields):
+        fetched = super()._fetch_query(query, fields)
+        if any(field.name in IDENTITY_FIELDS for field in fields):
+            fetched._hotline_log_identity_read()
+        return fetched
 
     def _read_format(self, fnames, load="_classic_read"):
         result = super()._read_format(fnames, load=load)
         if set(fnames or IDENTITY_FIELDS) & set(IDENTITY_FIELDS):
-            self.browse(row["id"] for row in result)._hotline_log_identity_read()
+            self.browse(row["id"] for row in result)._hotline_log_identity_read(
+                returned=True
+            )
         return result
 
     def _export_rows(self, fields, *, _is_toplevel_call=True):
         result = super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
         if {path[0] for path in fields if path} & set(IDENTITY_FIELDS):
-            self._hotline_log_identity_read()
+            self._hotline_log_identity_read(returned=True)
         return result
 
     @api.model
@@ -111,6 +161,6 @@ class HotlineCaseReporter(models.Model):
             spec.strip().split(":")[0].split(".")[0].split(" ")[0]
             for spec in (*groupby, *aggregates, *(order or "").split(","))
         }
-        if used & set(IDENTITY_FIELDS) and not self.env.su:
-            self.search(domain or [])._hotline_log_identity_read()
+        if used & set(IDENTITY_FIELDS):
+            self.search(domain or [])._hotline_log_identity_read(returned=True)
         return result

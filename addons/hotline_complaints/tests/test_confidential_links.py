@@ -157,6 +157,40 @@ class TestConfidentialCallLinks(LinksCommon):
             (row,) = record.with_user(self.identity_user).read(["call_id"])
             self.assertIn(NUMBER, row["call_id"][1])
 
+    def test_blacklist_entry_follows_the_call(self):
+        """A block proposed from a confidential reporter's call holds the
+        number and names the call: hidden outside the Reporter identity group,
+        whatever the role (supervisors and Hotline admins read every entry),
+        and still blocking (the IVR checks as superuser)."""
+        Blacklist = self.env["hotline.blacklist"]
+        entry = Blacklist.create(
+            {
+                "number": NUMBER,
+                "reason": "骚扰电话",
+                "call_id": self.call.id,
+                "state": "active",
+            }
+        )
+        plain = Blacklist.create(
+            {"number": "13600000000", "reason": "推销", "state": "active"}
+        )
+        readers = 0
+        for user in (self.agent2, *self.role_users.values()):
+            Model = Blacklist.with_user(user)
+            if not Model.has_access("read"):
+                continue
+            readers += 1
+            rows = Model.search_read([], ["number", "call_id"])
+            self.assertNotIn(NUMBER, str(rows), user.login)
+            self.assertIn(plain.id, [row["id"] for row in rows], user.login)
+            with self.assertRaises(AccessError, msg=user.login):
+                entry.with_user(user).read(["number"])
+        self.assertGreaterEqual(readers, 3)
+        (row,) = entry.with_user(self.identity_user).read(["number", "call_id"])
+        self.assertEqual(row["number"], NUMBER)
+        self.assertIn(NUMBER, row["call_id"][1])
+        self.assertEqual(Blacklist.hotline_check_number(NUMBER)["id"], entry.id)
+
 
 @tagged("post_install", "-at_install")
 class TestMadeConfidential(LinksCommon):
@@ -214,6 +248,45 @@ class TestMadeConfidential(LinksCommon):
             case.with_user(self.identity_user).reporter_id.read(["phone"])[0]["phone"],
             OTHER_NUMBER,
         )
+
+    def test_switch_hides_what_names_the_number(self):
+        """Records outside the case that name the reporter's number follow the
+        switch: the SMS it came from loses its sender (supervisors read inbound
+        messages), a block proposed from its call is hidden."""
+        gateway = self.env["hotline.inbound.gateway"].create(
+            {"name": "SMS", "channel_code": "sms", "user_id": self.env.uid}
+        )
+        sms = self.env["hotline.inbound.message"].create(
+            {
+                "gateway_id": gateway.id,
+                "message_id": "sms-1",
+                "sender": OTHER_NUMBER,
+                "ticket_id": self.case.id,
+            }
+        )
+        entry = self.env["hotline.blacklist"].create(
+            {
+                "number": OTHER_NUMBER,
+                "reason": "骚扰",
+                "call_id": self.open_call.id,
+                "state": "active",
+            }
+        )
+        supervisor = self.role_users["supervisor"]
+        self.assertTrue(entry.with_user(supervisor).read(["number"]))
+        self.case.with_user(self.role_users["agent"]).write({"is_confidential": True})
+        self.flush_tracking()
+        self.assertFalse(sms.sender)
+        rows = (
+            self.env["hotline.inbound.message"]
+            .with_user(supervisor)
+            .search_read([], ["sender", "ticket_id"])
+        )
+        self.assertIn(sms.id, [row["id"] for row in rows])
+        self.assertNotIn(OTHER_NUMBER, str(rows))
+        with self.assertRaises(AccessError):
+            entry.with_user(supervisor).read(["number"])
+        self.assertEqual(self.case.sudo().reporter_id.phone, OTHER_NUMBER)
 
     def test_number_cleared_first_is_recovered(self):
         """The constraint asked to clear the number first: that tracked the
@@ -286,11 +359,77 @@ class TestIdentityReadLog(LinksCommon):
             shown = NAME if path == "web_read_group" else NUMBER
             self.assertIn(shown, str(result), path)
             self.assertGreater(self.count_logs(), before, path)
-        # reading neither the identity nor as a person: no log
+        # reading no identity, or as the superuser itself (no person): no log
         before = self.count_logs()
         Reporter.search_read(domain, ["anonymous"])
-        Reporter.sudo().search_read(domain, ["phone"])
+        self.env["hotline.case.reporter"].search_read(domain, ["phone"])
         self.assertEqual(self.count_logs(), before)
+
+    def logs(self):
+        return self.env["hotline.case.identity.log"].search(
+            [("ticket_id", "=", self.report.id)], order="id"
+        )
+
+    def test_server_method_read_is_logged(self):
+        """Issue 11 item 5: a server method reading the identity for a user
+        (sudo, e.g. the number to send a reply to) left no log row."""
+        handler = self.role_users["handler"]
+        case = self.report.with_user(handler)
+        self.env.invalidate_all()  # a new request: nothing in memory yet
+        before = self.logs()
+        number, _email, _partner = case._hotline_contact()
+        self.assertEqual(number, NUMBER)
+        new = self.logs() - before
+        self.assertEqual(len(new), 1)
+        self.assertEqual(new.user_id, handler)
+        self.assertEqual(new.reporter_id, self.report.sudo().reporter_id)
+        self.assertTrue(new.is_sudo)
+        # the same read again in the same request: in memory, not read again
+        case._hotline_contact()
+        self.assertEqual(self.logs(), before | new)
+
+    def test_record_field_access_is_logged_once_per_read(self):
+        """record.field in server code as the user, and read(): one row per
+        read (the fetch and read() are not logged twice), none for what the
+        ORM does itself."""
+        reporter = self.report.with_user(self.identity_user).reporter_id
+        self.env.invalidate_all()
+        before = self.logs()
+        self.assertEqual(reporter.phone, NUMBER)
+        new = self.logs() - before
+        self.assertEqual(len(new), 1)
+        self.assertEqual(new.user_id, self.identity_user)
+        self.assertFalse(new.is_sudo)
+        # returned by read() after that fetch: the same read, one row
+        before = self.logs()
+        reporter.read(["phone"])
+        self.assertEqual(self.logs(), before)
+        # read again from what the server holds: another read
+        reporter.read(["phone"])
+        self.assertEqual(len(self.logs() - before), 1)
+        self.env.invalidate_all()
+        before = self.logs()
+        reporter.read(["name", "phone", "email"])
+        self.assertEqual(len(self.logs() - before), 1)
+        # the case link and the anonymous flag are not the identity: reading
+        # them fetches no identity field, and logs nothing
+        self.env.invalidate_all()
+        before = self.logs()
+        reporters = self.env["hotline.case.reporter"].with_user(self.identity_user)
+        for row in reporters.search([]):
+            self.assertTrue(row.ticket_id)
+            self.assertIsInstance(row.anonymous, bool)
+        # the ORM writing the identity (and reading back its links) is no read
+        reporter.write({"phone": "13900000000", "call_ids": [Command.set([])]})
+        self.env.flush_all()
+        self.assertEqual(self.logs(), before)
+        # what the ORM fetches while it writes or recomputes stored fields (it
+        # protects them meanwhile), e.g. a stored field computed from these
+        self.env.invalidate_all()
+        stored = self.env["hotline.case.identity.log"]._fields["date"]
+        with self.env.protecting([stored], self.env["hotline.case.identity.log"]):
+            self.assertEqual(reporter.phone, "13900000000")
+        self.assertEqual(self.logs(), before)
 
 
 @tagged("post_install", "-at_install")

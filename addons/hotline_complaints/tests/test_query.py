@@ -2,15 +2,23 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import re
 import threading
+import time
+import uuid
 from datetime import datetime, timedelta
 
 import psycopg2
 from freezegun import freeze_time
 
-from odoo.tests import HttpCase, tagged
+from odoo import api
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import config, mute_logger
 
-from ..models.hotline_case_query_attempt import QUERY_GLOBAL_LIMIT
+from ..models.hotline_case_query_attempt import (
+    QUERY_GLOBAL_KEY,
+    QUERY_GLOBAL_LIMIT,
+    QUERY_LIMIT,
+)
 from .common import CaseCommon
 
 
@@ -123,6 +131,93 @@ class TestResultQuery(CaseCommon):
             finally:
                 timer.cancel()
             other.rollback()
+
+
+@tagged("post_install", "-at_install")
+class TestResultQueryParallel(TransactionCase):
+    """Issue 11 item 4: 6 of 40 parallel wrong codes were evaluated instead of
+    5. Forty real transactions (a cursor each, committed like web requests)
+    guess the code of one case number at once, each from another address."""
+
+    PARALLEL = 40
+
+    def _committed_row(self, cr, key):
+        cr.execute(
+            "SELECT failures, attempted_at, window_start, blocked_until "
+            "FROM hotline_case_query_attempt WHERE key = %s",
+            [key],
+        )
+        return cr.fetchone()
+
+    def _query(self, public, number, ip, start, results):
+        """One web request: its own transaction, replayed from the start on a
+        serialization failure as Odoo's ``retrying`` does (at once here, so the
+        test does not sleep)."""
+        start.wait(timeout=10)
+        for _attempt in range(200):
+            try:
+                with self.registry.cursor() as cr:
+                    # this registry: Registry(db) waits for the loading one
+                    cr.transaction = api.Transaction(self.registry)
+                    env = api.Environment(cr, public, {})
+                    result = (
+                        env["helpdesk.ticket"]
+                        .sudo()
+                        .hotline_query_result(number, "000000", ip=ip)
+                    )
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                time.sleep(0.001)
+                continue
+            results.append(result["status"])
+            return
+        results.append("gave up")
+
+    def test_forty_parallel_wrong_codes_five_evaluated(self):
+        number = f"HT-PAR-{uuid.uuid4().hex[:10].upper()}"
+        ips = [f"203.0.113.{n + 1}" for n in range(self.PARALLEL)]
+        keys = [f"number:{number}"] + [f"ip:{ip}" for ip in ips]
+        with self.registry.cursor() as cr:
+            everyone = self._committed_row(cr, QUERY_GLOBAL_KEY)
+        public = self.env.ref("base.public_user").id
+        start = threading.Barrier(self.PARALLEL)
+        results = []
+        threads = [
+            threading.Thread(
+                target=self._query, args=(public, number, ip, start, results)
+            )
+            for ip in ips
+        ]
+        began = time.monotonic()
+        try:
+            with mute_logger("odoo.sql_db"):
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join(timeout=max(0, began + 60 - time.monotonic()))
+        finally:
+            # the transactions above committed: take their rows back out
+            with self.registry.cursor() as cr:
+                cr.execute(
+                    "DELETE FROM hotline_case_query_attempt WHERE key = ANY(%s)",
+                    [keys],
+                )
+                if everyone is None:
+                    cr.execute(
+                        "DELETE FROM hotline_case_query_attempt WHERE key = %s",
+                        [QUERY_GLOBAL_KEY],
+                    )
+                else:
+                    cr.execute(
+                        "UPDATE hotline_case_query_attempt SET failures = %s, "
+                        "attempted_at = %s, window_start = %s, blocked_until = %s "
+                        "WHERE key = %s",
+                        [*everyone, QUERY_GLOBAL_KEY],
+                    )
+        self.assertFalse([thread for thread in threads if thread.is_alive()])
+        self.assertLess(time.monotonic() - began, 20)
+        self.assertEqual(len(results), self.PARALLEL)
+        self.assertEqual(results.count("invalid"), QUERY_LIMIT, results)
+        self.assertEqual(results.count("locked"), self.PARALLEL - QUERY_LIMIT)
 
 
 @tagged("post_install", "-at_install")
