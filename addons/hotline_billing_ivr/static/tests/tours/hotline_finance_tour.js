@@ -5,7 +5,8 @@ import {stepUtils} from "@web_tour/tour_service/tour_utils";
 // The demo finance user (孙芳（财务）) in Chinese (tests/test_finance_tour.py):
 // opens the customer in arrears 刘洋 from Hotline > Customers, reads the amounts
 // in yuan, the Credit Control tab, opens the customer's credit control lines,
-// then Billing > Dunning lines; never meets a call-centre menu or the dial button.
+// then Billing > Dunning lines; never meets a call-centre menu, the caller card's
+// systray button or the dial button.
 
 // words that stay as they are in Chinese screens (tests/ui_language.py's KEEP)
 const KEEP = new Set(["SMS", "IVR", "VIP", "PBX", "DID", "URL", "ID", "CNY"]);
@@ -64,6 +65,10 @@ registry.category("web_tour.tours").add("hotline_finance_tour", {
             run() {
                 assertChinese("the Hotline menus", ".o_menu_sections [data-menu-xmlid]");
             },
+        },
+        {
+            content: "no caller card (screen pop) in the systray: finance takes no calls",
+            trigger: ".o_main_navbar .o_menu_systray:not(:has(.o_hotline_screen_pop_toggle))",
         },
         {
             content: "open Customers",
