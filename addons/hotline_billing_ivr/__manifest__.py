@@ -21,4 +21,7 @@
         "views/res_partner_views.xml",
     ],
     "demo": ["demo/account_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["hotline_billing_ivr/static/tests/tours/**/*"],
+    },
 }

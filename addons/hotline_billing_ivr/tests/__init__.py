@@ -2,3 +2,4 @@ from . import test_roles
 from . import test_arrears
 from . import test_demo_data
 from . import test_chinese_screens
+from . import test_finance_tour

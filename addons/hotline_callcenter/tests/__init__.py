@@ -4,6 +4,7 @@ from . import test_screen_pop_caller
 from . import test_pbx
 from . import test_click_to_dial
 from . import test_click_to_dial_tour
+from . import test_click_to_dial_zh_tour
 from . import test_cti
 from . import test_screen_pop_tour
 from . import test_recording
