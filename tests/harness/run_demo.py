@@ -27,6 +27,8 @@ LOGINS = [
     ("agent2", "agent2", "坐席 Agent 2"),
     ("supervisor", "supervisor", "班长 Supervisor"),
     ("handler", "handler", "承办人 Case handler"),
+    ("field1", "field1", "抢修员 Field staff (case handler)"),
+    ("field2", "field2", "抢修员 Field staff 2 (case handler)"),
     ("leader", "leader", "领导 Leader"),
     ("finance", "finance", "财务 Finance"),
     ("hladmin", "hladmin", "热线管理员 Hotline admin"),
