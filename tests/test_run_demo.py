@@ -123,3 +123,10 @@ def test_ctrl_c_while_serving_stops_the_services(harness, monkeypatch, capsys):
     assert "agent2" in out
     assert "Traceback" not in out
     assert harness == [("16", "main")]
+
+
+def test_cron_runs_do_not_scroll_the_banner_away():
+    assert (
+        "--log-handler=odoo.addons.base.models.ir_cron:WARNING"
+        in run_demo.QUIET_LOGGERS
+    )
