@@ -136,6 +136,11 @@ def resolve_under(root, relative):
     return full
 
 
+def audio_player_html(url):
+    """The browser's audio player for one of Odoo's streaming routes."""
+    return Markup('<audio controls="controls" preload="none" src="%s"></audio>') % url
+
+
 def audio_missing_html(message):
     """What a player shows instead of an audio element when the file is gone."""
     return (
@@ -231,12 +236,7 @@ class HotlineRecording(models.Model):
                     self.env._("Recording not found: its audio file is missing.")
                 )
             else:
-                rec.player_html = (
-                    Markup(
-                        '<audio controls="controls" preload="none" src="%s"></audio>'
-                    )
-                    % rec._hotline_url()
-                )
+                rec.player_html = audio_player_html(rec._hotline_url())
 
     def _hotline_file_present(self):
         self.ensure_one()

@@ -4,8 +4,6 @@ import logging
 import os
 from datetime import timedelta
 
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -14,6 +12,7 @@ from .hotline_recording import (
     AUDIO_TYPES,
     allowed_root,
     audio_missing_html,
+    audio_player_html,
     is_relative_inside,
     resolve_under,
 )
@@ -105,12 +104,7 @@ class HotlineVoicemail(models.Model):
                     self.env._("Voicemail not found: its audio file is missing.")
                 )
             else:
-                vm.player_html = (
-                    Markup(
-                        '<audio controls="controls" preload="none" src="%s"></audio>'
-                    )
-                    % f"/hotline/voicemail/{vm.id}"
-                )
+                vm.player_html = audio_player_html(f"/hotline/voicemail/{vm.id}")
 
     @api.constrains("file_path")
     def _check_file_path(self):

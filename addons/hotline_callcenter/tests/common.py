@@ -11,6 +11,19 @@ from ..cli.connector import EnvSink, PbxWorker
 from ..models.hotline_recording import DEFAULT_MEDIA_ROOTS, DEFAULT_SOUNDS_ROOTS
 
 
+def bus_pump(stop, period=0.2):
+    """Wake the websockets every ``period`` s until ``stop`` is set.
+
+    In tests the test cursor drops the bus's NOTIFY that would wake them, so a
+    tour that waits for a notification needs this in a thread."""
+    from odoo.addons.bus.models.bus import dispatch
+
+    while not stop.wait(period):
+        for websockets in list(dispatch._channels_to_ws.values()):
+            for websocket in list(websockets):
+                websocket.trigger_notification_dispatching()
+
+
 def serve_media(*folders):
     """The server's configuration (odoo.conf's ``hotline_media_roots``) allowing
     Odoo to serve ``folders`` (a test's temporary folders) besides Asterisk's

@@ -7,10 +7,10 @@ from unittest.mock import patch
 from odoo import SUPERUSER_ID, api
 from odoo.tests import new_test_user, tagged
 
-from odoo.addons.bus.models.bus import dispatch
 from odoo.addons.bus.tests.common import WebsocketCase
 
 from ..pbx.simulator import AmiSimulator
+from .common import bus_pump
 
 LINKEDID = "1700000951.1"
 
@@ -135,13 +135,10 @@ class TestAgentStatusTour(WebsocketCase):
             except Exception as exc:  # noqa: BLE001 - the test thread reports it
                 errors.append(exc)
 
-        def pump():
-            while not stop.wait(0.2):
-                for websockets in list(dispatch._channels_to_ws.values()):
-                    for websocket in list(websockets):
-                        websocket.trigger_notification_dispatching()
-
-        threads = [threading.Thread(target=connector), threading.Thread(target=pump)]
+        threads = [
+            threading.Thread(target=connector),
+            threading.Thread(target=bus_pump, args=(stop,)),
+        ]
         with patch.object(Status, "hotline_status", spy):
             for thread in threads:
                 thread.start()

@@ -4,11 +4,11 @@ import threading
 
 from odoo.tests import tagged
 
-from odoo.addons.bus.models.bus import dispatch
 from odoo.addons.bus.tests.common import WebsocketCase
 
 from ..cli.connector import PbxWorker, RegistrySink
 from ..pbx.simulator import CAPTURE_PBX_SETTINGS, AmiSimulator
+from .common import bus_pump
 
 
 @tagged("post_install", "-at_install")
@@ -79,13 +79,7 @@ class TestClickToDialChineseTour(WebsocketCase):
 
         stop = threading.Event()
 
-        def pump():
-            while not stop.wait(0.2):
-                for websockets in list(dispatch._channels_to_ws.values()):
-                    for websocket in list(websockets):
-                        websocket.trigger_notification_dispatching()
-
-        thread = threading.Thread(target=pump)
+        thread = threading.Thread(target=bus_pump, args=(stop,))
         thread.start()
         try:
             self.start_tour(
