@@ -26,6 +26,7 @@ class TestAgentStatus(SimulatorCommon):
             groups="base.group_user,hotline_base.group_agent",
         )
         cls.agent2.hotline_extension = "8002"
+        cls._join_queues(cls.agent, "support", "sales")
         cls.enquiry = cls.env.ref("hotline_callcenter.call_disposition_enquiry")
         cls.repair = cls.env.ref("hotline_callcenter.call_disposition_repair")
 
@@ -33,7 +34,7 @@ class TestAgentStatus(SimulatorCommon):
         super().setUp()
         self.simulator.queues["support"].pop("Local/8001@agents", None)
         self.Status = self.env["hotline.agent.status"].with_user(self.agent)
-        self.Pbx = self.env["hotline.pbx"].with_user(self.agent)
+        self.Me = self.agent.with_user(self.agent)
         self.Call = self.env["hotline.call"].sudo()
         self.env.company.write(
             {"hotline_wrapup_until_ready": True, "hotline_wrapup_seconds": 30}
@@ -78,7 +79,7 @@ class TestAgentStatus(SimulatorCommon):
 
     # -- transitions ---------------------------------------------------------
     def test_ring_answer_hangup_wrapup_ready(self):
-        self.Pbx.hotline_agent_login()
+        self.Me.action_hotline_login()
         self.assertEqual(self.agent.hotline_agent_state, "available")
         call = self._ring("1700000100.1")
         self.assertEqual(self.agent.hotline_agent_state, "ringing")
@@ -117,7 +118,7 @@ class TestAgentStatus(SimulatorCommon):
         )
 
     def test_save_and_ready(self):
-        self.Pbx.hotline_agent_login()
+        self.Me.action_hotline_login()
         call = self._ring("1700000150.1")
         self._report("1700000150.1", ended=True)
         other = self._new_call(linkedid="1700000151.1")
@@ -131,7 +132,7 @@ class TestAgentStatus(SimulatorCommon):
         self.assertEqual(call.disposition_id, self.enquiry)
 
     def test_ready_without_wrapup(self):
-        self.Pbx.hotline_agent_login()
+        self.Me.action_hotline_login()
         with self.assertRaisesRegex(UserError, "You are not in wrap-up"):
             self.Status.hotline_ready()
         self.assertEqual(self.agent.hotline_agent_state, "available")
@@ -172,8 +173,8 @@ class TestAgentStatus(SimulatorCommon):
     def test_unanswered_ring_returns_to_pause(self):
         """A paused agent's phone rang (a transfer): when the caller hangs up
         before the answer the agent is paused again, with the reason."""
-        self.Pbx.hotline_agent_login()
-        self.Pbx.hotline_agent_pause("Training")
+        self.Me.action_hotline_login()
+        self.Me.action_hotline_pause("Training")
         self._ring("1700000400.1")
         self.assertEqual(self.agent.hotline_agent_state, "ringing")
         self._report("1700000400.1", agents=(), answered=False, ended=True)
@@ -207,7 +208,7 @@ class TestAgentStatus(SimulatorCommon):
         self.assertEqual(self.agent2.hotline_agent_state, "wrapup")
 
     def test_pause_with_configured_reason(self):
-        self.Pbx.hotline_agent_login()
+        self.Me.action_hotline_login()
         meal = self.env.ref("hotline_callcenter.pause_reason_meal")
         status = self.Status.hotline_pause(meal.id)
         self.assertEqual((status["state"], status["reason"]), ("paused", "Meal"))

@@ -58,9 +58,17 @@ class TestAgentStatusTour(WebsocketCase):
             groups="base.group_user,hotline_base.group_agent",
             lang="zh_CN",
         )
-        agent.write({"hotline_extension": "8311", "hotline_queues": "support"})
+        agent.hotline_extension = "8311"
+        Queue = env["hotline.queue"]
+        support = Queue.search(
+            [("code", "=", "support"), ("company_id", "=", env.company.id)]
+        ) or Queue.create({"name": "Support", "code": "support"})
+        support.pbx_id = pbx
+        env["hotline.queue.member"].create(
+            {"queue_id": support.id, "user_id": agent.id}
+        )
         env["res.partner"].create({"name": "张伟", "phone": "+86 138 0013 8000"})
-        env["hotline.pbx"].with_user(agent).hotline_agent_login()
+        agent.with_user(agent).action_hotline_login()
         self.assertEqual(agent.hotline_agent_state, "available")
 
         now = time.time()
