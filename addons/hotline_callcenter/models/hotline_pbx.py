@@ -407,9 +407,8 @@ class HotlinePbx(models.Model):
             [("state", "=", "active"), ("match_type", "=", "exact")]
         )
         known = []
-        for number in (
-            partners.mapped("mobile") + partners.mapped("phone") + blocked.mapped("number")
-        ):
+        numbers = partners.mapped("mobile") + partners.mapped("phone")
+        for number in numbers + blocked.mapped("number"):
             if not number:
                 continue
             try:
