@@ -240,9 +240,7 @@ class ResUsers(models.Model):
         agent = self._hotline_check_supervisor()
         pbx = self._hotline_pbx()
         pbx._hotline_hangup(agent)
-        return pbx._hotline_notify(
-            self.env._("The call of %s was ended.", agent.name)
-        )
+        return pbx._hotline_notify(self.env._("The call of %s was ended.", agent.name))
 
     def action_hotline_force_logout(self):
         agent = self._hotline_check_supervisor()

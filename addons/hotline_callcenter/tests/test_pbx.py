@@ -150,7 +150,9 @@ class TestPbxDialplanDefaults(CallCenterCommon):
         )
 
     def test_click_to_dial_with_the_default_contexts(self):
-        self.env["hotline.pbx"].with_user(self.agent).hotline_click_to_dial("13800138000")
+        self.env["hotline.pbx"].with_user(self.agent).hotline_click_to_dial(
+            "13800138000"
+        )
         (originate,) = self._sent("Originate")
         self.assertEqual(
             (originate.get("Channel"), originate.get("Context")),

@@ -8,9 +8,7 @@ from odoo.tools import SQL, mute_logger
 
 from .common import CallCenterCommon
 
-SCRIPT = (
-    Path(__file__).parents[1] / "migrations" / "18.0.2.0.0" / "post-migrate.py"
-)
+SCRIPT = Path(__file__).parents[1] / "migrations" / "18.0.2.0.0" / "post-migrate.py"
 
 
 def load_script():

@@ -63,9 +63,7 @@ def comma_lists_to_members(env):
                 [("queue_id", "=", queue.id), ("user_id", "=", user.id)], limit=1
             ):
                 created |= Member.create({"queue_id": queue.id, "user_id": user.id})
-    _logger.info(
-        "%d queue memberships made from the users' queue lists", len(created)
-    )
+    _logger.info("%d queue memberships made from the users' queue lists", len(created))
     return created
 
 
