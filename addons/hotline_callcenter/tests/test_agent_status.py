@@ -91,9 +91,12 @@ class TestAgentStatus(SimulatorCommon):
         self.assertFalse(self.agent.hotline_wrapup_until, "until Ready")
         self.assertTrue(call.wrapup_started_at)
         # the wrap-up paused the agent in their queues, as the CTI pauses
-        (pause,) = self._sent("QueuePause")
         self.assertEqual(
-            (pause.get("Paused"), pause.get("Reason")), ("true", "Wrap-up")
+            [
+                (m.get("Queue"), m.get("Paused"), m.get("Reason"))
+                for m in self._sent("QueuePause")
+            ],
+            [("support", "true", "Wrap-up"), ("sales", "true", "Wrap-up")],
         )
         self.assertTrue(self.simulator.queues["sales"]["Local/8001@agents"]["paused"])
         self.assertTrue(self.agent.hotline_wrapup_paused)
@@ -104,8 +107,10 @@ class TestAgentStatus(SimulatorCommon):
         status = self.Status.hotline_ready()
         self.assertEqual(status["state"], "available")
         self.assertEqual(self.agent.hotline_agent_state, "available")
-        unpause = self._sent("QueuePause")[-1]
-        self.assertEqual(unpause.get("Paused"), "false")
+        self.assertEqual(
+            [(m.get("Queue"), m.get("Paused")) for m in self._sent("QueuePause")[2:]],
+            [("support", "false"), ("sales", "false")],
+        )
         self.assertFalse(self.simulator.queues["sales"]["Local/8001@agents"]["paused"])
         self.assertTrue(call.wrapup_ended_at)
         self.assertGreaterEqual(call.wrapup_seconds, 0)
