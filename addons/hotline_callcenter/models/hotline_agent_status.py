@@ -339,7 +339,7 @@ class HotlineAgentStatus(models.AbstractModel):
         reason = self.env["hotline.pause.reason"].browse(int(reason_id or 0)).exists()
         if not reason or not reason.active:
             raise UserError(self.env._("Choose a pause reason from the list."))
-        self.env.user.action_hotline_pause(reason.name)
+        self.env["res.users"].browse(self.env.uid).action_hotline_pause(reason.name)
         return self._hotline_payload(self.env.user)
 
     @api.model
