@@ -749,7 +749,10 @@ class HotlinePbx(models.Model):
             "number": number,
             "leg": result.get("leg"),
             "outcome": outcome,
-            "title": self.env._("Click-to-dial"),
+            # a supervisor's ChanSpy / ConfBridge dials no number
+            "title": self.env._("Click-to-dial")
+            if result.get("number")
+            else self.env._("Your phone"),
             "message": message,
             "type": kind,
         }

@@ -268,6 +268,32 @@ class TestCti(SimulatorCommon):
         self.assertNotIn("Local/8001@agents", self.simulator.queues["support"])
         self.assertEqual(self.agent.hotline_agent_state, "logged_out")
 
+    def test_supervisor_phone_refusal_comes_over_the_bus(self):
+        """Listen returns at once; the connector's result for the
+        supervisor's Originate (a busy phone) reaches the supervisor only."""
+        self.agent.with_user(self.supervisor).action_hotline_listen()
+        originate = self._sent("Originate")[-1]
+        result = {
+            "type": "click_to_dial",
+            "action_id": originate.get("ActionID"),
+            "user_id": self.supervisor.id,
+            "number": "",
+            "leg": "agent",
+            "outcome": "busy",
+            "reason": "5",
+        }
+        notified = self.env["hotline.pbx"]._hotline_click_to_dial_results(
+            self.pbx, [result]
+        )
+        self.assertEqual(notified, self.supervisor)
+        (payload,) = self._bus_messages(self.supervisor, "hotline/click_to_dial")
+        busy = "Asterisk could not place the call: your phone (9000) is busy"
+        self.assertEqual(
+            (payload["title"], payload["type"], payload["message"]),
+            ("Your phone", "warning", f"{busy} (reason 5)."),
+        )
+        self.assertFalse(self._bus_messages(self.agent, "hotline/click_to_dial"))
+
     def test_agents_cannot_use_supervisor_controls(self):
         self._live_call()
         for method in SUPERVISOR_CONTROLS:
