@@ -270,8 +270,10 @@ class HotlineQueue(models.Model):
         )
 
     def _hotline_ami(self, pbx):
-        """An AMI client on ``pbx`` (:meth:`hotline.pbx._hotline_ami_client`)."""
-        return pbx._hotline_ami_client()
+        """The AMI session of the pick-up of a waiting caller on ``pbx``
+        (:meth:`hotline.pbx._hotline_ami_session`: a failure is a
+        ``UserError`` saying what Asterisk refused)."""
+        return pbx._hotline_ami_session(refused=self.env._("the pick-up"))
 
     @api.model
     def hotline_push_config(self, pbx):
