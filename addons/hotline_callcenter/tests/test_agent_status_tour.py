@@ -177,7 +177,9 @@ class TestAgentStatusTour(WebsocketCase):
             [("PJSIP/8311", "true"), ("PJSIP/8311", "false")],
         )
 
-        # later, from the call's form: the code is corrected
+        # later, from the call's form: the code is corrected; then a logout
+        # and a login from the status menu
+        simulator.actions_seen.clear()
         self.start_tour(
             f"/odoo/action-hotline_callcenter.hotline_call_action/{record.id}",
             "hotline_call_wrapup_tour",
@@ -190,3 +192,14 @@ class TestAgentStatusTour(WebsocketCase):
         )
         self.assertEqual(record.wrapup_note, "燃气表漏气，已派工")
         self.assertEqual(agent.hotline_agent_state, "available")
+        self.assertEqual(
+            [
+                (m.get("Action"), m.get("Queue"), m.get("Interface"))
+                for m in simulator.actions_seen
+                if m.get("Action") in ("QueueAdd", "QueueRemove")
+            ],
+            [
+                ("QueueRemove", "support", "PJSIP/8311"),
+                ("QueueAdd", "support", "PJSIP/8311"),
+            ],
+        )
