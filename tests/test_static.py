@@ -2,6 +2,7 @@
 
 import ast
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,10 @@ EXPECTED = {
 }
 
 
+def _key(version):
+    return tuple(int(part) for part in version.split("."))
+
+
 def manifest(module):
     return ast.literal_eval((module / "__manifest__.py").read_text())
 
@@ -29,7 +34,18 @@ def test_all_five_addons_present():
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.name)
 def test_manifest(module):
     data = manifest(module)
-    assert data["version"] == "18.0.1.0.0"
+    # OCA form; a migrations/<version>/ folder is for a version up to this one
+    version = data["version"]
+    assert re.fullmatch(r"18\.0\.\d+\.\d+\.\d+", version), version
+    for folder in sorted((module / "migrations").glob("*")):
+        assert re.fullmatch(r"18\.0\.\d+\.\d+\.\d+", folder.name), folder
+        assert _key(folder.name) <= _key(version), folder
+        scripts = {p.name for p in folder.glob("*.py")}
+        assert scripts and scripts <= {
+            "pre-migrate.py",
+            "post-migrate.py",
+            "end-migrate.py",
+        }, folder
     assert data["license"] == "LGPL-3"
     assert data["author"] == "Hotline Contributors"
     assert "description" not in data

@@ -3,7 +3,7 @@
 {
     "name": "Hotline Call Center",
     "summary": "Asterisk bridge: connector, call log, screen pop, click-to-dial",
-    "version": "18.0.1.0.0",
+    "version": "18.0.2.0.0",
     "category": "Hotline",
     "license": "LGPL-3",
     "author": "Hotline Contributors",

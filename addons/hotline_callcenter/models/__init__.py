@@ -5,7 +5,6 @@ from . import hotline_call_agent
 from . import hotline_call_supervisor_leg
 from . import res_users
 from . import hotline_screen_pop
-from . import hotline_pbx_actions
 from . import hotline_agent_session
 from . import hotline_recording
 from . import hotline_voicemail

@@ -208,8 +208,8 @@ class HotlineAgentStatus(models.AbstractModel):
         reason = self.env._("Wrap-up") if pause else ""
         try:
             actions = pbx._hotline_queue_actions(user, event, reason)
-            for action, fields_ in actions:
-                pbx._hotline_ami_action(action, **fields_)
+            if actions:
+                pbx._hotline_send(actions)
         except UserError as error:
             if not pause:
                 raise
@@ -339,7 +339,7 @@ class HotlineAgentStatus(models.AbstractModel):
         reason = self.env["hotline.pause.reason"].browse(int(reason_id or 0)).exists()
         if not reason or not reason.active:
             raise UserError(self.env._("Choose a pause reason from the list."))
-        self.env["hotline.pbx"].hotline_agent_pause(reason.name)
+        self.env["res.users"].browse(self.env.uid).action_hotline_pause(reason.name)
         return self._hotline_payload(self.env.user)
 
     @api.model

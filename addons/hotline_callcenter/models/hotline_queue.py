@@ -270,16 +270,10 @@ class HotlineQueue(models.Model):
         )
 
     def _hotline_ami(self, pbx):
-        from ..pbx.ami_client import AmiClient
-
-        return AmiClient(
-            pbx.host,
-            pbx.ami_port,
-            pbx.ami_user,
-            pbx.sudo().ami_secret or "",
-            timeout=5.0,
-            events=False,
-        )
+        """The AMI session of the pick-up of a waiting caller on ``pbx``
+        (:meth:`hotline.pbx._hotline_ami_session`: a failure is a
+        ``UserError`` saying what Asterisk refused)."""
+        return pbx._hotline_ami_session(refused=self.env._("the pick-up"))
 
     @api.model
     def hotline_push_config(self, pbx):
@@ -321,28 +315,28 @@ class HotlineQueue(models.Model):
         confs = [q._hotline_conf_dict() for q in queues]
         from ..pbx.ami_client import AmiActionError, AmiError
 
-        switched = False
-        try:
-            with self._hotline_ami(pbx) as ami:
+        with pbx._hotline_ami_session(
+            refused=self.env._("the queue configuration")
+        ) as ami:
 
-                def categories(filename):
-                    try:
-                        config = ami.action("GetConfig", Filename=filename)
-                    except AmiActionError as exc:
-                        if str(exc) != "Config file not found":
-                            raise
-                        ami.action("CreateConfig", Filename=filename)
-                        return []
-                    return queues_conf.config_categories(config)
+            def categories(filename):
+                try:
+                    config = ami.action("GetConfig", Filename=filename)
+                except AmiActionError as exc:
+                    if str(exc) != "Config file not found":
+                        raise
+                    ami.action("CreateConfig", Filename=filename)
+                    return []
+                return queues_conf.config_categories(config)
 
-                categories(queues_conf.CONF_FILENAME)
-                staging = categories(queues_conf.STAGING_FILENAME)
-                for fields_ in queues_conf.push_actions(confs, staging):
-                    ami.action("UpdateConfig", **fields_)
-                switched = True
+            categories(queues_conf.CONF_FILENAME)
+            staging = categories(queues_conf.STAGING_FILENAME)
+            for fields_ in queues_conf.push_actions(confs, staging):
+                ami.action("UpdateConfig", **fields_)
+            try:
                 ami.action("Reload", Module="app_queue")
-        except AmiError as exc:
-            if switched:
+            except AmiError as exc:
+                # the live file is the new one already: say so
                 raise UserError(
                     self.env._(
                         "The queue configuration was written on the PBX but "
@@ -350,9 +344,6 @@ class HotlineQueue(models.Model):
                         str(exc),
                     )
                 ) from exc
-            raise UserError(
-                self.env._("Asterisk refused the queue configuration: %s", str(exc))
-            ) from exc
         queues.sudo().write({"needs_push": False, "pushed_at": fields.Datetime.now()})
         _logger.info("queues pushed to %s: %s", pbx.display_name, queues.mapped("code"))
         return True

@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from ..pbx import cti_actions
+
 
 class HotlineQueueMember(models.Model):
     """An agent in a queue, with a penalty; joins Asterisk's queue when logged in."""
@@ -53,43 +55,22 @@ class HotlineQueueMember(models.Model):
     def hotline_member_actions(self, user, event, reason=""):
         """AMI actions (name, fields) for an agent's login, logout, pause or unpause.
 
-        The CTI (agent state) calls this and sends each action through
-        ``AmiClient.action``: ``QueueAdd`` on login, ``QueueRemove`` on logout,
-        ``QueuePause`` with ``Paused: true/false`` on pause/unpause, one per
-        queue the agent belongs to.
+        ``hotline.pbx`` sends them in one AMI session: ``QueueAdd`` on login,
+        ``QueueRemove`` on logout, ``QueuePause`` with ``Paused: true/false``
+        on pause/unpause, one per queue the agent belongs to
+        (:func:`..pbx.cti_actions.queue_actions`).
         """
-        if event not in ("login", "logout", "pause", "unpause"):
+        if event not in cti_actions.QUEUE_EVENTS:
             raise ValueError(event)
         actions = []
         for member in self.sudo().search([("user_id", "=", user.id)]):
             interface = member._hotline_interface()
-            if not interface:
-                continue
-            queue = member.queue_id.code
-            if event == "login":
-                actions.append(
-                    (
-                        "QueueAdd",
-                        {
-                            "Queue": queue,
-                            "Interface": interface,
-                            "Penalty": str(member.penalty),
-                            "MemberName": user.name,
-                            "StateInterface": interface,
-                        },
-                    )
+            if interface:
+                actions += cti_actions.queue_actions(
+                    interface,
+                    [(member.queue_id.code, member.penalty)],
+                    event,
+                    member_name=user.name,
+                    reason=reason,
                 )
-            elif event == "logout":
-                actions.append(
-                    ("QueueRemove", {"Queue": queue, "Interface": interface})
-                )
-            else:
-                fields_ = {
-                    "Queue": queue,
-                    "Interface": interface,
-                    "Paused": "true" if event == "pause" else "false",
-                }
-                if reason:
-                    fields_["Reason"] = reason
-                actions.append(("QueuePause", fields_))
         return actions

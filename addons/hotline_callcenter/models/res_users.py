@@ -1,6 +1,7 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
 
 AGENT_PRESENCES = [
     ("logged_out", "Logged out"),
@@ -25,10 +26,18 @@ class ResUsers(models.Model):
         copy=False,
         help="The agent's extension on the PBX: screen pops and click-to-dial use it.",
     )
-    hotline_queues = fields.Char(
+    hotline_queue_member_ids = fields.One2many(
+        "hotline.queue.member",
+        "user_id",
+        string="Queue memberships",
+        groups="hotline_base.group_agent",
+        help="The queues the agent logs into, with their penalty.",
+    )
+    hotline_queue_names = fields.Char(
         string="Call queues",
-        help="Asterisk queues the agent logs into, separated by commas "
-        "(e.g. support,sales).",
+        compute="_compute_hotline_queue_names",
+        groups="hotline_base.group_agent",
+        help="The codes of the queues the agent logs into.",
     )
     hotline_current_call_id = fields.Many2one(
         "hotline.call",
@@ -112,7 +121,6 @@ class ResUsers(models.Model):
     def SELF_READABLE_FIELDS(self):
         return super().SELF_READABLE_FIELDS + [
             "hotline_extension",
-            "hotline_queues",
             "hotline_agent_state",
             "hotline_agent_presence",
             "hotline_agent_state_since",
@@ -120,6 +128,13 @@ class ResUsers(models.Model):
             "hotline_wrapup_until",
             "hotline_wrapup_paused",
         ]
+
+    @api.depends("hotline_queue_member_ids.queue_id.code")
+    def _compute_hotline_queue_names(self):
+        for user in self:
+            user.hotline_queue_names = ", ".join(
+                user.sudo().hotline_queue_member_ids.queue_id.mapped("code")
+            )
 
     @api.depends_context("uid")
     def _compute_hotline_board(self):
@@ -150,29 +165,87 @@ class ResUsers(models.Model):
                 user.hotline_live_call_id = False
                 user.hotline_board_state = user.hotline_agent_state or "logged_out"
 
-    def _hotline_queue_list(self):
-        self.ensure_one()
-        return [q.strip() for q in (self.hotline_queues or "").split(",") if q.strip()]
+    # ------------------------------------------------------------------
+    # CTI buttons: an agent's own phone, a supervisor's panel (hotline.pbx
+    # does the PBX work)
+    # ------------------------------------------------------------------
+    def _hotline_pbx(self):
+        return self.env["hotline.pbx"]._hotline_pbx_for()
 
-    # Supervisor panel buttons (the checks are in hotline.pbx)
-    def _hotline_supervise(self, method, **kwargs):
+    def _hotline_check_self_agent(self):
+        """Agent controls act on the clicking agent's own phone only."""
         self.ensure_one()
-        return getattr(self.env["hotline.pbx"], method)(self.id, **kwargs)
+        if not self.env.user.has_group("hotline_base.group_agent"):
+            raise AccessError(self.env._("Only hotline agents can control calls."))
+        if self != self.env.user:
+            raise AccessError(self.env._("You can only control your own phone."))
+        return self.env.user
+
+    def _hotline_check_supervisor(self):
+        self.ensure_one()
+        if not self.env.user.has_group("hotline_base.group_supervisor"):
+            raise AccessError(self.env._("Only supervisors can use this control."))
+        agent = self.exists()
+        if not agent:
+            raise UserError(self.env._("This agent does not exist."))
+        return agent
+
+    def action_hotline_login(self):
+        user = self._hotline_check_self_agent()
+        return self._hotline_pbx()._hotline_login(user)
+
+    def action_hotline_logout(self):
+        user = self._hotline_check_self_agent()
+        return self._hotline_pbx()._hotline_logout(user)
+
+    def action_hotline_pause(self, reason):
+        user = self._hotline_check_self_agent()
+        return self._hotline_pbx()._hotline_pause(user, reason)
+
+    def action_hotline_unpause(self):
+        user = self._hotline_check_self_agent()
+        return self._hotline_pbx()._hotline_unpause(user)
+
+    def action_hotline_transfer(self, target, attended=False):
+        user = self._hotline_check_self_agent()
+        return self._hotline_pbx()._hotline_transfer(user, target, attended)
+
+    def action_hotline_hold(self):
+        user = self._hotline_check_self_agent()
+        return self._hotline_pbx()._hotline_hold(user)
+
+    def action_hotline_resume(self):
+        user = self._hotline_check_self_agent()
+        return self._hotline_pbx()._hotline_resume(user)
+
+    def action_hotline_hangup(self):
+        user = self._hotline_check_self_agent()
+        pbx = self._hotline_pbx()
+        pbx._hotline_hangup(user)
+        return pbx._hotline_notify(self.env._("Call ended."))
 
     def action_hotline_listen(self):
-        return self._hotline_supervise("hotline_spy", mode="listen")
+        agent = self._hotline_check_supervisor()
+        return self._hotline_pbx()._hotline_spy(agent)
 
     def action_hotline_whisper(self):
-        return self._hotline_supervise("hotline_spy", mode="whisper")
+        agent = self._hotline_check_supervisor()
+        return self._hotline_pbx()._hotline_spy(agent, "whisper")
 
     def action_hotline_barge(self):
-        return self._hotline_supervise("hotline_spy", mode="barge")
+        agent = self._hotline_check_supervisor()
+        return self._hotline_pbx()._hotline_spy(agent, "barge")
 
     def action_hotline_force_hangup(self):
-        return self._hotline_supervise("hotline_force_hangup")
+        agent = self._hotline_check_supervisor()
+        pbx = self._hotline_pbx()
+        pbx._hotline_hangup(agent)
+        return pbx._hotline_notify(self.env._("The call of %s was ended.", agent.name))
 
     def action_hotline_force_logout(self):
-        return self._hotline_supervise("hotline_force_logout")
+        agent = self._hotline_check_supervisor()
+        return self._hotline_pbx()._hotline_logout(agent)
 
     def action_hotline_conference(self):
-        return self._hotline_supervise("hotline_conference")
+        agent = self._hotline_check_supervisor()
+        return self._hotline_pbx()._hotline_conference(agent)

@@ -2,6 +2,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Follow a click-to-dial Originate to its outcome, from the AMI event stream.
 
+Supervisors' Originates into an application (ChanSpy, ConfBridge) carry the
+same kind of ActionID: only their refusal by the supervisor's phone is
+reported.
+
 Odoo sends ``Originate ... Async: true`` with an ActionID that names the user
 who clicked (:func:`make_action_id`) and returns at once; the connector, which
 sees every event, feeds them here and gets one result per Originate:
@@ -137,7 +141,9 @@ class OriginateTracker:
                 )
             ]
         uid = event.get("Uniqueid")
-        if not uid or uid == "<unknown>":
+        if not uid or uid == "<unknown>" or event.get("Application"):
+            # an Originate into an application (a supervisor's ChanSpy or
+            # ConfBridge) dials no one: the answered phone is the outcome
             return []
         self.waiting[uid] = (action_id, user_id, exten, self.clock())
         self._channel(uid)

@@ -53,11 +53,25 @@ class CallCenterCommon(HotlineCommon):
         cls.agent = cls.role_users["agent"]
         cls.supervisor = cls.role_users["supervisor"]
         cls.agent.hotline_extension = "8001"
-        cls.agent.hotline_queues = "support, sales"
         cls.supervisor.hotline_extension = "9000"
         cls.customer = cls.env["res.partner"].create(
             {"name": "Zhang Wei", "ref": "C-0001", "phone": "+86 138 0013 8000"}
         )
+
+    @classmethod
+    def _join_queues(cls, user, *codes):
+        """``user`` a member (``hotline.queue.member``) of the queues ``codes``
+        of the test PBX, created when the company has none of that code."""
+        Queue = cls.env["hotline.queue"]
+        members = cls.env["hotline.queue.member"]
+        for sequence, code in enumerate(codes, start=1):
+            queue = Queue.search(
+                [("code", "=", code), ("company_id", "=", cls.env.company.id)]
+            ) or Queue.create({"name": code.title(), "code": code})
+            # logged into in the order given
+            queue.write({"pbx_id": cls.pbx.id, "sequence": sequence})
+            members |= members.create({"queue_id": queue.id, "user_id": user.id})
+        return members
 
     def setUp(self):
         super().setUp()

@@ -26,6 +26,7 @@ class TestAgentStatus(SimulatorCommon):
             groups="base.group_user,hotline_base.group_agent",
         )
         cls.agent2.hotline_extension = "8002"
+        cls._join_queues(cls.agent, "support", "sales")
         cls.enquiry = cls.env.ref("hotline_callcenter.call_disposition_enquiry")
         cls.repair = cls.env.ref("hotline_callcenter.call_disposition_repair")
 
@@ -33,7 +34,7 @@ class TestAgentStatus(SimulatorCommon):
         super().setUp()
         self.simulator.queues["support"].pop("Local/8001@agents", None)
         self.Status = self.env["hotline.agent.status"].with_user(self.agent)
-        self.Pbx = self.env["hotline.pbx"].with_user(self.agent)
+        self.Me = self.agent.with_user(self.agent)
         self.Call = self.env["hotline.call"].sudo()
         self.env.company.write(
             {"hotline_wrapup_until_ready": True, "hotline_wrapup_seconds": 30}
@@ -78,7 +79,7 @@ class TestAgentStatus(SimulatorCommon):
 
     # -- transitions ---------------------------------------------------------
     def test_ring_answer_hangup_wrapup_ready(self):
-        self.Pbx.hotline_agent_login()
+        self.Me.action_hotline_login()
         self.assertEqual(self.agent.hotline_agent_state, "available")
         call = self._ring("1700000100.1")
         self.assertEqual(self.agent.hotline_agent_state, "ringing")
@@ -90,9 +91,12 @@ class TestAgentStatus(SimulatorCommon):
         self.assertFalse(self.agent.hotline_wrapup_until, "until Ready")
         self.assertTrue(call.wrapup_started_at)
         # the wrap-up paused the agent in their queues, as the CTI pauses
-        (pause,) = self._sent("QueuePause")
         self.assertEqual(
-            (pause.get("Paused"), pause.get("Reason")), ("true", "Wrap-up")
+            [
+                (m.get("Queue"), m.get("Paused"), m.get("Reason"))
+                for m in self._sent("QueuePause")
+            ],
+            [("support", "true", "Wrap-up"), ("sales", "true", "Wrap-up")],
         )
         self.assertTrue(self.simulator.queues["sales"]["Local/8001@agents"]["paused"])
         self.assertTrue(self.agent.hotline_wrapup_paused)
@@ -103,8 +107,10 @@ class TestAgentStatus(SimulatorCommon):
         status = self.Status.hotline_ready()
         self.assertEqual(status["state"], "available")
         self.assertEqual(self.agent.hotline_agent_state, "available")
-        unpause = self._sent("QueuePause")[-1]
-        self.assertEqual(unpause.get("Paused"), "false")
+        self.assertEqual(
+            [(m.get("Queue"), m.get("Paused")) for m in self._sent("QueuePause")[2:]],
+            [("support", "false"), ("sales", "false")],
+        )
         self.assertFalse(self.simulator.queues["sales"]["Local/8001@agents"]["paused"])
         self.assertTrue(call.wrapup_ended_at)
         self.assertGreaterEqual(call.wrapup_seconds, 0)
@@ -117,7 +123,7 @@ class TestAgentStatus(SimulatorCommon):
         )
 
     def test_save_and_ready(self):
-        self.Pbx.hotline_agent_login()
+        self.Me.action_hotline_login()
         call = self._ring("1700000150.1")
         self._report("1700000150.1", ended=True)
         other = self._new_call(linkedid="1700000151.1")
@@ -131,7 +137,7 @@ class TestAgentStatus(SimulatorCommon):
         self.assertEqual(call.disposition_id, self.enquiry)
 
     def test_ready_without_wrapup(self):
-        self.Pbx.hotline_agent_login()
+        self.Me.action_hotline_login()
         with self.assertRaisesRegex(UserError, "You are not in wrap-up"):
             self.Status.hotline_ready()
         self.assertEqual(self.agent.hotline_agent_state, "available")
@@ -172,8 +178,8 @@ class TestAgentStatus(SimulatorCommon):
     def test_unanswered_ring_returns_to_pause(self):
         """A paused agent's phone rang (a transfer): when the caller hangs up
         before the answer the agent is paused again, with the reason."""
-        self.Pbx.hotline_agent_login()
-        self.Pbx.hotline_agent_pause("Training")
+        self.Me.action_hotline_login()
+        self.Me.action_hotline_pause("Training")
         self._ring("1700000400.1")
         self.assertEqual(self.agent.hotline_agent_state, "ringing")
         self._report("1700000400.1", agents=(), answered=False, ended=True)
@@ -207,7 +213,7 @@ class TestAgentStatus(SimulatorCommon):
         self.assertEqual(self.agent2.hotline_agent_state, "wrapup")
 
     def test_pause_with_configured_reason(self):
-        self.Pbx.hotline_agent_login()
+        self.Me.action_hotline_login()
         meal = self.env.ref("hotline_callcenter.pause_reason_meal")
         status = self.Status.hotline_pause(meal.id)
         self.assertEqual((status["state"], status["reason"]), ("paused", "Meal"))

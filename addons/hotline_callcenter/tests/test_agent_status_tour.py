@@ -58,9 +58,17 @@ class TestAgentStatusTour(WebsocketCase):
             groups="base.group_user,hotline_base.group_agent",
             lang="zh_CN",
         )
-        agent.write({"hotline_extension": "8311", "hotline_queues": "support"})
+        agent.hotline_extension = "8311"
+        Queue = env["hotline.queue"]
+        support = Queue.search(
+            [("code", "=", "support"), ("company_id", "=", env.company.id)]
+        ) or Queue.create({"name": "Support", "code": "support"})
+        support.pbx_id = pbx
+        env["hotline.queue.member"].create(
+            {"queue_id": support.id, "user_id": agent.id}
+        )
         env["res.partner"].create({"name": "张伟", "phone": "+86 138 0013 8000"})
-        env["hotline.pbx"].with_user(agent).hotline_agent_login()
+        agent.with_user(agent).action_hotline_login()
         self.assertEqual(agent.hotline_agent_state, "available")
 
         now = time.time()
@@ -166,7 +174,9 @@ class TestAgentStatusTour(WebsocketCase):
             [("PJSIP/8311", "true"), ("PJSIP/8311", "false")],
         )
 
-        # later, from the call's form: the code is corrected
+        # later, from the call's form: the code is corrected; then a logout
+        # and a login from the status menu
+        simulator.actions_seen.clear()
         self.start_tour(
             f"/odoo/action-hotline_callcenter.hotline_call_action/{record.id}",
             "hotline_call_wrapup_tour",
@@ -179,3 +189,14 @@ class TestAgentStatusTour(WebsocketCase):
         )
         self.assertEqual(record.wrapup_note, "燃气表漏气，已派工")
         self.assertEqual(agent.hotline_agent_state, "available")
+        self.assertEqual(
+            [
+                (m.get("Action"), m.get("Queue"), m.get("Interface"))
+                for m in simulator.actions_seen
+                if m.get("Action") in ("QueueAdd", "QueueRemove")
+            ],
+            [
+                ("QueueRemove", "support", "PJSIP/8311"),
+                ("QueueAdd", "support", "PJSIP/8311"),
+            ],
+        )

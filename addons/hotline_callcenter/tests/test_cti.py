@@ -6,24 +6,41 @@ from odoo.tests import tagged
 from .common import SimulatorCommon
 
 SUPERVISOR_CONTROLS = (
-    ("hotline_spy", {"mode": "listen"}),
-    ("hotline_force_hangup", {}),
-    ("hotline_force_logout", {}),
-    ("hotline_conference", {}),
+    "action_hotline_listen",
+    "action_hotline_whisper",
+    "action_hotline_barge",
+    "action_hotline_force_hangup",
+    "action_hotline_force_logout",
+    "action_hotline_conference",
+)
+AGENT_CONTROLS = (
+    ("action_hotline_login", ()),
+    ("action_hotline_logout", ()),
+    ("action_hotline_pause", ("Break",)),
+    ("action_hotline_unpause", ()),
+    ("action_hotline_transfer", ("8002",)),
+    ("action_hotline_hold", ()),
+    ("action_hotline_resume", ()),
+    ("action_hotline_hangup", ()),
 )
 
 
 @tagged("post_install", "-at_install")
 class TestCti(SimulatorCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.memberships = cls._join_queues(cls.agent, "support", "sales")
+
     def setUp(self):
         super().setUp()
         # the simulator's queues start with Agent 8001 in 'support'
         self.simulator.queues["support"].pop("Local/8001@agents", None)
-        self.Pbx = self.env["hotline.pbx"].with_user(self.agent)
+        self.Me = self.agent.with_user(self.agent)
         self.Session = self.env["hotline.agent.session"]
 
     def test_login_pause_logout(self):
-        self.Pbx.hotline_agent_login()
+        self.Me.action_hotline_login()
         self.assertEqual(
             [(m.get("Queue"), m.get("Interface")) for m in self._sent("QueueAdd")],
             [("support", "Local/8001@agents"), ("sales", "Local/8001@agents")],
@@ -31,15 +48,20 @@ class TestCti(SimulatorCommon):
         self.assertIn("Local/8001@agents", self.simulator.queues["sales"])
         self.assertEqual(self.agent.hotline_agent_state, "available")
 
-        self.Pbx.hotline_agent_pause("Lunch")
-        (pause,) = self._sent("QueuePause")
-        self.assertEqual((pause.get("Paused"), pause.get("Reason")), ("true", "Lunch"))
+        self.Me.action_hotline_pause("Lunch")
+        self.assertEqual(
+            [
+                (m.get("Queue"), m.get("Paused"), m.get("Reason"))
+                for m in self._sent("QueuePause")
+            ],
+            [("support", "true", "Lunch"), ("sales", "true", "Lunch")],
+        )
         self.assertTrue(self.simulator.queues["support"]["Local/8001@agents"]["paused"])
         self.assertEqual(self.agent.hotline_agent_state, "paused")
-        self.Pbx.hotline_agent_unpause()
+        self.Me.action_hotline_unpause()
         self.assertFalse(self.simulator.queues["sales"]["Local/8001@agents"]["paused"])
 
-        self.Pbx.hotline_agent_logout()
+        self.Me.action_hotline_logout()
         self.assertEqual(len(self._sent("QueueRemove")), 2)
         self.assertNotIn("Local/8001@agents", self.simulator.queues["support"])
         self.assertEqual(self.agent.hotline_agent_state, "logged_out")
@@ -71,14 +93,14 @@ class TestCti(SimulatorCommon):
             "name": "x",
             "paused": False,
         }
-        self.Pbx.hotline_agent_login()
+        self.Me.action_hotline_login()
         self.assertEqual(len(self._sent("QueueAdd")), 2)
         self.assertIn("Local/8001@agents", self.simulator.queues["sales"])
         self.assertEqual(self.agent.hotline_agent_state, "available")
         (session,) = self.Session.search([("user_id", "=", self.agent.id)])
         self.assertEqual((session.kind, session.ended_at), ("login", False))
         # logging in twice is no error either, and opens no second session
-        self.Pbx.hotline_agent_login()
+        self.Me.action_hotline_login()
         self.assertEqual(
             self.Session.search_count(
                 [("user_id", "=", self.agent.id), ("ended_at", "=", False)]
@@ -89,9 +111,9 @@ class TestCti(SimulatorCommon):
     def test_logout_when_no_longer_member(self):
         """QueueRemove answered "Not there" (the PBX lost the member): the
         logout still closes the session."""
-        self.Pbx.hotline_agent_login()
+        self.Me.action_hotline_login()
         self.simulator.queues["sales"].pop("Local/8001@agents")
-        self.Pbx.hotline_agent_logout()
+        self.Me.action_hotline_logout()
         self.assertNotIn("Local/8001@agents", self.simulator.queues["support"])
         self.assertEqual(self.agent.hotline_agent_state, "logged_out")
         self.assertTrue(
@@ -103,13 +125,13 @@ class TestCti(SimulatorCommon):
         )
 
     def test_login_to_unknown_queue_takes_back_the_others(self):
-        self.agent.hotline_queues = "support, nosuchqueue"
+        self.memberships.filtered(lambda m: m.queue_id.code == "sales").unlink()
+        self._join_queues(self.agent, "nosuchqueue").queue_id.sequence = 2
         with self.assertRaisesRegex(
             UserError,
-            "The PBX has no queue nosuchqueue and no queue of that name is set "
-            "up in Odoo: correct the agent's queues.",
+            r"Queue Nosuchqueue \(nosuchqueue\) is not on the PBX yet",
         ):
-            self.Pbx.hotline_agent_login()
+            self.Me.action_hotline_login()
         # the QueueAdd to 'support' that went through is taken back
         self.assertNotIn("Local/8001@agents", self.simulator.queues["support"])
         self.assertEqual(
@@ -120,26 +142,26 @@ class TestCti(SimulatorCommon):
 
     def test_pause_needs_reason_and_membership(self):
         with self.assertRaisesRegex(UserError, "Give a reason"):
-            self.Pbx.hotline_agent_pause("  ")
+            self.Me.action_hotline_pause("  ")
         with self.assertRaisesRegex(UserError, "Interface not found"):
-            self.Pbx.hotline_agent_pause("Break")
+            self.Me.action_hotline_pause("Break")
         self.assertFalse(self.Session.search([("user_id", "=", self.agent.id)]))
 
     def test_no_queue(self):
-        self.agent.hotline_queues = False
+        self.memberships.unlink()
         with self.assertRaisesRegex(UserError, "No queue is set"):
-            self.Pbx.hotline_agent_login()
+            self.Me.action_hotline_login()
 
     def test_blind_and_attended_transfer(self):
         _customer, agent_chan = self._live_call()
-        action = self.Pbx.hotline_transfer("8002")
+        action = self.Me.action_hotline_transfer("8002")
         self.assertEqual(action["params"]["message"], "Call transferred to 8002.")
         (blind,) = self._sent("BlindTransfer")
         self.assertEqual(
             (blind.get("Channel"), blind.get("Exten"), blind.get("Context")),
             (agent_chan, "8002", "click2dial"),
         )
-        self.Pbx.hotline_transfer("8002", attended=True)
+        self.Me.action_hotline_transfer("8002", attended=True)
         (atxfer,) = self._sent("Atxfer")
         self.assertEqual(atxfer.get("Channel"), agent_chan)
 
@@ -154,48 +176,48 @@ class TestCti(SimulatorCommon):
         _customer, agent_chan = self._live_call(linkedid=linkedid)
         call = self._new_call(linkedid=linkedid, queue_id=queue.id, queue_options="c")
         with self.assertRaisesRegex(UserError, "does not let agents transfer"):
-            self.Pbx.hotline_transfer("8002", attended=True)
+            self.Me.action_hotline_transfer("8002", attended=True)
         self.assertFalse(self._sent("Atxfer"))
         # a blind transfer needs no bridge feature (ast_bridge_transfer_blind)
-        self.Pbx.hotline_transfer("8002")
+        self.Me.action_hotline_transfer("8002")
         self.assertEqual(len(self._sent("BlindTransfer")), 1)
         # what the caller's Queue() ran with counts, not today's queue settings
         queue.agent_transfer = True
         with self.assertRaisesRegex(UserError, "does not let agents transfer"):
-            self.Pbx.hotline_transfer("8002", attended=True)
+            self.Me.action_hotline_transfer("8002", attended=True)
         call.queue_options = "ct"
-        self.Pbx.hotline_transfer("8002", attended=True)
+        self.Me.action_hotline_transfer("8002", attended=True)
         (atxfer,) = self._sent("Atxfer")
         self.assertEqual(atxfer.get("Channel"), agent_chan)
         # a call queued outside the IVR: the queue's own settings
         call.queue_options = False
         queue.agent_transfer = False
         with self.assertRaisesRegex(UserError, "does not let agents transfer"):
-            self.Pbx.hotline_transfer("8002", attended=True)
+            self.Me.action_hotline_transfer("8002", attended=True)
         self.assertEqual(len(self._sent("Atxfer")), 1)
 
     def test_transfer_without_call(self):
         with self.assertRaisesRegex(UserError, "is not on a call"):
-            self.Pbx.hotline_transfer("8002")
+            self.Me.action_hotline_transfer("8002")
         with self.assertRaisesRegex(UserError, "Choose the extension"):
-            self.Pbx.hotline_transfer("")
+            self.Me.action_hotline_transfer("")
 
     def test_hold_resume_hangup(self):
         customer, agent_chan = self._live_call()
-        self.Pbx.hotline_hold()
+        self.Me.action_hotline_hold()
         (redirect,) = self._sent("Redirect")
         self.assertEqual(
             (redirect.get("Channel"), redirect.get("Context"), redirect.get("Exten")),
             (customer, "hotline-hold", "s"),
         )
         self.assertEqual(self.agent.hotline_held_channel, customer)
-        self.Pbx.hotline_resume()
+        self.Me.action_hotline_resume()
         back = self._sent("Redirect")[-1]
         self.assertEqual((back.get("Channel"), back.get("Exten")), (customer, "8001"))
         self.assertFalse(self.agent.hotline_held_channel)
         with self.assertRaisesRegex(UserError, "No call is on hold"):
-            self.Pbx.hotline_resume()
-        self.Pbx.hotline_hangup()
+            self.Me.action_hotline_resume()
+        self.Me.action_hotline_hangup()
         (hangup,) = self._sent("Hangup")
         self.assertEqual(hangup.get("Channel"), agent_chan)
         self.assertNotIn(agent_chan, self.simulator.channels)
@@ -205,23 +227,28 @@ class TestCti(SimulatorCommon):
         with self.assertRaisesRegex(
             UserError, "Asterisk refused Redirect: No such channel"
         ):
-            self.Pbx.hotline_resume()
+            self.Me.action_hotline_resume()
 
     def test_supervisor_spy_modes(self):
-        Pbx = self.env["hotline.pbx"].with_user(self.supervisor)
+        Agent = self.agent.with_user(self.supervisor)
         for mode, opts in (("listen", "q"), ("whisper", "qw"), ("barge", "qB")):
-            Pbx.hotline_spy(self.agent.id, mode)
+            action = getattr(Agent, f"action_hotline_{mode}")()
+            self.assertEqual(action["params"]["type"], "success")
             originate = self._sent("Originate")[-1]
             self.assertEqual(originate.get("Channel"), "Local/9000@agents")
             self.assertEqual(originate.get("Application"), "ChanSpy")
             self.assertEqual(originate.get("Data"), f"Local/8001@agents,{opts}")
-        with self.assertRaisesRegex(UserError, "Unknown listening mode"):
-            Pbx.hotline_spy(self.agent.id, "shout")
+            # the request does not wait for the supervisor's phone: the
+            # connector reports a refusal by its ActionID (originate_tracker)
+            self.assertEqual(originate.get("Async"), "true")
+            self.assertTrue(originate.get("ActionID").startswith("hotline-c2d-"))
+        with self.assertRaisesRegex(UserError, "Unknown listening mode shout"):
+            self.pbx.with_user(self.supervisor)._hotline_spy(self.agent, "shout")
 
     def test_supervisor_force_hangup_logout_conference(self):
         customer, agent_chan = self._live_call()
-        Pbx = self.env["hotline.pbx"].with_user(self.supervisor)
-        Pbx.hotline_conference(self.agent.id)
+        Agent = self.agent.with_user(self.supervisor)
+        Agent.action_hotline_conference()
         (redirect,) = self._sent("Redirect")
         self.assertEqual(redirect.get("Channel"), agent_chan)
         self.assertEqual(redirect.get("ExtraChannel"), customer)
@@ -229,30 +256,70 @@ class TestCti(SimulatorCommon):
         originate = self._sent("Originate")[-1]
         self.assertEqual(originate.get("Application"), "ConfBridge")
         self.assertEqual(originate.get("Data"), redirect.get("Exten"))
+        self.assertEqual(originate.get("Async"), "true")
 
-        Pbx.hotline_force_hangup(self.agent.id)
+        Agent.action_hotline_force_hangup()
         self.assertEqual(self._sent("Hangup")[-1].get("Channel"), agent_chan)
         with self.assertRaisesRegex(UserError, "is not on a call"):
-            Pbx.hotline_force_hangup(self.agent.id)
+            Agent.action_hotline_force_hangup()
 
-        self.env["hotline.pbx"].with_user(self.agent).hotline_agent_login()
-        Pbx.hotline_force_logout(self.agent.id)
+        self.Me.action_hotline_login()
+        Agent.action_hotline_force_logout()
         self.assertNotIn("Local/8001@agents", self.simulator.queues["support"])
         self.assertEqual(self.agent.hotline_agent_state, "logged_out")
 
+    def test_supervisor_phone_refusal_comes_over_the_bus(self):
+        """Listen returns at once; the connector's result for the
+        supervisor's Originate (a busy phone) reaches the supervisor only."""
+        self.agent.with_user(self.supervisor).action_hotline_listen()
+        originate = self._sent("Originate")[-1]
+        result = {
+            "type": "click_to_dial",
+            "action_id": originate.get("ActionID"),
+            "user_id": self.supervisor.id,
+            "number": "",
+            "leg": "agent",
+            "outcome": "busy",
+            "reason": "5",
+        }
+        notified = self.env["hotline.pbx"]._hotline_click_to_dial_results(
+            self.pbx, [result]
+        )
+        self.assertEqual(notified, self.supervisor)
+        (payload,) = self._bus_messages(self.supervisor, "hotline/click_to_dial")
+        busy = "Asterisk could not place the call: your phone (9000) is busy"
+        self.assertEqual(
+            (payload["title"], payload["type"], payload["message"]),
+            ("Your phone", "warning", f"{busy} (reason 5)."),
+        )
+        self.assertFalse(self._bus_messages(self.agent, "hotline/click_to_dial"))
+
     def test_agents_cannot_use_supervisor_controls(self):
         self._live_call()
-        for method, kwargs in SUPERVISOR_CONTROLS:
-            with self.assertRaises(AccessError, msg=method):
-                getattr(self.Pbx, method)(self.supervisor.id, **kwargs)
+        for method in SUPERVISOR_CONTROLS:
+            with self.assertRaisesRegex(
+                AccessError, "Only supervisors can use this control", msg=method
+            ):
+                getattr(self.supervisor.with_user(self.agent), method)()
         self.assertFalse(self.simulator.actions_seen)
 
     def test_plain_users_cannot_control_calls(self):
-        Pbx = self.env["hotline.pbx"].with_user(self.user_internal)
-        with self.assertRaises(AccessError):
-            Pbx.hotline_agent_login()
-        with self.assertRaises(AccessError):
-            Pbx.hotline_hangup()
+        user = self.user_internal
+        for method, args in AGENT_CONTROLS:
+            with self.assertRaisesRegex(
+                AccessError, "Only hotline agents can control calls", msg=method
+            ):
+                getattr(user.with_user(user), method)(*args)
+        self.assertFalse(self.simulator.actions_seen)
+
+    def test_agents_control_their_own_phone_only(self):
+        _customer, _agent_chan = self._live_call()
+        for method, args in AGENT_CONTROLS:
+            with self.assertRaisesRegex(
+                AccessError, "You can only control your own phone", msg=method
+            ):
+                getattr(self.supervisor.with_user(self.agent), method)(*args)
+        self.assertFalse(self.simulator.actions_seen)
 
     def test_supervisor_panel_buttons(self):
         """The Agents list's buttons (res.users) reach the same controls."""

@@ -88,7 +88,7 @@ class TestPbxDialplanDefaults(CallCenterCommon):
         cls.pbx.write(
             {"ami_port": cls.simulator.port, "ami_timeout": 3.0, "originate_timeout": 5}
         )
-        cls.Pbx = cls.env["hotline.pbx"].with_user(cls.agent)
+        cls.Me = cls.agent.with_user(cls.agent)
 
     def setUp(self):
         super().setUp()
@@ -150,7 +150,9 @@ class TestPbxDialplanDefaults(CallCenterCommon):
         )
 
     def test_click_to_dial_with_the_default_contexts(self):
-        self.Pbx.hotline_click_to_dial("13800138000")
+        self.env["hotline.pbx"].with_user(self.agent).hotline_click_to_dial(
+            "13800138000"
+        )
         (originate,) = self._sent("Originate")
         self.assertEqual(
             (originate.get("Channel"), originate.get("Context")),
@@ -160,9 +162,9 @@ class TestPbxDialplanDefaults(CallCenterCommon):
     def test_transfers_ring_extensions_in_the_internal_context(self):
         self.supervisor.hotline_extension = "8002"
         _customer, agent = self._live_call()
-        self.Pbx.hotline_transfer("8002")
-        self.Pbx.hotline_transfer("13900139000", attended=True)
-        self.Pbx.hotline_transfer("119")  # not a phone of ours: outside
+        self.Me.action_hotline_transfer("8002")
+        self.Me.action_hotline_transfer("13900139000", attended=True)
+        self.Me.action_hotline_transfer("119")  # not a phone of ours: outside
         self.assertEqual(
             [
                 (m.get("Action"), m.get("Channel"), m.get("Context"), m.get("Exten"))
@@ -178,8 +180,8 @@ class TestPbxDialplanDefaults(CallCenterCommon):
 
     def test_hold_and_resume_keep_the_caller(self):
         customer, _agent = self._live_call()
-        self.Pbx.hotline_hold()
-        self.Pbx.hotline_resume()
+        self.Me.action_hotline_hold()
+        self.Me.action_hotline_resume()
         self.assertEqual(
             [(m.get("Context"), m.get("Exten")) for m in self._sent("Redirect")],
             [("hotline-hold", "s"), ("internal", "8001")],

@@ -260,3 +260,24 @@ class TestQueueAmi(IvrCommon):
             call.with_user(self.agent).action_hotline_pickup()
         self.assertFalse(self.sent("Redirect"))
         self.assertFalse(call.user_id)
+
+    def test_pickup_with_the_pbx_down_says_so(self):
+        """The pick-up goes through the PBX's one AMI session helper: its
+        translation of the failure, not the bare socket error."""
+        dead = self.env["hotline.pbx"].create(
+            {"name": "Dead", "host": "127.0.0.1", "ami_port": 1, "ami_timeout": 1}
+        )
+        call = self.env["hotline.call"].create(
+            {
+                "linkedid": "1700000000.78",
+                "uniqueid": "1700000000.78",
+                "pbx_id": dead.id,
+                "queue_id": self.q_billing.id,
+                "queued_at": fields.Datetime.now(),
+            }
+        )
+        with self.assertRaisesRegex(
+            UserError, r"^Connection refused by 127\.0\.0\.1:1: is Asterisk running\?$"
+        ):
+            call.with_user(self.agent).action_hotline_pickup()
+        self.assertFalse(call.user_id)

@@ -159,7 +159,9 @@ class TestQueuePush(SimulatorCommon):
         dead = self.env["hotline.pbx"].create(
             {"name": "Dead", "host": "127.0.0.1", "ami_port": 1, "ami_timeout": 1}
         )
-        with self.assertRaisesRegex(UserError, "refused the queue configuration"):
+        with self.assertRaisesRegex(
+            UserError, r"^Connection refused by 127\.0\.0\.1:1: is Asterisk running\?$"
+        ):
             self.env["hotline.queue"].with_user(self.supervisor).hotline_push_config(
                 dead
             )

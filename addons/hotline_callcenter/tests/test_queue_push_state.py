@@ -82,17 +82,17 @@ class TestQueuePushState(SimulatorCommon):
         self.env["hotline.queue.member"].create(
             {"queue_id": self.queue.id, "user_id": self.agent.id}
         )
-        Pbx = self.env["hotline.pbx"].with_user(self.agent)
+        Me = self.agent.with_user(self.agent)
         with self.assertRaisesRegex(
             UserError,
             r"^Queue 燃气报修 \(qps_repairs\) is not on the PBX yet: ask a "
             r"supervisor to send the queues to the PBX \(Hotline > Call centre > "
             r"Queues, button Send to PBX\), then log in again\.$",
         ):
-            Pbx.hotline_agent_login()
+            Me.action_hotline_login()
         self.assertEqual(self.agent.hotline_agent_state, "logged_out")
         self.push()
-        Pbx.hotline_agent_login()
+        Me.action_hotline_login()
         self.assertIn(INTERFACE, self.simulator.queues["qps_repairs"])
         self.assertEqual(self.agent.hotline_agent_state, "available")
 
@@ -105,12 +105,12 @@ class TestQueuePushState(SimulatorCommon):
             {"queue_id": self.queue.id, "user_id": self.agent.id}
         )
         # the web client sends the user's language in the context
-        Pbx = self.env["hotline.pbx"].with_user(self.agent)
+        Me = self.agent.with_user(self.agent)
         with self.assertRaisesRegex(
             UserError,
             r"^队列 燃气报修 \(qps_repairs\) 尚未下发到 PBX：请班长将队列下发到 PBX",
         ):
-            Pbx.with_context(lang="zh_CN").hotline_agent_login()
+            Me.with_context(lang="zh_CN").action_hotline_login()
 
     def test_demo_simulator_gets_the_queues(self):
         """``make run`` starts the connector with its simulator: the queues of

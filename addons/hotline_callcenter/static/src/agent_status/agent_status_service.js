@@ -87,7 +87,8 @@ export const hotlineAgentStatusService = {
         }
 
         async function cti(method, args = []) {
-            const result = await orm.call("hotline.pbx", method, args);
+            // the agent's own controls (res.users action_hotline_*)
+            const result = await orm.call("res.users", method, [[user.userId], ...args]);
             if (result) {
                 await action.doAction(result);
             }
@@ -114,9 +115,9 @@ export const hotlineAgentStatusService = {
         return {
             state,
             refresh,
-            login: () => cti("hotline_agent_login"),
-            logout: () => cti("hotline_agent_logout"),
-            resume: () => cti("hotline_agent_unpause"),
+            login: () => cti("action_hotline_login"),
+            logout: () => cti("action_hotline_logout"),
+            resume: () => cti("action_hotline_unpause"),
             pause: (reasonId) => call("hotline_pause", [reasonId]),
             ready: () => call("hotline_ready"),
             openWrapup() {

@@ -2,6 +2,7 @@
 import {Component, onWillUnmount, useEffect, useState} from "@odoo/owl";
 import {_t} from "@web/core/l10n/translation";
 import {registry} from "@web/core/registry";
+import {user} from "@web/core/user";
 import {useService} from "@web/core/utils/hooks";
 
 /** "m:ss", or "h:mm:ss" from an hour. */
@@ -144,9 +145,14 @@ export class HotlineCallDock extends Component {
         await this.action.doAction(action);
     }
 
+    /** One of the agent's own controls (res.users action_hotline_*). */
     async cti(method, args = []) {
+        await this.run(this.orm.call("res.users", method, [[user.userId], ...args]));
+    }
+
+    async run(call) {
         // a refusal raises a UserError: the error dialog shows Asterisk's reason
-        const result = await this.orm.call("hotline.pbx", method, args);
+        const result = await call;
         if (result) {
             await this.action.doAction(result);
         }
@@ -154,16 +160,18 @@ export class HotlineCallDock extends Component {
 
     async pause() {
         const reason = this.ui.pauseReason.trim() || _t("Break");
-        await this.cti("hotline_agent_pause", [reason]);
+        await this.cti("action_hotline_pause", [reason]);
         this.ui.pauseReason = "";
     }
 
     async transfer(attended) {
-        await this.cti("hotline_transfer", [this.ui.transferTo, attended]);
+        await this.cti("action_hotline_transfer", [this.ui.transferTo, attended]);
     }
 
     async callBack() {
-        await this.cti("hotline_click_to_dial", [this.card.number]);
+        await this.run(
+            this.orm.call("hotline.pbx", "hotline_click_to_dial", [this.card.number])
+        );
     }
 }
 

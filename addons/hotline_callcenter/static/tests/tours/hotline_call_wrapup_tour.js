@@ -3,7 +3,8 @@ import {registry} from "@web/core/registry";
 
 // The agent (zh_CN) opens the form of a call they wrapped up as a repair
 // request: "Wrap-up code" opens the wrap-up dialog with that code chosen; they
-// change it to an enquiry (the note stays) and the form shows it.
+// change it to an enquiry (the note stays) and the form shows it. Then they log
+// out of their queues and in again from the status menu.
 registry.category("web_tour.tours").add("hotline_call_wrapup_tour", {
     steps: () => [
         {
@@ -26,6 +27,33 @@ registry.category("web_tour.tours").add("hotline_call_wrapup_tour", {
         },
         {
             trigger: ".o_form_view .o_field_widget[name='disposition_id']:contains('咨询')",
+        },
+        // the status menu's queue logout and login (res.users action_hotline_*)
+        {
+            trigger: ".o_menu_systray .o_hotline_agent_status_toggle",
+            run: "click",
+        },
+        {
+            trigger: ".o_hotline_agent_status_panel .o_hotline_agent_logout:enabled",
+            run: "click",
+        },
+        {
+            trigger: ".o_menu_systray .o_hotline_agent_state[data-state='logged_out']",
+        },
+        {
+            trigger: ".o_menu_systray .o_hotline_agent_status_toggle",
+            run() {
+                if (!document.querySelector(".o_hotline_agent_status_panel")) {
+                    this.anchor.click();
+                }
+            },
+        },
+        {
+            trigger: ".o_hotline_agent_status_panel .o_hotline_agent_login:enabled",
+            run: "click",
+        },
+        {
+            trigger: ".o_menu_systray .o_hotline_agent_state[data-state='available']",
         },
     ],
 });
