@@ -1259,8 +1259,7 @@ class HelpdeskTicket(models.Model):
         vals = dict(values, channel_id=channel.id)
         number = vals.get("caller_number")
         if number and not vals.get("partner_id") and not vals.get("is_confidential"):
-            identify = getattr(self.env["res.partner"], "hotline_identify_caller", None)
-            partners = identify(number) if identify else self.env["res.partner"]
+            partners = self.env["res.partner"].hotline_identify_caller(number)
             if len(partners) == 1:
                 vals.update(partner_id=partners.id, partner_name=partners.name)
         return self.create(vals)
