@@ -24,7 +24,6 @@
         "views/res_partner_views.xml",
         "views/hotline_call_views.xml",
         "views/hotline_call_blacklist_views.xml",
-        "views/hotline_call_cti_views.xml",
         "views/hotline_ivr_prompt_views.xml",
         "views/hotline_ivr_node_views.xml",
         "views/hotline_ivr_flow_views.xml",

@@ -4,7 +4,7 @@ from odoo import fields, models, tools
 from odoo.tools import SQL
 
 from ..models.hotline_call import QUEUE_PATH_SEP
-from ..models.hotline_call_rating import RATINGS, WAIT_BUCKETS
+from ..models.hotline_call import RATINGS, WAIT_BUCKETS
 
 
 class HotlineCallReport(models.Model):
