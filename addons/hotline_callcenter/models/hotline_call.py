@@ -131,7 +131,7 @@ class HotlineCall(models.Model):
     _rec_name = "caller_number"
 
     pbx_id = fields.Many2one(
-        "hotline.pbx", string="PBX", index=True, ondelete="restrict"
+        "hotline.pbx", string="PBX", index=True, ondelete="restrict", check_company=True
     )
     linkedid = fields.Char(
         string="Linked ID", index=True, readonly=True, help="Asterisk's Linkedid."
@@ -223,14 +223,16 @@ class HotlineCall(models.Model):
         help="Time the agent spent on after-call work.",
     )
     # queue, post-call rating and the per-call facts call-centre reports add up
-    queue_id = fields.Many2one("hotline.queue", index=True)
+    queue_id = fields.Many2one("hotline.queue", index=True, check_company=True)
     queue_options = fields.Char(
         string="Queue() options",
         readonly=True,
         help="Options of the Queue() the caller waited in, as the IVR sent them "
         "(t: the agent may transfer the caller).",
     )
-    ivr_flow_id = fields.Many2one("hotline.ivr.flow", string="IVR flow")
+    ivr_flow_id = fields.Many2one(
+        "hotline.ivr.flow", string="IVR flow", check_company=True
+    )
     # post-call rating (服务满意度评价)
     rating = fields.Selection(RATINGS, index=True, readonly=True)
     rating_digit = fields.Char(readonly=True)
@@ -249,6 +251,7 @@ class HotlineCall(models.Model):
         "made the agent a member of the call's queue, else the agent's first. "
         "Kept when the agent changes teams later, so ratings stay with the "
         "team that earned them.",
+        check_company=True,
     )
     # report facts, one per call
     is_offered = fields.Boolean(

@@ -44,6 +44,7 @@ MIN_TITLE_WORD_LENGTH = 3
 
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
+    _check_company_auto = True
 
     case_type_id = fields.Many2one(
         "hotline.case.type", string="Case type", index=True, tracking=True
@@ -80,8 +81,11 @@ class HelpdeskTicket(models.Model):
         "call_id",
         string="Calls",
         copy=False,
+        check_company=True,
     )
-    call_id = fields.Many2one("hotline.call", compute="_compute_call_id", store=True)
+    call_id = fields.Many2one(
+        "hotline.call", compute="_compute_call_id", store=True, check_company=True
+    )
     knowledge_article_ids = fields.Many2many(
         "hotline.knowledge.article",
         string="Suggested articles",
@@ -104,6 +108,7 @@ class HelpdeskTicket(models.Model):
         "team_id",
         string="Co-handling teams",
         help="Other teams dispatched with the lead team.",
+        check_company=True,
     )
     accused_party = fields.Char(string="Party concerned")
     event_location = fields.Char(string="Location")
@@ -171,6 +176,7 @@ class HelpdeskTicket(models.Model):
         "ticket_id",
         "linked_id",
         string="Linked cases",
+        check_company=True,
     )
     duplicate_candidate_ids = fields.Many2many(
         "helpdesk.ticket",
