@@ -50,7 +50,7 @@
         ],
         "web.assets_tests": [
             "hotline_complaints/static/src/work_order_board/tours/*.esm.js",
-            "hotline_complaints/static/tests/tours/*.js",
+            "hotline_complaints/static/tests/tours/*.esm.js",
         ],
     },
 }

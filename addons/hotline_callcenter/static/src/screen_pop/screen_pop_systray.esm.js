@@ -1,13 +1,14 @@
 /** @odoo-module **/
-import {Component, useState} from "@odoo/owl";
+import {Component, onWillStart, useState} from "@odoo/owl";
 import {_t} from "@web/core/l10n/translation";
 import {registry} from "@web/core/registry";
+import {user} from "@web/core/user";
 import {useService} from "@web/core/utils/hooks";
 
 /**
  * Systray item: shows or minimises the docked caller card and the agent's
  * CTI controls (HotlineCallDock); red for a blacklisted caller, pulsing while
- * a card waits minimised.
+ * a card waits minimised. Shown to agents only, as the dial button.
  */
 export class HotlineScreenPop extends Component {
     static template = "hotline_callcenter.ScreenPop";
@@ -16,6 +17,10 @@ export class HotlineScreenPop extends Component {
     setup() {
         this.screenPop = useService("hotline_screen_pop");
         this.state = useState(this.screenPop.state);
+        this.isAgent = false;
+        onWillStart(async () => {
+            this.isAgent = await user.hasGroup("hotline_base.group_agent");
+        });
     }
 
     get card() {
