@@ -2,7 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Hotline Call Center",
-    "summary": "Asterisk bridge: connector, call log, screen pop, click-to-dial",
+    "summary": "Asterisk contact centre: connector, call log, IVR flows, queues, agent "
+    "states, screen pop, click-to-dial, recordings, voicemail, post-call rating",
     "version": "18.0.1.0.0",
     "category": "Hotline",
     "license": "LGPL-3",
