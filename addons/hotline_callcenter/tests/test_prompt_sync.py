@@ -86,6 +86,7 @@ class TestPromptSync(CallCenterCommon):
                 self.assertRaisesRegex(
                     ValidationError, "Prompt Greeting, English audio"
                 ) as err,
+                self.env.cr.savepoint(),
             ):
                 Prompt.create(
                     {
@@ -100,7 +101,10 @@ class TestPromptSync(CallCenterCommon):
             )
         self.assertFalse(Prompt.search([("code", "=", "ps_greeting")]))
         # replacing a good file by a bad one keeps the good one
-        with self.assertRaisesRegex(ValidationError, "not a RIFF/WAVE file") as err:
+        with (
+            self.assertRaisesRegex(ValidationError, "not a RIFF/WAVE file") as err,
+            self.env.cr.savepoint(),
+        ):
             self.welcome.write(
                 {"audio_zh_cn": b64(b"RIFF"), "audio_zh_cn_filename": "x.wav"}
             )
@@ -162,9 +166,12 @@ class TestPromptSync(CallCenterCommon):
         self.pbx.sounds_directory = os.path.join(self.base, "missing")
         with self.assertRaisesRegex(UserError, "could not be written"):
             self.pbx.with_user(self.admin).action_sync_prompts()
-        with self.assertRaisesRegex(
-            ValidationError,
-            "The sounds folder relative/sounds is not one the server allows",
+        with (
+            self.assertRaisesRegex(
+                ValidationError,
+                "The sounds folder relative/sounds is not one the server allows",
+            ),
+            self.env.cr.savepoint(),
         ):
             self.pbx.sounds_directory = "relative/sounds"
 
@@ -216,11 +223,15 @@ class TestPromptSync(CallCenterCommon):
             with (
                 self.subTest(folder=folder),
                 self.assertRaisesRegex(ValidationError, "is not one the server allows"),
+                self.env.cr.savepoint(),
             ):
                 admin_pbx.write({"sounds_directory": folder})
         # a symlink inside the allowed folder leading out of it
         os.symlink("/etc", os.path.join(self.root, "etc"))
-        with self.assertRaisesRegex(ValidationError, "is not one the server allows"):
+        with (
+            self.assertRaisesRegex(ValidationError, "is not one the server allows"),
+            self.env.cr.savepoint(),
+        ):
             admin_pbx.write({"sounds_directory": os.path.join(self.root, "etc")})
         with self.assertRaisesRegex(ValidationError, "hotline_sounds_roots"):
             self.env["hotline.pbx"].with_user(self.admin).create(

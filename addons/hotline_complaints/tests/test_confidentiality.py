@@ -80,9 +80,12 @@ class TestConfidentiality(ConfidentialCommon):
         self.assertEqual(reporter.name, NAME)
         self.assertEqual(reporter.phone, NUMBER)
         self.assertEqual(reporter.call_ids, self.call)
-        with self.assertRaisesRegex(
-            ValidationError,
-            "keeps the reporter's identity in the reporter record only",
+        with (
+            self.assertRaisesRegex(
+                ValidationError,
+                "keeps the reporter's identity in the reporter record only",
+            ),
+            self.env.cr.savepoint(),
         ):
             report.partner_id = self.reporter_partner
 
