@@ -121,12 +121,28 @@ def test_originate_failures_as_in_captures(sim, channel, exten, response, reason
 
 
 def test_events_off_gets_no_events(sim):
-    received = []
-    with AmiClient(
-        "127.0.0.1", sim.port, "odoo", "secret", events=False, on_event=received.append
+    received, watched = [], []
+    with (
+        AmiClient(
+            "127.0.0.1", sim.port, "odoo", "secret", on_event=watched.append
+        ) as watcher,
+        AmiClient(
+            "127.0.0.1",
+            sim.port,
+            "odoo",
+            "secret",
+            events=False,
+            on_event=received.append,
+        ) as ami,
     ):
-        sim.run_scenario("queue_abandoned", wait=True)
-        time.sleep(0.2)
+        before = len(watched)
+        call = sim.run_scenario("queue_abandoned", wait=True)
+        # the scenario's events reached a session with events on ...
+        assert wait_for(lambda: len(watched) - before >= call.event_count)
+        # ... and this session's answer to an action sent afterwards came back:
+        # anything sent to it before that answer has been read
+        assert ami.action("Ping").get("Ping") == "Pong"
+        assert watcher.connected
     assert received == []
 
 

@@ -8,10 +8,6 @@ import pytest
 from pbx.ami_protocol import AmiMessage, AmiParser, parse_all, serialize_action
 
 CAPTURES = Path("/work/shared/asterisk")
-SIM_CAPTURES = (
-    Path(__file__).resolve().parents[1]
-    / "addons/hotline_callcenter/pbx/simulator/captures"
-)
 
 
 def _timeline_in(capture):
@@ -194,7 +190,3 @@ def test_message_roundtrip():
     (again,) = parse_all(msg.serialize(), expect_banner=False)
     assert again == msg
     assert again.as_dict() == {"Event": "Hangup", "Cause": "16", "ChanVariable": "DID="}
-
-
-def test_simulator_scenarios_exist():
-    assert (SIM_CAPTURES / "queue_answered.jsonl").exists()

@@ -2,8 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Hotline Base",
-    "summary": "Customers, caller identification, blacklist, roles and knowledge base "
-    "for a complaint hotline and utility contact centre",
+    "summary": "Customers (with the business system's sync API), caller "
+    "identification, blacklist, roles and knowledge base of the hotline",
     "version": "18.0.1.0.0",
     "category": "Hotline",
     "license": "LGPL-3",

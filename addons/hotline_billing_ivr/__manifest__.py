@@ -2,7 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Hotline Billing IVR",
-    "summary": "Phone self-service: arrears, usage, meter reading, dunning",
+    "summary": "Amounts due and overdue of a customer on its form and the caller card, "
+    "the Finance role on Accounting with the Chinese chart of accounts",
     "version": "18.0.1.0.0",
     "category": "Hotline",
     "license": "LGPL-3",

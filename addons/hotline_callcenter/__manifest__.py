@@ -2,7 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Hotline Call Center",
-    "summary": "Asterisk bridge: connector, call log, screen pop, click-to-dial",
+    "summary": "Asterisk contact centre: connector, call log, IVR flows, queues, agent "
+    "states, screen pop, click-to-dial, recordings, voicemail, post-call rating",
     "version": "18.0.2.0.0",
     "category": "Hotline",
     "license": "LGPL-3",
@@ -24,7 +25,6 @@
         "views/res_partner_views.xml",
         "views/hotline_call_views.xml",
         "views/hotline_call_blacklist_views.xml",
-        "views/hotline_call_cti_views.xml",
         "views/hotline_ivr_prompt_views.xml",
         "views/hotline_ivr_node_views.xml",
         "views/hotline_ivr_flow_views.xml",

@@ -2,7 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Hotline Complaints",
-    "summary": "Complaint and report case workflow on helpdesk tickets",
+    "summary": "Complaint and report cases on helpdesk tickets: intake from calls, "
+    "e-mail, SMS and fax, workflow, deadlines, reporter confidentiality, result "
+    "query, work orders and statistics",
     "version": "18.0.1.0.0",
     "category": "Hotline",
     "license": "LGPL-3",
@@ -50,7 +52,7 @@
         ],
         "web.assets_tests": [
             "hotline_complaints/static/src/work_order_board/tours/*.esm.js",
-            "hotline_complaints/static/tests/tours/*.js",
+            "hotline_complaints/static/tests/tours/*.esm.js",
         ],
     },
 }

@@ -2,7 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Hotline Survey",
-    "summary": "Post-call IVR rating, callback surveys and satisfaction statistics",
+    "summary": "Callback surveys: Odoo's surveys in the Hotline reporting menu for "
+    "supervisors",
     "version": "18.0.1.0.0",
     "category": "Hotline",
     "license": "LGPL-3",

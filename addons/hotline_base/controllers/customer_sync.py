@@ -2,7 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """JSON endpoint for the utility's business system (营业系统).
 
-``POST /hotline/api/v1/customers`` with ``Authorization: Bearer <Odoo API key>`` and
+``POST /hotline/api/v1/customers`` with ``Authorization: Bearer <Odoo API key>``
+(``auth="bearer"``) and
 ``{"customers": [{"customer_number": "...", "name": "...", ...}, ...]}``: upserts
 customers by customer number, all or nothing, idempotent (a payload already applied
 writes nothing). Answers ``{"created": [...], "updated": [...], "unchanged": [...]}``
@@ -10,7 +11,6 @@ or a 4xx ``{"error": code, "message": ..., ["index": i]}``.
 """
 
 import logging
-import re
 
 from odoo import http
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -18,6 +18,7 @@ from odoo.http import request
 
 from ..tools import identity
 from ..tools import payload as payload_tools
+from ..tools.api import PayloadError, error_response, json_response
 
 _logger = logging.getLogger(__name__)
 
@@ -48,30 +49,7 @@ ALLOWED = set(CHAR_FIELDS) | {
 ID_TYPES = {"resident_id", "uscc", "passport", "hk_macau_permit", "other"}
 
 
-class PayloadError(Exception):
-    def __init__(self, status, code, message, **extra):
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.extra = extra
-
-
 class CustomerSyncController(http.Controller):
-    def _json(self, status, body):
-        return request.make_json_response(body, status=status)
-
-    def _authenticate(self):
-        header = request.httprequest.headers.get("Authorization") or ""
-        match = re.match(r"^bearer\s+(\S+)\s*$", header, re.IGNORECASE)
-        if not match:
-            raise PayloadError(401, "unauthorized", "Missing bearer API key.")
-        uid = request.env["res.users.apikeys"]._check_credentials(
-            scope="rpc", key=match.group(1)
-        )
-        if not uid:
-            raise PayloadError(401, "unauthorized", "Invalid or expired API key.")
-        return uid
-
     def _read_payload(self):
         length = request.httprequest.content_length
         if length and length > MAX_BYTES:
@@ -179,7 +157,7 @@ class CustomerSyncController(http.Controller):
     @http.route(
         "/hotline/api/v1/customers",
         type="http",
-        auth="none",
+        auth="bearer",
         methods=["POST"],
         csrf=False,
         save_session=False,
@@ -187,9 +165,7 @@ class CustomerSyncController(http.Controller):
     )
     def sync_customers(self):
         try:
-            uid = self._authenticate()
             customers = self._read_payload()
-            request.update_env(user=uid)
             env = request.env
             Partner = env["res.partner"].with_context(active_test=False)
             vals_list = [self._values(env, i, item) for i, item in enumerate(customers)]
@@ -233,11 +209,12 @@ class CustomerSyncController(http.Controller):
                             customer_number=number,
                         ) from None
                 env.flush_all()
-            return self._json(200, result)
+            return json_response(200, result)
         except PayloadError as error:
-            body = {"error": error.code, "message": str(error), **error.extra}
-            return self._json(error.status, body)
+            return error_response(error)
         except AccessError as error:
-            return self._json(403, {"error": "forbidden", "message": str(error)})
+            return json_response(403, {"error": "forbidden", "message": str(error)})
         except UserError as error:
-            return self._json(400, {"error": "invalid_payload", "message": str(error)})
+            return json_response(
+                400, {"error": "invalid_payload", "message": str(error)}
+            )

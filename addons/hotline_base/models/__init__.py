@@ -8,3 +8,4 @@ from . import res_partner
 from . import hotline_blacklist
 from . import hotline_knowledge_article
 from . import res_users
+from . import ir_http

@@ -55,7 +55,10 @@ class TestBlacklist(HotlineCommon):
         self.assertTrue(entry.exists(), "history is kept")
 
     def test_blank_reason_refused(self):
-        with self.assertRaises(ValidationError):
+        with (
+            self.assertRaisesRegex(ValidationError, "A block needs a reason"),
+            self.env.cr.savepoint(),
+        ):
             self._block("13900000009", reason="   ")
         self.assertFalse(
             self.env["hotline.blacklist"].search([("number", "=", "13900000009")])
@@ -144,7 +147,10 @@ class TestBlacklist(HotlineCommon):
             self.assertEqual(proposal.lifted_by_id, self.role_users["supervisor"])
             self.assertIsNone(check("13811110000"))
         for role in ("supervisor", "hotline_admin"):
-            with self.assertRaises(UserError):
+            with (
+                self.assertRaisesRegex(UserError, "not allowed to delete"),
+                self.env.cr.savepoint(),
+            ):
                 proposal.with_user(self.role_users[role]).unlink()
         for role in ("handler", "leader", "finance"):
             with self.assertRaises(AccessError):

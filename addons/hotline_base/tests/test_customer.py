@@ -150,7 +150,10 @@ class TestCustomer(HotlineCommon):
         self.assertIn(
             self.chaoyang.id, [int(x) for x in self.estate.parent_path.split("/") if x]
         )
-        with self.assertRaises(UserError):
+        with (
+            self.assertRaisesRegex(UserError, "Recursion Detected"),
+            self.env.cr.savepoint(),
+        ):
             self.chaoyang.parent_id = self.estate
         partner = self.Partner.create(
             {

@@ -6,6 +6,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import HttpCase, tagged
 
+from ..controllers.customer_sync import CustomerSyncController
 from .common import HotlineCommon
 
 URL = "/hotline/api/v1/customers"
@@ -111,7 +112,13 @@ class TestCustomerSync(HotlineCommon, HttpCase):
         self.assertEqual(body["error"], "unauthorized")
         status, body = self.post(self.payload, key=False)
         self.assertEqual(status, 401)
+        self.assertEqual(body["error"], "unauthorized")
         self.assertFalse(self.customers())
+
+    def test_key_checked_by_odoo_bearer_auth(self):
+        """Odoo 18's auth="bearer" checks the key, no hand-written check."""
+        routing = CustomerSyncController.sync_customers.original_routing
+        self.assertEqual(routing["auth"], "bearer")
 
     def test_bad_payloads(self):
         bad_id = json.loads(json.dumps(self.payload))

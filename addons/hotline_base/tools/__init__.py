@@ -1,3 +1,4 @@
 from . import identity
 from . import phone
 from . import payload
+from . import api

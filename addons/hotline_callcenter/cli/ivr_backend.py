@@ -255,26 +255,16 @@ class OdooIvrBackend(IvrBackend):
         if not partners:
             return None
         partner = partners[0]
-        fields_ = partner._fields
-        category = (
-            partner.hotline_category_id
-            if "hotline_category_id" in fields_
-            else env["res.partner"]
-        )
         return {
             "partner_id": partner.id,
             "name": partner.name,
             "count": len(partners),
-            "is_vip": bool(partner.hotline_is_vip)
-            if "hotline_is_vip" in fields_
-            else False,
-            "category": category.display_name if category else "",
+            "is_vip": partner.hotline_is_vip,
+            "category": partner.hotline_category_id.display_name or "",
         }
 
     def check_blacklist(self, number):
         with self.env() as env:
-            if "hotline.blacklist" not in env:
-                return None
             entry = env["hotline.blacklist"].hotline_check_number(number)
             if not entry:
                 return None
@@ -297,11 +287,7 @@ class OdooIvrBackend(IvrBackend):
             user = call.user_id
             if not user or not user.hotline_extension:
                 return None
-            state = (
-                user.hotline_agent_state
-                if "hotline_agent_state" in user._fields
-                else "available"
-            )
+            state = user.hotline_agent_state
             busy = env["hotline.call"].search_count(
                 [
                     ("user_id", "=", user.id),

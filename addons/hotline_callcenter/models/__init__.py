@@ -17,7 +17,6 @@ from . import hotline_ivr_flow
 from . import hotline_ivr_node
 from . import hotline_ivr_node_option
 from . import hotline_did
-from . import hotline_call_rating
 from . import ir_websocket
 from . import hotline_call_disposition
 from . import hotline_pause_reason

@@ -12,4 +12,5 @@ class HotlineBlacklist(models.Model):
         index="btree_not_null",
         ondelete="set null",
         help="The call the block was proposed from.",
+        check_company=True,
     )

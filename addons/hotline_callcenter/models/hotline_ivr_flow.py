@@ -63,6 +63,7 @@ class HotlineIvrFlow(models.Model):
         string="Start node",
         domain="[('flow_id', '=', id)]",
         help="First node of the call; empty: the first node of the list.",
+        check_company=True,
     )
     did_ids = fields.One2many("hotline.did", "flow_id", string="Numbers")
     lang_zh_cn = fields.Boolean(string="Chinese", default=True)
@@ -73,6 +74,7 @@ class HotlineIvrFlow(models.Model):
         string="Business hours",
         help="Working times and public holidays (leaves) used by business-hours "
         "conditions that name no calendar.",
+        check_company=True,
     )
     fallback_type = fields.Selection(
         [("queue", "Queue"), ("voicemail", "Voicemail")],
@@ -82,7 +84,9 @@ class HotlineIvrFlow(models.Model):
         "or a menu runs out of retries with nowhere to go: the caller is never "
         "dropped.",
     )
-    fallback_queue_id = fields.Many2one("hotline.queue", string="Fallback queue")
+    fallback_queue_id = fields.Many2one(
+        "hotline.queue", string="Fallback queue", check_company=True
+    )
     fallback_mailbox = fields.Char(help="Asterisk mailbox, e.g. 100@default.")
 
     @api.constrains("fallback_type", "fallback_queue_id", "fallback_mailbox")

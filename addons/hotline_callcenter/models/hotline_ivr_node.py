@@ -59,12 +59,13 @@ class HotlineIvrNode(models.Model):
     node_type = fields.Selection(
         NODE_TYPES, string="Node type", required=True, default="play"
     )
-    prompt_id = fields.Many2one("hotline.ivr.prompt")
+    prompt_id = fields.Many2one("hotline.ivr.prompt", check_company=True)
     next_node_id = fields.Many2one(
         "hotline.ivr.node",
         string="Then go to",
         domain="[('flow_id', '=', flow_id), ('id', '!=', id)]",
         ondelete="set null",
+        check_company=True,
     )
     on_fail_node_id = fields.Many2one(
         "hotline.ivr.node",
@@ -74,6 +75,7 @@ class HotlineIvrNode(models.Model):
         help="Menus and digits: where the caller goes after the last retry (the "
         "flow's fallback when empty). Transfers: the overflow when nobody answers "
         "within the maximum wait.",
+        check_company=True,
     )
     # menu / collect / survey
     option_ids = fields.One2many("hotline.ivr.node.option", "node_id", string="Keys")
@@ -82,15 +84,19 @@ class HotlineIvrNode(models.Model):
     )
     retries_no_input = fields.Integer(string="Retries on no input", default=2)
     retries_invalid = fields.Integer(string="Retries on invalid input", default=2)
-    no_input_prompt_id = fields.Many2one("hotline.ivr.prompt", string="No input prompt")
+    no_input_prompt_id = fields.Many2one(
+        "hotline.ivr.prompt", string="No input prompt", check_company=True
+    )
     invalid_prompt_id = fields.Many2one(
-        "hotline.ivr.prompt", string="Invalid key prompt"
+        "hotline.ivr.prompt", string="Invalid key prompt", check_company=True
     )
     min_digits = fields.Integer(default=1)
     max_digits = fields.Integer(default=11)
     terminator = fields.Selection([("#", "#"), ("*", "*")], default="#")
     variable_name = fields.Char(default="digits")
-    thanks_prompt_id = fields.Many2one("hotline.ivr.prompt", string="Thank-you prompt")
+    thanks_prompt_id = fields.Many2one(
+        "hotline.ivr.prompt", string="Thank-you prompt", check_company=True
+    )
     # language
     language = fields.Selection(IVR_LANGUAGES)
     # condition / lookup
@@ -103,6 +109,7 @@ class HotlineIvrNode(models.Model):
         "resource.calendar",
         string="Business hours",
         help="Working times, public holidays and days off; empty: the flow's calendar.",
+        check_company=True,
     )
     lookup_source = fields.Selection(
         [("caller", "Caller's number"), ("variable", "Digits the caller typed")],
@@ -113,22 +120,25 @@ class HotlineIvrNode(models.Model):
         string="If true / open / found / warn",
         domain="[('flow_id', '=', flow_id), ('id', '!=', id)]",
         ondelete="set null",
+        check_company=True,
     )
     else_node_id = fields.Many2one(
         "hotline.ivr.node",
         string="If false / closed / not found / not listed",
         domain="[('flow_id', '=', flow_id), ('id', '!=', id)]",
         ondelete="set null",
+        check_company=True,
     )
     refuse_node_id = fields.Many2one(
         "hotline.ivr.node",
         string="If refused (blacklist)",
         domain="[('flow_id', '=', flow_id), ('id', '!=', id)]",
         ondelete="set null",
+        check_company=True,
     )
     # sub-flow
     subflow_id = fields.Many2one(
-        "hotline.ivr.flow", string="Sub-flow", ondelete="restrict"
+        "hotline.ivr.flow", string="Sub-flow", ondelete="restrict", check_company=True
     )
     # transfer
     target_type = fields.Selection(
@@ -140,9 +150,9 @@ class HotlineIvrNode(models.Model):
         ],
         default="queue",
     )
-    queue_id = fields.Many2one("hotline.queue", ondelete="restrict")
+    queue_id = fields.Many2one("hotline.queue", ondelete="restrict", check_company=True)
     vip_queue_id = fields.Many2one(
-        "hotline.queue", string="VIP queue", ondelete="restrict"
+        "hotline.queue", string="VIP queue", ondelete="restrict", check_company=True
     )
     agent_id = fields.Many2one("res.users", string="Agent (duty agent)")
     external_number = fields.Char()
@@ -166,6 +176,7 @@ class HotlineIvrNode(models.Model):
         default=lambda self: self._default_blacklist_prompt("warning"),
         help="Played to a caller whose number is listed with a warning, before "
         "the call goes on.",
+        check_company=True,
     )
     refuse_prompt_id = fields.Many2one(
         "hotline.ivr.prompt",
@@ -173,6 +184,7 @@ class HotlineIvrNode(models.Model):
         default=lambda self: self._default_blacklist_prompt("refused"),
         help="Played to a caller whose number is refused, before the hang-up "
         "(or the refusal branch).",
+        check_company=True,
     )
     # voicemail
     mailbox = fields.Char(help="Asterisk mailbox, e.g. 100@default.")

@@ -42,7 +42,7 @@ class HotlineQueue(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
-    pbx_id = fields.Many2one("hotline.pbx", string="PBX")
+    pbx_id = fields.Many2one("hotline.pbx", string="PBX", check_company=True)
     business = fields.Selection(
         [
             ("consultation", "Consultation"),
@@ -129,6 +129,7 @@ class HotlineQueue(models.Model):
         "queue_id",
         "group_id",
         string="Skill groups",
+        check_company=True,
     )
     member_ids = fields.One2many("hotline.queue.member", "queue_id", string="Members")
     member_count = fields.Integer(compute="_compute_member_count")

@@ -18,7 +18,10 @@ class HotlineQueueMember(models.Model):
     )
     user_id = fields.Many2one("res.users", string="Agent", required=True, index=True)
     skill_group_id = fields.Many2one(
-        "hotline.skill.group", ondelete="set null", help="Where the member came from."
+        "hotline.skill.group",
+        ondelete="set null",
+        help="Where the member came from.",
+        check_company=True,
     )
     penalty = fields.Integer(
         default=0, help="Asterisk rings members with the lowest penalty first."

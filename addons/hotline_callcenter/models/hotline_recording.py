@@ -168,6 +168,8 @@ class HotlineRecording(models.Model):
     call_id = fields.Many2one(
         "hotline.call", index=True, ondelete="set null", check_company=True
     )
+    # the PBX holding the file, not a business link: a Hotline admin may hand
+    # the recording over to another company (hotline.company.guard)
     pbx_id = fields.Many2one("hotline.pbx", string="PBX", required=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company

@@ -245,23 +245,12 @@ class HotlineScreenPop(models.AbstractModel):
 
     @api.model
     def _hotline_partner_card(self, partner):
-        def read(fname):
-            if fname not in partner._fields:
-                return False
-            field = partner._fields[fname]
-            value = partner[fname]
-            if field.type == "many2one":
-                return value.display_name or False
-            if field.type == "selection":
-                return dict(field._description_selection(self.env)).get(value, False)
-            return value
-
         return {
             "id": partner.id,
             "name": partner.display_name,
-            "customer_number": read("hotline_customer_number") or partner.ref or "",
-            "category": read("hotline_category") or read("hotline_category_id") or "",
-            "vip": bool(read("hotline_vip") or read("hotline_is_vip")),
+            "customer_number": partner.hotline_customer_number or partner.ref or "",
+            "category": partner.hotline_category_id.display_name or "",
+            "vip": partner.hotline_is_vip,
             "phone": partner.phone or partner.mobile or "",
         }
 

@@ -29,6 +29,8 @@ class HotlineVoicemail(models.Model):
     _order = "received_at desc, id desc"
 
     name = fields.Char(compute="_compute_name", store=True)
+    # the PBX holding the file, not a business link: a Hotline admin may hand
+    # the message over to another company (hotline.company.guard)
     pbx_id = fields.Many2one("hotline.pbx", string="PBX", required=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company

@@ -3,8 +3,7 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from ..models.hotline_call import QUEUE_PATH_SEP
-from ..models.hotline_call_rating import RATINGS, WAIT_BUCKETS
+from ..models.hotline_call import QUEUE_PATH_SEP, RATINGS, WAIT_BUCKETS
 
 
 class HotlineCallReport(models.Model):

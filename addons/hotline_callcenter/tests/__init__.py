@@ -31,3 +31,4 @@ from . import test_report_views
 from . import test_agent_status
 from . import test_agent_status_tour
 from . import test_queue_member_migration
+from . import test_multi_company

@@ -85,14 +85,22 @@ class TestCallBlacklist(HotlineCommon):
     def test_blank_reason_refused(self):
         agent = self.role_users["agent"]
         context = self.call.with_user(agent).action_hotline_propose_block()["context"]
-        with self.assertRaises(ValidationError):
+        with (
+            self.assertRaisesRegex(ValidationError, "A block needs a reason"),
+            self.env.cr.savepoint(),
+        ):
             self.Blacklist.with_user(agent).with_context(**context).create(
                 {"reason": "   "}
             )
         self.assertFalse(self.Blacklist.search([("call_id", "=", self.call.id)]))
 
     def test_call_without_number(self):
-        with self.assertRaises(UserError):
+        with (
+            self.assertRaisesRegex(
+                UserError, "This call has no caller number to propose a block for"
+            ),
+            self.env.cr.savepoint(),
+        ):
             self.call_anonymous.with_user(
                 self.role_users["agent"]
             ).action_hotline_propose_block()

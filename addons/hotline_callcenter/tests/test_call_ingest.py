@@ -242,7 +242,10 @@ class TestCallIngest(CallLogCommon):
         self.assertIn("unknown direction sideways", reasons)
         self.assertEqual(len(logs.output), 4)
         self.assertFalse(self.Call.search([("linkedid", "in", ["pbx-8.1", "pbx-8.2"])]))
-        with self.assertRaises(ValidationError):
+        with (
+            self.assertRaisesRegex(ValidationError, "Unknown PBX"),
+            self.env.cr.savepoint(),
+        ):
             self.Call.hotline_ingest(999999, [call_dict("pbx-8.4")])
 
     def test_only_the_connector_ingests(self):

@@ -8,7 +8,7 @@ from odoo.addons.bus.tests.common import WebsocketCase
 @tagged("post_install", "-at_install")
 class TestClickToDialTour(WebsocketCase):
     """The agent's web client shows the click-to-dial result the connector
-    sends over the bus (``static/src/dial_button/click_to_dial_service.js``)."""
+    sends over the bus (``static/src/dial_button/click_to_dial_service.esm.js``)."""
 
     def test_click_to_dial_result_tour(self):
         agent = new_test_user(

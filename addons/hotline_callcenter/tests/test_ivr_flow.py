@@ -400,7 +400,12 @@ class TestIvrBlacklistPrompts(IvrCommon):
     def test_silent_blacklist_node_cannot_be_published(self):
         billing = self.nodes["To billing"]
         # a published flow is checked on save (assertRaises rolls back)
-        with self.assertRaises(ValidationError) as error:
+        with (
+            self.assertRaisesRegex(
+                ValidationError, "has no blacklist warning prompt"
+            ) as error,
+            self.env.cr.savepoint(),
+        ):
             billing.warn_prompt_id = False
         self.assertIn(
             "To billing checks the blacklist but has no blacklist warning prompt",

@@ -83,7 +83,10 @@ class TestPromptSync(CallCenterCommon):
         for filename, data, reason in cases:
             with (
                 self.subTest(filename=filename, reason=reason),
-                self.assertRaises(ValidationError) as err,
+                self.assertRaisesRegex(
+                    ValidationError, "Prompt Greeting, English audio"
+                ) as err,
+                self.env.cr.savepoint(),
             ):
                 Prompt.create(
                     {
@@ -98,7 +101,10 @@ class TestPromptSync(CallCenterCommon):
             )
         self.assertFalse(Prompt.search([("code", "=", "ps_greeting")]))
         # replacing a good file by a bad one keeps the good one
-        with self.assertRaises(ValidationError) as err:
+        with (
+            self.assertRaisesRegex(ValidationError, "not a RIFF/WAVE file") as err,
+            self.env.cr.savepoint(),
+        ):
             self.welcome.write(
                 {"audio_zh_cn": b64(b"RIFF"), "audio_zh_cn_filename": "x.wav"}
             )
@@ -160,7 +166,13 @@ class TestPromptSync(CallCenterCommon):
         self.pbx.sounds_directory = os.path.join(self.base, "missing")
         with self.assertRaisesRegex(UserError, "could not be written"):
             self.pbx.with_user(self.admin).action_sync_prompts()
-        with self.assertRaises(ValidationError):
+        with (
+            self.assertRaisesRegex(
+                ValidationError,
+                "The sounds folder relative/sounds is not one the server allows",
+            ),
+            self.env.cr.savepoint(),
+        ):
             self.pbx.sounds_directory = "relative/sounds"
 
     def test_connector_logs_a_failing_folder_once(self):
@@ -208,11 +220,18 @@ class TestPromptSync(CallCenterCommon):
         folders odoo.conf allows (hotline_sounds_roots), or inside one."""
         admin_pbx = self.pbx.with_user(self.admin)
         for folder in ("/etc", "/", self.root + "/../", "/var/lib/asterisk"):
-            with self.subTest(folder=folder), self.assertRaises(ValidationError):
+            with (
+                self.subTest(folder=folder),
+                self.assertRaisesRegex(ValidationError, "is not one the server allows"),
+                self.env.cr.savepoint(),
+            ):
                 admin_pbx.write({"sounds_directory": folder})
         # a symlink inside the allowed folder leading out of it
         os.symlink("/etc", os.path.join(self.root, "etc"))
-        with self.assertRaises(ValidationError):
+        with (
+            self.assertRaisesRegex(ValidationError, "is not one the server allows"),
+            self.env.cr.savepoint(),
+        ):
             admin_pbx.write({"sounds_directory": os.path.join(self.root, "etc")})
         with self.assertRaisesRegex(ValidationError, "hotline_sounds_roots"):
             self.env["hotline.pbx"].with_user(self.admin).create(

@@ -74,7 +74,13 @@ class TestQueuePushState(SimulatorCommon):
 
     def test_failed_push_keeps_the_mark(self):
         self.simulator.config_save_fails.add(queues_conf.CONF_FILENAME)
-        with self.assertRaises(UserError):
+        with (
+            self.assertRaisesRegex(
+                UserError,
+                "Asterisk refused the queue configuration: Save of config failed",
+            ),
+            self.env.cr.savepoint(),
+        ):
             self.push()
         self.assertTrue(self.queue.needs_push)
 

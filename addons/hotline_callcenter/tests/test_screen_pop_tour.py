@@ -62,3 +62,14 @@ class TestScreenPopTour(WebsocketCase):
         )
         self.assertEqual(customer.display_name, "Zhang Wei")
         self.start_tour("/odoo", "hotline_screen_pop_tour", login="hl_tour_agent")
+
+    def test_no_screen_pop_toggle_for_non_agents(self):
+        """Issue 13: the caller card's systray toggle is for agents only."""
+        new_test_user(
+            self.env,
+            login="hl_tour_clerk",
+            groups="base.group_user,hotline_base.group_case_handler",
+        )
+        self.start_tour(
+            "/odoo", "hotline_screen_pop_non_agent_tour", login="hl_tour_clerk"
+        )

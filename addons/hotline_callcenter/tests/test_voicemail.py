@@ -105,7 +105,12 @@ class TestVoicemail(SimulatorCommon):
             vm.with_user(self.agent).action_call_back()
 
     def test_bad_input_and_access(self):
-        with self.assertRaises(ValidationError):
+        with (
+            self.assertRaisesRegex(
+                ValidationError, "must stay inside the PBX voicemail folder"
+            ),
+            self.env.cr.savepoint(),
+        ):
             self._voicemail(file_path="../../../etc/shadow")
         vm = self._voicemail()
         with self.assertRaises(AccessError):
@@ -134,7 +139,10 @@ class TestVoicemail(SimulatorCommon):
         self.assertEqual(vm.company_id, other)
         # check_company: the call of the first company does not follow
         linked = self._voicemail(call_id=self._new_call().id)
-        with self.assertRaises(UserError):
+        with (
+            self.assertRaisesRegex(UserError, "Incompatible companies on records"),
+            self.env.cr.savepoint(),
+        ):
             linked.with_user(admin).with_context(allowed_company_ids=companies).write(
                 {"company_id": other.id}
             )

@@ -9,10 +9,11 @@
 ``pages``, ``received_at`` and the file ``document``) or JSON with the same keys
 and ``document`` in base64 (and an optional ``filename``); PDF or TIFF.
 
-The key is an Odoo API key (scope rpc) of the gateway's user, checked as
-hotline_base's customer sync API does. Answers 201 ``{"status": "created",
-"case": number, ...}``, 200 ``appended`` or ``duplicate`` (a resent message id
-changes nothing), or 4xx ``{"error": code, "message": ...}`` with nothing written.
+The key is an Odoo API key (scope rpc) of the gateway's user, checked by Odoo's
+``auth="bearer"`` as for hotline_base's customer sync API. Answers 201
+``{"status": "created", "case": number, ...}``, 200 ``appended`` or
+``duplicate`` (a resent message id changes nothing), or 4xx
+``{"error": code, "message": ...}`` with nothing written.
 """
 
 import base64
@@ -22,11 +23,12 @@ from odoo import http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
-from odoo.addons.hotline_base.controllers.customer_sync import (
-    CustomerSyncController,
-    PayloadError,
-)
 from odoo.addons.hotline_base.tools import payload as payload_tools
+from odoo.addons.hotline_base.tools.api import (
+    PayloadError,
+    error_response,
+    json_response,
+)
 
 SMS_MAX_BYTES = 64 * 1024
 SMS_MAX_CHARS = 2000
@@ -35,14 +37,10 @@ NUMBER_MAX = 64
 
 
 class HotlineInboundGateway(http.Controller):
-    # the API-key scheme of hotline_base's customer sync API
-    _authenticate = CustomerSyncController._authenticate
-    _json = CustomerSyncController._json
-
     def _gateway(self, channel_code):
-        """The gateway of this channel the API key belongs to (401/403)."""
-        uid = self._authenticate()
-        request.update_env(user=uid)
+        """The gateway of this channel the API key belongs to (403); a missing
+        or unknown key was refused by ``auth="bearer"`` (401)."""
+        uid = request.env.uid
         gateway = (
             request.env["hotline.inbound.gateway"]
             .sudo()
@@ -120,7 +118,7 @@ class HotlineInboundGateway(http.Controller):
             "message_id": message.message_id,
             "case": case.number or None,
         }
-        return self._json(201 if status == "created" else 200, body)
+        return json_response(201 if status == "created" else 200, body)
 
     def _run(self, channel_code, receive):
         try:
@@ -131,15 +129,16 @@ class HotlineInboundGateway(http.Controller):
                 env.flush_all()
             return self._answer(status, message)
         except PayloadError as error:
-            body = {"error": error.code, "message": str(error), **error.extra}
-            return self._json(error.status, body)
+            return error_response(error)
         except (UserError, ValidationError) as error:
-            return self._json(400, {"error": "invalid_payload", "message": str(error)})
+            return json_response(
+                400, {"error": "invalid_payload", "message": str(error)}
+            )
 
     @http.route(
         "/hotline/inbound/sms",
         type="http",
-        auth="none",
+        auth="bearer",
         methods=["POST"],
         csrf=False,
         save_session=False,
@@ -167,7 +166,7 @@ class HotlineInboundGateway(http.Controller):
     @http.route(
         "/hotline/inbound/fax",
         type="http",
-        auth="none",
+        auth="bearer",
         methods=["POST"],
         csrf=False,
         save_session=False,

@@ -10,6 +10,8 @@ from . import hotline_case_event
 from . import hotline_case_reporter
 from . import hotline_case_identity_log
 from . import hotline_case_query_attempt
+from . import hotline_case_deadline_mixin
+from . import hotline_case_query_mixin
 from . import helpdesk_ticket
 from . import hotline_call
 from . import hotline_work_order

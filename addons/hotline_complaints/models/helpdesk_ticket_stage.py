@@ -13,6 +13,7 @@ HOTLINE_STATES = [
     ("closed", "Closed"),
     ("cancelled", "Cancelled"),
 ]
+DONE_STATES = ("closed", "cancelled")
 
 
 class HelpdeskTicketStage(models.Model):

@@ -11,12 +11,14 @@ class HelpdeskTicketTeam(models.Model):
     """A unit (承办单位): its members (handlers, leaders) see and work its cases."""
 
     _inherit = "helpdesk.ticket.team"
+    _check_company_auto = True
 
     resource_calendar_id = fields.Many2one(
         "resource.calendar",
         string="Working hours",
         default=lambda self: self.env.company.resource_calendar_id,
         help="Working days and public holidays for the team's deadlines.",
+        check_company=True,
     )
     hotline_supervisor_id = fields.Many2one(
         "res.users",

@@ -15,6 +15,7 @@ class HotlineCall(models.Model):
         "call_id",
         "ticket_id",
         string="Cases",
+        check_company=True,
     )
     hotline_case_count = fields.Integer(
         string="Case count", compute="_compute_hotline_case_count"

@@ -23,3 +23,4 @@ from . import test_demo_data
 from . import test_case_from_call
 from . import test_card_tour
 from . import test_chinese_screens
+from . import test_multi_company

@@ -8,7 +8,7 @@ from odoo.tests import new_test_user, tagged
 
 from odoo.addons.bus.tests.common import WebsocketCase
 
-# Data the tours look for (static/tests/tours/hotline_card_case_tour.js).
+# Data the tours look for (static/tests/tours/hotline_card_case_tour.esm.js).
 NUMBER = "13800138000"
 CUSTOMER = "王小明"
 CASE_TITLE = "来电工单 燃气表漏气"

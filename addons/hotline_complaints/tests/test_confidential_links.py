@@ -313,7 +313,13 @@ class TestMadeConfidential(LinksCommon):
         """Switching several cases at once: the one already confidential does
         not silently take a number, nothing is written."""
         cases = self.case | self.report
-        with self.assertRaises(ValidationError):
+        with (
+            self.assertRaisesRegex(
+                ValidationError,
+                "keeps the reporter's identity in the reporter record only",
+            ),
+            self.env.cr.savepoint(),
+        ):
             cases.with_user(self.role_users["agent"]).write(
                 {"is_confidential": True, "caller_number": "13700000000"}
             )

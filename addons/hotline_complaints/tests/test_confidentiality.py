@@ -80,7 +80,13 @@ class TestConfidentiality(ConfidentialCommon):
         self.assertEqual(reporter.name, NAME)
         self.assertEqual(reporter.phone, NUMBER)
         self.assertEqual(reporter.call_ids, self.call)
-        with self.assertRaises(ValidationError):
+        with (
+            self.assertRaisesRegex(
+                ValidationError,
+                "keeps the reporter's identity in the reporter record only",
+            ),
+            self.env.cr.savepoint(),
+        ):
             report.partner_id = self.reporter_partner
 
     def test_orm_read_per_role(self):

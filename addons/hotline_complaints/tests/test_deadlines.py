@@ -69,11 +69,17 @@ class TestDeadlines(CaseCommon):
             case.with_user(self.role_users["handler"]).action_extend_deadline()
         case.with_user(self.role_users["supervisor"]).action_extend_deadline()
         self.assertEqual(case.close_deadline, datetime(2026, 12, 29, 2, 0))
-        with self.assertRaises(UserError):
+        with (
+            self.assertRaisesRegex(UserError, "was already extended"),
+            self.env.cr.savepoint(),
+        ):
             case.with_user(self.role_users["supervisor"]).action_extend_deadline()
         plain = self.new_case()
-        with self.assertRaises(UserError):
-            plain.action_extend_deadline()
+        with (
+            self.assertRaisesRegex(UserError, "has no extendable deadline"),
+            self.env.cr.savepoint(),
+        ):
+            plain.with_user(self.role_users["supervisor"]).action_extend_deadline()
 
     def _activities(self, case):
         return self.env["mail.activity"].search(

@@ -245,8 +245,10 @@ class TestInboundGateway(CaseCommon, HttpCase):
         before = self.counts()
         status, body = self.post_sms(self.sms(), key=False)
         self.assertEqual(status, 401, body)
+        self.assertEqual(body["error"], "unauthorized")
         status, body = self.post_sms(self.sms(), key="not-a-key")
         self.assertEqual(status, 401, body)
+        self.assertEqual(body["error"], "unauthorized")
         # the fax server's key does not open the SMS webhook
         status, body = self.post_sms(self.sms(), key=self.fax_key)
         self.assertEqual(status, 403, body)

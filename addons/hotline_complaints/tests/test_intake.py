@@ -74,7 +74,12 @@ class TestIntake(CaseCommon):
 
     def test_call_only_on_phone_cases(self):
         call = self.env["hotline.call"].create({"linkedid": "1.2"})
-        with self.assertRaises(ValidationError):
+        with (
+            self.assertRaisesRegex(
+                ValidationError, "Only phone cases can be linked to calls"
+            ),
+            self.env.cr.savepoint(),
+        ):
             self.new_case(
                 channel_id=self.channel("fax").id, call_ids=[Command.set(call.ids)]
             )
@@ -93,12 +98,18 @@ class TestIntake(CaseCommon):
             )
             self.assertEqual(case.channel_code, code)
             self.assertEqual(case.hotline_state, "new")
-        with self.assertRaises(UserError):
+        with (
+            self.assertRaisesRegex(UserError, "No intake channel pigeon"),
+            self.env.cr.savepoint(),
+        ):
             Ticket.hotline_intake("pigeon", {"name": "x", "description": "x"})
 
     def test_letter_needs_scan_before_acceptance(self):
         case = self.new_case(channel_id=self.channel("letter").id)
-        with self.assertRaises(UserError):
+        with (
+            self.assertRaisesRegex(UserError, "Attach the scanned letter to case HT"),
+            self.env.cr.savepoint(),
+        ):
             case.action_hotline_accept()
         self.assertEqual(case.hotline_state, "new")
         self.env["ir.attachment"].create(
@@ -158,7 +169,10 @@ class TestIntake(CaseCommon):
         self.assertIn(call, first.call_ids)
         self.assertIn(second, first.linked_case_ids)
         self.assertIn("merge", first.event_ids.mapped("event_type"))
-        with self.assertRaises(UserError):
+        with (
+            self.assertRaisesRegex(UserError, "A case cannot be merged into itself"),
+            self.env.cr.savepoint(),
+        ):
             first.hotline_merge_into(first)
 
     def test_link_cases(self):

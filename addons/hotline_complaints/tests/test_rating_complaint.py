@@ -44,6 +44,9 @@ class TestRatingComplaint(CaseCommon):
         call._hotline_store_rating("3")
         self.assertFalse(call.ticket_ids)
         self.assertEqual(call.rating, "dissatisfied")
-        with self.assertRaises(UserError):
+        with (
+            self.assertRaisesRegex(UserError, "is not a rating key"),
+            self.env.cr.savepoint(),
+        ):
             call._hotline_store_rating("7")
         self.assertFalse(call.ticket_ids)

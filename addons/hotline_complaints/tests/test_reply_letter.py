@@ -126,7 +126,10 @@ class TestReplyLetter(ConfidentialCommon):
         case = self.in_progress(
             self.new_case(partner_id=self.customer.id, team_id=self.team_gas.id)
         )
-        with self.assertRaises(UserError):
+        with (
+            self.assertRaisesRegex(UserError, "Write the reply"),
+            self.env.cr.savepoint(),
+        ):
             self.reply_by_letter(case, self.role_users["handler"], text="  ")
         self.assertEqual(case.hotline_state, "in_progress")
         self.assertFalse(self.attachments(case))

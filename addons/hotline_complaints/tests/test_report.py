@@ -105,5 +105,8 @@ class TestCaseReport(CaseCommon):
         wizard = self.env["hotline.case.report.wizard"].create(
             {"date_from": date(2025, 11, 30), "date_to": date(2025, 11, 1)}
         )
-        with self.assertRaises(UserError):
+        with (
+            self.assertRaisesRegex(UserError, "The period ends before it starts"),
+            self.env.cr.savepoint(),
+        ):
             wizard.action_export()

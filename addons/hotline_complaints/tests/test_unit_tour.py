@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.tests import HttpCase, new_test_user, tagged
 
-# Data the tours look for (static/tests/tours/hotline_unit_tour.js).
+# Data the tours look for (static/tests/tours/hotline_unit_tour.esm.js).
 UNIT = "抢修二队 Tour"
 HANDLER = "Unit tour handler"
 CASE_NAMED = "Unit tour case 指定承办人"

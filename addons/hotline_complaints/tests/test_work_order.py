@@ -53,12 +53,18 @@ class TestWorkOrder(WorkOrderCommon):
         self.assertTrue(order.name.startswith("WO"))
         self.assertEqual(order.state, "dispatched")
         self.assertTrue(order.dispatched_at)
-        with self.assertRaises(UserError):
+        with (
+            self.assertRaisesRegex(UserError, "cannot go from Dispatched to Done"),
+            self.env.cr.savepoint(),
+        ):
             order.hotline_set_state("done")
         order.hotline_set_state("departed")
         order.hotline_set_state("on_site", latitude=39.9042, longitude=116.4074)
         self.assertAlmostEqual(order.latitude, 39.9042, places=4)
-        with self.assertRaises(UserError):
+        with (
+            self.assertRaisesRegex(UserError, "The location is not valid"),
+            self.env.cr.savepoint(),
+        ):
             order.hotline_set_state("done", latitude=123.0, longitude=0.0)
         order.hotline_set_state("done", photo=base64.b64encode(PNG), note="已修复")
         self.assertEqual(order.state, "done")
@@ -67,7 +73,10 @@ class TestWorkOrder(WorkOrderCommon):
         self.assertEqual(order.result_note, "已修复")
         notes = self.case.event_ids.filtered(lambda e: e.event_type == "work_order")
         self.assertEqual(len(notes), 4)
-        with self.assertRaises(UserError):
+        with (
+            self.assertRaisesRegex(UserError, "cannot go from Done to Returned"),
+            self.env.cr.savepoint(),
+        ):
             order.hotline_set_state("returned")
 
     def test_only_assignee_or_supervisor(self):

@@ -65,7 +65,10 @@ class TestWorkOrderBoard(BoardCommon):
     def test_refused_change_notifies_nobody(self):
         supervisor = self.role_users["supervisor"]
         before = len(self.board_notifications(supervisor))
-        with self.assertRaises(UserError):
+        with (
+            self.assertRaisesRegex(UserError, "cannot go from Dispatched to Done"),
+            self.env.cr.savepoint(),
+        ):
             self.order.with_user(self.fitter).hotline_set_state("done")
         self.assertEqual(len(self.board_notifications(supervisor)), before)
         self.order.with_user(supervisor).write({"instructions": "带梯子"})

@@ -52,11 +52,19 @@ class TestWorkflow(CaseCommon):
         self.assertEqual(case.hotline_state, "in_progress")
         handler_case.action_hotline_request_instruction()
         self.assertEqual(case.hotline_state, "instruction")
-        with self.assertRaises(UserError):
+        with (
+            self.assertRaisesRegex(
+                UserError, "is Awaiting instruction: this step is not possible now"
+            ),
+            self.env.cr.savepoint(),
+        ):
             self.step_wizard("handler", case, "reply", method="sms", text="已处理")
         with self.assertRaises(AccessError):
             handler_case.hotline_instruct("同意")
-        with self.assertRaises(UserError):
+        with (
+            self.assertRaisesRegex(UserError, "Write the instruction"),
+            self.env.cr.savepoint(),
+        ):
             case.with_user(users["leader"]).hotline_instruct("  ")
         self.step_wizard("leader", case, "instruct", text="请三日内上门核查")
         self.assertEqual(case.hotline_state, "in_progress")
@@ -107,7 +115,10 @@ class TestWorkflow(CaseCommon):
         case = self.new_case()
         case.with_user(users["agent"]).action_hotline_accept()
         self.dispatch(case)
-        with self.assertRaises(UserError):
+        with (
+            self.assertRaisesRegex(UserError, "Give the reason for returning the case"),
+            self.env.cr.savepoint(),
+        ):
             self.step_wizard("handler", case, "return", text=" ")
         self.step_wizard("handler", case, "return", text="不属于本单位职责")
         self.assertEqual(case.hotline_state, "accepted")
@@ -123,14 +134,28 @@ class TestWorkflow(CaseCommon):
     def test_wrong_steps_and_roles(self):
         users = self.role_users
         case = self.new_case()
-        with self.assertRaises(UserError):
+        with (
+            self.assertRaisesRegex(UserError, "is New: this step is not possible now"),
+            self.env.cr.savepoint(),
+        ):
             case.with_user(users["handler"]).action_hotline_start()
-        with self.assertRaises(UserError):
+        with (
+            self.assertRaisesRegex(UserError, "is New: this step is not possible now"),
+            self.env.cr.savepoint(),
+        ):
             case.with_user(users["agent"]).action_hotline_close()
         case.with_user(users["agent"]).action_hotline_accept()
-        with self.assertRaises(UserError):
+        with (
+            self.assertRaisesRegex(UserError, "Choose the lead team"),
+            self.env.cr.savepoint(),
+        ):
             case.with_user(users["agent"]).hotline_dispatch(self.team_gas.browse())
-        with self.assertRaises(UserError):
+        with (
+            self.assertRaisesRegex(
+                UserError, "Hotline agent is not a member of 燃气抢修队"
+            ),
+            self.env.cr.savepoint(),
+        ):
             case.with_user(users["agent"]).hotline_dispatch(
                 self.team_gas, user=users["agent"]
             )
@@ -144,7 +169,12 @@ class TestWorkflow(CaseCommon):
         case.with_user(users["agent"]).action_hotline_accept()
         self.dispatch(case)
         case.with_user(users["handler"]).action_hotline_start()
-        with self.assertRaises(UserError):
+        with (
+            self.assertRaisesRegex(
+                UserError, "needs a leader's instruction before the reply"
+            ),
+            self.env.cr.savepoint(),
+        ):
             case.with_user(users["handler"]).hotline_reply("letter", "答复意见")
         case.with_user(users["leader"]).hotline_instruct("同意答复")
         case.with_user(users["handler"]).hotline_reply("letter", "答复意见")
@@ -170,7 +200,10 @@ class TestWorkflow(CaseCommon):
         case.with_user(users["agent"]).action_hotline_accept()
         self.dispatch(case)
         case.with_user(users["handler"]).action_hotline_start()
-        with self.assertRaises(UserError):
+        with (
+            self.assertRaisesRegex(UserError, "has no e-mail address"),
+            self.env.cr.savepoint(),
+        ):
             case.with_user(users["handler"]).hotline_reply("email", "答复")
         self.assertEqual(case.hotline_state, "in_progress")
         case.partner_email = "wang@example.com"
@@ -190,7 +223,13 @@ class TestWorkflow(CaseCommon):
         case.with_user(users["handler"]).action_hotline_start()
         for error, reason in (("credit", "Insufficient Credit"), ("server_error", "")):
             with self.subTest(error=error), self.mockSMSGateway(sim_error=error):
-                with self.assertRaises(UserError) as raised:
+                with (
+                    self.assertRaisesRegex(
+                        UserError,
+                        "The reply is not recorded: fix the cause or reply another way",
+                    ) as raised,
+                    self.env.cr.savepoint(),
+                ):
                     self.step_wizard(
                         "handler", case, "reply", method="sms", text="已处理"
                     )
@@ -227,7 +266,10 @@ class TestDialCaller(CaseCommon):
             self.assertEqual(dial.call_args.kwargs["partner_id"], self.customer.id)
             with self.assertRaises(AccessError):
                 report.with_user(self.role_users["agent"]).action_hotline_dial_caller()
-            with self.assertRaises(UserError):
+            with (
+                self.assertRaisesRegex(UserError, "has no number to call"),
+                self.env.cr.savepoint(),
+            ):
                 no_number.with_user(
                     self.role_users["agent"]
                 ).action_hotline_dial_caller()

@@ -5,7 +5,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.sms.tests.common import SMSCase
 
-# Data the tours look for (static/tests/tours/hotline_case_workflow_tour.js).
+# Data the tours look for (static/tests/tours/hotline_case_workflow_tour.esm.js).
 CASE_TITLE = "Tour case 燃气表漏气"
 CUSTOMER = "王小明"
 TEAM_LEAD = "燃气抢修队 Tour"

@@ -2,7 +2,7 @@
 import {reactive} from "@odoo/owl";
 import {registry} from "@web/core/registry";
 import {user} from "@web/core/user";
-import {HotlineWrapupDialog} from "./wrapup_dialog";
+import {HotlineWrapupDialog} from "./wrapup_dialog.esm";
 
 /**
  * The agent's status (logged out, ready, ringing, on a call, wrap-up, paused)
