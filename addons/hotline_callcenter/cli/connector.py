@@ -77,7 +77,13 @@ class EnvSink:
         with self.env.cr.savepoint():
             result = Call.hotline_ingest(pbx_id, calls) if calls else {}
             if live:
-                Call.hotline_live_events(pbx_id, live)
+                # the calls just ingested are not searched (or ingested) again
+                Call.hotline_live_events(
+                    pbx_id,
+                    live,
+                    known_calls=result.get("calls"),
+                    identified=result.get("identified"),
+                )
         return result
 
     def close_stale(self, pbx_id, live_linkedids):

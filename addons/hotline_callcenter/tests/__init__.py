@@ -29,3 +29,4 @@ from . import test_agent_board
 from . import test_report_views
 from . import test_agent_status
 from . import test_agent_status_tour
+from . import test_screen_pop_batch
