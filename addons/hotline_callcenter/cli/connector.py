@@ -29,6 +29,7 @@ import logging
 import queue
 import threading
 import time
+from contextlib import nullcontext
 
 import psycopg2
 
@@ -69,12 +70,15 @@ def _first_line(exc):
 class EnvSink:
     """Writes through an existing environment (no commit: the caller's)."""
 
-    def __init__(self, env):
+    def __init__(self, env, savepoint=True):
         self.env = env
+        # a transaction of its own (``RegistrySink``) needs none: a failure
+        # throws the whole of it away
+        self.savepoint = savepoint
 
     def __call__(self, pbx_id, calls, live):
         Call = self.env["hotline.call"].sudo()
-        with self.env.cr.savepoint():
+        with self.env.cr.savepoint() if self.savepoint else nullcontext():
             result = Call.hotline_ingest(pbx_id, calls) if calls else {}
             if live:
                 # the calls just ingested are not searched (or ingested) again
@@ -128,7 +132,7 @@ class RegistrySink:
             if calls:
                 self.wait_for_writers(cr, pbx_id, [c["linkedid"] for c in calls])
             env = api.Environment(cr, SUPERUSER_ID, {})
-            return EnvSink(env)(pbx_id, calls, live)
+            return EnvSink(env, savepoint=False)(pbx_id, calls, live)
 
     @staticmethod
     def wait_for_writers(cr, pbx_id, linkedids):
