@@ -614,7 +614,9 @@ class HotlineCall(models.Model):
         :return: the ``res.users`` notified
         """
         self._hotline_check_connector()
-        pbx = self.env["hotline.pbx"].sudo().browse(pbx_id).exists()
+        pbx = self.env["hotline.pbx"].sudo().browse(pbx_id)
+        if not (known_calls and pbx in known_calls.sudo().pbx_id):
+            pbx = pbx.exists()  # else the ingest of the same batch checked it
         if not pbx:
             raise ValidationError(self.env._("Unknown PBX %s.", pbx_id))
         notified = self.env["res.users"]
