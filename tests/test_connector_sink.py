@@ -44,3 +44,53 @@ def test_env_sink_keeps_its_savepoint():
     env = mock.MagicMock()
     connector.EnvSink(env)(1, [], [{"type": "ringing"}])
     env.cr.savepoint.assert_called_once()
+
+
+class RecordingSink:
+    thread_safe = True
+
+    def __init__(self):
+        self.batches = []
+
+    def __call__(self, pbx_id, calls, live):
+        self.batches.append(([c["linkedid"] for c in calls], [e["type"] for e in live]))
+        return {}
+
+
+def ringing_batches(backlog):
+    """Two calls ringing in one batch, ``backlog`` events still queued."""
+    from odoo.addons.hotline_callcenter.pbx.ami_protocol import AmiMessage
+    from odoo.addons.hotline_callcenter.pbx.simulator.scenarios import render
+
+    sink = RecordingSink()
+    worker = connector.PbxWorker(
+        1, "test", "127.0.0.1", 1, "odoo", "secret", sink,
+        pop_workers=4, prompt_sync_interval=0,
+    )  # fmt: skip
+    events = []
+    for agent in ("8101", "8102"):
+        for _t, pairs in render("inbound_answered", agent=agent):
+            message = AmiMessage(pairs)
+            events.append(message)
+            if message.get("Event") == "AgentCalled":
+                break
+    worker.batch_max = len(events)
+    for event in events:
+        worker.queue.put(event)
+    for _n in range(backlog):
+        worker.queue.put(AmiMessage([("Event", "VarSet"), ("Linkedid", "later")]))
+    assert worker.process_pending(block=False)
+    worker._pool.shutdown(wait=True)
+    return sink.batches
+
+
+def test_pops_in_parallel_when_keeping_up():
+    batches = ringing_batches(backlog=0)
+    pops = [b for b in batches if "ringing" in b[1]]
+    assert len(pops) == 2, batches  # one transaction a ringing call
+
+
+def test_one_transaction_when_behind():
+    batches = ringing_batches(backlog=10000)
+    assert len(batches) == 1, batches  # the pops and the other calls together
+    assert batches[0][1].count("ringing") == 2
