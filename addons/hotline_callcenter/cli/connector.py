@@ -480,15 +480,16 @@ class PbxWorker:
 
         Screen pops go first, in a small transaction of their own with just
         the calls they ring (an agent waits for them); the other calls follow.
-        While a full batch or more waits in the queue, everything goes in one
-        transaction: the pops would wait for that backlog anyway, and fewer
-        commits are what lets the connector catch up.
+        While a full batch or more waits in the queue, the pops go in one
+        transaction (not one each, in parallel), then the other calls: fewer
+        commits are what lets the connector catch up, and the pops still do
+        not wait for the rest of the batch.
         """
         pops = {e["linkedid"] for e in self.pending_live if e["type"] in POP_TYPES}
-        if pops and self.queue.qsize() >= self.batch_max:
+        behind = self.queue.qsize() >= self.batch_max
+        if behind and pops:
             self.stats["catch_up_batches"] = self.stats.get("catch_up_batches", 0) + 1
-            return self._write(list(self.pending_calls.values()), self.pending_live)
-        if pops and self._pool is not None and len(pops) > 1:
+        if pops and self._pool is not None and len(pops) > 1 and not behind:
             if not self._pop_in_parallel(pops):
                 return False
         elif pops:
