@@ -3,7 +3,8 @@
 1. Raw parsing: ``pbx.ami_protocol.AmiParser`` on the byte stream of simulated
    answered queue calls (real Asterisk 22 capture ``queue_answered``, replayed
    with fresh ids), fed in 64 KiB chunks as ``recv()`` returns them.
-2. End to end: the built-in simulator (AMI over loopback TCP) offers answered
+2. End to end: the built-in simulator (AMI over loopback TCP, in a process of
+   its own as Asterisk is) offers answered
    queued calls, unfiltered (every VarSet/Newexten/DeviceStateChange: 178 events
    per call with the capture's Local channels, ~81 with SIP), at a fixed offered
    rate; the connector's ``PbxWorker`` (reader thread, correlator, one short
@@ -16,10 +17,11 @@
 Database: ``hotline_bench_ingest`` (hotline_callcenter installed, 1,000
 customers; built when missing).
 
-    python3 bench/bench_ami_ingest.py [--calls 400] [--rate 16]
+    python3 bench/bench_ami_ingest.py [--calls 1000] [--rate 50] [--pop-workers 8]
 """
 
 import argparse
+import json
 import subprocess
 import sys
 import threading
@@ -32,7 +34,7 @@ sys.path.insert(0, str(HERE.parent))
 from tests.harness import odoo_env
 
 DB = "hotline_bench_ingest"
-TARGET_EVENTS_PER_S = 2000.0
+TARGET_EVENTS_PER_S = 8000.0
 
 
 def psql(sql, db="postgres"):
@@ -151,36 +153,16 @@ def bench_parse(seconds=3.0):
     return events / elapsed
 
 
-def bench_ingest(registry, pbx_id, calls, rate):
-    import odoo
-
-    from odoo.addons.hotline_callcenter.cli.connector import PbxWorker, RegistrySink
-    from odoo.addons.hotline_callcenter.pbx.simulator import AmiSimulator
+def offer(calls, rate):
+    """The PBX side, in a process of its own as Asterisk is: the simulator
+    offers ``calls`` answered queue calls at ``rate`` calls/s once the parent
+    writes a line on stdin, then prints what it sent as JSON."""
+    sys.path.insert(0, str(Path.cwd()))  # the add-on: its pbx/ needs no Odoo
+    from pbx.simulator import AmiSimulator
 
     sim = AmiSimulator(speed=0).start()
-    worker = PbxWorker(
-        pbx_id,
-        "Bench PBX",
-        "127.0.0.1",
-        sim.port,
-        "odoo",
-        "secret",
-        RegistrySink(registry),
-    )
-    worker.start()
-    if not worker.client.wait_connected(10):
-        raise SystemExit("the connector did not connect to the simulator")
-    time.sleep(0.5)
-    samples = []
-    done = threading.Event()
-
-    def sample():
-        while not done.wait(1.0):
-            samples.append(worker.queue.qsize())
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    base_events = worker.stats["events"]
+    print(sim.port, flush=True)
+    sys.stdin.readline()  # the connector is connected and resynchronised
     base_sent = sim.events_sent
     t0 = time.perf_counter()
     linkedids = []
@@ -197,19 +179,81 @@ def bench_ingest(registry, pbx_id, calls, rate):
         )
         linkedids.append(thread.linkedid)
         threads.append(thread)
-    # the last calls are still being sent when the loop ends: an idle worker
-    # is not done until it has processed every event the simulator sent
+    # the last calls are still being sent when the loop ends
     for thread in threads:
         thread.join()
     offered_s = time.perf_counter() - t0
-    sent = sim.events_sent - base_sent
+    print(
+        json.dumps(
+            {
+                "sent": sim.events_sent - base_sent,
+                "offered_s": offered_s,
+                "linkedids": linkedids,
+            }
+        ),
+        flush=True,
+    )
+    sys.stdin.readline()  # until the connector is done
+    sim.stop()
+    return 0
+
+
+def bench_ingest(root, registry, pbx_id, calls, rate, pop_workers=8):
+    import odoo
+
+    from odoo.addons.hotline_callcenter.cli.connector import PbxWorker, RegistrySink
+
+    addon = Path(odoo_env.addons_path(root).split(",")[0]) / "hotline_callcenter"
+    pbx = subprocess.Popen(
+        [sys.executable, str(Path(__file__).resolve()), "--offer"]
+        + ["--calls", str(calls), "--rate", str(rate)],
+        cwd=addon,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    port = int(pbx.stdout.readline())
+    worker = PbxWorker(
+        pbx_id,
+        "Bench PBX",
+        "127.0.0.1",
+        port,
+        "odoo",
+        "secret",
+        RegistrySink(registry),
+        pop_workers=pop_workers,
+    )
+    worker.start()
+    if not worker.client.wait_connected(10):
+        raise SystemExit("the connector did not connect to the simulator")
+    time.sleep(0.5)
+    worker.wait_idle(10)
+    samples = []
+    done = threading.Event()
+
+    def sample():
+        while not done.wait(1.0):
+            samples.append(worker.queue.qsize())
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    base_events = worker.stats["events"]
+    base_queries = odoo.sql_db.sql_counter
+    base_cpu = time.process_time()
+    t0 = time.perf_counter()
+    pbx.stdin.write("go\n")
+    pbx.stdin.flush()
+    sent = json.loads(pbx.stdout.readline())
+    linkedids = sent["linkedids"]
     # wait for the worker to process and commit everything
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and (
-        worker.stats["events"] - base_events < sent or not worker.wait_idle(0.5)
+        worker.stats["events"] - base_events < sent["sent"] or not worker.wait_idle(0.5)
     ):
         time.sleep(0.05)
     elapsed = time.perf_counter() - t0
+    cpu = time.process_time() - base_cpu
+    queries = odoo.sql_db.sql_counter - base_queries
     done.set()
     processed = worker.stats["events"] - base_events
     with registry.cursor() as cr:
@@ -221,25 +265,35 @@ def bench_ingest(registry, pbx_id, calls, rate):
             [("linkedid", "in", linkedids), ("disposition", "=", "answered")]
         )
     worker.stop()
-    sim.stop()
+    pbx.stdin.write("done\n")
+    pbx.stdin.flush()
+    pbx.wait(30)
     return {
         "calls": calls,
-        "offered_rate": sent / offered_s,
+        "offered_rate": sent["sent"] / sent["offered_s"],
         "events": processed,
         "elapsed": elapsed,
         "throughput": processed / elapsed,
         "committed": committed,
         "answered": answered,
         "backlog": samples,
+        "queries": queries,
+        "cpu": cpu,
         "stats": dict(worker.stats),
     }
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--calls", type=int, default=400)
-    parser.add_argument("--rate", type=float, default=16.0, help="offered calls/s")
+    parser.add_argument("--calls", type=int, default=1000)
+    parser.add_argument("--rate", type=float, default=50.0, help="offered calls/s")
+    parser.add_argument(
+        "--pop-workers", type=int, default=8, help="parallel screen-pop transactions"
+    )
+    parser.add_argument("--offer", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.offer:
+        return offer(args.calls, args.rate)
     root = odoo_env.odoo_root()
     ensure_database(root, DB, 8176)
     load_odoo(root, DB)
@@ -248,7 +302,9 @@ def main():
     registry = odoo.modules.registry.Registry(DB)
     pbx_id = setup_data(registry, [f"8{n + 100:03d}" for n in range(50)])
     parse_rate = bench_parse()
-    result = bench_ingest(registry, pbx_id, args.calls, args.rate)
+    result = bench_ingest(
+        root, registry, pbx_id, args.calls, args.rate, args.pop_workers
+    )
     backlog = result["backlog"]
     # no growing backlog: when the offer ends, at most 2 s of offered events wait
     offer_samples = backlog[: max(1, int(args.calls / args.rate))]
@@ -256,6 +312,7 @@ def main():
     growing = bool(offer_samples) and offer_samples[-1] > allowed
     command = (
         f"python3 bench/bench_ami_ingest.py --calls {args.calls} --rate {args.rate:g}"
+        f" --pop-workers {args.pop_workers}"
     )
     print(f"command: {command}")
     print(f"raw AMI parsing: {parse_rate:,.0f} events/s")
@@ -265,6 +322,11 @@ def main():
         f"committed in {result['elapsed']:.1f}s = {result['throughput']:,.0f} events/s "
         f"({result['committed']}/{result['calls']} calls committed, "
         f"{result['answered']} answered)"
+    )
+    print(
+        "connector process: "
+        f"{result['cpu'] / result['calls'] * 1000:.1f} ms CPU and "
+        f"{result['queries'] / result['calls']:.1f} SQL queries per call"
     )
     print(f"backlog sampled every second (events waiting): {backlog}")
     print(f"connector stats: {result['stats']}")

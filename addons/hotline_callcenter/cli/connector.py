@@ -29,6 +29,7 @@ import logging
 import queue
 import threading
 import time
+from contextlib import nullcontext
 
 import psycopg2
 
@@ -69,15 +70,24 @@ def _first_line(exc):
 class EnvSink:
     """Writes through an existing environment (no commit: the caller's)."""
 
-    def __init__(self, env):
+    def __init__(self, env, savepoint=True):
         self.env = env
+        # a transaction of its own (``RegistrySink``) needs none: a failure
+        # throws the whole of it away
+        self.savepoint = savepoint
 
     def __call__(self, pbx_id, calls, live):
         Call = self.env["hotline.call"].sudo()
-        with self.env.cr.savepoint():
+        with self.env.cr.savepoint() if self.savepoint else nullcontext():
             result = Call.hotline_ingest(pbx_id, calls) if calls else {}
             if live:
-                Call.hotline_live_events(pbx_id, live)
+                # the calls just ingested are not searched (or ingested) again
+                Call.hotline_live_events(
+                    pbx_id,
+                    live,
+                    known_calls=result.get("calls"),
+                    identified=result.get("identified"),
+                )
         return result
 
     def close_stale(self, pbx_id, live_linkedids):
@@ -122,7 +132,7 @@ class RegistrySink:
             if calls:
                 self.wait_for_writers(cr, pbx_id, [c["linkedid"] for c in calls])
             env = api.Environment(cr, SUPERUSER_ID, {})
-            return EnvSink(env)(pbx_id, calls, live)
+            return EnvSink(env, savepoint=False)(pbx_id, calls, live)
 
     @staticmethod
     def wait_for_writers(cr, pbx_id, linkedids):
@@ -470,9 +480,16 @@ class PbxWorker:
 
         Screen pops go first, in a small transaction of their own with just
         the calls they ring (an agent waits for them); the other calls follow.
+        While a full batch or more waits in the queue, the pops go in one
+        transaction (not one each, in parallel), then the other calls: fewer
+        commits are what lets the connector catch up, and the pops still do
+        not wait for the rest of the batch.
         """
         pops = {e["linkedid"] for e in self.pending_live if e["type"] in POP_TYPES}
-        if pops and self._pool is not None and len(pops) > 1:
+        behind = self.queue.qsize() >= self.batch_max
+        if behind and pops:
+            self.stats["catch_up_batches"] = self.stats.get("catch_up_batches", 0) + 1
+        if pops and self._pool is not None and len(pops) > 1 and not behind:
             if not self._pop_in_parallel(pops):
                 return False
         elif pops:

@@ -393,7 +393,8 @@ class HotlineCall(models.Model):
         :param pbx_id: id of the ``hotline.pbx`` the calls come from
         :param calls: list of dicts (see ``pbx.correlator``)
         :return: dict ``created``, ``updated``, ``unchanged`` (counts),
-            ``rejected`` (list of ``(linkedid, reason)``), ``calls`` (records)
+            ``rejected`` (list of ``(linkedid, reason)``), ``calls`` (records),
+            ``identified`` (``{number: partner ids}`` looked up)
         """
         self._hotline_check_connector()
         pbx = self.env["hotline.pbx"].sudo().browse(pbx_id).exists()
@@ -453,6 +454,7 @@ class HotlineCall(models.Model):
                 users.setdefault(user.hotline_extension, user)
         records = Call.browse()
         to_create = []
+        identified = {}
         for linkedid, data in by_linkedid.items():
             vals = self._hotline_values(data, queues)
             agents = [str(ext) for ext in (data.get("agents") or []) if ext]
@@ -461,7 +463,7 @@ class HotlineCall(models.Model):
                 vals.update(
                     linkedid=linkedid, pbx_id=pbx.id, company_id=pbx.company_id.id
                 )
-                vals["partner_id"] = self._hotline_identify(data)
+                vals["partner_id"] = self._hotline_identify(data, identified)
                 vals["agent_line_ids"] = [
                     fields.Command.create(
                         {
@@ -492,7 +494,7 @@ class HotlineCall(models.Model):
                 last = users.get(agents[-1])
                 changes["user_id"] = last.id if last else False
             if not call.partner_id:
-                partner = self._hotline_identify(data)
+                partner = self._hotline_identify(data, identified)
                 if partner:
                     changes["partner_id"] = partner
             if changes:
@@ -506,6 +508,7 @@ class HotlineCall(models.Model):
             result["created"] += len(to_create)
         records._hotline_sync_supervisor_legs(by_linkedid, pbx)
         result["calls"] = records
+        result["identified"] = identified
         return result
 
     @api.model
@@ -607,8 +610,12 @@ class HotlineCall(models.Model):
         return changes
 
     @api.model
-    def _hotline_identify(self, data):
-        """The customer the call is with, when exactly one matches the number."""
+    def _hotline_identify(self, data, identified=None):
+        """The customer the call is with, when exactly one matches the number.
+
+        :param identified: dict filled with ``{number: partner ids}`` (every
+            match), for the caller card of the same batch
+        """
         number = (
             data.get("called_number")
             if data.get("direction") == "outbound"
@@ -617,6 +624,8 @@ class HotlineCall(models.Model):
         if not number:
             return False
         partners = self.env["res.partner"].sudo().hotline_identify_caller(number)
+        if identified is not None:
+            identified[number] = partners.ids
         return partners.id if len(partners) == 1 else False
 
     @api.model
@@ -689,7 +698,7 @@ class HotlineCall(models.Model):
         return calls
 
     @api.model
-    def hotline_live_events(self, pbx_id, events):
+    def hotline_live_events(self, pbx_id, events, known_calls=None, identified=None):
         """Pop the caller card for ringing and transferred events; tell agents
         how their click-to-dial ended (``click_to_dial`` results of
         ``pbx.originate_tracker``).
@@ -697,10 +706,16 @@ class HotlineCall(models.Model):
         :param events: live event dicts of ``pbx.correlator`` (``type``,
             ``linkedid``, ``extension``, ``caller_number``, ``did``, ``queue``)
             and of ``pbx.originate_tracker``
+        :param known_calls: ``hotline.call`` records the same transaction just
+            ingested (``hotline_ingest``'s ``calls``): not searched again
+        :param identified: ``hotline_ingest``'s ``identified`` of the same
+            transaction: the card does not identify these callers again
         :return: the ``res.users`` notified
         """
         self._hotline_check_connector()
-        pbx = self.env["hotline.pbx"].sudo().browse(pbx_id).exists()
+        pbx = self.env["hotline.pbx"].sudo().browse(pbx_id)
+        if not (known_calls and pbx in known_calls.sudo().pbx_id):
+            pbx = pbx.exists()  # else the ingest of the same batch checked it
         if not pbx:
             raise ValidationError(self.env._("Unknown PBX %s.", pbx_id))
         notified = self.env["res.users"]
@@ -715,13 +730,19 @@ class HotlineCall(models.Model):
         if not wanted:
             return notified
         Call = self.sudo()
-        linkedids = list({e["linkedid"] for e in wanted})
         calls = {
             c.linkedid: c
-            for c in Call.search(
-                [("pbx_id", "=", pbx.id), ("linkedid", "in", linkedids)]
-            )
+            for c in (known_calls or Call.browse()).sudo()
+            if c.pbx_id == pbx
         }
+        linkedids = list({e["linkedid"] for e in wanted} - set(calls))
+        if linkedids:
+            calls.update(
+                (c.linkedid, c)
+                for c in Call.search(
+                    [("pbx_id", "=", pbx.id), ("linkedid", "in", linkedids)]
+                )
+            )
         missing = [
             {
                 "linkedid": e["linkedid"],
@@ -735,10 +756,23 @@ class HotlineCall(models.Model):
             for e in wanted
             if e["linkedid"] not in calls
         ]
+        identified = dict(identified or {})
         if missing:
-            for call in self.hotline_ingest(pbx.id, missing)["calls"]:
+            ingested = self.hotline_ingest(pbx.id, missing)
+            identified.update(ingested["identified"])
+            for call in ingested["calls"]:
                 calls[call.linkedid] = call
-        pop = self.env["hotline.screen.pop"].sudo()
+        # the agents rung (and the ones transferring) in one query, not one a ring
+        pop = (
+            self.env["hotline.screen.pop"]
+            .sudo()
+            ._hotline_with_users(
+                pbx.company_id,
+                {e["extension"] for e in wanted}
+                | {e["transferred_from"] for e in wanted if e.get("transferred_from")},
+            )
+            ._hotline_with_identified(identified)
+        )
         for event in wanted:
             call = calls.get(event["linkedid"])
             if call:

@@ -11,6 +11,12 @@ NOTIFICATION_TYPE = "hotline/call_ringing"
 # the answer and the end of the call on the card: timer and hang-up cause
 UPDATE_NOTIFICATION_TYPE = "hotline/call_update"
 PENDING_UPDATE_KEY = "hotline.screen.pop.updated_call_ids"
+# context key: ``((company id, extension), user id or False)`` pairs looked up
+# for a batch of rings (``_hotline_with_users``)
+USERS_KEY = "hotline_pop_users"
+# context key: ``(number, partner ids)`` pairs the ingest of the same batch
+# identified (``_hotline_with_identified``)
+IDENTIFIED_KEY = "hotline_pop_identified"
 _EPOCH = datetime(1970, 1, 1)
 
 
@@ -34,9 +40,61 @@ class HotlineScreenPop(models.AbstractModel):
     _description = "Hotline Screen Pop"
 
     @api.model
+    def _hotline_with_users(self, company, extensions):
+        """This model with the users of ``extensions`` in ``company`` looked
+        up in one query, for :meth:`_hotline_user_for_extension` (a batch of
+        rings costs one search, not one a ring)."""
+        extensions = {str(ext).strip() for ext in extensions if ext}
+        if not extensions:
+            return self
+        found = {}
+        for user in (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("hotline_extension", "in", sorted(extensions)),
+                    ("company_ids", "in", company.ids),
+                ]
+            )
+        ):
+            found.setdefault(user.hotline_extension, user.id)
+        known = dict(self.env.context.get(USERS_KEY) or ())
+        known.update(((company.id, ext), found.get(ext, False)) for ext in extensions)
+        # a context holds hashable values only
+        return self.with_context(**{USERS_KEY: tuple(sorted(known.items()))})
+
+    @api.model
+    def _hotline_with_identified(self, identified):
+        """This model knowing the callers the ingest of the same batch
+        identified (``{number: partner ids}``): the card does not look them
+        up again."""
+        if not identified:
+            return self
+        return self.with_context(
+            **{IDENTIFIED_KEY: tuple((n, tuple(ids)) for n, ids in identified.items())}
+        )
+
+    @api.model
+    def _hotline_identify(self, number):
+        """The customers ``number`` matches (already identified in this
+        batch, or looked up)."""
+        known = dict(self.env.context.get(IDENTIFIED_KEY) or ())
+        if number in known:
+            # identified as superuser: the agent's record rules still apply
+            return (
+                self.env["res.partner"].browse(known[number])._filtered_access("read")
+            )
+        return self.env["res.partner"].hotline_identify_caller(number)
+
+    @api.model
     def _hotline_user_for_extension(self, extension, company=None):
         if not extension:
             return self.env["res.users"]
+        known = dict(self.env.context.get(USERS_KEY) or ())
+        key = (company.id if company else False, str(extension).strip())
+        if company and key in known:
+            return self.env["res.users"].sudo().browse(known[key] or ())
         domain = [("hotline_extension", "=", str(extension).strip())]
         if company:
             domain.append(("company_ids", "in", company.ids))
@@ -80,7 +138,7 @@ class HotlineScreenPop(models.AbstractModel):
         if call.partner_id:
             partners = call.partner_id
         elif number:
-            partners = self.env["res.partner"].hotline_identify_caller(number)
+            partners = self._hotline_identify(number)
         blacklist = self._hotline_blacklist_info(number)
         partner = partners if len(partners) == 1 else partners.browse()
         payload = {
@@ -265,6 +323,11 @@ class HotlineScreenPop(models.AbstractModel):
         else:
             return []
         disposition = dict(Call._fields["disposition"]._description_selection(self.env))
+        # the card's columns only (a call row is wide), the agents' names in one go
+        past_calls = Call.search_fetch(
+            domain, ["started_at", "disposition", "user_id"], limit=LAST_CALLS_LIMIT
+        )
+        past_calls.user_id.fetch(["name"])
         return [
             {
                 "id": past.id,
@@ -272,7 +335,7 @@ class HotlineScreenPop(models.AbstractModel):
                 "disposition": disposition.get(past.disposition, ""),
                 "agent": past.user_id.name or "",
             }
-            for past in Call.search(domain, limit=LAST_CALLS_LIMIT)
+            for past in past_calls
         ]
 
     @api.model

@@ -1,0 +1,97 @@
+"""The connector's sink: a batch is one transaction of its own, written
+without a savepoint (a failure throws the whole transaction away), and the
+screen pops get the calls and callers the same batch ingested."""
+
+from pathlib import Path
+from unittest import mock
+
+import odoo.addons
+
+ADDONS = Path(__file__).resolve().parents[1] / "addons"
+if str(ADDONS) not in odoo.addons.__path__:
+    odoo.addons.__path__.append(str(ADDONS))
+
+from odoo.addons.hotline_callcenter.cli import connector
+
+
+def sink_with(monkeypatch):
+    cr = mock.MagicMock()
+    registry = mock.MagicMock()
+    registry.check_signaling.return_value = registry
+    registry.cursor.return_value.__enter__.return_value = cr
+    env = mock.MagicMock()
+    env.cr = cr
+    monkeypatch.setattr(connector.api, "Environment", lambda *args: env)
+    model = env.__getitem__.return_value.sudo.return_value
+    model.hotline_ingest.return_value = {
+        "calls": "the calls",
+        "identified": {"13800138000": [7]},
+    }
+    return connector.RegistrySink(registry), cr, model
+
+
+def test_registry_sink_writes_without_a_savepoint(monkeypatch):
+    sink, cr, model = sink_with(monkeypatch)
+    ring = {"type": "ringing", "linkedid": "L1", "extension": "8001"}
+    sink(1, [{"linkedid": "L1"}], [ring])
+    cr.savepoint.assert_not_called()
+    model.hotline_live_events.assert_called_once_with(
+        1, [ring], known_calls="the calls", identified={"13800138000": [7]}
+    )
+
+
+def test_env_sink_keeps_its_savepoint():
+    env = mock.MagicMock()
+    connector.EnvSink(env)(1, [], [{"type": "ringing"}])
+    env.cr.savepoint.assert_called_once()
+
+
+class RecordingSink:
+    thread_safe = True
+
+    def __init__(self):
+        self.batches = []
+
+    def __call__(self, pbx_id, calls, live):
+        self.batches.append(([c["linkedid"] for c in calls], [e["type"] for e in live]))
+        return {}
+
+
+def ringing_batches(backlog):
+    """Two calls ringing in one batch, ``backlog`` events still queued."""
+    from odoo.addons.hotline_callcenter.pbx.ami_protocol import AmiMessage
+    from odoo.addons.hotline_callcenter.pbx.simulator.scenarios import render
+
+    sink = RecordingSink()
+    worker = connector.PbxWorker(
+        1, "test", "127.0.0.1", 1, "odoo", "secret", sink,
+        pop_workers=4, prompt_sync_interval=0,
+    )  # fmt: skip
+    events = []
+    for agent in ("8101", "8102"):
+        for _t, pairs in render("inbound_answered", agent=agent):
+            message = AmiMessage(pairs)
+            events.append(message)
+            if message.get("Event") == "AgentCalled":
+                break
+    worker.batch_max = len(events)
+    for event in events:
+        worker.queue.put(event)
+    for _n in range(backlog):
+        worker.queue.put(AmiMessage([("Event", "VarSet"), ("Linkedid", "later")]))
+    assert worker.process_pending(block=False)
+    worker._pool.shutdown(wait=True)
+    return sink.batches
+
+
+def test_pops_in_parallel_when_keeping_up():
+    batches = ringing_batches(backlog=0)
+    pops = [b for b in batches if "ringing" in b[1]]
+    assert len(pops) == 2, batches  # one transaction a ringing call
+
+
+def test_pops_in_one_transaction_when_behind():
+    batches = ringing_batches(backlog=10000)
+    # both pops in one transaction, first (the other calls, if any, after it)
+    assert batches[0][1].count("ringing") == 2, batches
+    assert not any("ringing" in live for _calls, live in batches[1:]), batches
