@@ -208,22 +208,24 @@ def serve():
         system.stop_postgres(started_pg)
 
 
+def odoo_server_command(root):
+    """The Odoo server of the demo (the connector runs beside it)."""
+    return odoo_env.odoo_command(
+        root,
+        f"--database={DB}",
+        f"--db-filter=^{DB}$",
+        f"--http-interface={HOST}",
+        f"--http-port={PORT}",
+        "--workers=0",
+        "--log-level=info",
+        *QUIET_LOGGERS,
+    )
+
+
 def run_services(root, env):
     """Odoo and the connector until Ctrl-C (0) or until one of them stops (1)."""
     procs = {}
-    procs["Odoo"] = subprocess.Popen(
-        odoo_env.odoo_command(
-            root,
-            f"--database={DB}",
-            f"--db-filter=^{DB}$",
-            f"--http-interface={HOST}",
-            f"--http-port={PORT}",
-            "--workers=0",
-            "--log-level=info",
-            *QUIET_LOGGERS,
-        ),
-        env=env,
-    )
+    procs["Odoo"] = subprocess.Popen(odoo_server_command(root), env=env)
     connector = odoo_env.ADDONS / "hotline_callcenter" / "cli" / "__init__.py"
     if connector.exists():
         procs["the connector"] = subprocess.Popen(
