@@ -1,0 +1,93 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+SERVICES = [
+    ("login", "Identification (customer number + PIN)"),
+    ("pin_change", "PIN change"),
+    ("arrears", "Arrears"),
+    ("last_bill", "Last bill"),
+    ("month_bill", "Bill of a month"),
+    ("usage", "Usage"),
+    ("prepaid", "Prepaid balance"),
+    ("notices", "Outage notices"),
+    ("meter_reading", "Meter reading"),
+]
+OUTCOMES = [
+    ("served", "Served"),
+    ("not_found", "Not found"),
+    ("wrong_pin", "Wrong PIN"),
+    ("no_pin", "No PIN set"),
+    ("locked", "Locked"),
+    ("invalid", "Invalid input"),
+    ("transferred", "Transferred to an agent"),
+    ("hung_up", "Hung up"),
+    ("failed", "Failed"),
+]
+
+
+class HotlineSelfserviceTransaction(models.Model):
+    """One self-service transaction (自助业务): a query, a login, a meter
+    reading, by phone (IVR) or another channel. The statistics are these rows;
+    the successful ``login`` of a call is also the call's authenticated
+    customer for the services that follow it in the flow."""
+
+    _name = "hotline.selfservice.transaction"
+    _description = "Self-service Transaction"
+    _order = "id desc"
+    _rec_name = "service"
+
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    service = fields.Selection(SERVICES, required=True, index=True)
+    outcome = fields.Selection(OUTCOMES, required=True, index=True)
+    channel = fields.Selection(
+        [("phone", "Phone"), ("sms", "SMS"), ("email", "E-mail")],
+        required=True,
+        default="phone",
+    )
+    partner_id = fields.Many2one("res.partner", string="Customer", index="btree_not_null")
+    call_id = fields.Many2one("hotline.call", index="btree_not_null")
+    linkedid = fields.Char(index=True, help="Asterisk's Linkedid of the call.")
+    caller = fields.Char(string="Calling number")
+    started_at = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
+    duration = fields.Float(help="Seconds the transaction took (the caller's time).")
+    detail = fields.Char(help="What was asked or what went wrong, without secrets.")
+
+    @api.model
+    def _hotline_log(self, request, service, outcome, partner=None, **values):
+        """Record one transaction of the IVR ``request`` (the connector's dict:
+        ``caller``, ``linkedid``, ...); ``values`` are further fields."""
+        linkedid = (request or {}).get("linkedid") or False
+        call = self.env["hotline.call"]
+        if linkedid:
+            call = call.sudo().search([("linkedid", "=", linkedid)], limit=1)
+        vals = {
+            "service": service,
+            "outcome": outcome,
+            "partner_id": partner.id if partner else False,
+            "linkedid": linkedid,
+            "call_id": call.id,
+            "caller": (request or {}).get("caller") or False,
+            "company_id": (call.company_id or self.env.company).id,
+        }
+        vals.update(values)
+        return self.sudo().create(vals)
+
+    @api.model
+    def _hotline_authenticated_partner(self, request):
+        """The customer who identified themselves (customer number + PIN) in
+        this call, an empty recordset when nobody did."""
+        linkedid = (request or {}).get("linkedid")
+        if not linkedid:
+            return self.env["res.partner"]
+        login = self.sudo().search(
+            [
+                ("linkedid", "=", linkedid),
+                ("service", "=", "login"),
+                ("outcome", "=", "served"),
+            ],
+            limit=1,
+        )
+        return login.partner_id
