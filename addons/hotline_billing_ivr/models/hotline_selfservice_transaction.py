@@ -47,7 +47,9 @@ class HotlineSelfserviceTransaction(models.Model):
         required=True,
         default="phone",
     )
-    partner_id = fields.Many2one("res.partner", string="Customer", index="btree_not_null")
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", index="btree_not_null"
+    )
     call_id = fields.Many2one("hotline.call", index="btree_not_null")
     linkedid = fields.Char(index=True, help="Asterisk's Linkedid of the call.")
     caller = fields.Char(string="Calling number")
