@@ -1039,3 +1039,122 @@ def test_validate_silent_blacklist_nodes():
     # no blacklist check: no prompt needed
     codes = [p[0] for p in validate_snapshot(transfer_flow())]
     assert "silent_blacklist" not in codes
+
+
+# -- notices node ---------------------------------------------------------------
+class NoticeBackend(FakeBackend):
+    def __init__(self, play, **kw):
+        super().__init__(**kw)
+        self.play = play
+        self.heard = []
+
+    def notices(self, ctx):
+        return {"play": list(self.play), "reference": {"caller": ctx.caller}}
+
+    def notices_heard(self, ctx, outcome, reference, seconds):
+        self.heard.append((outcome, reference))
+
+
+class HangupAtSession(FakeSession):
+    """The caller hangs up while ``hang_on`` is played."""
+
+    def __init__(self, hang_on, **kw):
+        super().__init__(**kw)
+        self.hang_on = hang_on
+
+    def stream_file(self, name, escape_digits=""):
+        super().stream_file(name, escape_digits)
+        if name == self.hang_on:
+            raise AgiHangup()
+        return ""
+
+
+def notices_flow():
+    return flow(
+        {
+            "notices": {
+                "type": "notices",
+                "prompt": prompt("notices_intro"),
+                "next": "menu",
+            },
+            "menu": {
+                "type": "menu",
+                "prompt": prompt("menu"),
+                "options": {"0": "agent"},
+                "retries_no_input": 0,
+                "on_fail": "bye",
+            },
+            "agent": {"type": "transfer", "target_type": "queue", "target": "q1"},
+            "bye": {"type": "hangup"},
+        },
+        "notices",
+    )
+
+
+def test_notices_are_played_before_the_menu_and_recorded_served():
+    backend = NoticeBackend(["hotline/zh_CN/outage_1", {"prompt": prompt("outage_2")}])
+    session = FakeSession(inputs=["0"], variables={"QUEUESTATUS": "CONTINUE"})
+    ctx = IvrEngine(notices_flow(), backend).run(session)
+    assert session.commands("play")[:3] == [
+        "zh/notices_intro",
+        "hotline/zh_CN/outage_1",
+        "zh/outage_2",
+    ]
+    assert session.commands("get_data") == ["zh/menu"]
+    assert backend.heard == [("served", {"caller": "13800000001"})]
+    assert ("notices", "notices_played") in backend.steps
+    assert ctx.queue == "q1"
+
+
+def test_no_notices_no_introduction_nothing_recorded():
+    backend = NoticeBackend([])
+    session = FakeSession(inputs=["0"], variables={"QUEUESTATUS": "CONTINUE"})
+    IvrEngine(notices_flow(), backend).run(session)
+    assert "zh/notices_intro" not in session.commands("play")
+    assert ("notices", "no_notices") in backend.steps
+    assert backend.heard == []
+
+
+def test_hangup_during_the_notices_is_recorded_hung_up():
+    backend = NoticeBackend(["hotline/zh_CN/outage_1", "hotline/zh_CN/outage_2"])
+    session = HangupAtSession("hotline/zh_CN/outage_1")
+    ctx = IvrEngine(notices_flow(), backend).run(session)
+    assert ctx.result == "caller_hangup"
+    assert "hotline/zh_CN/outage_2" not in session.commands("play")
+    assert [outcome for outcome, _ref in backend.heard] == ["hung_up"]
+
+
+def test_hangup_right_after_the_notices_is_recorded_hung_up():
+    backend = NoticeBackend(["hotline/zh_CN/outage_1"])
+    session = FakeSession(inputs=[])  # hangs up at the menu
+    IvrEngine(notices_flow(), backend).run(session)
+    assert [outcome for outcome, _ref in backend.heard] == ["served", "hung_up"]
+
+
+def test_hangup_later_in_the_call_is_no_deflection():
+    backend = NoticeBackend(["hotline/zh_CN/outage_1"])
+    nodes = notices_flow()
+    nodes["nodes"]["menu"]["options"] = {"0": "agent", "1": "menu2"}
+    nodes["nodes"]["menu2"] = dict(nodes["nodes"]["menu"], on_fail=None)
+    session = FakeSession(inputs=["1"])  # goes on, then hangs up at menu2
+    IvrEngine(nodes, backend).run(session)
+    assert [outcome for outcome, _ref in backend.heard] == ["served"]
+
+
+def test_notices_record_failure_does_not_break_the_call(caplog):
+    class Broken(NoticeBackend):
+        def notices_heard(self, ctx, outcome, reference, seconds):
+            raise RuntimeError("database down")
+
+    session = FakeSession(inputs=["0"], variables={"QUEUESTATUS": "CONTINUE"})
+    with caplog.at_level(logging.ERROR):
+        ctx = IvrEngine(notices_flow(), Broken(["x"])).run(session)
+    assert ctx.queue == "q1"
+    assert "notices heard" in caplog.text
+
+
+def test_notices_node_validates_like_a_play_node():
+    assert validate_snapshot(notices_flow()) == []
+    broken = notices_flow()
+    broken["nodes"]["notices"]["next"] = "nowhere"
+    assert ("missing_target", "notices", "next") in validate_snapshot(broken)

@@ -322,9 +322,9 @@ class OdooIvrBackend(IvrBackend):
             record = env["hotline.queue"].search([("code", "=", queue)], limit=1)
             return record.wrapup_time or 0
 
-    def run_service(self, name, ctx):
-        """A business query registered by an add-on (see ``hotline.ivr.flow``)."""
-        request = {
+    def _request(self, ctx):
+        """What the add-ons' IVR hooks get about the call."""
+        return {
             "caller": ctx.caller,
             "did": ctx.did,
             "language": ctx.language,
@@ -332,8 +332,31 @@ class OdooIvrBackend(IvrBackend):
             "flow_id": self.flow_id,
             "variables": dict(ctx.variables),
         }
+
+    def run_service(self, name, ctx):
+        """A business query registered by an add-on (see ``hotline.ivr.flow``)."""
+        request = self._request(ctx)
         with self.env() as env:
             return env["hotline.ivr.flow"]._hotline_run_service(name, request)
+
+    def notices(self, ctx):
+        """The notices for this caller, from the add-ons (``hotline.ivr.flow.
+        _hotline_ivr_notices``)."""
+        request = self._request(ctx)
+        with self.env() as env:
+            return env["hotline.ivr.flow"]._hotline_ivr_notices(request)
+
+    def notices_heard(self, ctx, outcome, reference, seconds):
+        """Recorded behind the call: the caller does not wait for it (a
+        ``hung_up`` after ``served`` waits for the first write)."""
+        self._behind(
+            self._notices_heard, self._request(ctx), outcome, reference, seconds
+        )
+
+    def _notices_heard(self, env, request, outcome, reference, seconds):
+        env["hotline.ivr.flow"]._hotline_ivr_notices_heard(
+            request, outcome, reference, seconds
+        )
 
     def _call(self, env, ctx):
         domain = [("linkedid", "=", ctx.linkedid)] if ctx.linkedid else []

@@ -205,6 +205,19 @@ class HotlineIvrFlow(models.Model):
         return {}
 
     @api.model
+    def _hotline_ivr_notices(self, request):
+        """Notices the caller hears at a "Notices" node (the ``request`` as for
+        services): ``{"play": [play items], "reference": any}``; the
+        reference comes back to :meth:`_hotline_ivr_notices_heard`. Add-ons
+        extend it with ``super()`` (outage notices for the caller's area)."""
+        return {"play": [], "reference": None}
+
+    @api.model
+    def _hotline_ivr_notices_heard(self, request, outcome, reference, seconds):
+        """The caller heard the notices (``outcome`` ``served``) or hung up
+        during them or right after (``hung_up``): the statistics' hook."""
+
+    @api.model
     def _hotline_run_service(self, code, request):
         """Run the business query ``code`` for the connector (one short cursor)."""
         services = self._hotline_ivr_services()

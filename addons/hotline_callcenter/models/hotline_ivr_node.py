@@ -17,6 +17,7 @@ NODE_TYPES = [
     ("voicemail", "Voicemail"),
     ("survey", "Satisfaction rating"),
     ("service", "Business query"),
+    ("notices", "Notices"),
     ("hangup", "Hang up"),
 ]
 CONDITION_TYPES = [

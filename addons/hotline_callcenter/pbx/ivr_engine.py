@@ -69,6 +69,14 @@ Per type:
   12}`` with SayNumber), then ``branches`` {outcome: node key} picks the next
   node, ``next`` for any other outcome. A service that raises sends the call
   to the flow's fallback, like any failure.
+* ``notices``: announcements for this caller (outage notices, ...):
+  ``backend.notices(ctx)`` answers ``{"play": [items], "reference": ...}``
+  (or the list of items); when there are some, ``prompt`` (an introduction)
+  and the items are played (items as for ``service``), then ``next``.
+  ``backend.notices_heard(ctx, outcome, reference, seconds)`` records that the
+  caller heard them: ``served`` at the end of the node, ``hung_up`` when the
+  caller hangs up during them or in the node right after (before it ends):
+  the callers who only wanted the notice (deflection).
 * ``survey``: post-call rating; ``options`` default 1/2/3/0, stored through the
   backend; ``next`` afterwards.
 * ``hangup``.
@@ -104,6 +112,7 @@ NODE_TYPES = (
     "voicemail",
     "survey",
     "service",
+    "notices",
     "hangup",
 )
 CONDITIONS = (
@@ -131,6 +140,8 @@ END_VARIABLE = "HOTLINE_IVR_END"
 END_REFUSED = "refused_blacklist"
 END_BY_IVR = "ended_by_ivr"
 END_REASONS = (END_REFUSED, END_BY_IVR)
+# outcome of a notices node that played notices
+NOTICES_PLAYED = "notices_played"
 # nodes whose blacklist handling plays these prompts (validate_snapshot)
 BLACKLIST_PROMPTS = ("warn_prompt", "refuse_prompt")
 
@@ -206,6 +217,14 @@ class IvrBackend:
         """
         raise FlowError(f"no IVR service {name!r}")
 
+    def notices(self, ctx):
+        """Notices for this caller: ``{"play": [items], "reference": any}``."""
+        return {}
+
+    def notices_heard(self, ctx, outcome, reference, seconds):
+        """The caller heard the notices (``served``) or hung up during them or
+        right after (``hung_up``)."""
+
     def queue_agents(self, queue):
         """Members of a queue as ``acd.Agent`` (used for agent transfers)."""
         return []
@@ -258,6 +277,7 @@ class CallContext:
         self.agent = None
         self.rating = None
         self.result = None  # final outcome: transferred/voicemail/hangup/...
+        self.notices = None  # {"reference", "started"} once notices were played
 
     # lazily fetched facts: each costs a database round trip in production
     def caller_facts(self):
@@ -317,6 +337,9 @@ class IvrEngine:
                 ctx.result = ctx.result or "ended"
         except AgiHangup:
             ctx.result = ctx.result or "caller_hangup"
+            if ctx.trace and ctx.trace[-1][2] == NOTICES_PLAYED:
+                # hung up in the node after the notices, before it ended
+                self._notices_heard(ctx, "hung_up")
         except GoFallback as exc:
             _logger.info("IVR caller %s: %s, to the fallback", ctx.caller, exc)
             ctx.trace.append((self.flow.get("id"), None, "fallback"))
@@ -628,6 +651,33 @@ class IvrEngine:
         outcome = result.outcome or "done"
         branches = node.get("branches") or {}
         return outcome, branches.get(outcome) or node.get("next")
+
+    def _node_notices(self, ctx, node, depth):
+        found = self.backend.notices(ctx) or {}
+        if isinstance(found, list | tuple):
+            found = {"play": found}
+        items = list(found.get("play") or [])
+        if not items:
+            return "no_notices", node.get("next")
+        ctx.notices = {"reference": found.get("reference"), "started": self.clock()}
+        try:
+            self._play(ctx, node.get("prompt"))
+            for item in items:
+                self._say(ctx, item)
+        except AgiHangup:
+            self._notices_heard(ctx, "hung_up")
+            raise
+        self._notices_heard(ctx, "served")
+        return NOTICES_PLAYED, node.get("next")
+
+    def _notices_heard(self, ctx, outcome):
+        """Tell the backend; a failure to record never breaks the call."""
+        notices = ctx.notices or {}
+        seconds = max(self.clock() - notices.get("started", self.clock()), 0.0)
+        try:
+            self.backend.notices_heard(ctx, outcome, notices.get("reference"), seconds)
+        except Exception:
+            _logger.exception("IVR: notices heard by %s not recorded", ctx.caller)
 
     def _say(self, ctx, item):
         """Play one item a service asked for: a prompt, digits or a number."""
