@@ -18,8 +18,11 @@
     "data": [
         "security/hotline_security.xml",
         "security/ir.model.access.csv",
-        "views/menus.xml",
+        "security/hotline_outage_notice_rules.xml",
+        "data/ir_cron_data.xml",
+        "views/hotline_outage_notice_views.xml",
         "views/res_partner_views.xml",
+        "views/menus.xml",
     ],
     "demo": ["demo/account_demo.xml"],
     "assets": {
