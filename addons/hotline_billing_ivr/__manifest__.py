@@ -24,7 +24,11 @@
         "views/res_partner_views.xml",
         "views/menus.xml",
     ],
-    "demo": ["demo/account_demo.xml"],
+    "demo": [
+        "demo/hotline_service_site_demo.xml",
+        "demo/account_demo.xml",
+        "demo/hotline_gas_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": ["hotline_billing_ivr/static/tests/tours/**/*"],
     },

@@ -1,6 +1,32 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import models
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields, models
+from odoo.fields import Command
+
+# demo: yuan per m³ (Beijing's first tier for households, the commercial price)
+DEMO_PRICES = {"residential": 2.63, "commercial": 3.25}
+# demo: m³ a household burns per calendar month (heating in winter)
+DEMO_MONTHLY_USE = {
+    1: 118,
+    2: 104,
+    3: 78,
+    4: 46,
+    5: 31,
+    6: 25,
+    7: 22,
+    8: 22,
+    9: 27,
+    10: 41,
+    11: 93,
+    12: 112,
+}
+DEMO_COMMERCIAL_FACTOR = 9
+DEMO_DUE_DAYS = 20
+DEMO_PAID_AFTER_DAYS = 9
 
 
 class ResCompany(models.Model):
@@ -26,3 +52,153 @@ class ResCompany(models.Model):
             self.env.registry, "_auto_install_template"
         ):
             del self.env.registry._auto_install_template
+
+    def _hotline_demo_gas_year(self, plan):
+        """Demo data: a year of the gas company's meter readings and of the
+        posted monthly bills made from them, with their payments.
+
+        ``plan``: ``sites`` (ids of the metered service sites), ``commercial``
+        (those billed at the commercial price), ``skip_recent`` ({partner id:
+        number of most recent months not billed here}: the bills the demo
+        already has for them), ``unpaid`` ({partner id: number of most recent
+        bills left unpaid}: arrears), ``prepaid`` ({partner id: amount paid in
+        advance, not matched to any bill}). The readings of the months
+        M-12..M-1 are read at each month's end and billed on the 1st of the
+        next month, due 20 days later, paid 9 days after the bill (bills whose
+        payment day is still to come stay open)."""
+        self.ensure_one()
+        # no chatter messages or followers on demo records: a third of the time
+        env = self.env(
+            context=dict(
+                self.env.context,
+                allowed_company_ids=[self.id],
+                tracking_disable=True,
+                mail_create_nolog=True,
+                mail_notrack=True,
+            )
+        )
+        company = env["res.company"].browse(self.id)
+        today = fields.Date.context_today(company)
+        this_month = today.replace(day=1)
+        months = [this_month - relativedelta(months=k) for k in range(12, 0, -1)]
+        commercial = set(plan.get("commercial") or [])
+        skip_recent = {int(k): v for k, v in (plan.get("skip_recent") or {}).items()}
+        unpaid = {int(k): v for k, v in (plan.get("unpaid") or {}).items()}
+        readings = []
+        billed = defaultdict(list)  # (partner, month) -> [(site, m³)]
+        sites = env["hotline.service.site"].browse(plan["sites"]).sorted("id")
+        for site in sites:
+            is_commercial = site.id in commercial
+            value = float(800 + (site.id * 137) % 900)
+            for index, month in enumerate(months):
+                spread = 0.85 + ((site.id * 7 + index * 13) % 30) / 100
+                use = round(
+                    DEMO_MONTHLY_USE[month.month]
+                    * spread
+                    * (DEMO_COMMERCIAL_FACTOR if is_commercial else 1)
+                )
+                readings.append(
+                    {
+                        "company_id": company.id,
+                        "site_id": site.id,
+                        "month": month,
+                        "previous_value": value,
+                        "value": value + use,
+                        "source": "phone" if (site.id + index) % 4 == 0 else "system",
+                        "state": "accepted",
+                    }
+                )
+                value += use
+                billed[(site.partner_id, month)].append((site, use, is_commercial))
+        env["hotline.meter.reading"].create(readings)
+
+        invoice_vals = []
+        for (partner, month), uses in sorted(
+            billed.items(), key=lambda item: (item[0][0].id, item[0][1])
+        ):
+            last_months = skip_recent.get(partner.id, 0)
+            if last_months and month >= this_month - relativedelta(months=last_months):
+                continue
+            invoice_date = month + relativedelta(months=1)
+            invoice_vals.append(
+                {
+                    "move_type": "out_invoice",
+                    "company_id": company.id,
+                    "partner_id": partner.id,
+                    "invoice_date": invoice_date,
+                    "invoice_date_due": invoice_date
+                    + relativedelta(days=DEMO_DUE_DAYS),
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": f"管道天然气费 {month.year}年{month.month}月"
+                                f"（{site.name}，{site.meter_number}）",
+                                "quantity": use,
+                                "price_unit": DEMO_PRICES[
+                                    "commercial" if is_commercial else "residential"
+                                ],
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                        for site, use, is_commercial in uses
+                    ],
+                }
+            )
+        invoices = env["account.move"].create(invoice_vals)
+        invoices.action_post()
+
+        to_pay = env["account.move"]
+        for partner in invoices.partner_id:
+            bills = invoices.filtered(lambda m, p=partner: m.partner_id == p).sorted(
+                "invoice_date"
+            )
+            left_open = unpaid.get(partner.id, 0)
+            if left_open:
+                bills = bills[:-left_open]
+            to_pay |= bills.filtered(
+                lambda m: m.invoice_date
+                + relativedelta(days=DEMO_PAID_AFTER_DAYS)
+                <= today
+            )
+        journal = env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1
+        )
+        payment_vals = [
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": bill.partner_id.id,
+                "amount": bill.amount_total,
+                "date": bill.invoice_date
+                + relativedelta(days=DEMO_PAID_AFTER_DAYS),
+                "journal_id": journal.id,
+                "memo": bill.name,
+            }
+            for bill in to_pay
+        ]
+        prepaid = [
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": int(partner_id),
+                "amount": amount,
+                "date": today - relativedelta(days=3),
+                "journal_id": journal.id,
+                "memo": "预存气费",
+            }
+            for partner_id, amount in (plan.get("prepaid") or {}).items()
+        ]
+        payments = env["account.payment"].create(payment_vals + prepaid)
+        payments.action_post()
+        # each customer's bills with the payments of exactly their amounts: one
+        # reconciliation per customer (oldest first), not one per bill
+        bill_payments = payments[: len(to_pay)]
+        for partner in to_pay.partner_id:
+            lines = (
+                to_pay.filtered(lambda m, p=partner: m.partner_id == p)
+                | bill_payments.filtered(lambda pay, p=partner: pay.partner_id == p).move_id
+            ).line_ids.filtered(
+                lambda line: line.account_id.account_type == "asset_receivable"
+            )
+            lines.reconcile()
+        return invoices

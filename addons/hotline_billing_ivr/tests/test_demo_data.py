@@ -5,7 +5,12 @@
 These tests read the demo data on purpose (issue 12).
 """
 
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
 from odoo.tests import TransactionCase, tagged
+
+from odoo.addons.hotline_callcenter.pbx.ivr_engine import validate_snapshot
 
 
 @tagged("post_install", "-at_install")
@@ -63,7 +68,107 @@ class TestDemoData(TransactionCase):
         self.assertEqual(
             lines.partner_id,
             self.env.ref("hotline_base.customer_04_demo")
-            | self.env.ref("hotline_base.customer_restaurant_demo"),
+            | self.env.ref("hotline_base.customer_restaurant_demo")
+            | self.env.ref("hotline_base.customer_05_demo"),
         )
         currencies = lines.currency_id | lines.company_id.currency_id
         self.assertEqual(currencies, self.company.currency_id)
+
+    # -- a year of gas (issue 15) ---------------------------------------------------
+    def _months(self):
+        this_month = fields.Date.context_today(self.company).replace(day=1)
+        return [this_month - relativedelta(months=k) for k in range(12, 0, -1)]
+
+    def test_every_household_has_a_metered_site_with_a_year_of_readings(self):
+        months = self._months()
+        sites = self.env["hotline.service.site"].search(
+            [("partner_id.hotline_is_customer", "=", True), ("meter_number", "!=", False)]
+        )
+        self.assertIn(self.env.ref("hotline_billing_ivr.site_home_01_demo"), sites)
+        self.assertGreaterEqual(len(sites), 15)
+        for site in sites:
+            readings = self.env["hotline.meter.reading"].search(
+                [("site_id", "=", site.id)], order="month"
+            )
+            self.assertEqual(readings.mapped("month"), months, site.meter_number)
+            self.assertEqual(set(readings.mapped("state")), {"accepted"})
+            self.assertEqual(readings.partner_id, site.partner_id)
+            for before, after in zip(readings, readings[1:], strict=False):
+                self.assertEqual(after.previous_value, before.value)
+                self.assertGreater(after.consumption, 0)
+            self.assertEqual(set(readings.mapped("source")) - {"phone", "system"}, set())
+
+    def test_a_year_of_posted_monthly_bills_with_payments(self):
+        wang = self.env.ref("hotline_base.customer_01_demo")
+        bills = self._invoices("hotline_base.customer_01_demo")
+        self.assertEqual(len(bills), 12)
+        self.assertEqual(set(bills.mapped("state")), {"posted"})
+        self.assertEqual(
+            sorted(bills.mapped("invoice_date")),
+            [month + relativedelta(months=1) for month in self._months()],
+        )
+        # the bill of a month is its reading's consumption at the household price
+        month = self._months()[0]
+        reading = self.env["hotline.meter.reading"].search(
+            [("partner_id", "=", wang.id), ("month", "=", month)]
+        )
+        bill = bills.filtered(lambda b: b.invoice_date == month + relativedelta(months=1))
+        self.assertAlmostEqual(bill.amount_total, reading.consumption * 2.63, places=2)
+        self.assertIn(bill.payment_state, ("paid", "in_payment"))
+        self.assertFalse(wang.with_company(self.company).hotline_is_overdue)
+
+    def test_arrears_of_several_months_and_a_prepaid_credit(self):
+        today = fields.Date.context_today(self.company)
+        chen = self.env.ref("hotline_base.customer_05_demo").with_company(self.company)
+        bills = self._invoices("hotline_base.customer_05_demo").sorted("invoice_date")
+        unpaid = bills.filtered(lambda b: b.payment_state == "not_paid")
+        self.assertEqual(unpaid, bills[-3:], "the last three bills are unpaid")
+        overdue = unpaid.filtered(lambda b: b.invoice_date_due < today)
+        self.assertGreaterEqual(len(overdue), 2)
+        self.assertTrue(chen.hotline_is_overdue)
+        self.assertAlmostEqual(
+            chen.hotline_amount_overdue, sum(overdue.mapped("amount_residual")), places=2
+        )
+        zhao = self.env.ref("hotline_base.customer_07_demo").with_company(self.company)
+        open_bills = self._invoices("hotline_base.customer_07_demo").filtered(
+            lambda b: b.payment_state == "not_paid"
+        )
+        self.assertAlmostEqual(
+            zhao.hotline_amount_due,
+            sum(open_bills.mapped("amount_residual")) - 300.0,
+            places=2,
+        )
+        self.assertFalse(zhao.hotline_is_overdue)
+
+    def test_current_outage_notice_for_one_area(self):
+        notice = self.env.ref("hotline_billing_ivr.outage_notice_xiyuan_demo")
+        self.assertTrue(notice.is_current)
+        Notice = self.env["hotline.outage.notice"]
+        for xmlid, concerned in (
+            ("customer_04_demo", True),  # lives in 望京西园三区
+            ("customer_restaurant_demo", True),  # a site there
+            ("customer_01_demo", False),  # 望京花园
+        ):
+            partner = self.env.ref(f"hotline_base.{xmlid}")
+            self.assertEqual(
+                notice in Notice._hotline_current_for(partner, self.company),
+                concerned,
+                xmlid,
+            )
+        self.assertEqual(notice.prompt_id._hotline_languages(), ["zh_CN", "en_US"])
+
+    def test_gas_main_flow_on_its_number(self):
+        flow = self.env.ref("hotline_billing_ivr.demo_flow_gas_main")
+        self.assertEqual(flow.state, "published")
+        self.assertEqual(flow.did_ids.mapped("number"), ["4008100200"])
+        snapshot = flow._hotline_snapshot()
+        self.assertEqual(validate_snapshot(snapshot), [])
+        nodes = snapshot["nodes"]
+        welcome = nodes[snapshot["start"]]
+        notices = nodes[welcome["next"]]
+        menu = nodes[notices["next"]]
+        self.assertEqual(
+            [welcome["type"], notices["type"], menu["type"]],
+            ["play", "notices", "menu"],
+        )
+        self.assertEqual(nodes[menu["options"]["0"]]["target"], "support")
