@@ -20,7 +20,9 @@ class HotlineIvrFlow(models.Model):
         Partner = self.env["res.partner"].sudo()
         number = ((request or {}).get("variables") or {}).get(CUSTOMER_NUMBER_VARIABLE)
         if number:
-            partner = Partner.search([("hotline_customer_number", "=", number)], limit=1)
+            partner = Partner.search(
+                [("hotline_customer_number", "=", number)], limit=1
+            )
             if partner:
                 return partner
         caller = (request or {}).get("caller")
@@ -36,8 +38,10 @@ class HotlineIvrFlow(models.Model):
             return found
         flow = self.browse((request or {}).get("flow_id") or []).exists()
         companies = flow.company_id or self.env.company
-        notices = self.env["hotline.outage.notice"].sudo()._hotline_current_for(
-            partners, companies
+        notices = (
+            self.env["hotline.outage.notice"]
+            .sudo()
+            ._hotline_current_for(partners, companies)
         )
         language = (request or {}).get("language")
         play, heard = [], []
@@ -71,7 +75,9 @@ class HotlineIvrFlow(models.Model):
         if done:
             done.write({"outcome": outcome, "duration": seconds})
             return res
-        notices = self.env["hotline.outage.notice"].sudo().browse(reference["notice_ids"])
+        notices = (
+            self.env["hotline.outage.notice"].sudo().browse(reference["notice_ids"])
+        )
         partner = self.env["res.partner"].browse(reference.get("partner_id") or [])
         Transaction._hotline_log(
             request,

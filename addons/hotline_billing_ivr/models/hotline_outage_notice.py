@@ -121,7 +121,9 @@ class HotlineOutageNotice(models.Model):
             return
         if not any(self.env.user.has_group(group) for group in PUBLISHERS):
             raise UserError(
-                self.env._("Only supervisors, finance and Hotline admins publish notices.")
+                self.env._(
+                    "Only supervisors, finance and Hotline admins publish notices."
+                )
             )
 
     def action_publish(self):
@@ -189,9 +191,11 @@ class HotlineOutageNotice(models.Model):
                    AND EXISTS (
                         SELECT 1
                           FROM hotline_outage_notice_area_rel rel
-                          JOIN hotline_area notice_area ON notice_area.id = rel.area_id
+                          JOIN hotline_area notice_area
+                            ON notice_area.id = rel.area_id
                           JOIN hotline_area caller_area
-                            ON starts_with(caller_area.parent_path, notice_area.parent_path)
+                            ON starts_with(caller_area.parent_path,
+                                           notice_area.parent_path)
                          WHERE rel.notice_id = n.id
                            AND caller_area.id IN (
                                 SELECT p.hotline_area_id FROM res_partner p
@@ -271,7 +275,9 @@ class HotlineOutageNotice(models.Model):
                 {"sms_queued_at": fields.Datetime.now(), "sms_count": len(targets)}
             )
             notice.message_post(
-                body=self.env._("%s text messages queued to the customers.", len(targets))
+                body=self.env._(
+                    "%s text messages queued to the customers.", len(targets)
+                )
             )
         if self:
             self.env.ref("sms.ir_cron_sms_scheduler_action")._trigger()

@@ -156,9 +156,9 @@ class ResCompany(models.Model):
             if left_open:
                 bills = bills[:-left_open]
             to_pay |= bills.filtered(
-                lambda m: m.invoice_date
-                + relativedelta(days=DEMO_PAID_AFTER_DAYS)
-                <= today
+                lambda m: (
+                    m.invoice_date + relativedelta(days=DEMO_PAID_AFTER_DAYS) <= today
+                )
             )
         journal = env["account.journal"].search(
             [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1
@@ -169,8 +169,7 @@ class ResCompany(models.Model):
                 "partner_type": "customer",
                 "partner_id": bill.partner_id.id,
                 "amount": bill.amount_total,
-                "date": bill.invoice_date
-                + relativedelta(days=DEMO_PAID_AFTER_DAYS),
+                "date": bill.invoice_date + relativedelta(days=DEMO_PAID_AFTER_DAYS),
                 "journal_id": journal.id,
                 "memo": bill.name,
             }
@@ -196,7 +195,9 @@ class ResCompany(models.Model):
         for partner in to_pay.partner_id:
             lines = (
                 to_pay.filtered(lambda m, p=partner: m.partner_id == p)
-                | bill_payments.filtered(lambda pay, p=partner: pay.partner_id == p).move_id
+                | bill_payments.filtered(
+                    lambda pay, p=partner: pay.partner_id == p
+                ).move_id
             ).line_ids.filtered(
                 lambda line: line.account_id.account_type == "asset_receivable"
             )

@@ -5,6 +5,8 @@
 These tests read the demo data on purpose (issue 12).
 """
 
+import itertools
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields
@@ -82,7 +84,10 @@ class TestDemoData(TransactionCase):
     def test_every_household_has_a_metered_site_with_a_year_of_readings(self):
         months = self._months()
         sites = self.env["hotline.service.site"].search(
-            [("partner_id.hotline_is_customer", "=", True), ("meter_number", "!=", False)]
+            [
+                ("partner_id.hotline_is_customer", "=", True),
+                ("meter_number", "!=", False),
+            ]
         )
         self.assertIn(self.env.ref("hotline_billing_ivr.site_home_01_demo"), sites)
         self.assertGreaterEqual(len(sites), 15)
@@ -93,10 +98,12 @@ class TestDemoData(TransactionCase):
             self.assertEqual(readings.mapped("month"), months, site.meter_number)
             self.assertEqual(set(readings.mapped("state")), {"accepted"})
             self.assertEqual(readings.partner_id, site.partner_id)
-            for before, after in zip(readings, readings[1:], strict=False):
+            for before, after in itertools.pairwise(readings):
                 self.assertEqual(after.previous_value, before.value)
                 self.assertGreater(after.consumption, 0)
-            self.assertEqual(set(readings.mapped("source")) - {"phone", "system"}, set())
+            self.assertEqual(
+                set(readings.mapped("source")) - {"phone", "system"}, set()
+            )
 
     def test_a_year_of_posted_monthly_bills_with_payments(self):
         wang = self.env.ref("hotline_base.customer_01_demo")
@@ -112,7 +119,9 @@ class TestDemoData(TransactionCase):
         reading = self.env["hotline.meter.reading"].search(
             [("partner_id", "=", wang.id), ("month", "=", month)]
         )
-        bill = bills.filtered(lambda b: b.invoice_date == month + relativedelta(months=1))
+        bill = bills.filtered(
+            lambda b: b.invoice_date == month + relativedelta(months=1)
+        )
         self.assertAlmostEqual(bill.amount_total, reading.consumption * 2.63, places=2)
         self.assertIn(bill.payment_state, ("paid", "in_payment"))
         self.assertFalse(wang.with_company(self.company).hotline_is_overdue)
@@ -127,7 +136,9 @@ class TestDemoData(TransactionCase):
         self.assertGreaterEqual(len(overdue), 2)
         self.assertTrue(chen.hotline_is_overdue)
         self.assertAlmostEqual(
-            chen.hotline_amount_overdue, sum(overdue.mapped("amount_residual")), places=2
+            chen.hotline_amount_overdue,
+            sum(overdue.mapped("amount_residual")),
+            places=2,
         )
         zhao = self.env.ref("hotline_base.customer_07_demo").with_company(self.company)
         open_bills = self._invoices("hotline_base.customer_07_demo").filtered(

@@ -77,7 +77,9 @@ class TestIvrNotices(NoticeCommon):
         )
         flow.action_publish()
         cls.flow = flow
-        cls.env["hotline.did"].create({"number": DID, "kind": "400", "flow_id": flow.id})
+        cls.env["hotline.did"].create(
+            {"number": DID, "kind": "400", "flow_id": flow.id}
+        )
         cls.notice = cls.new_notice()
         cls.notice.action_publish()
 
@@ -144,9 +146,7 @@ class TestIvrNotices(NoticeCommon):
         self.notice.date_end = fields.Datetime.now() + timedelta(hours=1)
         self.notice.action_publish()
         self.prompt.write({"audio_zh_cn": False, "audio_zh_cn_filename": False})
-        self.prompt.write(
-            {"audio_en_us": WAV, "audio_en_us_filename": "outage-en.wav"}
-        )
+        self.prompt.write({"audio_en_us": WAV, "audio_en_us_filename": "outage-en.wav"})
         sim = self.call(INSIDE)
         self.assertEqual(self.heard(sim), [MENU_SOUND])
         self.assertFalse(self.transactions(INSIDE))
@@ -175,17 +175,13 @@ class TestIvrNotices(NoticeCommon):
     def test_hangup_after_the_notice_is_counted(self):
         # 1: ANSWER... the caller hangs up at the menu, right after the notice
         sim = self.call(INSIDE, dtmf="", hangup_after=None)
-        menu_at = next(
-            i for i, c in enumerate(sim.commands, 1) if MENU_SOUND in c
-        )
+        menu_at = next(i for i, c in enumerate(sim.commands, 1) if MENU_SOUND in c)
         sim = self.call(INSIDE, dtmf="", hangup_after=menu_at)
         self.assertEqual(self.heard(sim)[-1], MENU_SOUND)
         outcomes = self.transactions(INSIDE).sorted("id").mapped("outcome")
         self.assertEqual(outcomes[-1], "hung_up")
         # hung up during the notice itself
-        notice_at = next(
-            i for i, c in enumerate(sim.commands, 1) if NOTICE_SOUND in c
-        )
+        notice_at = next(i for i, c in enumerate(sim.commands, 1) if NOTICE_SOUND in c)
         self.call(INSIDE, dtmf="", hangup_after=notice_at)
         last = self.transactions(INSIDE).sorted("id")[-1]
         self.assertEqual(last.outcome, "hung_up")

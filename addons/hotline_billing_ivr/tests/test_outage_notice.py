@@ -111,9 +111,7 @@ class TestOutageNotice(NoticeCommon):
         self.assertEqual(self.current(self.inside), notice | estate_only)
         self.assertEqual(self.current(self.site_owner), notice)
         # whole district: everyone in it
-        self.assertEqual(
-            self.current(self.inside | self.outside), notice | estate_only
-        )
+        self.assertEqual(self.current(self.inside | self.outside), notice | estate_only)
 
     @freeze_time(NOW)
     def test_only_published_notices_within_their_validity(self):
