@@ -1,5 +1,7 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
@@ -47,8 +49,11 @@ class HotlineOutageNotice(models.Model):
     )
     date_end = fields.Datetime(
         string="Valid until",
+        required=True,
+        default=lambda self: fields.Datetime.now() + timedelta(days=1),
         tracking=True,
-        help="Empty: until the notice is expired by hand.",
+        help="The expected end of the outage; expire the notice by hand when it "
+        "ends earlier.",
     )
     prompt_id = fields.Many2one(
         "hotline.ivr.prompt",
@@ -83,7 +88,7 @@ class HotlineOutageNotice(models.Model):
     @api.constrains("date_start", "date_end")
     def _check_dates(self):
         for notice in self:
-            if notice.date_end and notice.date_end <= notice.date_start:
+            if notice.date_end <= notice.date_start:
                 raise ValidationError(
                     self.env._(
                         "Notice %s: the end of its validity must come after its start.",
@@ -97,7 +102,7 @@ class HotlineOutageNotice(models.Model):
             notice.is_current = (
                 notice.state == "published"
                 and notice.date_start <= now
-                and (not notice.date_end or notice.date_end > now)
+                and notice.date_end > now
             )
 
     def _search_is_current(self, operator, value):
@@ -107,8 +112,6 @@ class HotlineOutageNotice(models.Model):
         domain = [
             ("state", "=", "published"),
             ("date_start", "<=", now),
-            "|",
-            ("date_end", "=", False),
             ("date_end", ">", now),
         ]
         if (operator == "=") == value:
@@ -133,7 +136,7 @@ class HotlineOutageNotice(models.Model):
                 raise UserError(
                     self.env._("Notice %s: choose the areas it is for.", notice.name)
                 )
-            if notice.date_end and notice.date_end <= fields.Datetime.now():
+            if notice.date_end <= fields.Datetime.now():
                 raise UserError(
                     self.env._(
                         "Notice %s: its validity has ended, it cannot be published.",
@@ -187,7 +190,7 @@ class HotlineOutageNotice(models.Model):
                  WHERE n.state = 'published'
                    AND n.company_id = ANY(%(companies)s)
                    AND n.date_start <= %(now)s
-                   AND (n.date_end IS NULL OR n.date_end > %(now)s)
+                   AND n.date_end > %(now)s
                    AND EXISTS (
                         SELECT 1
                           FROM hotline_outage_notice_area_rel rel

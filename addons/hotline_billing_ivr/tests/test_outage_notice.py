@@ -5,7 +5,9 @@ sub-areas), when they are current, the caller card, the SMS on publishing,
 who publishes and who reads."""
 
 import base64
+import contextlib
 from datetime import timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -122,7 +124,7 @@ class TestOutageNotice(NoticeCommon):
             date_start=now + timedelta(hours=2), date_end=now + timedelta(hours=4)
         )
         future.action_publish()
-        open_ended = self.new_notice(date_end=False)
+        open_ended = self.new_notice(date_end=now + timedelta(days=30))
         open_ended.action_publish()
         self.assertEqual(self.current(self.inside), open_ended)
         with freeze_time(now + timedelta(hours=3)):
@@ -255,9 +257,6 @@ class TestOutageNoticeSms(NoticeCommon):
 
     def mock_cron_trigger(self):
         """Records the crons triggered (``ir.cron._trigger``)."""
-        import contextlib
-        from unittest.mock import patch
-
         Cron = type(self.env["ir.cron"])
         calls = []
         original = Cron._trigger
