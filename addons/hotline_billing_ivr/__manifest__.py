@@ -15,9 +15,11 @@
         "account_credit_control",
         "l10n_cn",
     ],
+    "external_dependencies": {"python": ["cn2an"]},
     "data": [
         "security/hotline_security.xml",
         "security/ir.model.access.csv",
+        "data/hotline_ivr_prompt_speller_data.xml",
         "views/menus.xml",
         "views/res_partner_views.xml",
     ],
