@@ -54,8 +54,17 @@ VOCABULARY = {
         f"say_{n}": {"en_US": en}
         for n, en in zip(
             range(11, 20),
-            "eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen "
-            "nineteen".split(),
+            [
+                "eleven",
+                "twelve",
+                "thirteen",
+                "fourteen",
+                "fifteen",
+                "sixteen",
+                "seventeen",
+                "eighteen",
+                "nineteen",
+            ],
             strict=True,
         )
     },
@@ -63,7 +72,16 @@ VOCABULARY = {
         f"say_{n}": {"en_US": en}
         for n, en in zip(
             range(20, 100, 10),
-            "twenty thirty forty fifty sixty seventy eighty ninety".split(),
+            [
+                "twenty",
+                "thirty",
+                "forty",
+                "fifty",
+                "sixty",
+                "seventy",
+                "eighty",
+                "ninety",
+            ],
             strict=True,
         )
     },
@@ -91,8 +109,20 @@ VOCABULARY = {
     **{
         f"say_month_{n}": {"en_US": en}
         for n, en in enumerate(
-            "January February March April May June July August September "
-            "October November December".split(),
+            [
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
+            ],
             start=1,
         )
     },
