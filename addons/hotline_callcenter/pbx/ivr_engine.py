@@ -68,8 +68,9 @@ Per type:
   {lang: sound}}``, ``{"digits": "123"}`` read with SayDigits, ``{"number":
   12}`` with SayNumber, ``{"sounds": [sound, ...]}`` in one Playback, e.g.
   an amount from the speller's digit and unit prompts), then ``branches``
-  {outcome: node key} picks the next node, ``next`` for any other outcome. A service that raises sends the call
-  to the flow's fallback, like any failure.
+  {outcome: node key} picks the next node, ``next`` for any other outcome.
+  A service that raises sends the call to the flow's fallback, like any
+  failure.
 * ``survey``: post-call rating; ``options`` default 1/2/3/0, stored through the
   backend; ``next`` afterwards.
 * ``hangup``.
