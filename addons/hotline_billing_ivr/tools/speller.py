@@ -5,7 +5,7 @@
 The IVR cannot speak text: it plays short recorded prompts one after the other.
 A *token* is the code of one such prompt (``say_5``, ``say_1000``,
 ``say_yuan``), shipped for zh_CN and en_US by this add-on
-(data/hotline_ivr_prompt_speller_data.xml, the files made by
+(data/hotline_ivr_prompt_data.xml, the files made by
 ``tools/make_prompts.py`` from :data:`VOCABULARY`); the service turns each
 token into ``hotline/<language>/<token>``.
 
