@@ -253,7 +253,24 @@ def test_every_token_has_a_prompt_in_its_language():
 
 
 def test_prompt_files_are_shipped_for_every_token():
-    folder = PATH.parents[1] / "data" / "prompts"
-    for token, texts in speller.VOCABULARY.items():
+    """Every token and self-service sentence has its sound in each of its
+    languages, and a prompt record in the data file (tools/make_prompts.py)."""
+    spec = importlib.util.spec_from_file_location(
+        "hotline_make_prompts", PATH.parent / "make_prompts.py"
+    )
+    make_prompts = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_prompts)
+    module = PATH.parents[1]
+    data = (module / "data" / "hotline_ivr_prompt_data.xml").read_text()
+    codes = []
+    for code, texts, _name, _description in make_prompts.prompts():
+        codes.append(code)
+        assert f'id="hotline_ivr_prompt_{code}"' in data, code
         for lang in texts:
-            assert (folder / lang / f"{token}.gsm").is_file(), (token, lang)
+            path = module / "data" / "prompts" / lang / f"{code}.gsm"
+            assert path.is_file(), (code, lang)
+            # GSM 06.10: 33-byte frames of 20 ms; a word lasts a few frames
+            assert path.stat().st_size % 33 == 0 and path.stat().st_size >= 33 * 5
+    assert set(speller.VOCABULARY) <= set(codes)
+    assert "selfservice_arrears_months" in codes
+    assert data.count("<record ") == len(codes)
