@@ -1158,3 +1158,42 @@ def test_notices_node_validates_like_a_play_node():
     broken = notices_flow()
     broken["nodes"]["notices"]["next"] = "nowhere"
     assert ("missing_target", "notices", "next") in validate_snapshot(broken)
+# -- a list of sounds (amounts said by the speller) ------------------------------------
+def test_service_sounds_are_played_in_one_playback_in_order():
+    amount = ["hotline/zh_CN/say_1", "hotline/zh_CN/say_1000", "hotline/zh_CN/say_yuan"]
+    backend = FakeBackend(
+        services={
+            "case_query": lambda ctx: {
+                "outcome": "found_replied",
+                "play": [
+                    {"prompt": prompt("you_owe")},
+                    {"sounds": amount},
+                    {"sounds": []},  # nothing to say: no command
+                    {"sounds": "hotline/zh_CN/say_zheng"},
+                ],
+            }
+        }
+    )
+    session = FakeSession(inputs=["12#", "123456"])
+    IvrEngine(service_flow(), backend).run(session)
+    assert [e for e in session.log if e[0] in ("play", "exec")][-4:] == [
+        ("play", "zh/you_owe"),
+        ("exec", "Playback(" + "&".join(amount) + ")"),
+        ("exec", "Playback(hotline/zh_CN/say_zheng)"),
+        ("play", "zh/replied"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["hotline/zh_CN/a&b", "a,b", "../../etc/passwd", "hotline/../x", "/abs", "a b"],
+)
+def test_service_sounds_outside_the_sounds_folder_go_to_fallback(caplog, bad):
+    backend = FakeBackend(
+        services={"case_query": lambda ctx: {"play": [{"sounds": ["ok", bad]}]}}
+    )
+    session = FakeSession(inputs=["12#", "123456"])
+    with caplog.at_level(logging.ERROR, logger="pbx.ivr_engine"):
+        IvrEngine(service_flow(), backend).run(session)
+    assert session.commands("exec") == ["Queue(fallback_q,ct)"]
+    assert "asked to play" in caplog.text

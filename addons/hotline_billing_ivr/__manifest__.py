@@ -15,12 +15,14 @@
         "account_credit_control",
         "l10n_cn",
     ],
+    "external_dependencies": {"python": ["cn2an"]},
     "data": [
         "security/hotline_security.xml",
         "security/ir.model.access.csv",
         "security/hotline_outage_notice_rules.xml",
         "data/ir_cron_data.xml",
         "views/hotline_outage_notice_views.xml",
+        "data/hotline_ivr_prompt_data.xml",
         "views/res_partner_views.xml",
         "views/menus.xml",
     ],
@@ -28,6 +30,7 @@
         "demo/hotline_service_site_demo.xml",
         "demo/account_demo.xml",
         "demo/hotline_gas_demo.xml",
+        "demo/hotline_ivr_selfservice_demo.xml",
     ],
     "assets": {
         "web.assets_tests": ["hotline_billing_ivr/static/tests/tours/**/*"],

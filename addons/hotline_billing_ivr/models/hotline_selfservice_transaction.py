@@ -16,6 +16,7 @@ SERVICES = [
 OUTCOMES = [
     ("served", "Served"),
     ("not_found", "Not found"),
+    ("not_identified", "Not identified"),
     ("wrong_pin", "Wrong PIN"),
     ("no_pin", "No PIN set"),
     ("locked", "Locked"),

@@ -6,3 +6,4 @@ from . import test_finance_tour
 from . import test_selfservice_transaction
 from . import test_outage_notice
 from . import test_ivr_notices
+from . import test_ivr_selfservice_queries

@@ -183,3 +183,22 @@ class TestDemoData(TransactionCase):
             ["play", "notices", "menu"],
         )
         self.assertEqual(nodes[menu["options"]["0"]]["target"], "support")
+    def test_selfservice_queries_subflow(self):
+        """The self-service sub-flow the main flow runs after the login."""
+        flow = self.env.ref("hotline_billing_ivr.demo_flow_selfservice_queries")
+        self.assertEqual(flow.state, "published")
+        self.assertTrue(flow.is_subflow)
+        menu = flow._hotline_start()
+        self.assertEqual(menu.node_type, "menu")
+        targets = {o.digit: o.target_node_id for o in menu.option_ids}
+        self.assertEqual(sorted(targets), ["0", "1", "2", "3", "4", "5"])
+        self.assertEqual(targets["0"].node_type, "return")
+        services = flow.node_ids.filtered(lambda n: n.node_type == "service")
+        self.assertEqual(
+            set(services.mapped("service_code")),
+            {"arrears", "last_bill", "month_bill", "usage", "prepaid"},
+        )
+        for service in services:
+            outcomes = set(service.option_ids.mapped("outcome"))
+            self.assertIn("not_identified", outcomes, service.name)
+        self.assertEqual(validate_snapshot(flow._hotline_snapshot()), [])

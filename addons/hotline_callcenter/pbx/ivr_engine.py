@@ -66,9 +66,11 @@ Per type:
   (or a dict with the same keys, or an outcome string); its ``variables`` are
   added to ``ctx.variables``, its ``play`` items are played (``{"prompt":
   {lang: sound}}``, ``{"digits": "123"}`` read with SayDigits, ``{"number":
-  12}`` with SayNumber), then ``branches`` {outcome: node key} picks the next
-  node, ``next`` for any other outcome. A service that raises sends the call
-  to the flow's fallback, like any failure.
+  12}`` with SayNumber, ``{"sounds": [sound, ...]}`` in one Playback, e.g.
+  an amount from the speller's digit and unit prompts), then ``branches``
+  {outcome: node key} picks the next node, ``next`` for any other outcome.
+  A service that raises sends the call to the flow's fallback, like any
+  failure.
 * ``notices``: announcements for this caller (outage notices, ...):
   ``backend.notices(ctx)`` answers ``{"play": [items], "reference": ...}``
   (or the list of items); when there are some, ``prompt`` (an introduction)
@@ -84,6 +86,7 @@ Per type:
 
 import dataclasses
 import logging
+import re
 import time
 
 from . import acd
@@ -135,6 +138,8 @@ RATING_DIGITS = {
 MAX_STEPS = 500
 MAX_SUBFLOW_DEPTH = 5
 SAY_DIGITS = frozenset("0123456789*#")
+# a sound a service may play: hotline/zh_CN/say_5 (no Playback separators)
+_SOUND_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_./-]{0,199}$")
 # channel variable telling the correlator why the IVR ended the call
 END_VARIABLE = "HOTLINE_IVR_END"
 END_REFUSED = "refused_blacklist"
@@ -680,11 +685,14 @@ class IvrEngine:
             _logger.exception("IVR: notices heard by %s not recorded", ctx.caller)
 
     def _say(self, ctx, item):
-        """Play one item a service asked for: a prompt, digits or a number."""
+        """Play one item a service asked for: a prompt, digits, a number or
+        a list of sounds."""
         if isinstance(item, str):
             item = {"prompt": item}
         if item.get("prompt"):
             self._play(ctx, item["prompt"])
+        elif item.get("sounds") is not None:
+            self._play_sounds(ctx, item["sounds"])
         elif item.get("digits") is not None:
             digits = "".join(c for c in str(item["digits"]) if c in SAY_DIGITS)
             if digits:
@@ -692,6 +700,19 @@ class IvrEngine:
         elif item.get("number") is not None:
             self._channel_language(ctx)
             ctx.session.say_number(int(item["number"]))
+
+    def _play_sounds(self, ctx, sounds):
+        """Sound files in order, in one Playback (no gap between them: an
+        amount said from its digit and unit prompts). A name Playback would
+        split (``&``, ``,``) or that leaves the sounds folder is refused."""
+        if isinstance(sounds, str):
+            sounds = [sounds]
+        names = [str(sound) for sound in sounds if sound]
+        for name in names:
+            if not _SOUND_RE.match(name) or ".." in name.split("/"):
+                raise FlowError(f"a service asked to play {name!r}")
+        if names:
+            ctx.session.exec_("Playback", "&".join(names))
 
     def _say_digits(self, ctx, digits):
         """Digits in the caller's language: the flow's digit prompts in one
