@@ -18,10 +18,12 @@
     "data": [
         "security/hotline_security.xml",
         "security/ir.model.access.csv",
+        "data/hotline_ivr_selfservice_data.xml",
+        "views/hotline_selfservice_transaction_views.xml",
         "views/menus.xml",
         "views/res_partner_views.xml",
     ],
-    "demo": ["demo/account_demo.xml"],
+    "demo": ["demo/account_demo.xml", "demo/hotline_ivr_selfservice_demo.xml"],
     "assets": {
         "web.assets_tests": ["hotline_billing_ivr/static/tests/tours/**/*"],
     },
