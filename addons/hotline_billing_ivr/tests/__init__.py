@@ -5,3 +5,5 @@ from . import test_chinese_screens
 from . import test_finance_tour
 from . import test_selfservice_transaction
 from . import test_ivr_selfservice_login
+from . import test_selfservice_pin
+from . import test_selfservice_export

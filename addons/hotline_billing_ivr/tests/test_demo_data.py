@@ -67,3 +67,16 @@ class TestDemoData(TransactionCase):
         )
         currencies = lines.currency_id | lines.company_id.currency_id
         self.assertEqual(currencies, self.company.currency_id)
+
+    def test_demo_self_service_login_sub_flow_and_pins(self):
+        flow = self.env.ref("hotline_billing_ivr.demo_flow_selfservice_login")
+        self.assertTrue(flow.is_subflow)
+        self.assertEqual(flow.state, "published")
+        self.assertEqual(
+            set(flow.node_ids.filtered("service_code").mapped("service_code")),
+            {"selfservice_login", "selfservice_login_caller"},
+        )
+        # readme/USAGE.md: the demo customers' PIN is 135790
+        customer = self.env.ref("hotline_base.customer_01_demo")
+        self.assertTrue(customer._hotline_check_pin("135790"))
+        self.assertFalse(customer._hotline_check_pin("135791"))
