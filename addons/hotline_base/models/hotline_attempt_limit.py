@@ -133,9 +133,7 @@ class HotlineAttemptLimit(models.Model):
                     vals["blocked_until"] = now + policy.lock
                 elif policy.delay:
                     delay = policy.delay * 2 ** (failures - policy.limit)
-                    vals["blocked_until"] = now + min(
-                        delay, policy.max_delay or delay
-                    )
+                    vals["blocked_until"] = now + min(delay, policy.max_delay or delay)
                 else:
                     start = vals.get("window_start", row.window_start)
                     vals["blocked_until"] = start + policy.window

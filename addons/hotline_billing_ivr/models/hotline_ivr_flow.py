@@ -172,7 +172,9 @@ class HotlineIvrFlow(models.Model):
         return {"outcome": "locked" if blocked else "wrong_pin"}
 
     @api.model
-    def _hotline_login_result(self, request, outcome, started, customer=None, detail=""):
+    def _hotline_login_result(
+        self, request, outcome, started, customer=None, detail=""
+    ):
         self.env["hotline.selfservice.transaction"]._hotline_log(
             request,
             "login",

@@ -122,9 +122,7 @@ class HotlineSelfserviceTransaction(models.Model):
             )
         )
         last = self.sudo().browse(row[0] for row in self.env.cr.fetchall())
-        last = last.filtered(
-            lambda tx: tx.outcome not in ("transferred", "hung_up")
-        )
+        last = last.filtered(lambda tx: tx.outcome not in ("transferred", "hung_up"))
         for tx in last:
             tx.write({"previous_outcome": tx.outcome, "outcome": outcome})
         return last

@@ -1,5 +1,6 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import itertools
 import logging
 import re
 import secrets
@@ -16,7 +17,7 @@ PIN_GROUPS = (
     "hotline_base.group_agent,hotline_base.group_finance,hotline_base.group_supervisor"
 )
 PIN_LENGTH = 6
-PIN_RE = re.compile(r"[0-9]{%d}" % PIN_LENGTH)
+PIN_RE = re.compile(rf"[0-9]{{{PIN_LENGTH}}}")
 # phone self-service failures in hotline.attempt.limit
 PIN_CUSTOMER_KEY = "pin_customer:"
 PIN_CALLER_KEY = "pin_caller:"
@@ -27,7 +28,7 @@ def pin_is_weak(pin):
     down (123456, 654321, 890123), two digits alternating (121212) or a
     three-digit pattern twice (123123)."""
     digits = [int(c) for c in pin]
-    steps = {(b - a) % 10 for a, b in zip(digits, digits[1:], strict=False)}
+    steps = {(b - a) % 10 for a, b in itertools.pairwise(digits)}
     return (
         len(set(pin)) <= 2
         and pin[:2] * (len(pin) // 2) == pin
@@ -207,8 +208,7 @@ class ResPartner(models.Model):
         now = fields.Datetime.now()
         commercials = self.commercial_partner_id
         hashed = {
-            partner.id: bool(partner.hotline_pin_hash)
-            for partner in commercials.sudo()
+            partner.id: bool(partner.hotline_pin_hash) for partner in commercials.sudo()
         }
         rows = (
             self.env["hotline.attempt.limit"]
@@ -325,9 +325,7 @@ class ResPartner(models.Model):
             rows._hotline_reset()
             customer.message_post(
                 body=Markup("<p>%s</p>")
-                % self.env._(
-                    "Phone self-service unlocked by %s.", self.env.user.name
-                )
+                % self.env._("Phone self-service unlocked by %s.", self.env.user.name)
             )
             _logger.info(
                 "phone self-service of partner %s unlocked by user %s",

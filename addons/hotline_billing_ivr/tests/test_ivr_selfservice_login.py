@@ -57,7 +57,9 @@ class TestIvrSelfserviceLogin(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.prompts = {
-            code: cls.env.ref(f"hotline_billing_ivr.hotline_ivr_prompt_selfservice_{code}")
+            code: cls.env.ref(
+                f"hotline_billing_ivr.hotline_ivr_prompt_selfservice_{code}"
+            )
             for code in PROMPTS
         }
         cls.queue = cls.env["hotline.queue"].create(
@@ -265,7 +267,9 @@ class TestIvrSelfserviceLogin(TransactionCase):
         Node = cls.env["hotline.ivr.node"]
 
         def node(name, **vals):
-            return Node.create(dict({"flow_id": main.id, "name": name, "sequence": 10}, **vals))
+            return Node.create(
+                dict({"flow_id": main.id, "name": name, "sequence": 10}, **vals)
+            )
 
         after = tail(main, node)
         main.start_node_id = Node.create(
@@ -279,7 +283,9 @@ class TestIvrSelfserviceLogin(TransactionCase):
             }
         )
         main.action_publish()
-        cls.env["hotline.did"].create({"number": did, "kind": "400", "flow_id": main.id})
+        cls.env["hotline.did"].create(
+            {"number": did, "kind": "400", "flow_id": main.id}
+        )
 
     def setUp(self):
         super().setUp()
@@ -317,7 +323,7 @@ class TestIvrSelfserviceLogin(TransactionCase):
             [("linkedid", "=", sim.uniqueid), ("service", "=", "login")], order="id"
         )
 
-    # -- customer number + PIN ---------------------------------------------------
+    # -- customer number + PIN ------------------------------------------------
     def test_customer_number_and_good_pin(self):
         sim = self.call("9001#" + PIN + "#")
         self.assertEqual(
@@ -362,7 +368,12 @@ class TestIvrSelfserviceLogin(TransactionCase):
         sim = self.call("8888#" + PIN + "#")
         self.assertEqual(
             heard(sim)[:4],
-            [said("customer_number"), said("pin"), said("not_found"), said("customer_number")],
+            [
+                said("customer_number"),
+                said("pin"),
+                said("not_found"),
+                said("customer_number"),
+            ],
         )
         self.assertEqual(self.logins(sim)[:1].mapped("outcome"), ["not_found"])
         self.assertFalse(self.logins(sim).partner_id)
@@ -393,7 +404,7 @@ class TestIvrSelfserviceLogin(TransactionCase):
             {"invalid"},
         )
 
-    # -- calling number + PIN --------------------------------------------------------
+    # -- calling number + PIN -------------------------------------------------
     def test_calling_number_and_pin(self):
         sim = self.call(PIN + "#", caller="13900009001")
         self.assertEqual(heard(sim), [said("pin"), said("identified")])
@@ -414,7 +425,7 @@ class TestIvrSelfserviceLogin(TransactionCase):
         self.assertEqual(self.logins(sim).mapped("outcome"), ["several", "served"])
         self.assertEqual(self.logins(sim)[-1].partner_id, self.shared[1])
 
-    # -- lockouts ----------------------------------------------------------------------
+    # -- lockouts -------------------------------------------------------------
     def test_five_wrong_pins_lock_the_customer_for_fifteen_minutes(self):
         start = datetime(2026, 11, 2, 2, 0, 0)
         with freeze_time(start, tick=True):
@@ -500,7 +511,7 @@ class TestIvrSelfserviceLogin(TransactionCase):
             sim = self.call("9001#" + PIN + "#", caller=caller)
             self.assertEqual(heard(sim)[-1], said("identified"))
 
-    # -- PIN change ----------------------------------------------------------------------
+    # -- PIN change -----------------------------------------------------------
     def test_pin_change_after_login(self):
         for n, (dtmf, outcome, prompt) in enumerate(
             (
@@ -535,7 +546,7 @@ class TestIvrSelfserviceLogin(TransactionCase):
         self.assertEqual(change.outcome, "not_identified")
         self.assertTrue(self.customer._hotline_check_pin("246810"))
 
-    # -- how the caller left -----------------------------------------------------------
+    # -- how the caller left --------------------------------------------------
     def test_transfer_after_self_service_is_said(self):
         sim = self.sim("9001#" + PIN + "#")
         call = self.env["hotline.call"].create(

@@ -46,7 +46,9 @@ class TestSelfserviceExport(HttpCase, HotlineCommon):
                     "model": MODEL,
                     "measure_count": 1,
                     "origin_count": 1,
-                    "col_group_headers": [[{"title": "Total", "width": 1, "height": 1}]],
+                    "col_group_headers": [
+                        [{"title": "Total", "width": 1, "height": 1}]
+                    ],
                     "measure_headers": [{"title": "Count", "is_bold": False}],
                     "origin_headers": [],
                     "rows": [
@@ -55,8 +57,11 @@ class TestSelfserviceExport(HttpCase, HotlineCommon):
                     ],
                 }
                 response = self.url_open(
-                    "/web/pivot/export_xlsx", data={"data": json.dumps(payload),
-                    "csrf_token": http.Request.csrf_token(self)},
+                    "/web/pivot/export_xlsx",
+                    data={
+                        "data": json.dumps(payload),
+                        "csrf_token": http.Request.csrf_token(self),
+                    },
                 )
                 self.assertEqual(response.status_code, 200)
                 self.assertTrue(response.content.startswith(b"PK"), "an xlsx file")
@@ -78,7 +83,10 @@ class TestSelfserviceExport(HttpCase, HotlineCommon):
         }
         response = self.url_open(
             "/web/export/xlsx",
-            data={"data": json.dumps(data), "csrf_token": http.Request.csrf_token(self)},
+            data={
+                "data": json.dumps(data),
+                "csrf_token": http.Request.csrf_token(self),
+            },
         )
         self.assertEqual(response.status_code, 200)
         self.assertTrue(response.content.startswith(b"PK"))

@@ -137,7 +137,9 @@ class TestSelfservicePin(HotlineCommon):
                     self.assertEqual(result["outcome"], "served")
         self._lock(now + timedelta(hours=1))
         with self.assertRaisesRegex(UserError, "Only supervisors and finance"):
-            self.customer.with_user(self.role_users["agent"]).action_hotline_unlock_pin()
+            self.customer.with_user(
+                self.role_users["agent"]
+            ).action_hotline_unlock_pin()
 
 
 @tagged("post_install", "-at_install")
@@ -161,7 +163,9 @@ class TestSelfserviceStatisticsAccess(HotlineCommon):
                 self.assertIn(meters, self.visible_menus(user))
                 Transaction = self.Transaction.with_user(user)
                 groups = Transaction.read_group(
-                    [], ["duration:sum"], ["service", "outcome", "started_at:day"],
+                    [],
+                    ["duration:sum"],
+                    ["service", "outcome", "started_at:day"],
                     lazy=False,
                 )
                 self.assertGreaterEqual(len(groups), 2)

@@ -240,7 +240,11 @@ class TestIvrCaseQuery(CaseCommon):
         # one counter row per key: right answers count no failure
         attempts = self.env["hotline.attempt.limit"].sudo()
         self.assertFalse(
-            sum(attempts.search([("key", "=", f"case_query:caller:{CALLER}")]).mapped("failures"))
+            sum(
+                attempts.search([("key", "=", f"case_query:caller:{CALLER}")]).mapped(
+                    "failures"
+                )
+            )
         )
 
     def test_wrong_code_or_number_is_not_found(self):
