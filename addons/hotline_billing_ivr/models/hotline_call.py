@@ -3,7 +3,12 @@
 from odoo import api, models
 
 # how the call's IVR result, as stored on the call, says the caller left
-LEFT_BY_DISPOSITION = {"abandoned_ivr": "hung_up", "answered": "transferred"}
+LEFT_BY_DISPOSITION = {
+    "abandoned_ivr": "hung_up",
+    # the flow ended the call (a goodbye after the query): the caller is done
+    "ended_by_ivr": "hung_up",
+    "answered": "transferred",
+}
 
 
 class HotlineCall(models.Model):

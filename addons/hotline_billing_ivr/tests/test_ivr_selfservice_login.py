@@ -575,3 +575,15 @@ class TestIvrSelfserviceLogin(TransactionCase):
         # once per call
         call.write({"disposition": "answered"})
         self.assertEqual(logins[-1].outcome, "hung_up")
+        # the flow ended the call after the query: the caller is done too; a
+        # call stored at its end (one ingest) counts as well
+        sim = self.call("9001#" + PIN + "#")
+        self.env["hotline.call"].create(
+            {
+                "linkedid": sim.uniqueid,
+                "caller_number": UNKNOWN,
+                "disposition": "ended_by_ivr",
+            }
+        )
+        self.assertEqual(self.logins(sim).outcome, "hung_up")
+        self.assertEqual(self.logins(sim).previous_outcome, "served")
