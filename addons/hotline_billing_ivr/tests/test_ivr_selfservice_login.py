@@ -10,11 +10,13 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.hotline_callcenter.cli.ivr_backend import make_agi_handler
 from odoo.addons.hotline_callcenter.pbx.fastagi import FastAgiServer
 from odoo.addons.hotline_callcenter.pbx.simulator.agi_caller import AgiCaller
 
+PARTNER_LOGGER = "odoo.addons.hotline_billing_ivr.models.res_partner"
 DID = "4008765001"
 DID_PIN_CHANGE = "4008765002"
 UNKNOWN = "13700000001"  # a number no customer has
@@ -426,6 +428,7 @@ class TestIvrSelfserviceLogin(TransactionCase):
         self.assertEqual(self.logins(sim)[-1].partner_id, self.shared[1])
 
     # -- lockouts -------------------------------------------------------------
+    @mute_logger(PARTNER_LOGGER)  # the lock is a warning in the log
     def test_five_wrong_pins_lock_the_customer_for_fifteen_minutes(self):
         start = datetime(2026, 11, 2, 2, 0, 0)
         with freeze_time(start, tick=True):
@@ -467,6 +470,7 @@ class TestIvrSelfserviceLogin(TransactionCase):
             self.customer.invalidate_recordset()
             self.assertFalse(self.customer.hotline_pin_locked_until)
 
+    @mute_logger(PARTNER_LOGGER)
     def test_ten_wrong_pins_from_one_number_lock_the_number(self):
         Partner = self.env["res.partner"]
         others = Partner.create(

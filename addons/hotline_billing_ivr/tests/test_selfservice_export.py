@@ -7,6 +7,7 @@ import json
 
 from odoo import http
 from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.hotline_base.tests.common import HotlineCommon
 
@@ -91,6 +92,7 @@ class TestSelfserviceExport(HttpCase, HotlineCommon):
         self.assertEqual(response.status_code, 200)
         self.assertTrue(response.content.startswith(b"PK"))
 
+    @mute_logger("odoo.http")
     def test_agents_read_no_statistics(self):
         with self.assertRaisesRegex(Exception, "AccessError|not allowed"):
             self._pivot_groups("hl_agent")

@@ -10,6 +10,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.hotline_base.tests.common import HotlineCommon
 
@@ -98,6 +99,7 @@ class TestSelfservicePin(HotlineCommon):
         self.assertTrue(stored.startswith("$pbkdf2-sha512$"), "res.users' scheme")
         self.assertNotIn("135790", stored)
 
+    @mute_logger("odoo.addons.hotline_billing_ivr.models.res_partner")
     def _lock(self, now):
         Flow = self.env["hotline.ivr.flow"]
         self.customer._hotline_set_pin("135790")
