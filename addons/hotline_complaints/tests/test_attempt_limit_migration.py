@@ -9,6 +9,7 @@ from pathlib import Path
 
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools.sql import table_exists
 
 from ..models.hotline_attempt_limit import QUERY_GLOBAL_KEY
 
@@ -49,6 +50,7 @@ class TestAttemptLimitMigration(TransactionCase):
         row = Attempt.search([("key", "=", "case_query:number:HT-MIG-1")])
         self.assertEqual((row.failures, row.blocked_until), (6, held))
         self.assertTrue(Attempt.search([("key", "=", QUERY_GLOBAL_KEY)]))
+        self.assertFalse(table_exists(self.env.cr, "hotline_case_query_attempt"))
         # the policy of the use applies to the copied rows
         self.assertEqual(row._hotline_policy().limit, 5)
 

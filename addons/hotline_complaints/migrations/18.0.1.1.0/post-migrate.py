@@ -2,8 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The result query's failure counters moved from hotline.case.query.attempt
 to hotline_base's generic hotline.attempt.limit, their keys prefixed with the
-use (case_query:): copy the rows, so running holds survive the update (Odoo
-drops the old model's table at the end of the update)."""
+use (case_query:): copy the rows, so running holds survive the update, then
+drop the old table (Odoo removes the old model's records at the end of the
+update but not its table, the model being gone from the registry)."""
 
 from odoo.tools import SQL
 from odoo.tools.sql import table_exists
@@ -23,3 +24,4 @@ def migrate(cr, version):
             "ON CONFLICT (key) DO NOTHING"
         )
     )
+    cr.execute(SQL("DROP TABLE hotline_case_query_attempt"))
