@@ -23,6 +23,8 @@
         "data/ir_cron_data.xml",
         "views/hotline_outage_notice_views.xml",
         "data/hotline_ivr_prompt_data.xml",
+        "data/hotline_ivr_selfservice_data.xml",
+        "views/hotline_selfservice_transaction_views.xml",
         "views/res_partner_views.xml",
         "views/menus.xml",
     ],
@@ -31,6 +33,7 @@
         "demo/account_demo.xml",
         "demo/hotline_gas_demo.xml",
         "demo/hotline_ivr_selfservice_demo.xml",
+        "demo/hotline_ivr_selfservice_login_demo.xml",
     ],
     "assets": {
         "web.assets_tests": ["hotline_billing_ivr/static/tests/tours/**/*"],

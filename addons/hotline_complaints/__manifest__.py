@@ -5,7 +5,7 @@
     "summary": "Complaint and report cases on helpdesk tickets: intake from calls, "
     "e-mail, SMS and fax, workflow, deadlines, reporter confidentiality, result "
     "query, work orders and statistics",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Hotline",
     "license": "LGPL-3",
     "author": "Hotline Contributors",

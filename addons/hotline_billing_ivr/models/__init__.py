@@ -4,4 +4,6 @@ from . import res_company
 from . import hotline_selfservice_transaction
 from . import hotline_meter_reading
 from . import hotline_outage_notice
+from . import hotline_attempt_limit
 from . import hotline_ivr_flow
+from . import hotline_call

@@ -1,6 +1,7 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 SERVICES = [
     ("login", "Identification (customer number + PIN)"),
@@ -20,6 +21,8 @@ OUTCOMES = [
     ("wrong_pin", "Wrong PIN"),
     ("no_pin", "No PIN set"),
     ("locked", "Locked"),
+    ("several", "Several customers"),
+    ("not_identified", "Not identified"),
     ("invalid", "Invalid input"),
     ("transferred", "Transferred to an agent"),
     ("hung_up", "Hung up"),
@@ -57,6 +60,12 @@ class HotlineSelfserviceTransaction(models.Model):
     started_at = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
     duration = fields.Float(help="Seconds the transaction took (the caller's time).")
     detail = fields.Char(help="What was asked or what went wrong, without secrets.")
+    previous_outcome = fields.Selection(
+        OUTCOMES,
+        string="Outcome before leaving",
+        help="The service's own outcome when the caller then left the IVR "
+        "(outcome transferred or hung up).",
+    )
 
     @api.model
     def _hotline_log(self, request, service, outcome, partner=None, **values):
@@ -89,8 +98,32 @@ class HotlineSelfserviceTransaction(models.Model):
             [
                 ("linkedid", "=", linkedid),
                 ("service", "=", "login"),
+                "|",
                 ("outcome", "=", "served"),
+                ("previous_outcome", "=", "served"),
             ],
             limit=1,
         )
         return login.partner_id
+
+    @api.model
+    def _hotline_caller_left(self, linkedids, outcome):
+        """The callers of these calls left the IVR (``outcome`` transferred or
+        hung_up) after self-service: their call's last transaction says so,
+        its own outcome kept in ``previous_outcome``. Once per call."""
+        if not linkedids:
+            return self.browse()
+        self.flush_model(["linkedid"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT DISTINCT ON (linkedid) id FROM %s WHERE linkedid = ANY(%s) "
+                "ORDER BY linkedid, id DESC",
+                SQL.identifier(self._table),
+                list(linkedids),
+            )
+        )
+        last = self.sudo().browse(row[0] for row in self.env.cr.fetchall())
+        last = last.filtered(lambda tx: tx.outcome not in ("transferred", "hung_up"))
+        for tx in last:
+            tx.write({"previous_outcome": tx.outcome, "outcome": outcome})
+        return last

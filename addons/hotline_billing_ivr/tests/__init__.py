@@ -7,3 +7,6 @@ from . import test_selfservice_transaction
 from . import test_outage_notice
 from . import test_ivr_notices
 from . import test_ivr_selfservice_queries
+from . import test_ivr_selfservice_login
+from . import test_selfservice_pin
+from . import test_selfservice_export

@@ -183,6 +183,7 @@ class TestDemoData(TransactionCase):
             ["play", "notices", "menu"],
         )
         self.assertEqual(nodes[menu["options"]["0"]]["target"], "support")
+
     def test_selfservice_queries_subflow(self):
         """The self-service sub-flow the main flow runs after the login."""
         flow = self.env.ref("hotline_billing_ivr.demo_flow_selfservice_queries")
@@ -202,3 +203,16 @@ class TestDemoData(TransactionCase):
             outcomes = set(service.option_ids.mapped("outcome"))
             self.assertIn("not_identified", outcomes, service.name)
         self.assertEqual(validate_snapshot(flow._hotline_snapshot()), [])
+
+    def test_demo_self_service_login_sub_flow_and_pins(self):
+        flow = self.env.ref("hotline_billing_ivr.demo_flow_selfservice_login")
+        self.assertTrue(flow.is_subflow)
+        self.assertEqual(flow.state, "published")
+        self.assertEqual(
+            set(flow.node_ids.filtered("service_code").mapped("service_code")),
+            {"selfservice_login", "selfservice_login_caller"},
+        )
+        # readme/USAGE.md: the demo customers' PIN is 135790
+        customer = self.env.ref("hotline_base.customer_01_demo")
+        self.assertTrue(customer._hotline_check_pin("135790"))
+        self.assertFalse(customer._hotline_check_pin("135791"))

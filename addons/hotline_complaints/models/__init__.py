@@ -9,7 +9,7 @@ from . import res_users
 from . import hotline_case_event
 from . import hotline_case_reporter
 from . import hotline_case_identity_log
-from . import hotline_case_query_attempt
+from . import hotline_attempt_limit
 from . import hotline_case_deadline_mixin
 from . import hotline_case_query_mixin
 from . import helpdesk_ticket

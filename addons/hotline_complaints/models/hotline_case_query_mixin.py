@@ -4,7 +4,7 @@ import hmac
 
 from odoo import api, fields, models
 
-from .hotline_case_query_attempt import QUERY_GLOBAL_KEY
+from .hotline_attempt_limit import QUERY_GLOBAL_KEY, QUERY_KEY_PREFIX
 
 
 class HotlineCaseQueryMixin(models.AbstractModel):
@@ -22,16 +22,17 @@ class HotlineCaseQueryMixin(models.AbstractModel):
         ``retry_after`` seconds). Wrong answers are counted per case number,
         overall per minute (no client address resets these) and per IP address
         or calling number; past the limit each further answer waits longer
-        (see ``hotline.case.query.attempt``) instead of a hard lock anyone
+        (see ``hotline.attempt.limit``) instead of a hard lock anyone
         could put on someone else's case.
         """
         now = fields.Datetime.now()
         number = (number or "").strip().upper()
         code = (code or "").strip()
-        keys = [f"number:{number}", QUERY_GLOBAL_KEY]
-        keys += [f"ip:{ip}"] if ip else []
-        keys += [f"caller:{caller}"] if caller else []
-        Attempt = self.env["hotline.case.query.attempt"].sudo()
+        number_key = f"{QUERY_KEY_PREFIX}number:{number}"
+        keys = [number_key, QUERY_GLOBAL_KEY]
+        keys += [f"{QUERY_KEY_PREFIX}ip:{ip}"] if ip else []
+        keys += [f"{QUERY_KEY_PREFIX}caller:{caller}"] if caller else []
+        Attempt = self.env["hotline.attempt.limit"].sudo()
         # a query already held back costs no lock (no contention under a flood)
         retry_after = Attempt.search([("key", "in", keys)])._hotline_retry_after(now)
         if retry_after:
@@ -55,7 +56,7 @@ class HotlineCaseQueryMixin(models.AbstractModel):
             rows |= Attempt._hotline_lock([QUERY_GLOBAL_KEY], now)
             rows._hotline_record_failure(now)
             return {"status": "invalid"}
-        rows.filtered(lambda row: row.key == f"number:{number}")._hotline_reset()
+        rows.filtered(lambda row: row.key == number_key)._hotline_reset()
         state_label = dict(
             self._fields["hotline_state"]._description_selection(self.env)
         ).get(ticket.hotline_state, "")

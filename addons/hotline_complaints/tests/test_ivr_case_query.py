@@ -238,9 +238,13 @@ class TestIvrCaseQuery(CaseCommon):
             # back in the main flow: on to an agent
             self.assertEqual(self.queued(sim), [("Queue", "cq_complaints,ct")])
         # one counter row per key: right answers count no failure
-        attempts = self.env["hotline.case.query.attempt"].sudo()
+        attempts = self.env["hotline.attempt.limit"].sudo()
         self.assertFalse(
-            sum(attempts.search([("key", "=", f"caller:{CALLER}")]).mapped("failures"))
+            sum(
+                attempts.search([("key", "=", f"case_query:caller:{CALLER}")]).mapped(
+                    "failures"
+                )
+            )
         )
 
     def test_wrong_code_or_number_is_not_found(self):
@@ -254,8 +258,8 @@ class TestIvrCaseQuery(CaseCommon):
             )
             self.assertNotIn("case_query_result", " ".join(self.heard(sim)))
             self.assertEqual(self.queued(sim), [("Queue", "cq_complaints,ct")])
-        attempts = self.env["hotline.case.query.attempt"].sudo()
-        caller_row = attempts.search([("key", "=", f"caller:{CALLER}")])
+        attempts = self.env["hotline.attempt.limit"].sudo()
+        caller_row = attempts.search([("key", "=", f"case_query:caller:{CALLER}")])
         self.assertEqual(caller_row.failures, 2)
 
     def test_too_many_wrong_codes_from_one_caller_lock(self):

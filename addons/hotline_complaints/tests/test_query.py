@@ -14,7 +14,7 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import config, mute_logger
 
-from ..models.hotline_case_query_attempt import (
+from ..models.hotline_attempt_limit import (
     QUERY_GLOBAL_KEY,
     QUERY_GLOBAL_LIMIT,
     QUERY_LIMIT,
@@ -124,9 +124,9 @@ class TestResultQuery(CaseCommon):
             try:
                 with self.assertRaises(psycopg2.errors.QueryCanceled):
                     other.execute(
-                        "INSERT INTO hotline_case_query_attempt (key, attempted_at, "
+                        "INSERT INTO hotline_attempt_limit (key, attempted_at, "
                         "failures) VALUES (%s, now(), 0) ON CONFLICT (key) DO NOTHING",
-                        [f"number:{case.number}"],
+                        [f"case_query:number:{case.number}"],
                     )
             finally:
                 timer.cancel()
@@ -144,7 +144,7 @@ class TestResultQueryParallel(TransactionCase):
     def _committed_row(self, cr, key):
         cr.execute(
             "SELECT failures, attempted_at, window_start, blocked_until "
-            "FROM hotline_case_query_attempt WHERE key = %s",
+            "FROM hotline_attempt_limit WHERE key = %s",
             [key],
         )
         return cr.fetchone()
@@ -175,7 +175,7 @@ class TestResultQueryParallel(TransactionCase):
     def test_forty_parallel_wrong_codes_five_evaluated(self):
         number = f"HT-PAR-{uuid.uuid4().hex[:10].upper()}"
         ips = [f"203.0.113.{n + 1}" for n in range(self.PARALLEL)]
-        keys = [f"number:{number}"] + [f"ip:{ip}" for ip in ips]
+        keys = [f"case_query:number:{number}"] + [f"case_query:ip:{ip}" for ip in ips]
         with self.registry.cursor() as cr:
             everyone = self._committed_row(cr, QUERY_GLOBAL_KEY)
         public = self.env.ref("base.public_user").id
@@ -198,17 +198,17 @@ class TestResultQueryParallel(TransactionCase):
             # the transactions above committed: take their rows back out
             with self.registry.cursor() as cr:
                 cr.execute(
-                    "DELETE FROM hotline_case_query_attempt WHERE key = ANY(%s)",
+                    "DELETE FROM hotline_attempt_limit WHERE key = ANY(%s)",
                     [keys],
                 )
                 if everyone is None:
                     cr.execute(
-                        "DELETE FROM hotline_case_query_attempt WHERE key = %s",
+                        "DELETE FROM hotline_attempt_limit WHERE key = %s",
                         [QUERY_GLOBAL_KEY],
                     )
                 else:
                     cr.execute(
-                        "UPDATE hotline_case_query_attempt SET failures = %s, "
+                        "UPDATE hotline_attempt_limit SET failures = %s, "
                         "attempted_at = %s, window_start = %s, blocked_until = %s "
                         "WHERE key = %s",
                         [*everyone, QUERY_GLOBAL_KEY],
@@ -235,7 +235,7 @@ class TestResultQueryPortal(HttpCase, CaseCommon):
         """Issue 11 item 9: a non-ASCII code made hmac.compare_digest raise
         (500); NUL bytes and megabytes are refused the same way."""
         case = self.new_case()
-        attempts = self.env["hotline.case.query.attempt"].sudo()
+        attempts = self.env["hotline.attempt.limit"].sudo()
         before = attempts.search_count([])
         for number, code in (
             (case.number, "密码"),
