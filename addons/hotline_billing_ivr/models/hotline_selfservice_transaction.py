@@ -22,7 +22,6 @@ OUTCOMES = [
     ("no_pin", "No PIN set"),
     ("locked", "Locked"),
     ("several", "Several customers"),
-    ("not_identified", "Not identified"),
     ("invalid", "Invalid input"),
     ("transferred", "Transferred to an agent"),
     ("hung_up", "Hung up"),
