@@ -18,10 +18,18 @@
     "data": [
         "security/hotline_security.xml",
         "security/ir.model.access.csv",
-        "views/menus.xml",
+        "security/hotline_billing_rules.xml",
+        "data/ir_cron_data.xml",
+        "data/hotline_ivr_meter_prompt_data.xml",
+        "views/hotline_meter_reading_views.xml",
+        "views/res_company_views.xml",
         "views/res_partner_views.xml",
+        "views/menus.xml",
     ],
-    "demo": ["demo/account_demo.xml"],
+    "demo": [
+        "demo/account_demo.xml",
+        "demo/hotline_meter_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": ["hotline_billing_ivr/static/tests/tours/**/*"],
     },
