@@ -188,6 +188,14 @@ class HotlineIvrFlow(models.Model):
             parts.append(f"{value:g}")
         return " ".join(parts)
 
+    @api.model
+    def _hotline_meter_refusal(self, outcome):
+        """A refused month is forgotten: the caller's next choice (this month
+        or another) starts afresh."""
+        if outcome in ("bad_month", "future_month"):
+            return {"outcome": outcome, "variables": {"reading_month": ""}}
+        return {"outcome": outcome}
+
     # -- the services -------------------------------------------------------------
     @api.model
     def _hotline_ivr_meter_list(self, request):
@@ -228,7 +236,7 @@ class HotlineIvrFlow(models.Model):
         outcome = problem or "ok"
         self._hotline_meter_log(request, outcome, partner, detail)
         if problem:
-            return {"outcome": problem}
+            return self._hotline_meter_refusal(problem)
         language = request.get("language") or "zh_CN"
         # "you entered" and the value: play items {"sounds": [...]} (the
         # engine's list of sound files, from the self-service queries)
@@ -252,7 +260,7 @@ class HotlineIvrFlow(models.Model):
         detail = self._hotline_meter_detail("confirm", site, month, value)
         if problem:
             self._hotline_meter_log(request, problem, partner, detail)
-            return {"outcome": problem}
+            return self._hotline_meter_refusal(problem)
         Reading = self.env["hotline.meter.reading"]
         replaced = Reading.search(
             [

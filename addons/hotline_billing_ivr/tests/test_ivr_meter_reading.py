@@ -74,15 +74,15 @@ class TestIvrMeterReading(HotlineCommon):
             }
         )
         cls.this_month = cls.Reading._hotline_today().replace(day=1)
-        # a year of 30 m³ a month up to last month: 100 m³ last month
+        # a year of 30 m³ a month up to last month: 1000 m³ last month
         for site in (cls.site, *cls.sites, cls.other):
             for back in range(12, 0, -1):
                 cls.Reading.create(
                     {
                         "site_id": site.id,
                         "month": cls.this_month - relativedelta(months=back),
-                        "previous_value": 100 - 30 * back,
-                        "value": 100 - 30 * (back - 1),
+                        "previous_value": 1000 - 30 * back,
+                        "value": 1000 - 30 * (back - 1),
                     }
                 )
         cls.subflow = cls._make_meter_flow()
@@ -334,7 +334,7 @@ class TestIvrMeterReading(HotlineCommon):
         )
 
     def test_good_reading_confirmed(self):
-        sim = self.call("1" + "130*5#" + "1")
+        sim = self.call("1" + "1030*5#" + "1")
         heard = self.heard(sim)
         self.assertEqual(
             heard,
@@ -348,8 +348,8 @@ class TestIvrMeterReading(HotlineCommon):
         )
         reading = self.readings()
         self.assertEqual(len(reading), 1)
-        self.assertEqual(reading.value, 130.5)
-        self.assertEqual(reading.previous_value, 100)
+        self.assertEqual(reading.value, 1030.5)
+        self.assertEqual(reading.previous_value, 1000)
         self.assertAlmostEqual(reading.consumption, 30.5)
         self.assertEqual((reading.source, reading.state), ("phone", "accepted"))
         self.assertEqual(
@@ -360,21 +360,21 @@ class TestIvrMeterReading(HotlineCommon):
         self.assertEqual(self.queued(sim), [("Queue", "mr_service,ct")])
 
     def test_reentered_reading_stores_the_second(self):
-        sim = self.call("1" + "150#" + "2" + "131#" + "1")
+        sim = self.call("1" + "1050#" + "2" + "1031#" + "1")
         self.assertEqual(self.heard(sim).count(sound("reading_enter")), 2)
         self.assertEqual(self.heard(sim)[-1], sound("saved"))
-        self.assertEqual(self.readings().mapped("value"), [131.0])
+        self.assertEqual(self.readings().mapped("value"), [1031.0])
 
     def test_two_decimal_points_are_refused(self):
-        sim = self.call("1" + "12*3*4#" + "130#" + "1")
+        sim = self.call("1" + "12*3*4#" + "1030#" + "1")
         heard = self.heard(sim)
         self.assertIn(sound("invalid"), heard)
         self.assertLess(heard.index(sound("invalid")), heard.index(sound("readback")))
-        self.assertEqual(self.readings().mapped("value"), [130.0])
+        self.assertEqual(self.readings().mapped("value"), [1030.0])
         self.assertEqual(self.transactions(sim)[1].outcome, "invalid")
 
     def test_meter_not_of_the_customer(self):
-        sim = self.call("3" + "1" + "130#", partner=self.landlord)
+        sim = self.call("3" + "1" + "1030#", partner=self.landlord)
         heard = self.heard(sim)
         # the list: press 1 for the meter ending in 9001, 2 ... 9002
         self.assertEqual(
@@ -398,7 +398,7 @@ class TestIvrMeterReading(HotlineCommon):
         # the services themselves: another customer's meter is never reachable
         Flow = self.env["hotline.ivr.flow"]
         request = {"linkedid": sim.linkedid, "variables": {"meter_index": "0"}}
-        request["variables"]["reading"] = "130"
+        request["variables"]["reading"] = "1030"
         self.assertEqual(
             Flow._hotline_ivr_meter_reading_confirm(request)["outcome"], "bad_meter"
         )
@@ -406,15 +406,15 @@ class TestIvrMeterReading(HotlineCommon):
         self.assertEqual(
             Flow._hotline_ivr_meter_reading_confirm(request)["outcome"], "accepted"
         )
-        self.assertEqual(self.readings(self.sites[1]).value, 130)
+        self.assertEqual(self.readings(self.sites[1]).value, 1030)
         self.assertFalse(self.readings(self.other))
 
     def test_below_previous_is_refused(self):
-        sim = self.call("1" + "90#" + "130#" + "1")
+        sim = self.call("1" + "990#" + "1030#" + "1")
         heard = self.heard(sim)
         self.assertIn(sound("below_previous"), heard)
         self.assertEqual(heard[-1], sound("saved"))
-        self.assertEqual(self.readings().mapped("value"), [130.0])
+        self.assertEqual(self.readings().mapped("value"), [1030.0])
 
     def test_after_a_meter_change_a_lower_reading_is_accepted(self):
         self.site.write(
@@ -429,12 +429,12 @@ class TestIvrMeterReading(HotlineCommon):
         self.assertAlmostEqual(reading.consumption, 5.25)
 
     def test_implausible_reading_is_stored_to_check(self):
-        sim = self.call("1" + "300#" + "1")
+        sim = self.call("1" + "1200#" + "1")
         heard = self.heard(sim)
         self.assertEqual(heard[-1], sound("to_check"))
         self.assertEqual(self.queued(sim), [("Queue", "mr_service,ct")])
         reading = self.readings()
-        self.assertEqual((reading.value, reading.state), (300, "to_check"))
+        self.assertEqual((reading.value, reading.state), (1200, "to_check"))
         self.assertIn("30", reading.check_reason)
         activity = reading.activity_ids.filtered(lambda a: a.user_id == self.finance)
         self.assertEqual(len(activity), 1)
@@ -443,62 +443,63 @@ class TestIvrMeterReading(HotlineCommon):
         # a configured responsible gets it instead of every Finance user
         self.env.company.hotline_meter_check_user_id = self.role_users["hotline_admin"]
         self.readings().action_reject()
-        self.call("1" + "290#" + "1")
+        self.call("1" + "1190#" + "1")
         reading = self.readings().filtered(lambda r: r.state == "to_check")
         self.assertEqual(reading.activity_ids.user_id, self.role_users["hotline_admin"])
 
     def test_future_month_is_refused(self):
         future = self.this_month + relativedelta(months=1)
         sim = self.call(
-            "2" + future.strftime("%Y%m") + "#" + "130#" + "1" + "130#" + "1"
+            "2" + future.strftime("%Y%m") + "1030#" + "1" + "1030#" + "1"
         )
         heard = self.heard(sim)
         self.assertIn(sound("future_month"), heard)
-        self.assertEqual(heard[-1], sound("saved"))
+        self.assertEqual(heard[-1], sound("saved"), (heard, sim.commands))
         self.assertFalse(self.readings(month=future))
-        self.assertEqual(self.readings().mapped("value"), [130.0])
-        # a month typed: last month is before the month's last reading -> refused;
+        self.assertEqual(self.readings().mapped("value"), [1030.0])
+        # a month before the meter's last reading (last month) is refused;
         # 13 is no month
-        for typed in ("202613", (self.this_month - relativedelta(months=1)).strftime("%Y%m")):
-            sim = self.call("2" + typed + "#" + "130#")
+        before_last = self.this_month - relativedelta(months=2)
+        for typed in ("202613", before_last.strftime("%Y%m")):
+            sim = self.call("2" + typed + "1030#")
             self.assertIn(sound("bad_month"), self.heard(sim), typed)
 
     def test_second_reading_replaces_the_first_not_invoiced(self):
         first = self.Reading.create(
-            {"site_id": self.site.id, "month": self.this_month, "value": 120}
+            {"site_id": self.site.id, "month": self.this_month, "value": 1020}
         )
-        sim = self.call("1" + "130#" + "1")
+        sim = self.call("1" + "1030#" + "1")
         self.assertEqual(self.heard(sim)[-1], sound("saved"))
         self.assertEqual(first.state, "rejected")
         self.assertEqual(
-            self.readings().filtered(lambda r: r.state == "accepted").value, 130
+            self.readings().filtered(lambda r: r.state == "accepted").value, 1030
         )
 
     def test_refused_when_the_month_is_invoiced(self):
         first = self.Reading.create(
-            {"site_id": self.site.id, "month": self.this_month, "value": 120}
+            {"site_id": self.site.id, "month": self.this_month, "value": 1020}
         )
         first.state = "invoiced"
-        sim = self.call("1" + "130#")
+        sim = self.call("1" + "1030#")
         self.assertEqual(self.heard(sim)[-1], sound("invoiced"))
         self.assertEqual(self.readings(), first)
         self.assertEqual(self.transactions(sim)[-1].outcome, "invalid")
 
     def test_not_identified_caller(self):
-        sim = self.call("1" + "130#", partner=False)
+        sim = self.call("1" + "1030#", partner=False)
         self.assertEqual(self.heard(sim), [sound("not_identified")])
         self.assertFalse(self.readings())
 
     def test_readback_speaks_the_value(self):
         """The check answers "you entered" and the value's sounds (played by
         the engine's ``sounds`` items)."""
-        sim = self.call("1" + "130*5#" + "2", partner=self.customer)
+        sim = self.call("1" + "1030*5#" + "2", partner=self.customer)
         result = self.env["hotline.ivr.flow"]._hotline_ivr_meter_reading_check(
-            {"linkedid": sim.linkedid, "language": "zh_CN", "variables": {"reading": "130*5"}}
+            {"linkedid": sim.linkedid, "language": "zh_CN", "variables": {"reading": "1030*5"}}
         )
         self.assertEqual(result["outcome"], "ok")
         self.assertEqual(result["play"][0], {"prompt": {"zh_CN": sound("readback"), "en_US": "hotline/en_US/meter_readback"}})
         sounds = result["play"][1]["sounds"]
         self.assertEqual(sounds[-1], sound("unit"))
         self.assertIn(sound("point"), sounds)
-        self.assertEqual(len(sounds), 6)  # 1 3 0 . 5 m³
+        self.assertEqual(len(sounds), 7)  # 1 0 3 0 . 5 m³
