@@ -34,7 +34,10 @@ class HotlineIvrFlow(models.Model):
     def _hotline_ivr_services(self):
         services = super()._hotline_ivr_services()
         services.update(
-            meter_list=(self.env._("Meters of the customer"), "_hotline_ivr_meter_list"),
+            meter_list=(
+                self.env._("Meters of the customer"),
+                "_hotline_ivr_meter_list",
+            ),
             meter_reading_check=(
                 self.env._("Check a meter reading"),
                 "_hotline_ivr_meter_reading_check",

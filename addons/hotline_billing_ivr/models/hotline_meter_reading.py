@@ -146,9 +146,13 @@ class HotlineMeterReading(models.Model):
             limit=1,
         )
         changed = site.meter_change_date
-        if changed and changed < month + relativedelta(months=1):
-            if not last or changed >= last.month + relativedelta(months=1):
-                return site.meter_start_value, True
+        next_month = month + relativedelta(months=1)
+        if (
+            changed
+            and changed < next_month
+            and (not last or changed >= last.month + relativedelta(months=1))
+        ):
+            return site.meter_start_value, True
         if last:
             return last.value, False
         return site.meter_start_value, False
@@ -290,11 +294,12 @@ class HotlineMeterReading(models.Model):
 
     def write(self, vals):
         frozen = {"site_id", "month", "value", "previous_value", "invoice_id"}
-        if frozen & set(vals) and not self.env.context.get("hotline_invoicing"):
-            if self.filtered(lambda r: r.state == "invoiced"):
-                raise UserError(
-                    self.env._("An invoiced meter reading cannot be changed.")
-                )
+        if (
+            frozen & set(vals)
+            and not self.env.context.get("hotline_invoicing")
+            and self.filtered(lambda r: r.state == "invoiced")
+        ):
+            raise UserError(self.env._("An invoiced meter reading cannot be changed."))
         if vals.get("month"):
             vals["month"] = fields.Date.to_date(vals["month"]).replace(day=1)
         if {"site_id", "month", "state"} & set(vals):
@@ -311,10 +316,10 @@ class HotlineMeterReading(models.Model):
             self._hotline_ask_check()
         return res
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_invoiced(self):
         if self.filtered(lambda r: r.state == "invoiced"):
             raise UserError(self.env._("An invoiced meter reading cannot be deleted."))
-        return super().unlink()
 
     @api.model
     def _hotline_check_free(self, site, month, exclude=None):
@@ -518,5 +523,7 @@ class HotlineMeterReading(models.Model):
                         group.with_company(company)._hotline_create_invoices()
                 except UserError as exc:
                     _logger.info(
-                        "Meter readings of %s not invoiced: %s", partner.display_name, exc
+                        "Meter readings of %s not invoiced: %s",
+                        partner.display_name,
+                        exc,
                     )

@@ -49,7 +49,9 @@ class HotlineMeterTariff(models.Model):
             limit=1,
         )
         if not tariff:
-            labels = dict(self._fields["site_category"]._description_selection(self.env))
+            labels = dict(
+                self._fields["site_category"]._description_selection(self.env)
+            )
             raise UserError(
                 self.env._(
                     "No tariff for the category %s: add one under Billing > Tariffs.",

@@ -132,7 +132,9 @@ class TestIvrMeterReading(HotlineCommon):
         Node = cls.env["hotline.ivr.node"]
 
         def prompt(code):
-            return cls.env.ref(f"hotline_billing_ivr.hotline_ivr_prompt_meter_{code}").id
+            return cls.env.ref(
+                f"hotline_billing_ivr.hotline_ivr_prompt_meter_{code}"
+            ).id
 
         def node(name, **vals):
             return Node.create(dict(flow_id=flow.id, name=name, **vals))
@@ -449,9 +451,7 @@ class TestIvrMeterReading(HotlineCommon):
 
     def test_future_month_is_refused(self):
         future = self.this_month + relativedelta(months=1)
-        sim = self.call(
-            "2" + future.strftime("%Y%m") + "1030#" + "1" + "1030#" + "1"
-        )
+        sim = self.call("2" + future.strftime("%Y%m") + "1030#" + "1" + "1030#" + "1")
         heard = self.heard(sim)
         self.assertIn(sound("future_month"), heard)
         self.assertEqual(heard[-1], sound("saved"), (heard, sim.commands))
@@ -495,10 +495,22 @@ class TestIvrMeterReading(HotlineCommon):
         the engine's ``sounds`` items)."""
         sim = self.call("1" + "1030*5#" + "2", partner=self.customer)
         result = self.env["hotline.ivr.flow"]._hotline_ivr_meter_reading_check(
-            {"linkedid": sim.linkedid, "language": "zh_CN", "variables": {"reading": "1030*5"}}
+            {
+                "linkedid": sim.linkedid,
+                "language": "zh_CN",
+                "variables": {"reading": "1030*5"},
+            }
         )
         self.assertEqual(result["outcome"], "ok")
-        self.assertEqual(result["play"][0], {"prompt": {"zh_CN": sound("readback"), "en_US": "hotline/en_US/meter_readback"}})
+        self.assertEqual(
+            result["play"][0],
+            {
+                "prompt": {
+                    "zh_CN": sound("readback"),
+                    "en_US": "hotline/en_US/meter_readback",
+                }
+            },
+        )
         sounds = result["play"][1]["sounds"]
         self.assertEqual(sounds[-1], sound("unit"))
         self.assertIn(sound("point"), sounds)

@@ -69,7 +69,11 @@ class TestMeterInvoicing(AccountTestInvoicingCommon, HotlineCommon):
                     fields.Command.create(
                         {"year": 2025, "from_qty": lo, "to_qty": hi, "price": price}
                     )
-                    for lo, hi, price in ((0, 350, 2.61), (350, 500, 3.13), (500, 0, 3.91))
+                    for lo, hi, price in (
+                        (0, 350, 2.61),
+                        (350, 500, 3.13),
+                        (500, 0, 3.91),
+                    )
                 ],
             }
         )
@@ -127,8 +131,9 @@ class TestMeterInvoicing(AccountTestInvoicingCommon, HotlineCommon):
             [(0, 0, 2.6), (350, 0, 3.1)],  # open tier not last
             [(10, 0, 2.6)],  # not from 0
         ):
-            with self.subTest(rows=rows), self.assertRaisesRegex(
-                ValidationError, "without gap or overlap"
+            with (
+                self.subTest(rows=rows),
+                self.assertRaisesRegex(ValidationError, "without gap or overlap"),
             ):
                 self.residential.write(
                     {
@@ -153,7 +158,9 @@ class TestMeterInvoicing(AccountTestInvoicingCommon, HotlineCommon):
         feb_move = moves[1]
         self.assertEqual(feb_move.invoice_date, datetime.date(2025, 2, 28))
         self.assertEqual(
-            sorted(feb_move.invoice_line_ids.mapped(lambda l: (l.quantity, l.price_unit))),
+            sorted(
+                feb_move.invoice_line_ids.mapped(lambda l: (l.quantity, l.price_unit))
+            ),
             [(10.0, 3.25), (50.0, 2.61), (50.0, 3.13)],
         )
         self.assertEqual(
@@ -176,7 +183,9 @@ class TestMeterInvoicing(AccountTestInvoicingCommon, HotlineCommon):
         with self.assertRaisesRegex(UserError, "No tariff for the category Industrial"):
             jan.with_user(self.finance).action_create_invoices()
         self.assertEqual(jan.state, "accepted")
-        self.assertFalse(self.env["account.move"].search([("partner_id", "=", self.customer.id)]))
+        self.assertFalse(
+            self.env["account.move"].search([("partner_id", "=", self.customer.id)])
+        )
 
     def test_monthly_cron_invoices_past_months(self):
         jan, feb, shop, mar = self.year_of_readings()
@@ -220,7 +229,9 @@ class TestMeterInvoicing(AccountTestInvoicingCommon, HotlineCommon):
                 self.Reading.with_user(self.role_users[role]).search([])
         # supervisors read, Finance does everything
         supervisor = self.role_users["supervisor"]
-        self.assertEqual(self.Reading.with_user(supervisor).search([("id", "=", jan.id)]), jan)
+        self.assertEqual(
+            self.Reading.with_user(supervisor).search([("id", "=", jan.id)]), jan
+        )
         tariffs = self.env["hotline.meter.tariff"].with_user(self.finance)
         self.assertEqual(tariffs.search([]), self.residential | self.commercial)
         moves = (jan | feb).with_user(self.finance)._hotline_create_invoices()
@@ -231,7 +242,9 @@ class TestMeterInvoicing(AccountTestInvoicingCommon, HotlineCommon):
 
     def test_one_counted_reading_per_meter_and_month(self):
         jan = self.reading(self.home, 1, 0, 300)
-        with self.assertRaisesRegex(ValidationError, "has an accepted reading for 2025-01"):
+        with self.assertRaisesRegex(
+            ValidationError, "has an accepted reading for 2025-01"
+        ):
             self.reading(self.home, 1, 0, 310)
         other = self.reading(self.home, 1, 0, 310, state="to_check")
         with self.assertRaisesRegex(ValidationError, "has an accepted reading"):
@@ -240,7 +253,11 @@ class TestMeterInvoicing(AccountTestInvoicingCommon, HotlineCommon):
         other.with_user(self.finance).action_accept()
         self.assertEqual(other.state, "accepted")
         # the database holds it too, whatever writes
-        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(IntegrityError),
+            self.cr.savepoint(),
+        ):
             self.env.cr.execute(
                 "UPDATE hotline_meter_reading SET state = 'accepted' WHERE id = %s",
                 [jan.id],
@@ -250,21 +267,32 @@ class TestMeterInvoicing(AccountTestInvoicingCommon, HotlineCommon):
         self.reading(self.home, 1, 0, 300)
         Reading = self.Reading.with_user(self.agent)
         with self.assertRaisesRegex(ValidationError, "below the previous one"):
-            Reading.create({"site_id": self.home.id, "month": "2025-02-01", "value": 200})
+            Reading.create(
+                {"site_id": self.home.id, "month": "2025-02-01", "value": 200}
+            )
         with self.assertRaisesRegex(ValidationError, "cannot be negative"):
-            Reading.create({"site_id": self.home.id, "month": "2025-02-01", "value": -1})
-        with freeze_time("2025-02-10"), self.assertRaisesRegex(
-            ValidationError, "the month has not begun"
+            Reading.create(
+                {"site_id": self.home.id, "month": "2025-02-01", "value": -1}
+            )
+        with (
+            freeze_time("2025-02-10"),
+            self.assertRaisesRegex(ValidationError, "the month has not begun"),
         ):
-            Reading.create({"site_id": self.home.id, "month": "2025-03-01", "value": 400})
+            Reading.create(
+                {"site_id": self.home.id, "month": "2025-03-01", "value": 400}
+            )
         # the meter was changed in February: a new meter starting at 0
         self.home.write({"meter_change_date": "2025-02-05", "meter_start_value": 0})
-        feb = Reading.create({"site_id": self.home.id, "month": "2025-02-17", "value": 12})
+        feb = Reading.create(
+            {"site_id": self.home.id, "month": "2025-02-17", "value": 12}
+        )
         self.assertEqual(feb.month, datetime.date(2025, 2, 1))
         self.assertTrue(feb.meter_change)
         self.assertEqual((feb.previous_value, feb.consumption), (0, 12))
         # and March follows the new meter
-        mar = Reading.create({"site_id": self.home.id, "month": "2025-03-01", "value": 40})
+        mar = Reading.create(
+            {"site_id": self.home.id, "month": "2025-03-01", "value": 40}
+        )
         self.assertFalse(mar.meter_change)
         self.assertEqual(mar.previous_value, 12)
 
@@ -272,11 +300,17 @@ class TestMeterInvoicing(AccountTestInvoicingCommon, HotlineCommon):
         self.env.company.hotline_meter_plausibility_factor = 3.0
         self.reading(self.home, 1, 0, 100)
         self.reading(self.home, 2, 100, 200)
-        ok = self.Reading.create({"site_id": self.home.id, "month": "2025-03-01", "value": 500})
+        ok = self.Reading.create(
+            {"site_id": self.home.id, "month": "2025-03-01", "value": 500}
+        )
         self.assertEqual(ok.state, "accepted", "300 m³ is 3 times 100")
-        odd = self.Reading.create({"site_id": self.shop.id, "month": "2025-03-01", "value": 10})
+        odd = self.Reading.create(
+            {"site_id": self.shop.id, "month": "2025-03-01", "value": 10}
+        )
         self.assertEqual(odd.state, "accepted", "no history, nothing to compare")
-        high = self.Reading.create({"site_id": self.home.id, "month": "2025-04-01", "value": 1100})
+        high = self.Reading.create(
+            {"site_id": self.home.id, "month": "2025-04-01", "value": 1100}
+        )
         self.assertEqual(high.state, "to_check")
         self.assertTrue(high.activity_ids.filtered(lambda a: a.user_id == self.finance))
         high.with_user(self.finance).action_accept()
