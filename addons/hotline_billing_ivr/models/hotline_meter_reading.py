@@ -255,6 +255,10 @@ class HotlineMeterReading(models.Model):
     def create(self, vals_list):
         Site = self.env["hotline.service.site"]
         for vals in vals_list:
+            if vals.get("state", "accepted") not in OPEN_STATES or vals.get(
+                "invoice_id"
+            ):
+                self._hotline_check_finance()
             if vals.get("month"):
                 vals["month"] = fields.Date.to_date(vals["month"]).replace(day=1)
             if not (vals.get("site_id") and vals.get("month")):
@@ -293,6 +297,9 @@ class HotlineMeterReading(models.Model):
         return readings
 
     def write(self, vals):
+        if {"state", "invoice_id", "amount"} & set(vals):
+            # accepting, rejecting and invoicing are the billing team's
+            self._hotline_check_finance()
         frozen = {"site_id", "month", "value", "previous_value", "invoice_id"}
         if (
             frozen & set(vals)
@@ -520,7 +527,7 @@ class HotlineMeterReading(models.Model):
             for partner, group in by_partner.items():
                 try:
                     with self.env.cr.savepoint():
-                        group.with_company(company)._hotline_create_invoices()
+                        group.with_company(company).sudo()._hotline_create_invoices()
                 except UserError as exc:
                     _logger.info(
                         "Meter readings of %s not invoiced: %s",

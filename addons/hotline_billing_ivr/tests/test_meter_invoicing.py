@@ -216,6 +216,17 @@ class TestMeterInvoicing(AccountTestInvoicingCommon, HotlineCommon):
             (jan | feb).with_user(self.agent).action_create_invoices()
         with self.assertRaises(AccessError):
             feb.with_user(self.agent).action_reject()
+        with self.assertRaisesRegex(AccessError, "billing team"):
+            feb.with_user(self.agent).state = "invoiced"
+        with self.assertRaisesRegex(AccessError, "billing team"):
+            as_agent.create(
+                {
+                    "site_id": self.home.id,
+                    "month": "2025-03-01",
+                    "value": 500,
+                    "state": "invoiced",
+                }
+            )
         with self.assertRaises(AccessError):
             feb.with_user(self.agent).unlink()
         with self.assertRaises(AccessError):

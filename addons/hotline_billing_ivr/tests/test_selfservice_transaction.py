@@ -36,8 +36,12 @@ class TestSelfserviceTransaction(TransactionCase):
             {"name": "1号楼", "partner_id": self.partner.id, "meter_number": "M1"}
         )
         reading = self.env["hotline.meter.reading"].create(
-            {"site_id": site.id, "month": "2026-03-01", "value": 130.5,
-             "previous_value": 100.0}
+            {
+                "site_id": site.id,
+                "month": "2026-03-01",
+                "value": 130.5,
+                "previous_value": 100.0,
+            }
         )
         self.assertAlmostEqual(reading.consumption, 30.5)
         self.assertEqual(reading.partner_id, self.partner)
