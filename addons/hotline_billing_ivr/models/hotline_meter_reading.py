@@ -309,6 +309,15 @@ class HotlineMeterReading(models.Model):
             raise UserError(self.env._("An invoiced meter reading cannot be changed."))
         if vals.get("month"):
             vals["month"] = fields.Date.to_date(vals["month"]).replace(day=1)
+        if "value" in vals:
+            for reading in self:
+                previous = vals.get("previous_value", reading.previous_value)
+                if float_compare(vals["value"], previous, precision_digits=3) < 0:
+                    raise ValidationError(
+                        self._hotline_problem_message(
+                            "below_previous", reading.site_id, reading.month, previous
+                        )
+                    )
         if {"site_id", "month", "state"} & set(vals):
             Site = self.env["hotline.service.site"]
             for reading in self:

@@ -211,6 +211,9 @@ class TestMeterInvoicing(AccountTestInvoicingCommon, HotlineCommon):
             {"site_id": self.home.id, "month": "2025-02-01", "value": 400}
         )
         self.assertEqual(feb.previous_value, 300, "from the last accepted reading")
+        with self.assertRaisesRegex(ValidationError, "below the previous one"):
+            feb.value = 250
+        feb.value = 410
         self.assertEqual(as_agent.search([("site_id", "=", self.home.id)]), jan | feb)
         with self.assertRaises(AccessError):
             (jan | feb).with_user(self.agent).action_create_invoices()
@@ -246,7 +249,8 @@ class TestMeterInvoicing(AccountTestInvoicingCommon, HotlineCommon):
         tariffs = self.env["hotline.meter.tariff"].with_user(self.finance)
         self.assertEqual(tariffs.search([]), self.residential | self.commercial)
         moves = (jan | feb).with_user(self.finance)._hotline_create_invoices()
-        self.assertEqual(moves.mapped("amount_total"), [783.0, 287.0])
+        # 300 -> 410: 50 × 2.61 + 60 × 3.13 = 130.50 + 187.80
+        self.assertEqual(moves.mapped("amount_total"), [783.0, 318.3])
         menu = self.env.ref("hotline_billing_ivr.hotline_meter_reading_menu")
         self.assertIn(menu, self.visible_menus(self.finance))
         self.assertNotIn(menu, self.visible_menus(self.agent))
