@@ -350,6 +350,45 @@ def test_collect_digits_with_terminator_and_lookup_typed_number():
     assert session.commands("play")[-1] == "zh/known"
 
 
+def test_collect_star_is_a_decimal_point_only_when_the_node_says_so():
+    """A meter reading 1234*5: ``*`` is refused among plain digits (invalid,
+    retry) and kept when the node's ``decimal_star`` is set; how many ``*``
+    is the service's check."""
+
+    def nodes(decimal_star):
+        return {
+            "ask": {
+                "type": "collect",
+                "prompt": prompt("reading"),
+                "invalid_prompt": prompt("invalid"),
+                "max_digits": 12,
+                "terminator": "#",
+                "decimal_star": decimal_star,
+                "variable": "reading",
+                "retries_invalid": 1,
+                "on_fail": "bye",
+                "next": "done",
+            },
+            "done": {"type": "hangup", "prompt": prompt("done")},
+            "bye": {"type": "hangup", "prompt": prompt("bye")},
+        }
+
+    session = FakeSession(inputs=["1234*5#", "12*3*4#"])
+    ctx = IvrEngine(flow(nodes(True), "ask"), FakeBackend()).run(session)
+    assert ctx.variables["reading"] == "1234*5"
+    assert session.commands("play")[-1] == "zh/done"
+    session = FakeSession(inputs=["12*3*4", "7*"])
+    ctx = IvrEngine(flow(nodes(True), "ask"), FakeBackend()).run(session)
+    assert ctx.variables["reading"] == "12*3*4"
+    session = FakeSession(inputs=["1234*5#", "1234*5#"])
+    ctx = IvrEngine(flow(nodes(False), "ask"), FakeBackend()).run(session)
+    assert "reading" not in ctx.variables
+    assert session.commands("play") == ["zh/invalid", "zh/bye"]
+    session = FakeSession(inputs=["12a4#", "1234#"])
+    ctx = IvrEngine(flow(nodes(True), "ask"), FakeBackend()).run(session)
+    assert ctx.variables["reading"] == "1234"
+
+
 def test_collect_invalid_exhausted_on_fail():
     nodes = {
         "ask": {

@@ -25,6 +25,10 @@
         "data/hotline_ivr_prompt_data.xml",
         "data/hotline_ivr_selfservice_data.xml",
         "views/hotline_selfservice_transaction_views.xml",
+        "security/hotline_billing_rules.xml",
+        "data/hotline_ivr_meter_prompt_data.xml",
+        "views/hotline_meter_reading_views.xml",
+        "views/res_company_views.xml",
         "views/res_partner_views.xml",
         "views/menus.xml",
     ],
@@ -34,6 +38,7 @@
         "demo/hotline_gas_demo.xml",
         "demo/hotline_ivr_selfservice_demo.xml",
         "demo/hotline_ivr_selfservice_login_demo.xml",
+        "demo/hotline_meter_demo.xml",
     ],
     "assets": {
         "web.assets_tests": ["hotline_billing_ivr/static/tests/tours/**/*"],

@@ -7,3 +7,5 @@ from . import hotline_outage_notice
 from . import hotline_attempt_limit
 from . import hotline_ivr_flow
 from . import hotline_call
+from . import hotline_service_site
+from . import hotline_meter_tariff

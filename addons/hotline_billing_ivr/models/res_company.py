@@ -32,6 +32,20 @@ DEMO_PAID_AFTER_DAYS = 9
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    hotline_meter_plausibility_factor = fields.Float(
+        string="Plausible usage factor",
+        default=3.0,
+        help="A meter reading whose usage exceeds this many times the meter's "
+        "monthly average of the last 12 months waits for a check by the billing "
+        "team. 0: no check.",
+    )
+    hotline_meter_check_user_id = fields.Many2one(
+        "res.users",
+        string="Readings checked by",
+        help="Who gets the activity for a meter reading to check; empty: every "
+        "Finance user of the company.",
+    )
+
     def _hotline_demo_chinese_chart(self):
         """Demo data: the Chinese chart of accounts (and with it the yuan) on the
         companies that do not have it yet.

@@ -10,3 +10,5 @@ from . import test_ivr_selfservice_queries
 from . import test_ivr_selfservice_login
 from . import test_selfservice_pin
 from . import test_selfservice_export
+from . import test_meter_invoicing
+from . import test_ivr_meter_reading

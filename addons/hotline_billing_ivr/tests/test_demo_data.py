@@ -216,3 +216,27 @@ class TestDemoData(TransactionCase):
         customer = self.env.ref("hotline_base.customer_01_demo")
         self.assertTrue(customer._hotline_check_pin("135790"))
         self.assertFalse(customer._hotline_check_pin("135791"))
+    def test_meter_reading_demo(self):
+        """Tariffs with three residential tiers, categorised sites with
+        readings, the published sub-flow of the meter reading by phone."""
+        flow = self.env.ref("hotline_billing_ivr.demo_flow_meter_reading")
+        self.assertEqual(flow.state, "published")
+        self.assertTrue(flow.is_subflow)
+        services = flow.node_ids.filtered(lambda n: n.node_type == "service")
+        self.assertEqual(
+            set(services.mapped("service_code")),
+            {"meter_list", "meter_reading_check", "meter_reading_confirm"},
+        )
+        self.assertTrue(flow.node_ids.filtered("decimal_star"))
+        tariff = self.env.ref(
+            "hotline_billing_ivr.hotline_meter_tariff_residential_demo"
+        )
+        year = self.env["hotline.meter.reading"]._hotline_today().year
+        self.assertEqual(
+            tariff._hotline_split(year, 300, 250),
+            [(50, 2.61), (150, 3.13), (50, 3.91)],
+        )
+        site = self.env.ref("hotline_base.site_restaurant_wangjing_demo")
+        self.assertEqual(site.site_category, "commercial")
+        landlord = self.env.ref("hotline_base.site_landlord_1_demo")
+        self.assertEqual(landlord.meter_reading_count, 3)

@@ -1,6 +1,7 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from .hotline_ivr_prompt import IVR_LANGUAGES
 
@@ -94,6 +95,12 @@ class HotlineIvrNode(models.Model):
     min_digits = fields.Integer(default=1)
     max_digits = fields.Integer(default=11)
     terminator = fields.Selection([("#", "#"), ("*", "*")], default="#")
+    decimal_star = fields.Boolean(
+        string="* is a decimal point",
+        help="Digits: the caller may type * as a decimal point (a meter reading "
+        "1234*5 is 1234.5); the business query reading the digits checks them. "
+        "The digits then end with #.",
+    )
     variable_name = fields.Char(default="digits")
     thanks_prompt_id = fields.Many2one(
         "hotline.ivr.prompt", string="Thank-you prompt", check_company=True
@@ -227,6 +234,21 @@ class HotlineIvrNode(models.Model):
                 lambda f: f.state == "published"
             )._hotline_check_graph()
 
+    @api.constrains("node_type", "decimal_star", "terminator")
+    def _check_decimal_star(self):
+        for node in self:
+            if (
+                node.node_type == "collect"
+                and node.decimal_star
+                and node.terminator != "#"
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Node %s: with * as a decimal point the digits end with #.",
+                        node.name,
+                    )
+                )
+
     @api.model
     def _default_blacklist_prompt(self, kind):
         """The shipped blacklist prompt (data/hotline_ivr_prompt_data.xml)."""
@@ -348,6 +370,7 @@ class HotlineIvrNode(models.Model):
                 max_digits=self.max_digits,
                 terminator=self.terminator or "",
                 variable=self.variable_name or "digits",
+                decimal_star=self.decimal_star,
             )
         elif kind == "language":
             data["language"] = self.language

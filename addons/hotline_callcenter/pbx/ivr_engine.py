@@ -39,7 +39,10 @@ Per type:
   ``retries_invalid``, ``no_input_prompt``, ``invalid_prompt``, ``on_fail``
   (node after the last retry; the flow's fallback when empty).
 * ``collect``: ``min_digits``, ``max_digits``, ``terminator`` (``#``), ``timeout_ms``,
-  ``variable``, the same retry keys as ``menu``.
+  ``variable``, the same retry keys as ``menu``; ``decimal_star``: ``*`` is
+  accepted among the digits (a decimal point, e.g. a meter reading ``1234*5``;
+  the service reading the variable checks it), the terminator must then be
+  ``#``.
 * ``language``: ``language`` then ``next`` (the caller's language switch).
 * ``condition``: ``condition`` in :data:`CONDITIONS`, ``value`` (DID, language,
   calendar id), ``branches`` {outcome: node key}, ``next`` when no branch matches.
@@ -140,6 +143,9 @@ MAX_SUBFLOW_DEPTH = 5
 SAY_DIGITS = frozenset("0123456789*#")
 # a sound a service may play: hotline/zh_CN/say_5 (no Playback separators)
 _SOUND_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_./-]{0,199}$")
+DIGIT_KEYS = frozenset("0123456789")
+# a collect node whose ``*`` is a decimal point
+DECIMAL_KEYS = DIGIT_KEYS | {"*"}
 # channel variable telling the correlator why the IVR ended the call
 END_VARIABLE = "HOTLINE_IVR_END"
 END_REFUSED = "refused_blacklist"
@@ -523,9 +529,10 @@ class IvrEngine:
     def _node_collect(self, ctx, node, depth):
         min_digits = int(node.get("min_digits") or 1)
         max_digits = int(node.get("max_digits") or 20)
+        allowed = DECIMAL_KEYS if node.get("decimal_star") else DIGIT_KEYS
 
         def valid(digits):
-            return digits.isdigit() and min_digits <= len(digits) <= max_digits
+            return set(digits) <= allowed and min_digits <= len(digits) <= max_digits
 
         outcome, digits = self._ask(ctx, node, max_digits, valid)
         if outcome == "ok":
