@@ -239,4 +239,4 @@ class TestDemoData(TransactionCase):
         site = self.env.ref("hotline_base.site_restaurant_wangjing_demo")
         self.assertEqual(site.site_category, "commercial")
         landlord = self.env.ref("hotline_base.site_landlord_1_demo")
-        self.assertEqual(landlord.meter_reading_count, 3)
+        self.assertEqual(landlord.meter_reading_count, 12)

@@ -305,6 +305,11 @@ class TestIvrMeterReading(HotlineCommon):
         sim.linkedid = sim.uniqueid
         return sim
 
+    def spoken(self, value):
+        """What ``heard`` shows for the speller's read-back of ``value``."""
+        files = self.env["hotline.ivr.flow"]._hotline_speak_quantity(value, "zh_CN")
+        return "digits:" + "".join(f.rsplit("_", 1)[1] for f in files)
+
     @staticmethod
     def heard(sim):
         """Prompts played and digits said, in order."""
@@ -344,6 +349,7 @@ class TestIvrMeterReading(HotlineCommon):
                 sound("month_menu"),
                 sound("reading_enter"),
                 sound("readback"),
+                self.spoken(1030.5),
                 sound("confirm"),
                 sound("saved"),
             ],
