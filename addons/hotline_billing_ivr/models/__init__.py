@@ -3,3 +3,4 @@ from . import hotline_screen_pop
 from . import res_company
 from . import hotline_selfservice_transaction
 from . import hotline_meter_reading
+from . import account_payment
