@@ -64,7 +64,8 @@ def figures(values):
         return "no sample"
     return (
         f"p50 {statistics.median(values):.2f} ms, p95 {percentile(values, 95):.2f} ms, "
-        f"p99 {percentile(values, 99):.2f} ms, max {max(values):.2f} ms (n={len(values)})"
+        f"p99 {percentile(values, 99):.2f} ms, max {max(values):.2f} ms "
+        f"(n={len(values)})"
     )
 
 

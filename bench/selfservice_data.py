@@ -52,6 +52,7 @@ sys.path.insert(0, str(HERE.parent))
 from tests.harness import odoo_env
 
 DB = "hotline_bench_selfservice"
+DATA_VERSION = 1  # a data set built by another version is rebuilt
 CUSTOMERS = 100_000
 ARREARS_SHARE = 0.2
 MONTHS = 12
@@ -85,7 +86,8 @@ def psql(sql, db="postgres"):
 
 
 def data_version():
-    return hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:12]
+    """Bump DATA_VERSION when the data set this file builds changes."""
+    return DATA_VERSION
 
 
 def modules_version():
@@ -106,10 +108,14 @@ def wanted(customers, arrears_share):
     }
 
 
+def get_param(db, key):
+    return psql(f"SELECT value FROM ir_config_parameter WHERE key = '{key}'", db)
+
+
 def stored_meta(db):
     if psql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'") != "1":
         return None
-    value = psql(f"SELECT value FROM ir_config_parameter WHERE key = '{PARAM}'", db)
+    value = get_param(db, PARAM)
     try:
         return json.loads(value) if value else {}
     except ValueError:
@@ -146,12 +152,10 @@ def ensure(customers=CUSTOMERS, arrears_share=ARREARS_SHARE, db=DB, rebuild=Fals
     if stored is not None and not rebuild:
         if {k: stored.get(k) for k in meta} == meta:
             modules = modules_version()
-            if psql(
-                f"SELECT value FROM ir_config_parameter WHERE key = '{MODULES_PARAM}'",
-                db,
-            ) != modules:
-                print(f"reusing {db}: updating hotline_billing_ivr", flush=True)
-                odoo(root, env, db, "-u", "hotline_billing_ivr")
+            if get_param(db, MODULES_PARAM) != modules:
+                # hotline_base first: every installed hotline add-on follows
+                print(f"reusing {db}: updating the hotline add-ons", flush=True)
+                odoo(root, env, db, "-u", "hotline_base")
                 psql(set_param_sql(MODULES_PARAM, modules), db)
             else:
                 print(f"reusing {db} ({json.dumps(stored)})", flush=True)
@@ -355,7 +359,8 @@ def drop_indexes(cr):
         SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
           FROM pg_index i
          WHERE i.indrelid::regclass::text = ANY(%s)
-           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+           AND NOT EXISTS (SELECT 1 FROM pg_constraint c
+                            WHERE c.conindid = i.indexrelid)
         """,
         [list(BIG_TABLES)],
     )
@@ -376,9 +381,7 @@ def load(db, customers, arrears_share):
         cr.commit()
         print(f"templates written by the ORM in {time.time() - t0:.0f}s", flush=True)
         replicate(cr, partner, invoices, payment, dates, customers, arrears_share)
-        cr.execute(
-            set_param_sql(PARAM, json.dumps(wanted(customers, arrears_share)))
-        )
+        cr.execute(set_param_sql(PARAM, json.dumps(wanted(customers, arrears_share))))
         cr.commit()
     print(f"copied in {time.time() - t0:.0f}s", flush=True)
     conn_vacuum(db)
@@ -508,7 +511,8 @@ def replicate(cr, partner, invoices, payment, dates, n, share):
     )
     # the customer number sequence goes on after the copied numbers
     cr.execute(
-        "SELECT id, implementation FROM ir_sequence WHERE code = 'hotline.customer.number'"
+        "SELECT id, implementation FROM ir_sequence "
+        "WHERE code = 'hotline.customer.number'"
     )
     for seq_id, implementation in cr.fetchall():
         cr.execute(
@@ -551,7 +555,8 @@ def replicate(cr, partner, invoices, payment, dates, n, share):
     cr.execute(
         f"""
         UPDATE bpay p SET amount = s.total FROM (
-            SELECT b.c, sum(round((20 + (b.c * 31 + j * 17) % 80) * {PRICE}, 2)) AS total
+            SELECT b.c,
+                   sum(round((20 + (b.c * 31 + j * 17) % 80) * {PRICE}, 2)) AS total
               FROM bp b CROSS JOIN generate_series(0, {MONTHS - 1}) j
              WHERE j < b.unpaid_from GROUP BY b.c) s
          WHERE s.c = p.c
@@ -566,7 +571,8 @@ def replicate(cr, partner, invoices, payment, dates, n, share):
         UPDATE bpay p SET seq = r.n + coalesce((
                 SELECT max(sequence_number) FROM account_move m
                  WHERE m.journal_id = %(journal)s AND m.sequence_prefix = r.prefix), 0)
-          FROM (SELECT c, prefix, row_number() OVER (PARTITION BY prefix ORDER BY date, c) n
+          FROM (SELECT c, prefix,
+                       row_number() OVER (PARTITION BY prefix ORDER BY date, c) n
                   FROM bpay) r
          WHERE r.c = p.c
         """,
@@ -574,7 +580,8 @@ def replicate(cr, partner, invoices, payment, dates, n, share):
     )
     pad = len(pay_move.name) - len(pay_prefix)
     cr.execute(
-        "UPDATE bpay SET name = prefix || lpad(seq::text, greatest(%s, length(seq::text)), '0'), "
+        "UPDATE bpay SET "
+        "name = prefix || lpad(seq::text, greatest(%s, length(seq::text)), '0'), "
         "batch = replace(%s, %s, extract(year FROM date)::int::text) || "
         "lpad(seq::text, greatest(%s, length(seq::text)), '0')",
         [pad, batch_prefix, pay_year, pad],
@@ -611,13 +618,16 @@ def replicate(cr, partner, invoices, payment, dates, n, share):
         "bpay b CROSS JOIN {template} t",
         "tpl_pline",
         {
-            "id": "CASE WHEN t.bench_receivable THEN b.cp_line_id ELSE b.liq_line_id END",
+            "id": "CASE WHEN t.bench_receivable THEN b.cp_line_id "
+            "ELSE b.liq_line_id END",
             "move_id": "b.move_id",
             "partner_id": "b.partner_id",
             "payment_id": "b.pay_id",
             "move_name": "b.name",
-            "full_reconcile_id": "CASE WHEN t.full_reconcile_id IS NOT NULL THEN b.full_id END",
-            "matching_number": "CASE WHEN t.matching_number IS NOT NULL THEN b.full_id::text END",
+            "full_reconcile_id": "CASE WHEN t.full_reconcile_id IS NOT NULL "
+            "THEN b.full_id END",
+            "matching_number": "CASE WHEN t.matching_number IS NOT NULL "
+            "THEN b.full_id::text END",
         },
         text_rules=pay_text,
         num_rules=pay_num,
@@ -772,7 +782,9 @@ def replicate(cr, partner, invoices, payment, dates, n, share):
     print(f"  {paid} reconciliations in {time.time() - t0:.0f}s", flush=True)
     for definition in definitions:
         cr.execute(definition)
-    print(f"  {len(definitions)} indexes rebuilt in {time.time() - t0:.0f}s", flush=True)
+    print(
+        f"  {len(definitions)} indexes rebuilt in {time.time() - t0:.0f}s", flush=True
+    )
     # every journal entry balanced
     cr.execute(
         "SELECT count(*) FROM (SELECT move_id FROM account_move_line "
@@ -808,17 +820,17 @@ def check(registry, n, share):
         Partner = env["res.partner"]
         Move = env["account.move"]
         template = Partner.search([("name", "=", TEMPLATE_NAME)])
-        dates = (
-            Move.search(
-                [("partner_id", "=", template.id), ("move_type", "=", "out_invoice")],
-                order="invoice_date",
-            ).mapped("invoice_date")
-        )
+        dates = Move.search(
+            [("partner_id", "=", template.id), ("move_type", "=", "out_invoice")],
+            order="invoice_date",
+        ).mapped("invoice_date")
         today = odoo.fields.Date.context_today(Partner)
         samples = sorted({0, 1, 2, 3, 4, 5, n // 2, n - 1})
         seen_arrears = False
         for c in samples:
-            partner = Partner.search([("hotline_customer_number", "=", f"C{c + 2:08d}")])
+            partner = Partner.search(
+                [("hotline_customer_number", "=", f"C{c + 2:08d}")]
+            )
             assert partner.name == f"Customer {c + 1:06d}", (c, partner.name)
             arrears, unpaid_from, bills, due, overdue, paid_on = expected(
                 c, share, today, dates
@@ -830,7 +842,7 @@ def check(registry, n, share):
             )
             assert len(moves) == MONTHS, (c, len(moves))
             assert set(moves.mapped("state")) == {"posted"}
-            assert moves.mapped("invoice_date") == dates, (c, moves.mapped("invoice_date"))
+            assert moves.mapped("invoice_date") == dates, c
             stored = [
                 (m.amount_total, m.amount_residual, m.payment_state) for m in moves
             ]
@@ -848,7 +860,9 @@ def check(registry, n, share):
             receivable = moves.line_ids.filtered(
                 lambda line: line.account_type == "asset_receivable"
             )
-            stored_lines = [(line.amount_residual, line.reconciled) for line in receivable]
+            stored_lines = [
+                (line.amount_residual, line.reconciled) for line in receivable
+            ]
             receivable._compute_amount_residual()
             assert [
                 (line.amount_residual, line.reconciled) for line in receivable
@@ -875,7 +889,8 @@ def check(registry, n, share):
         cr.rollback()
     print(
         f"checked customers {samples} with the ORM (invoices, residuals, payment "
-        f"state, amounts due/overdue, last payment){'' if seen_arrears else ' (none in arrears)'}",
+        "state, amounts due/overdue, last payment)"
+        + ("" if seen_arrears else " (none in arrears)"),
         flush=True,
     )
 
@@ -899,7 +914,8 @@ def main():
     elif args.check:
         check(open_registry(args.db), args.customers, args.arrears_share)
     else:
-        print(json.dumps(ensure(args.customers, args.arrears_share, args.db, args.rebuild)))
+        meta = ensure(args.customers, args.arrears_share, args.db, args.rebuild)
+        print(json.dumps(meta))
     return 0
 
 
