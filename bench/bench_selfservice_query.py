@@ -106,7 +106,16 @@ def _bench_arrears(self, request):
     }
 
 
-def register_stand_in(registry, code):
+def _bench_bookkeeping(self, request):
+    """Baseline: what every self-service query does besides its own query
+    (the call's login looked up, one transaction recorded)."""
+    Transaction = self.env["hotline.selfservice.transaction"]
+    partner = Transaction._hotline_authenticated_partner(request)
+    Transaction._hotline_log(request, "arrears", "served", partner)
+    return {"outcome": "served", "play": [{"digits": "0"}]}
+
+
+def register_stand_in(registry, code, method="_hotline_bench_arrears"):
     """Register the stand-in under ``code`` on the registry's flow model (this
     process only); returns True when it had to."""
     Flow = registry["hotline.ivr.flow"]
@@ -121,7 +130,7 @@ def register_stand_in(registry, code):
 
     def _hotline_ivr_services(self):
         result = services(self)
-        result[code] = ("Arrears (bench stand-in)", "_hotline_bench_arrears")
+        result[code] = ("Bench stand-in", method)
         return result
 
     def _hotline_ivr_service_outcomes(self):
@@ -130,12 +139,14 @@ def register_stand_in(registry, code):
             ("arrears", "In arrears"),
             ("no_arrears", "Nothing overdue"),
             ("not_identified", "Not logged in"),
+            ("served", "Served"),
         ]
         return result
 
     Flow._hotline_ivr_services = _hotline_ivr_services
     Flow._hotline_ivr_service_outcomes = _hotline_ivr_service_outcomes
     Flow._hotline_bench_arrears = _bench_arrears
+    Flow._hotline_bench_bookkeeping = _bench_bookkeeping
     return True
 
 
@@ -319,7 +330,13 @@ def measure(args, db):
     from odoo.addons.hotline_callcenter.pbx.fastagi import FastAgiServer
 
     registry = odoo.modules.registry.Registry(db)
-    stand_in = register_stand_in(registry, args.service)
+    if args.baseline:
+        args.service = "bench_bookkeeping"
+        stand_in = register_stand_in(
+            registry, args.service, "_hotline_bench_bookkeeping"
+        )
+    else:
+        stand_in = register_stand_in(registry, args.service)
     rnd = random.Random(15)
     stamp = int(time.time())
     with registry.cursor() as cr:
@@ -452,6 +469,12 @@ def main():
         help="'direct' (login transaction recorded before the call) or the code "
         "of the login service the flow runs (e.g. selfservice_login)",
     )
+    parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="measure a service doing only the bookkeeping every query does (the "
+        "call's login looked up, one transaction recorded), no query",
+    )
     parser.add_argument("--calls", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=100)
     parser.add_argument("--pace-ms", type=float, default=1000.0)
@@ -467,8 +490,9 @@ def main():
     query_steps = [ms for ms, _verb, ran in res["steps"] if ran]
     other_steps = [ms for ms, _verb, ran in res["steps"] if not ran]
     print(
-        f"command: python3 bench/bench_selfservice_query.py --service {args.service} "
-        f"--login {args.login} --calls {args.calls} --concurrency {args.concurrency} "
+        "command: python3 bench/bench_selfservice_query.py "
+        + ("--baseline " if args.baseline else f"--service {args.service} ")
+        + f"--login {args.login} --calls {args.calls} --concurrency {args.concurrency} "
         f"--pace-ms {args.pace_ms:g}"
         + (
             f" --db {db} --customers {args.customers}"
@@ -480,7 +504,9 @@ def main():
         f"database {db}: {args.customers:,} customers, {args.customers * 12:,} posted "
         f"invoices; {res['share']:.0%} of the calling customers in arrears"
     )
-    if res["stand_in"]:
+    if args.baseline:
+        print("baseline: login looked up and one transaction recorded, no query")
+    elif res["stand_in"]:
         print(
             f"service {args.service!r} is not installed: measured the bench's "
             "stand-in (hotline_amount_overdue + the overdue months + one transaction)"
