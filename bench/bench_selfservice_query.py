@@ -49,6 +49,16 @@ import selfservice_data
 from tests.harness import odoo_env
 
 P95_TARGET_MS = 20.0
+STAND_INS = {
+    "orm": (
+        "_hotline_bench_arrears",
+        "hotline_amount_overdue + the overdue months + one transaction",
+    ),
+    "sql": (
+        "_hotline_bench_arrears_sql",
+        "one aggregate query for the overdue amount and months + one transaction",
+    ),
+}
 DID = "4008000015"
 READY = "bench_ss_ready"  # the prompt played just before the service node
 PIN = "135790"
@@ -106,6 +116,55 @@ def _bench_arrears(self, request):
     }
 
 
+OVERDUE_SQL = """
+    SELECT coalesce(sum(l.amount_residual) FILTER (
+                WHERE l.amount_residual > 0 AND l.date_maturity < %(today)s), 0),
+           coalesce(-sum(l.amount_residual) FILTER (WHERE l.amount_residual < 0), 0),
+           array_agg(DISTINCT to_char(l.date, 'YYYYMM')) FILTER (
+                WHERE l.amount_residual > 0 AND l.date_maturity < %(today)s)
+      FROM account_move_line l
+      JOIN account_account a ON a.id = l.account_id
+     WHERE l.partner_id IN (SELECT id FROM res_partner
+                             WHERE commercial_partner_id = %(partner)s)
+       AND l.company_id = %(company)s
+       AND a.account_type = 'asset_receivable'
+       AND l.parent_state = 'posted'
+       AND l.reconciled IS NOT TRUE
+"""
+
+
+def _bench_arrears_sql(self, request):
+    """Stand-in with one aggregate query instead of the ORM's
+    ``hotline_amount_overdue`` (``--stand-in sql``): what a lean arrears
+    query costs."""
+    from odoo import fields
+
+    Transaction = self.env["hotline.selfservice.transaction"]
+    partner = Transaction._hotline_authenticated_partner(request)
+    if not partner:
+        Transaction._hotline_log(request, "arrears", "not_found")
+        return {"outcome": "not_identified"}
+    self.env.cr.execute(
+        OVERDUE_SQL,
+        {
+            "today": fields.Date.context_today(self),
+            "partner": partner.commercial_partner_id.id,
+            "company": (partner.company_id or self.env.company).id,
+        },
+    )
+    overdue, credits, months = self.env.cr.fetchone()
+    overdue = max(overdue - credits, 0)
+    Transaction._hotline_log(request, "arrears", "served", partner)
+    return {
+        "outcome": "arrears" if overdue else "no_arrears",
+        "variables": {
+            "amount_overdue": f"{overdue:.2f}",
+            "months": ",".join(sorted(months or [])),
+        },
+        "play": [{"digits": f"{overdue:.2f}".replace(".", "")}],
+    }
+
+
 def _bench_bookkeeping(self, request):
     """Baseline: what every self-service query does besides its own query
     (the call's login looked up, one transaction recorded)."""
@@ -147,6 +206,7 @@ def register_stand_in(registry, code, method="_hotline_bench_arrears"):
     Flow._hotline_ivr_service_outcomes = _hotline_ivr_service_outcomes
     Flow._hotline_bench_arrears = _bench_arrears
     Flow._hotline_bench_bookkeeping = _bench_bookkeeping
+    Flow._hotline_bench_arrears_sql = _bench_arrears_sql
     return True
 
 
@@ -336,7 +396,9 @@ def measure(args, db):
             registry, args.service, "_hotline_bench_bookkeeping"
         )
     else:
-        stand_in = register_stand_in(registry, args.service)
+        stand_in = register_stand_in(
+            registry, args.service, STAND_INS[args.stand_in][0]
+        )
     rnd = random.Random(15)
     stamp = int(time.time())
     with registry.cursor() as cr:
@@ -475,6 +537,13 @@ def main():
         help="measure a service doing only the bookkeeping every query does (the "
         "call's login looked up, one transaction recorded), no query",
     )
+    parser.add_argument(
+        "--stand-in",
+        choices=sorted(STAND_INS),
+        default="orm",
+        help="when --service is not installed: the stand-in measured (orm: the "
+        "partner's hotline_amount_overdue, sql: one aggregate query)",
+    )
     parser.add_argument("--calls", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=100)
     parser.add_argument("--pace-ms", type=float, default=1000.0)
@@ -509,7 +578,7 @@ def main():
     elif res["stand_in"]:
         print(
             f"service {args.service!r} is not installed: measured the bench's "
-            "stand-in (hotline_amount_overdue + the overdue months + one transaction)"
+            f"stand-in --stand-in {args.stand_in} ({STAND_INS[args.stand_in][1]})"
         )
     print(
         f"calls {len(res['results'])}, {args.concurrency} sessions at a time, "
