@@ -390,6 +390,14 @@ def measure(args, db):
     from odoo.addons.hotline_callcenter.pbx.fastagi import FastAgiServer
 
     registry = odoo.modules.registry.Registry(db)
+    if args.login != "direct":
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            if args.login not in env["hotline.ivr.flow"]._hotline_ivr_services():
+                raise SystemExit(
+                    f"the login service {args.login!r} is not installed: "
+                    "use --login direct"
+                )
     if args.baseline:
         args.service = "bench_bookkeeping"
         stand_in = register_stand_in(
@@ -551,9 +559,9 @@ def main():
     parser.add_argument(
         "--arrears-share", type=float, default=selfservice_data.ARREARS_SHARE
     )
-    parser.add_argument("--db", default=selfservice_data.DB)
+    parser.add_argument("--db", help="default: hotline_bench_selfservice[_...]")
     args = parser.parse_args()
-    db = args.db
+    db = args.db or selfservice_data.default_db(args.customers, args.arrears_share)
     selfservice_data.ensure(args.customers, args.arrears_share, db)
     res = measure(args, db)
     query_steps = [ms for ms, _verb, ran in res["steps"] if ran]
@@ -563,11 +571,18 @@ def main():
         + ("--baseline " if args.baseline else f"--service {args.service} ")
         + f"--login {args.login} --calls {args.calls} --concurrency {args.concurrency} "
         f"--pace-ms {args.pace_ms:g}"
+        + (f" --stand-in {args.stand_in}" if res["stand_in"] else "")
         + (
-            f" --db {db} --customers {args.customers}"
-            if db != selfservice_data.DB
+            f" --customers {args.customers}"
+            if args.customers != selfservice_data.CUSTOMERS
             else ""
         )
+        + (
+            f" --arrears-share {args.arrears_share:g}"
+            if args.arrears_share != selfservice_data.ARREARS_SHARE
+            else ""
+        )
+        + (f" --db {db}" if args.db else "")
     )
     print(
         f"database {db}: {args.customers:,} customers, {args.customers * 12:,} posted "

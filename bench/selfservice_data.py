@@ -8,7 +8,11 @@ customer invoices, one per month (the latest dated the first day of the month
 of the build), and one grouped payment reconciled with the invoices it paid.
 
     python3 bench/selfservice_data.py [--customers 100000] [--arrears-share 0.2]
-                                      [--db hotline_bench_selfservice] [--rebuild]
+                                      [--db NAME] [--rebuild] [--check]
+
+From another bench: ``selfservice_data.ensure(customers, arrears_share)``
+returns the description of the database ``default_db(customers,
+arrears_share)``, built when missing.
 
 Who owes what (customer ``c``, months ``j`` = 0..11, 11 = the current month):
 
@@ -143,8 +147,22 @@ def month_dates(first_of_month):
     ]
 
 
-def ensure(customers=CUSTOMERS, arrears_share=ARREARS_SHARE, db=DB, rebuild=False):
-    """Build ``db`` unless it holds this data set; returns its description."""
+def default_db(customers=CUSTOMERS, arrears_share=ARREARS_SHARE):
+    """``hotline_bench_selfservice``, suffixed when the parameters are not the
+    defaults (``_arrears100`` for issue 16's all-in-arrears data set): each
+    data set keeps its own database instead of rebuilding another's."""
+    name = DB
+    if customers != CUSTOMERS:
+        name += f"_{customers}"
+    if arrears_share != ARREARS_SHARE:
+        name += f"_arrears{round(arrears_share * 100)}"
+    return name
+
+
+def ensure(customers=CUSTOMERS, arrears_share=ARREARS_SHARE, db=None, rebuild=False):
+    """Build ``db`` (default: :func:`default_db`) unless it holds this data
+    set; returns its description."""
+    db = db or default_db(customers, arrears_share)
     root = odoo_env.odoo_root()
     env = odoo_env.odoo_environ(root)
     meta = wanted(customers, arrears_share)
@@ -904,11 +922,12 @@ def main():
         default=ARREARS_SHARE,
         help="share of customers with overdue bills (1 = all of them)",
     )
-    parser.add_argument("--db", default=DB)
+    parser.add_argument("--db", help="default: hotline_bench_selfservice[_...]")
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--check", action="store_true", help="only run the checks")
     parser.add_argument("--load", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    args.db = args.db or default_db(args.customers, args.arrears_share)
     if args.load:
         load(args.db, args.customers, args.arrears_share)
     elif args.check:
