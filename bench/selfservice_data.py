@@ -53,7 +53,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from tests.harness import odoo_env
+try:
+    from tests.harness import odoo_env
+except ImportError:
+    # under pytest `tests` is hotline_callcenter's test package: the harness is
+    # then imported as `harness` (tests/test_bench_selfservice_data.py)
+    from harness import odoo_env
 
 DB = "hotline_bench_selfservice"
 DATA_VERSION = 1  # a data set built by another version is rebuilt
