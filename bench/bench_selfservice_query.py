@@ -438,7 +438,16 @@ def measure(args, db):
                 )
         else:
             set_pins(env, partners, PIN)
-        share = sum(1 for p in partners.sudo() if p.hotline_is_overdue) / len(partners)
+        cr.execute(
+            "SELECT DISTINCT l.partner_id FROM account_move_line l "
+            "JOIN account_account a ON a.id = l.account_id "
+            "WHERE l.partner_id = ANY(%s) AND a.account_type = 'asset_receivable' "
+            "AND l.parent_state = 'posted' AND l.reconciled IS NOT TRUE "
+            "AND l.amount_residual > 0 AND l.date_maturity < current_date",
+            [list(set(partners.ids))],
+        )
+        overdue = {row[0] for row in cr.fetchall()}
+        share = sum(1 for pid, _n, _m in picked if pid in overdue) / len(picked)
 
     steps = []  # (ms, verb of the next command, ran the service)
     service_ms = []
