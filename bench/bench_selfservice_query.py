@@ -366,6 +366,21 @@ def run_callers(port, jobs, concurrency, pace_ms, out):
     out.put(results)
 
 
+def heard_digits(commands):
+    """The digits said after the prompt before the service: ``SAY DIGITS`` or a
+    Playback of the flow's digit prompts (``.../digit_N``)."""
+    after = False
+    for command in commands:
+        if f"/{READY}" in command:
+            after = True
+        elif after and command.startswith("SAY DIGITS"):
+            return command.split()[2]
+        elif after and command.startswith("EXEC Playback"):
+            files = command.split(None, 2)[2].strip('"').split("&")
+            return "".join(f.rsplit("_", 1)[1] for f in files)
+    return None
+
+
 # -- the measure ----------------------------------------------------------------------
 def measure(args, db):
     root = odoo_env.odoo_root()
@@ -520,6 +535,19 @@ def measure(args, db):
             [uids],
         )
         cr.execute("DELETE FROM hotline_call WHERE linkedid = ANY(%s)", [uids])
+    wrong = None
+    if stand_in and not args.baseline:
+        # the amounts the callers heard are the customers' overdue amounts
+        pid_of = {job[0]: pid for job, (pid, _n, _m) in zip(jobs, picked, strict=True)}
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            wrong = 0
+            for uid, commands, _trips in results:
+                env.invalidate_all()
+                partner = env["res.partner"].browse(pid_of[uid])
+                want = f"{partner.hotline_amount_overdue:.2f}".replace(".", "")
+                if heard_digits(commands) != want:
+                    wrong += 1
     round_trips = [
         ms
         for _uid, _commands, trips in results
@@ -536,6 +564,7 @@ def measure(args, db):
         "elapsed": elapsed,
         "stand_in": stand_in,
         "share": share,
+        "wrong": wrong,
     }
 
 
@@ -617,6 +646,11 @@ def main():
         for service, outcome, count in res["outcomes"]
         if service != "login" and outcome == "served"
     )
+    if res["wrong"] is not None:
+        print(
+            f"amounts heard checked against hotline_amount_overdue: "
+            f"{len(res['results']) - res['wrong']}/{len(res['results'])} right"
+        )
     p95 = percentile(query_steps, 95) if query_steps else float("inf")
     print(
         f"query step p95 {p95:.2f} ms (target <= {P95_TARGET_MS:g} ms), "
@@ -627,6 +661,7 @@ def main():
         and res["errors"] == 0
         and len(query_steps) == args.calls
         and served == args.calls
+        and not res["wrong"]
     )
     print("MET" if ok else "MISSED")
     return 0 if ok else 1
