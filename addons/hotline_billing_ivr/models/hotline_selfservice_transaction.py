@@ -73,7 +73,10 @@ class HotlineSelfserviceTransaction(models.Model):
         linkedid = (request or {}).get("linkedid") or False
         call = self.env["hotline.call"]
         if linkedid:
-            call = call.sudo().search([("linkedid", "=", linkedid)], limit=1)
+            # only the company: the call's whole row is not needed here
+            call = call.sudo().search_fetch(
+                [("linkedid", "=", linkedid)], ["company_id"], limit=1
+            )
         vals = {
             "service": service,
             "outcome": outcome,
