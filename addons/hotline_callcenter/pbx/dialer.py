@@ -197,7 +197,7 @@ def plan_dials(now, settings, due, in_use, windows, free_agents=None):
         if max_attempts and contact.get("attempts", 0) >= max_attempts:
             continue
         when = contact.get("next_attempt_at")
-        if when is not None and when > now:
+        if when and when > now:
             continue
         picked.append(contact)
     return picked
