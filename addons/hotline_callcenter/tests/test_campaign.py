@@ -18,8 +18,12 @@ from odoo.tests import tagged
 
 from ..cli.connector import EnvSink, PbxWorker
 from ..cli.dialer import CampaignDialer, EnvDialerStore
+from ..cli.ivr_backend import make_agi_handler
+from ..pbx.fastagi import FastAgiServer
 from ..pbx.simulator import CAPTURE_PBX_SETTINGS, AmiSimulator
+from ..pbx.simulator.agi_caller import AgiCaller
 from .common import CallCenterCommon
+from .ivr_common import IvrCommon
 
 SHANGHAI = pytz.timezone("Asia/Shanghai")
 
@@ -553,3 +557,113 @@ class TestCampaignRoles(CampaignCommon):
         )
         self.assertEqual(attempt.result, "busy")
         self.assertEqual(mine[0].state, "retry")
+
+
+@tagged("post_install", "-at_install")
+class TestCampaignFlow(IvrCommon):
+    """The automated flow of an answered callee, over FastAGI as the
+    ``hotline-campaign`` context runs it: the contact's variables are the
+    flow's, and what the callee did lands on the attempt."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Node = cls.env["hotline.ivr.node"]
+        flow = cls.env["hotline.ivr.flow"].create(
+            {
+                "name": "Reminder flow",
+                "fallback_type": "queue",
+                "fallback_queue_id": cls.q_repair.id,
+            }
+        )
+
+        def node(name, node_type, **vals):
+            return Node.create(
+                dict(flow_id=flow.id, name=name, node_type=node_type, **vals)
+            )
+
+        notice = node("Notice", "play", sequence=1, prompt_id=cls.prompts["welcome"].id)
+        menu = node(
+            "Again?",
+            "menu",
+            sequence=2,
+            prompt_id=cls.prompts["menu"].id,
+            invalid_prompt_id=cls.prompts["invalid"].id,
+            retries_no_input=0,
+            retries_invalid=0,
+        )
+        bye = node("Bye", "hangup", sequence=3, prompt_id=cls.prompts["bye"].id)
+        notice.next_node_id = menu
+        menu.write(
+            {
+                "option_ids": [(0, 0, {"digit": "1", "target_node_id": bye.id})],
+                "on_fail_node_id": bye.id,
+            }
+        )
+        flow.action_publish()
+        cls.flow = flow
+        cls.calendar = cls.env["resource.calendar"].create({"name": "Hours"})
+        cls.pbx = cls.env["hotline.pbx"].create(
+            {"name": "Flow PBX", "host": "127.0.0.1", "ami_secret": "x"}
+        )
+        partner = cls.env["res.partner"].create(
+            {"name": "Callee", "mobile": "13800000001"}
+        )
+        cls.campaign = cls.env["hotline.campaign"].create(
+            {
+                "name": "Flow",
+                "pbx_id": cls.pbx.id,
+                "flow_id": flow.id,
+                "calendar_id": cls.calendar.id,
+                "contact_ids": [
+                    (0, 0, {"partner_id": partner.id, "variables": {"amount": 125}})
+                ],
+            }
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.registry.enter_test_mode(self.cr)
+        self.addCleanup(self.registry.leave_test_mode)
+        self.server = FastAgiServer(
+            "127.0.0.1", 0, make_agi_handler(self.registry, self.pbx.id)
+        )
+        self.server.start()
+        self.addCleanup(self.server.stop)
+
+    def answered_call(self, **options):
+        contact = self.campaign.contact_ids
+        contact._hotline_prepare_numbers()
+        spec = contact._hotline_start_attempt(FRIDAY)
+        self.assertEqual(
+            self.env["hotline.campaign.contact"].hotline_flow_variables(
+                spec["attempt_id"]
+            ),
+            {"amount": "125"},
+        )
+        sim = AgiCaller(
+            "127.0.0.1",
+            self.server.port,
+            script=f"campaign?flow={self.flow.id}&attempt={spec['attempt_id']}",
+            caller="13800000001",
+            did="ivr",
+            context="hotline-campaign",
+            **options,
+        )
+        self.env.flush_all()
+        sim.run()
+        self.env.invalidate_all()
+        return self.env["hotline.campaign.attempt"].browse(spec["attempt_id"]), sim
+
+    def test_pressed_a_key(self):
+        attempt, _sim = self.answered_call(dtmf="1")
+        self.assertEqual((attempt.flow_result, attempt.flow_digits), ("pressed_key", "1"))
+
+    def test_heard_all(self):
+        attempt, _sim = self.answered_call()
+        self.assertEqual(attempt.flow_result, "heard_all")
+        self.assertFalse(attempt.flow_digits)
+
+    def test_hung_up_early(self):
+        attempt, _sim = self.answered_call(hangup_after=1)
+        self.assertEqual(attempt.flow_result, "hung_up_early")
