@@ -311,9 +311,8 @@ class Connector:
                 options.setdefault("call_log_level", logging.DEBUG)
             worker = self.make_worker(pbx, sink, **options).start(process=process)
             # the outbound campaigns of this PBX, on the worker's AMI session
-            dialer = CampaignDialer(
-                pbx["id"], pbx["name"], worker.client, RegistryDialerStore(self.registry)
-            )
+            store = RegistryDialerStore(self.registry)
+            dialer = CampaignDialer(pbx["id"], pbx["name"], worker.client, store)
             worker.event_listeners.append(dialer.feed)
             if process:
                 dialer.start()

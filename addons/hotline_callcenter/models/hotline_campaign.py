@@ -24,7 +24,7 @@ Hooks for modules building on the engine (e.g. dunning):
 """
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 import pytz
 
@@ -38,8 +38,6 @@ _logger = logging.getLogger(__name__)
 # an attempt without OriginateResponse this long after its ring timeout is
 # resolved from the call log (or marked unknown)
 STALE_MARGIN = 60
-# how far ahead the calling windows are computed at each plan
-WINDOW_HOURS = 24
 RESULT_COUNTERS = (
     ("busy", "busy_count"),
     ("no_answer", "no_answer_count"),
@@ -77,9 +75,7 @@ class HotlineCampaign(models.Model):
     flow_id = fields.Many2one(
         "hotline.ivr.flow", string="IVR flow", check_company=True, tracking=True
     )
-    queue_id = fields.Many2one(
-        "hotline.queue", string="Queue", check_company=True, tracking=True
-    )
+    queue_id = fields.Many2one("hotline.queue", check_company=True, tracking=True)
     calendar_id = fields.Many2one(
         "resource.calendar",
         string="Calling windows",
@@ -171,8 +167,10 @@ class HotlineCampaign(models.Model):
         ),
         (
             "intervals_not_negative",
-            "CHECK(retry_busy_minutes >= 0 AND retry_no_answer_minutes >= 0"
-            " AND retry_failed_minutes >= 0)",
+            (
+                "CHECK(retry_busy_minutes >= 0 AND retry_no_answer_minutes >= 0"
+                " AND retry_failed_minutes >= 0)"
+            ),
             "Retry intervals cannot be negative.",
         ),
     ]
@@ -214,7 +212,8 @@ class HotlineCampaign(models.Model):
             campaign.other_result_count = sum(
                 count
                 for result, count in by_result.items()
-                if result and result not in ("answered", "busy", "no_answer")
+                if result
+                and result not in ("answered", "busy", "no_answer")
                 and result != "invalid_number"
             )
 
@@ -226,11 +225,15 @@ class HotlineCampaign(models.Model):
         for campaign in self:
             if campaign.mode == "automated" and not campaign.flow_id:
                 raise ValidationError(
-                    self.env._("An automated campaign needs the IVR flow its callees hear.")
+                    self.env._(
+                        "An automated campaign needs the IVR flow its callees hear."
+                    )
                 )
             if campaign.mode != "automated" and not campaign.queue_id:
                 raise ValidationError(
-                    self.env._("A progressive or preview campaign needs a queue of agents.")
+                    self.env._(
+                        "A progressive or preview campaign needs a queue of agents."
+                    )
                 )
 
     def _hotline_check_supervisor(self):
@@ -300,14 +303,18 @@ class HotlineCampaign(models.Model):
         tz = self._hotline_tz()
         intervals = calendar._work_intervals_batch(start, end, tz=tz)[False]
         windows = [(s.astimezone(UTC), e.astimezone(UTC)) for s, e, _m in intervals]
-        adjusted = self.env["resource.calendar.leaves"].sudo().search(
-            [
-                ("calendar_id", "=", calendar.id),
-                ("resource_id", "=", False),
-                ("time_type", "=", "other"),
-                ("date_from", "<", end.astimezone(UTC).replace(tzinfo=None)),
-                ("date_to", ">", start.astimezone(UTC).replace(tzinfo=None)),
-            ]
+        adjusted = (
+            self.env["resource.calendar.leaves"]
+            .sudo()
+            .search(
+                [
+                    ("calendar_id", "=", calendar.id),
+                    ("resource_id", "=", False),
+                    ("time_type", "=", "other"),
+                    ("date_from", "<", end.astimezone(UTC).replace(tzinfo=None)),
+                    ("date_to", ">", start.astimezone(UTC).replace(tzinfo=None)),
+                ]
+            )
         )
         for leave in adjusted:
             windows.append(
@@ -365,7 +372,8 @@ class HotlineCampaign(models.Model):
         self.ensure_one()
         Contact = self.env["hotline.campaign.contact"].sudo()
         Attempt = self.env["hotline.campaign.attempt"].sudo()
-        windows = self._hotline_windows(now - timedelta(hours=1), now + timedelta(hours=1))
+        hour = timedelta(hours=1)
+        windows = self._hotline_windows(now - hour, now + hour)
         if not dialer.in_windows(now, windows):
             return []
         in_use = Attempt.search_count(
@@ -466,8 +474,10 @@ class HotlineCampaign(models.Model):
     def hotline_dialer_open_attempts(self, pbx_id):
         """``[(attempt id, channel id)]`` still waiting for a result or their
         hang-up: watched again after a restart."""
-        attempts = self.env["hotline.campaign.attempt"].sudo().search(
-            [("pbx_id", "=", pbx_id), ("state", "in", ("dialing", "answered"))]
+        attempts = (
+            self.env["hotline.campaign.attempt"]
+            .sudo()
+            .search([("pbx_id", "=", pbx_id), ("state", "in", ("dialing", "answered"))])
         )
         return [(a.id, a.channel_id) for a in attempts]
 
@@ -526,9 +536,10 @@ class HotlineCampaign(models.Model):
         attempts = Attempt.search(
             [("pbx_id", "=", pbx_id), ("state", "=", "dialing")]
         ).filtered(
-            lambda a: a.started_at
-            + timedelta(seconds=a.campaign_id.ring_timeout + margin)
-            <= naive
+            lambda a: (
+                a.started_at + timedelta(seconds=a.campaign_id.ring_timeout + margin)
+                <= naive
+            )
         )
         for attempt in attempts:
             call = attempt._hotline_find_call()
@@ -543,18 +554,9 @@ class HotlineCampaign(models.Model):
             else:
                 attempt._hotline_set_result("unknown", now)
         # answered calls whose hang-up was missed: closed from the call log
-        answered = Attempt.search(
-            [("pbx_id", "=", pbx_id), ("state", "=", "answered")]
-        )
+        answered = Attempt.search([("pbx_id", "=", pbx_id), ("state", "=", "answered")])
         for attempt in answered:
             call = attempt._hotline_find_call()
             if call and call.ended_at:
                 attempt._hotline_set_ended(now, call.hangup_cause)
         return len(attempts)
-
-
-def _naive(value):
-    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
-
-
-__all__ = ["HotlineCampaign", "datetime"]

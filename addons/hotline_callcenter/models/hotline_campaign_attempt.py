@@ -59,13 +59,13 @@ class HotlineCampaignAttempt(models.Model):
     )
     hangup_cause = fields.Char(readonly=True)
     hangup_cause_code = fields.Selection(
-        selection=lambda self: self.env["hotline.call"]._fields[
-            "hangup_cause_code"
-        ].selection,
+        selection=lambda self: (
+            self.env["hotline.call"]._fields["hangup_cause_code"].selection
+        ),
         compute="_compute_hangup_cause_code",
         string="Hang-up cause",
     )
-    call_id = fields.Many2one("hotline.call", string="Call", readonly=True)
+    call_id = fields.Many2one("hotline.call", readonly=True)
     flow_result = fields.Selection(
         [
             ("heard_all", "Heard it all"),

@@ -274,8 +274,11 @@ class AttemptTracker:
                 self._drop(uid)
                 return [
                     self._result(
-                        attempt_id, attempt_result("Failure", reason, cause),
-                        reason, cause, uid
+                        attempt_id,
+                        attempt_result("Failure", reason, cause),
+                        reason,
+                        cause,
+                        uid,
                     )
                 ]
             if uid in self.answered:

@@ -149,9 +149,7 @@ class CampaignCallee:
         events.append((0.0, make_event("Newchannel", "call", channel("0", "Down"))))
         at = 0.01
         if ring:
-            events.append(
-                (at, make_event("Newstate", "call", channel("5", "Ringing")))
-            )
+            events.append((at, make_event("Newstate", "call", channel("5", "Ringing"))))
         if outcome == "answer":
             at = ring_s
             events.append((at, make_event("Newstate", "call", channel("6", "Up"))))
