@@ -30,6 +30,7 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..pbx import dialer
 
@@ -382,7 +383,12 @@ class HotlineCampaign(models.Model):
         slots = self.max_channels - in_use
         free_agents = None
         if self.mode == "progressive":
-            free_agents = self._hotline_free_agents() - in_use
+            # a callee still ringing will take one of the ready agents; the
+            # answered ones are on a call already (not ready)
+            ringing = Attempt.search_count(
+                [("campaign_id", "=", self.id), ("state", "=", "dialing")]
+            )
+            free_agents = max(self._hotline_free_agents() - ringing, 0)
             slots = min(slots, free_agents)
         if slots <= 0:
             return []
@@ -405,12 +411,14 @@ class HotlineCampaign(models.Model):
         candidates = candidates.filtered(lambda c: c.id not in skipped)
         if candidates:
             # another transaction (the UI, a previous tick) must not take them
-            self.env.cr.execute(
-                "SELECT id FROM hotline_campaign_contact WHERE id IN %s"
-                " FOR UPDATE SKIP LOCKED",
-                (tuple(candidates.ids),),
+            rows = self.env.execute_query(
+                SQL(
+                    "SELECT id FROM hotline_campaign_contact WHERE id IN %s"
+                    " FOR UPDATE SKIP LOCKED",
+                    tuple(candidates.ids),
+                )
             )
-            locked = {row[0] for row in self.env.cr.fetchall()}
+            locked = {row[0] for row in rows}
             candidates = candidates.filtered(lambda c: c.id in locked)
         due = [
             {
@@ -440,7 +448,7 @@ class HotlineCampaign(models.Model):
         """Agents of the queue ready for a call now."""
         self.ensure_one()
         users = self.queue_id.sudo().member_ids.user_id
-        return len(users.filtered(lambda u: u.hotline_agent_state == "ready"))
+        return len(users.filtered(lambda u: u.hotline_agent_state == "available"))
 
     def _hotline_originate_spec(self, attempt):
         """The Originate of ``attempt`` (plain values for the connector)."""
@@ -535,12 +543,7 @@ class HotlineCampaign(models.Model):
         naive = now.astimezone(UTC).replace(tzinfo=None)
         attempts = Attempt.search(
             [("pbx_id", "=", pbx_id), ("state", "=", "dialing")]
-        ).filtered(
-            lambda a: (
-                a.started_at + timedelta(seconds=a.campaign_id.ring_timeout + margin)
-                <= naive
-            )
-        )
+        ).filtered(lambda a: a.started_at + a._hotline_result_delay(margin) <= naive)
         for attempt in attempts:
             call = attempt._hotline_find_call()
             if call and call.answered_at:

@@ -1,6 +1,6 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import UTC
+from datetime import UTC, timedelta
 
 from odoo import api, fields, models
 
@@ -94,6 +94,16 @@ class HotlineCampaignAttempt(models.Model):
                 }
             )
         return attempts
+
+    def _hotline_result_delay(self, margin):
+        """How long the attempt may wait for its result: the ring time, or
+        for a preview's click-to-dial the agent's phone and then the
+        callee's (the outbound dialplan's Dial rings up to a minute)."""
+        self.ensure_one()
+        seconds = self.campaign_id.ring_timeout + margin
+        if self.user_id:
+            seconds += (self.pbx_id.originate_timeout or 30) + 60
+        return timedelta(seconds=seconds)
 
     def _hotline_find_call(self):
         """The attempt's call in the call log (its Linkedid is the channel id)."""

@@ -444,6 +444,36 @@ class TestCampaignPacing(CampaignCommon):
         )
         self.assertEqual([s["number"] for s in specs], ["13800000001"])
 
+    def test_progressive_dials_for_ready_agents_only(self):
+        agent2 = self.env["res.users"].create(
+            {
+                "name": "Agent Three",
+                "login": "agent_three_campaign",
+                "groups_id": [(6, 0, [self.env.ref("hotline_base.group_agent").id])],
+            }
+        )
+        self.env["hotline.queue.member"].create(
+            [
+                {"queue_id": self.queue.id, "user_id": self.agent.id},
+                {"queue_id": self.queue.id, "user_id": agent2.id},
+            ]
+        )
+        self.agent.hotline_agent_state = "available"
+        agent2.hotline_agent_state = "paused"
+        campaign = self.make_campaign(
+            count=4, mode="progressive", queue_id=self.queue.id, max_channels=5
+        )
+        Campaign = self.env["hotline.campaign"]
+        specs = Campaign.hotline_dialer_plan(self.pbx.id, now=FRIDAY)
+        self.assertEqual(len(specs), 1)
+        self.assertEqual(specs[0]["exten"], "agent")
+        self.assertEqual(specs[0]["variables"]["HOTLINE_QUEUE"], "outbound-q")
+        # the callee still rings: the ready agent is spoken for
+        self.assertEqual(Campaign.hotline_dialer_plan(self.pbx.id, now=FRIDAY), [])
+        agent2.hotline_agent_state = "available"
+        self.assertEqual(len(Campaign.hotline_dialer_plan(self.pbx.id, now=FRIDAY)), 1)
+        self.assertEqual(len(campaign.attempt_ids), 2)
+
 
 @tagged("post_install", "-at_install")
 class TestCampaignRoles(CampaignCommon):
