@@ -33,6 +33,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..pbx import dialer
+from ..pbx.hangup_causes import hangup_cause_code
 
 _logger = logging.getLogger(__name__)
 
@@ -551,9 +552,16 @@ class HotlineCampaign(models.Model):
                 if call.ended_at:
                     attempt._hotline_set_ended(now, call.hangup_cause)
             elif call and call.ended_at:
-                cause = (call.hangup_cause or "").split(" ", 1)[0]
-                result = dialer.attempt_result("Failure", "", cause)
-                attempt._hotline_set_result(result, now, cause=cause, call=call)
+                # a call closed at resynchronisation carries no cause of
+                # Asterisk's: what happened to it is unknown
+                cause = hangup_cause_code(call.hangup_cause)
+                if cause in (None, "other"):
+                    attempt._hotline_set_result(
+                        "unknown", now, cause=call.hangup_cause, call=call
+                    )
+                else:
+                    result = dialer.attempt_result("Failure", "", cause)
+                    attempt._hotline_set_result(result, now, cause=cause, call=call)
             else:
                 attempt._hotline_set_result("unknown", now)
         # answered calls whose hang-up was missed: closed from the call log

@@ -8,6 +8,7 @@ Calendar: Mon-Fri 8-12 and 13-17 Asia/Shanghai; 2026-10-01 (Thursday) is a
 public holiday, Saturday 2026-10-10 an adjusted working day (调休) 9-17.
 """
 
+import time
 from datetime import UTC, datetime, timedelta
 from unittest.mock import patch
 
@@ -26,6 +27,7 @@ from .common import CallCenterCommon
 from .ivr_common import IvrCommon
 
 SHANGHAI = pytz.timezone("Asia/Shanghai")
+AMI_LOGGER = "odoo.addons.hotline_callcenter.pbx.ami_client"
 
 
 def local(*args):
@@ -363,6 +365,40 @@ class TestCampaignPacing(CampaignCommon):
         self.assertEqual(len(campaign.attempt_ids), 1)
         self.assertEqual(campaign.attempt_ids.result, "answered")
         self.assertEqual(len(sim.campaign_originates), 1)
+
+    def test_ami_link_dropping_mid_campaign(self):
+        """Calls under way when the link drops: their events are lost, the
+        contacts wait (no redial), then the attempts are resolved from the
+        call log; nothing is dialled while the link is down."""
+        sim = self.start_simulator(speed=1, ring=0.2, talk=0.2)
+        campaign = self.make_campaign(count=3, max_channels=2)
+        clock = [FRIDAY]
+        worker, dialer = self.start_dialer(sim, clock)
+        worker.client.backoff_initial = 2.0
+        self.assertEqual(dialer.tick(), 2)
+        with self.assertLogs(AMI_LOGGER, "WARNING"):
+            sim.drop_connections()  # the PBX is cut off before the calls end
+            for _i in range(100):
+                if not worker.client.connected:
+                    break
+                time.sleep(0.01)
+            self.assertFalse(worker.client.connected)
+            self.assertEqual(dialer.tick(), 0)
+            self.assertEqual(len(campaign.attempt_ids), 2)
+            # back: the limits hold (two open attempts)
+            self.assertTrue(worker.client.wait_connected(10))
+        self.assertEqual(dialer.tick(), 0)
+        # after the ring time: resolved as unknown (their calls were closed
+        # at resynchronisation), retried after the failure interval only
+        clock[0] = FRIDAY + timedelta(seconds=81)
+        self.assertEqual(dialer.tick(), 1)
+        first_two = campaign.attempt_ids.sorted("id")[:2]
+        self.assertEqual(first_two.mapped("result"), ["unknown", "unknown"])
+        self.assertEqual(set(first_two.contact_id.mapped("state")), {"retry"})
+        self.assertEqual(len(sim.campaign_originates), 3)
+        self.assertEqual(
+            sorted(campaign.contact_ids.mapped("attempt_count")), [1, 1, 1]
+        )
 
     def test_pbx_refusing_the_originate(self):
         sim = self.start_simulator()
