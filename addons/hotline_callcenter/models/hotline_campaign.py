@@ -29,7 +29,7 @@ from datetime import UTC, timedelta
 import pytz
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..pbx import dialer
@@ -50,7 +50,7 @@ RESULT_COUNTERS = (
 class HotlineCampaign(models.Model):
     _name = "hotline.campaign"
     _description = "Outbound campaign"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "hotline.company.guard"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -82,6 +82,7 @@ class HotlineCampaign(models.Model):
         "resource.calendar",
         string="Calling windows",
         required=True,
+        check_company=True,
         tracking=True,
         help="Hours per weekday. Public holidays are its time off without a "
         "resource (type Absence): no call on them. Adjusted working days "
@@ -348,6 +349,12 @@ class HotlineCampaign(models.Model):
     # The connector's dialer
     # ------------------------------------------------------------------
     @api.model
+    def _hotline_check_connector(self):
+        """The dialer's methods are the connector's (superuser), not users'."""
+        if not self.env.su and not self.env.user.has_group("hotline_base.group_admin"):
+            raise AccessError(self.env._("Only the PBX connector dials campaigns."))
+
+    @api.model
     def _hotline_now(self):
         return fields.Datetime.now().replace(tzinfo=UTC)
 
@@ -357,6 +364,7 @@ class HotlineCampaign(models.Model):
         each (state dialing) and return the Originate specs (plain dicts,
         see :func:`pbx.dialer.originate_fields`).  The caller commits before
         sending them."""
+        self._hotline_check_connector()
         now = now or self._hotline_now()
         specs = []
         campaigns = self.sudo().search(
@@ -483,6 +491,7 @@ class HotlineCampaign(models.Model):
     def hotline_dialer_open_attempts(self, pbx_id):
         """``[(attempt id, channel id)]`` still waiting for a result or their
         hang-up: watched again after a restart."""
+        self._hotline_check_connector()
         attempts = (
             self.env["hotline.campaign.attempt"]
             .sudo()
@@ -493,6 +502,7 @@ class HotlineCampaign(models.Model):
     @api.model
     def hotline_dialer_results(self, results, now=None):
         """Write what the tracker reported (``AttemptTracker.feed``)."""
+        self._hotline_check_connector()
         now = now or self._hotline_now()
         Attempt = self.env["hotline.campaign.attempt"].sudo()
         for item in results:
@@ -516,6 +526,7 @@ class HotlineCampaign(models.Model):
         recorded as refused, the contact keeps its attempt, and the campaign
         pauses (every other Originate would be refused too) with the PBX's
         words on it."""
+        self._hotline_check_connector()
         now = now or self._hotline_now()
         attempt = self.env["hotline.campaign.attempt"].sudo().browse(attempt_id)
         attempt._hotline_set_result("refused", now, cause=message)
@@ -539,6 +550,7 @@ class HotlineCampaign(models.Model):
         (the connector was down, events were lost): their call in the call
         log says what happened, else the result is unknown. Never redialled
         blindly: the contact's next attempt follows the usual interval."""
+        self._hotline_check_connector()
         now = now or self._hotline_now()
         Attempt = self.env["hotline.campaign.attempt"].sudo()
         naive = now.astimezone(UTC).replace(tzinfo=None)

@@ -20,9 +20,15 @@ class HotlineCampaignAttempt(models.Model):
     _description = "Call attempt of an outbound campaign"
     _order = "id desc"
     _rec_name = "number"
+    _inherit = ["hotline.company.guard"]
+    _check_company_auto = True
 
     contact_id = fields.Many2one(
-        "hotline.campaign.contact", required=True, ondelete="cascade", index=True
+        "hotline.campaign.contact",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
     )
     campaign_id = fields.Many2one(
         related="contact_id.campaign_id", store=True, index=True
@@ -65,7 +71,7 @@ class HotlineCampaignAttempt(models.Model):
         compute="_compute_hangup_cause_code",
         string="Hang-up cause",
     )
-    call_id = fields.Many2one("hotline.call", readonly=True)
+    call_id = fields.Many2one("hotline.call", readonly=True, check_company=True)
     flow_result = fields.Selection(
         [
             ("heard_all", "Heard it all"),
@@ -199,6 +205,7 @@ class HotlineCampaignAttempt(models.Model):
     @api.model
     def hotline_flow_result(self, attempt_id, flow_result, digits=""):
         """What the callee did in the automated flow (the IVR side reports it)."""
+        self.env["hotline.campaign"]._hotline_check_connector()
         attempt = self.sudo().browse(int(attempt_id)).exists()
         if attempt:
             attempt.write({"flow_result": flow_result, "flow_digits": digits or False})

@@ -22,6 +22,8 @@ class HotlineCampaignContact(models.Model):
     _description = "Contact of an outbound campaign"
     _order = "campaign_id, id"
     _rec_name = "partner_id"
+    _inherit = ["hotline.company.guard"]
+    _check_company_auto = True
 
     campaign_id = fields.Many2one(
         "hotline.campaign", required=True, ondelete="cascade", index=True
@@ -239,6 +241,7 @@ class HotlineCampaignContact(models.Model):
     def hotline_flow_variables(self, attempt_id):
         """The flow variables of the contact of attempt ``attempt_id`` (the
         automated flow's collected variables): a dict of strings."""
+        self.env["hotline.campaign"]._hotline_check_connector()
         attempt = self.env["hotline.campaign.attempt"].sudo().browse(int(attempt_id))
         variables = attempt.exists().contact_id.variables or {}
         return {str(k): str(v) for k, v in variables.items()}

@@ -544,6 +544,14 @@ class TestCampaignRoles(CampaignCommon):
         with self.assertRaises(AccessError):
             own.with_user(self.supervisor).unlink()
         own.with_user(self.role_users["hotline_admin"]).unlink()
+        # the dialer's methods are the connector's, not RPC for users
+        for user in (self.agent, self.supervisor):
+            with self.assertRaisesRegex(AccessError, "Only the PBX connector"):
+                Campaign.with_user(user).hotline_dialer_plan(self.pbx.id)
+            with self.assertRaisesRegex(AccessError, "Only the PBX connector"):
+                self.env["hotline.campaign.contact"].with_user(
+                    user
+                ).hotline_flow_variables(campaign.attempt_ids[:1].id or 0)
         # other roles see nothing
         for role in ("handler", "finance", "leader"):
             with self.assertRaises(AccessError, msg=role):
