@@ -238,6 +238,38 @@ class HotlineCampaignContact(models.Model):
         )
 
     @api.model
+    def hotline_my_tasks(self, limit=10):
+        """The current agent's preview tasks due now (the systray): the
+        count and the first ``limit`` (customer, campaign, next number)."""
+        domain = [
+            ("user_id", "=", self.env.uid),
+            ("campaign_id.mode", "=", "preview"),
+            ("campaign_id.state", "=", "running"),
+            ("state", "in", ("pending", "retry")),
+            "|",
+            ("next_attempt_at", "=", False),
+            ("next_attempt_at", "<=", fields.Datetime.now()),
+        ]
+        tasks = self.search(domain, order="next_attempt_at asc nulls first, id")
+        return {
+            "count": len(tasks),
+            "tasks": [
+                {
+                    "id": task.id,
+                    "partner": task.partner_id.display_name,
+                    "campaign": task.campaign_id.display_name,
+                    "number": dialer.pick_number(
+                        task._hotline_number_list(),
+                        task.attempt_count,
+                        set((task.invalid_numbers or "").split(",")) - {""},
+                    )
+                    or "",
+                }
+                for task in tasks[:limit]
+            ],
+        }
+
+    @api.model
     def hotline_flow_variables(self, attempt_id):
         """The flow variables of the contact of attempt ``attempt_id`` (the
         automated flow's collected variables): a dict of strings."""

@@ -15,7 +15,7 @@ from unittest.mock import patch
 import pytz
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..cli.connector import EnvSink, PbxWorker
 from ..cli.dialer import CampaignDialer, EnvDialerStore
@@ -594,6 +594,11 @@ class TestCampaignRoles(CampaignCommon):
             theirs.with_user(self.agent).read(["partner_id"])
         with self.assertRaises(AccessError):
             mine[0].with_user(self.agent).write({"numbers": "110"})
+        # the systray's list: the agent's own tasks only
+        tasks = Contact.with_user(self.agent).hotline_my_tasks()
+        self.assertEqual(tasks["count"], 2)
+        self.assertEqual({t["id"] for t in tasks["tasks"]}, set(mine.ids))
+        self.assertEqual(tasks["tasks"][0]["number"], mine[0].numbers)
         # the preview dialer never originates by itself
         self.assertEqual(
             self.env["hotline.campaign"].hotline_dialer_plan(self.pbx.id, now=FRIDAY),
@@ -739,3 +744,39 @@ class TestCampaignFlow(IvrCommon):
     def test_hung_up_early(self):
         attempt, _sim = self.answered_call(hangup_after=1)
         self.assertEqual(attempt.flow_result, "hung_up_early")
+
+
+@tagged("post_install", "-at_install")
+class TestCallTasksTour(HttpCase):
+    def test_call_tasks_systray(self):
+        agent = new_test_user(
+            self.env,
+            login="hl_tasks_agent",
+            groups="base.group_user,hotline_base.group_agent",
+        )
+        pbx = self.env["hotline.pbx"].create(
+            {"name": "Tasks PBX", "host": "127.0.0.1", "ami_secret": "x"}
+        )
+        queue = self.env["hotline.queue"].create(
+            {"name": "Tasks", "code": "tour_tasks", "pbx_id": pbx.id}
+        )
+        self.env["hotline.queue.member"].create(
+            {"queue_id": queue.id, "user_id": agent.id}
+        )
+        partner = self.env["res.partner"].create(
+            {"name": "Tour callee", "mobile": "13800000077"}
+        )
+        self.env.company.country_id = self.env.ref("base.cn")
+        campaign = self.env["hotline.campaign"].create(
+            {
+                "name": "Tour calls",
+                "pbx_id": pbx.id,
+                "mode": "preview",
+                "queue_id": queue.id,
+                "calendar_id": self.env.company.resource_calendar_id.id,
+                "contact_ids": [(0, 0, {"partner_id": partner.id})],
+            }
+        )
+        campaign.action_start()
+        self.assertEqual(campaign.contact_ids.user_id, agent)
+        self.start_tour("/odoo", "hotline_call_tasks_tour", login="hl_tasks_agent")
