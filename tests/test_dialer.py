@@ -252,3 +252,50 @@ def test_simulator_mix_and_delays():
         client.close()
     finally:
         sim.stop()
+
+
+@pytest.mark.parametrize(
+    ("outcome", "disposition", "answered", "cause"),
+    [
+        ("answer", "answered", True, "16 Normal Clearing"),
+        ("busy", "busy", False, "17 User busy"),
+        ("no_answer", "no_answer", False, "19 User alerting, no answer"),
+        ("invalid", "failed", False, "1 Unallocated (unassigned) number"),
+    ],
+)
+def test_campaign_calls_in_the_call_log(outcome, disposition, answered, cause):
+    """The correlator records a campaign's call as the callee lived it: the
+    Originate's success is the callee answering (no agent leg)."""
+    from pbx.ami_protocol import AmiMessage
+    from pbx.correlator import CallCorrelator
+    from pbx.simulator.campaign import CampaignCallee
+
+    callee = CampaignCallee(script={"13800000001": outcome})
+    action_id = dialer.make_action_id(1)
+    fields = dialer.originate_fields(
+        {
+            "channel": "Local/13800000001@pstn-out",
+            "context": "hotline-campaign",
+            "exten": "ivr",
+            "action_id": action_id,
+            "channel_id": "hlcp-1.abc",
+            "variables": {"CRM_CALL_ID": "hlcp-1.abc"},
+        }
+    )
+    msg = AmiMessage([("Action", "Originate"), *fields.items()])
+
+    def event(name, privilege, pairs, aid=None):
+        head = [("Event", name), ("Privilege", f"{privilege},all")]
+        head += [("Timestamp", f"{time.time():.6f}")]
+        return head + ([("ActionID", aid)] if aid else []) + list(pairs)
+
+    events = callee.events(msg, action_id, "hlcp-1.abc", "0000abcd", event)
+    correlator = CallCorrelator(outbound_contexts={"outbound", "hotline-campaign"})
+    calls, _live = correlator.feed_many([AmiMessage(p) for _t, p in events])
+    call = calls[-1]
+    assert call["linkedid"] == "hlcp-1.abc"
+    assert (call["direction"], call["called_number"]) == ("outbound", "13800000001")
+    assert call["disposition"] == disposition
+    assert (call["answered_at"] is not None) == answered
+    assert call["ended_at"] is not None
+    assert call["hangup_cause"] == cause

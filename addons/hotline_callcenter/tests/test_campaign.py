@@ -232,6 +232,8 @@ class TestCampaignPacing(CampaignCommon):
         self.assertTrue(attempt.call_id)
         self.assertEqual(attempt.call_id.linkedid, attempt.channel_id)
         self.assertEqual(attempt.call_id.direction, "outbound")
+        self.assertEqual(attempt.call_id.disposition, "answered")
+        self.assertEqual(attempt.call_id.called_number, attempt.number)
 
     def test_attempts_and_intervals(self):
         sim = self.start_simulator()
