@@ -252,14 +252,16 @@ class TestCampaignPacing(CampaignCommon):
         self.assertEqual(dialer.tick(), 0)
         clock[0] = FRIDAY + timedelta(minutes=5)
         sim.campaign.script["13800000001"] = "no_answer"
+        # edited while running: applies from the next result on
+        campaign.retry_no_answer_minutes = 30
         self.assertEqual(dialer.tick(), 1)
         self.settle(worker, dialer, lambda: contact.state == "retry")
-        # no answer: an hour later
+        # no answer: half an hour later (the interval as edited)
         self.assertEqual(contact.last_result, "no_answer")
-        self.assertEqual(contact.next_attempt_at, datetime(2026, 10, 9, 3, 5))
-        clock[0] = FRIDAY + timedelta(minutes=64)
+        self.assertEqual(contact.next_attempt_at, datetime(2026, 10, 9, 2, 35))
+        clock[0] = FRIDAY + timedelta(minutes=34)
         self.assertEqual(dialer.tick(), 0)
-        clock[0] = FRIDAY + timedelta(minutes=65)
+        clock[0] = FRIDAY + timedelta(minutes=35)
         self.assertEqual(dialer.tick(), 1)
         self.settle(worker, dialer, lambda: contact.state == "failed")
         # three attempts, then no more
