@@ -56,6 +56,8 @@ import re
 from collections import OrderedDict
 from datetime import UTC, datetime
 
+from .dialer import ACTION_PREFIX
+
 INBOUND_CONTEXTS = frozenset({"from-pstn", "from-trunk", "from-external", "from-did"})
 OUTBOUND_CONTEXTS = frozenset(
     {"pstn-out", "click2dial", "from-internal-out", "outbound"}
@@ -88,6 +90,8 @@ ORIGINATE_REASON = {
     "1": "failed",
     "0": "failed",
 }
+# ActionIDs of the outbound campaigns' Originates
+CAMPAIGN_ACTION_PREFIX = ACTION_PREFIX + "-"
 IGNORED = frozenset(
     {
         "Newexten_noapp",
@@ -624,14 +628,26 @@ class CallCorrelator:
         return call if call.is_ended else None
 
     def _on_originate_response(self, call, event, now, live):
+        campaign = (event.get("ActionID") or "").startswith(CAMPAIGN_ACTION_PREFIX)
         if event.get("Response") == "Success":
             app = event.get("Application")
             if call is not None and app in SUPERVISOR_APPS:
                 return self._supervisor_app(call, app, event.get("Data"), now)
+            if call is not None and campaign and call.answered is None:
+                # an outbound campaign dials the callee's own channel: the
+                # Originate's success is the callee answering (Reason 4)
+                call.outbound = True
+                call.answered = now
+                return call
             return None
         channel = event.get("Channel") or ""
         exten = event.get("Exten")
         reason = ORIGINATE_REASON.get(event.get("Reason"), "failed")
+        if call is not None and campaign:
+            # the campaign's Originate named the channel (ChannelId)
+            call.outbound = True
+            call.outcome = call.outcome or reason
+            return call
         # failed Originate: Uniqueid <unknown>, Channel = the requested dial string
         for candidate in reversed(self.calls.values()):
             if candidate.primary and candidate.primary.startswith(channel + "-"):
