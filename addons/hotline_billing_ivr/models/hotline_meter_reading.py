@@ -29,7 +29,7 @@ class HotlineMeterReading(models.Model):
 
     _name = "hotline.meter.reading"
     _description = "Meter Reading"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["hotline.company.guard", "mail.thread", "mail.activity.mixin"]
     _order = "month desc, id desc"
     _check_company_auto = True
 

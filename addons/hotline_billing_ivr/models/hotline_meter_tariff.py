@@ -12,6 +12,7 @@ class HotlineMeterTariff(models.Model):
     its tiered prices per year (阶梯气价), on the year's cumulative usage."""
 
     _name = "hotline.meter.tariff"
+    _inherit = ["hotline.company.guard"]
     _description = "Meter Tariff"
     _order = "company_id, site_category"
     _check_company_auto = True

@@ -27,7 +27,7 @@ class HotlineOutageNotice(models.Model):
 
     _name = "hotline.outage.notice"
     _description = "Outage Notice"
-    _inherit = ["mail.thread"]
+    _inherit = ["hotline.company.guard", "mail.thread"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 

@@ -36,6 +36,7 @@ class HotlineSelfserviceTransaction(models.Model):
     customer for the services that follow it in the flow."""
 
     _name = "hotline.selfservice.transaction"
+    _inherit = ["hotline.company.guard"]
     _description = "Self-service Transaction"
     _order = "id desc"
     _rec_name = "service"

@@ -5,7 +5,7 @@ from datetime import UTC, timedelta
 from odoo import api, fields, models
 
 from ..pbx import dialer
-from ..pbx.hangup_causes import hangup_cause_code
+from ..pbx.hangup_causes import HANGUP_CAUSES, hangup_cause_code
 
 
 class HotlineCampaignAttempt(models.Model):
@@ -65,9 +65,8 @@ class HotlineCampaignAttempt(models.Model):
     )
     hangup_cause = fields.Char(readonly=True)
     hangup_cause_code = fields.Selection(
-        selection=lambda self: (
-            self.env["hotline.call"]._fields["hangup_cause_code"].selection
-        ),
+        # a static list (as on hotline.call), so that its labels are translated
+        selection=HANGUP_CAUSES,
         compute="_compute_hangup_cause_code",
         string="Hang-up cause",
     )
