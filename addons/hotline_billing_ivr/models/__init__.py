@@ -9,3 +9,4 @@ from . import hotline_ivr_flow
 from . import hotline_call
 from . import hotline_service_site
 from . import hotline_meter_tariff
+from . import hotline_pbx
