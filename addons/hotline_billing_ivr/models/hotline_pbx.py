@@ -93,7 +93,7 @@ class HotlinePbx(models.Model):
         if not site or not site.meter_number:
             return False
         Reading = self.env["hotline.meter.reading"]
-        month = Reading._hotline_today(site.company_id or None).replace(day=1)
+        month = Reading._hotline_today().replace(day=1)
         previous, _changed = Reading._hotline_previous(site, month)
         average = Reading._hotline_monthly_average(site, month)
         value = float_round((previous or 0.0) + max(average, 10.0) * 0.8 + 0.5, 1)

@@ -141,7 +141,8 @@ class TestDemoData(TransactionCase):
             tiers.update(p for _q, p in pieces)
         self.assertLessEqual(tiers, {2.61, 3.13, 3.91})
         self.assertIn(2.61, tiers)
-        self.assertIn(bill.payment_state, ("paid", "in_payment"))
+        first = bills.sorted("invoice_date")[0]
+        self.assertIn(first.payment_state, ("paid", "in_payment"))
         self.assertFalse(wang.with_company(self.company).hotline_is_overdue)
 
     def test_arrears_of_several_months_and_a_prepaid_credit(self):

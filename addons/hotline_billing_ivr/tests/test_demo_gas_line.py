@@ -60,11 +60,14 @@ class TestDemoGasLine(TransactionCase):
 
     @staticmethod
     def heard(sim):
-        return [
-            command.split()[2]
-            for command in sim.commands
-            if command.startswith(("STREAM FILE", "GET DATA"))
-        ]
+        """The sounds played: prompts, and each sound of a Playback."""
+        out = []
+        for command in sim.commands:
+            if command.startswith(("STREAM FILE", "GET DATA")):
+                out.append(command.split()[2])
+            elif command.startswith("EXEC Playback"):
+                out += command.split(None, 2)[2].strip('"').split("&")
+        return out
 
     # -- the flow ---------------------------------------------------------------------
     def test_main_menu_runs_the_sub_flows(self):
@@ -211,8 +214,11 @@ class TestDemoGasLine(TransactionCase):
     # -- a service that raises --------------------------------------------------------
     def test_a_service_that_raises_is_a_failed_transaction_and_the_fallback(self):
         Flow = type(self.env["hotline.ivr.flow"])
-        with patch.object(
-            Flow, "_hotline_ivr_arrears", side_effect=ZeroDivisionError("boom")
+        with (
+            patch.object(
+                Flow, "_hotline_ivr_arrears", side_effect=ZeroDivisionError("boom")
+            ),
+            self.assertLogs("odoo.addons.hotline_callcenter.pbx.ivr_engine", "ERROR"),
         ):
             sim = self.call("gas_arrears")
         tx = self.transactions(sim)
