@@ -704,7 +704,9 @@ class AmiSimulator:
 
         def loop():
             n = 0
-            while not self._stop.is_set():
+            # the first call after a pause too: the connector's FastAGI server
+            # may still be starting
+            while not self._stop.wait(rng.expovariate(calls_per_second)):
                 if count is not None and n >= count:
                     return
                 if stop_at and time.monotonic() >= stop_at:
@@ -717,7 +719,6 @@ class AmiSimulator:
                     caller = None
                 gen.calls.append((script.name, caller))
                 n += 1
-                self._stop.wait(rng.expovariate(calls_per_second))
 
         gen = threading.Thread(target=loop, name="ami-sim ivr traffic", daemon=True)
         gen.calls = []
