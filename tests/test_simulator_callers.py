@@ -143,7 +143,12 @@ def test_ivr_traffic_runs_the_scripts_and_sends_their_channels(sim):
     sim.broadcast_many = lambda batch: events.extend(batch)
     try:
         scripts = [
-            {"name": "agent", "caller": "13800000002", "did": "4008100200", "dtmf": "0"},
+            {
+                "name": "agent",
+                "caller": "13800000002",
+                "did": "4008100200",
+                "dtmf": "0",
+            },
             {"name": "never", "caller": "1", "did": "1", "weight": 0},
         ]
         gen = sim.generate_ivr_traffic("127.0.0.1", server.port, scripts, 200, count=3)

@@ -235,6 +235,7 @@ class TestDemoData(TransactionCase):
         customer = self.env.ref("hotline_base.customer_01_demo")
         self.assertTrue(customer._hotline_check_pin("135790"))
         self.assertFalse(customer._hotline_check_pin("135791"))
+
     def test_meter_reading_demo(self):
         """Tariffs with three residential tiers, categorised sites with
         readings, the published sub-flow of the meter reading by phone."""

@@ -226,7 +226,9 @@ class TestDemoGasLine(TransactionCase):
         failed = tx[-1]
         self.assertEqual(failed.outcome, "failed")
         self.assertEqual(failed.detail, "arrears: ZeroDivisionError")
-        self.assertEqual(failed.partner_id, self.env.ref("hotline_base.customer_05_demo"))
+        self.assertEqual(
+            failed.partner_id, self.env.ref("hotline_base.customer_05_demo")
+        )
         self.assertEqual(failed.caller, sim.caller)
         # the caller reached the flow's fallback: its queue
         fallback = self.flow.fallback_queue_id
@@ -240,7 +242,7 @@ class TestDemoGasLine(TransactionCase):
         )
         self.assertFalse(self.Transaction.search([("linkedid", "=", "gasflow-test.1")]))
 
-    # -- make run -----------------------------------------------------------------------
+    # -- make run ---------------------------------------------------------------------
     def test_connector_simulator_runs_the_scripted_callers(self):
         connector = Connector(self.registry, simulator=True, simulator_rate=0.5)
         with (

@@ -348,9 +348,7 @@ class OdooIvrBackend(IvrBackend):
     def _service_failed(self, name, request, exc):
         try:
             with self._env_now() as env:
-                env["hotline.ivr.flow"]._hotline_ivr_service_failed(
-                    name, request, exc
-                )
+                env["hotline.ivr.flow"]._hotline_ivr_service_failed(name, request, exc)
         except Exception:
             _logger.exception("IVR: the failure of service %s was not recorded", name)
 
