@@ -34,11 +34,13 @@
     ],
     "demo": [
         "demo/hotline_service_site_demo.xml",
+        "demo/hotline_meter_tariff_demo.xml",
         "demo/account_demo.xml",
         "demo/hotline_gas_demo.xml",
         "demo/hotline_ivr_selfservice_demo.xml",
         "demo/hotline_ivr_selfservice_login_demo.xml",
         "demo/hotline_meter_demo.xml",
+        "demo/hotline_gas_menu_demo.xml",
     ],
     "assets": {
         "web.assets_tests": ["hotline_billing_ivr/static/tests/tours/**/*"],

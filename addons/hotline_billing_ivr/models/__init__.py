@@ -10,3 +10,4 @@ from . import hotline_call
 from . import hotline_service_site
 from . import hotline_meter_tariff
 from . import account_payment
+from . import hotline_pbx

@@ -161,8 +161,42 @@ REFUSALS = (
 )
 
 
+# the IVR services of this add-on and the statistics' service of each
+SERVICE_TRANSACTIONS = {
+    "selfservice_login": "login",
+    "selfservice_login_caller": "login",
+    "pin_change": "pin_change",
+    "arrears": "arrears",
+    "last_bill": "last_bill",
+    "month_bill": "month_bill",
+    "usage": "usage",
+    "prepaid": "prepaid",
+    "meter_list": "meter_reading",
+    "meter_reading_check": "meter_reading",
+    "meter_reading_confirm": "meter_reading",
+}
+
+
 class HotlineIvrFlow(models.Model):
     _inherit = "hotline.ivr.flow"
+
+    @api.model
+    def _hotline_ivr_service_failed(self, code, request, exc):
+        """A self-service query that raised is one ``failed`` transaction of
+        the call, the exception's class in its detail (not its message: it
+        may quote the caller's input)."""
+        res = super()._hotline_ivr_service_failed(code, request, exc)
+        service = SERVICE_TRANSACTIONS.get(code)
+        if not service:
+            return res
+        Transaction = self.env["hotline.selfservice.transaction"]
+        return Transaction._hotline_log(
+            request,
+            service,
+            "failed",
+            Transaction._hotline_authenticated_partner(request) or None,
+            detail=f"{code}: {type(exc).__name__}",
+        )
 
     @api.model
     def _hotline_ivr_services(self):

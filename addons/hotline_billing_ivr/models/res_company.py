@@ -7,8 +7,6 @@ from dateutil.relativedelta import relativedelta
 from odoo import fields, models
 from odoo.fields import Command
 
-# demo: yuan per m³ (Beijing's first tier for households, the commercial price)
-DEMO_PRICES = {"residential": 2.63, "commercial": 3.25}
 # demo: m³ a household burns per calendar month (heating in winter)
 DEMO_MONTHLY_USE = {
     1: 118,
@@ -79,7 +77,10 @@ class ResCompany(models.Model):
         advance, not matched to any bill}). The readings of the months
         M-12..M-1 are read at each month's end and billed on the 1st of the
         next month, due 20 days later, paid 9 days after the bill (bills whose
-        payment day is still to come stay open)."""
+        payment day is still to come stay open). A bill's lines are priced with
+        the tariff of the site's category, split at the tiers of the meter's
+        usage in the year (``hotline.meter.tariff._hotline_split``), as the
+        invoices made from readings are."""
         self.ensure_one()
         # no chatter messages or followers on demo records: a third of the time
         env = self.env(
@@ -99,11 +100,14 @@ class ResCompany(models.Model):
         skip_recent = {int(k): v for k, v in (plan.get("skip_recent") or {}).items()}
         unpaid = {int(k): v for k, v in (plan.get("unpaid") or {}).items()}
         readings = []
-        billed = defaultdict(list)  # (partner, month) -> [(site, m³)]
+        billed = defaultdict(list)  # (partner, month) -> [(site, m³, pieces)]
+        Tariff = env["hotline.meter.tariff"]
         sites = env["hotline.service.site"].browse(plan["sites"]).sorted("id")
         for site in sites:
             is_commercial = site.id in commercial
             value = float(800 + (site.id * 137) % 900)
+            tariff = Tariff._hotline_for(company, site.site_category)
+            year_use = defaultdict(float)  # year -> m³ used before the month
             for index, month in enumerate(months):
                 spread = 0.85 + ((site.id * 7 + index * 13) % 30) / 100
                 use = round(
@@ -123,7 +127,9 @@ class ResCompany(models.Model):
                     }
                 )
                 value += use
-                billed[(site.partner_id, month)].append((site, use, is_commercial))
+                pieces = tariff._hotline_split(month.year, year_use[month.year], use)
+                year_use[month.year] += use
+                billed[(site.partner_id, month)].append((site, tariff, pieces))
         env["hotline.meter.reading"].create(readings)
 
         invoice_vals = []
@@ -145,16 +151,17 @@ class ResCompany(models.Model):
                     "invoice_line_ids": [
                         Command.create(
                             {
+                                "product_id": tariff.product_id.id,
                                 "name": f"管道天然气费 {month.year}年{month.month}月"
-                                f"（{site.name}，{site.meter_number}）",
-                                "quantity": use,
-                                "price_unit": DEMO_PRICES[
-                                    "commercial" if is_commercial else "residential"
-                                ],
+                                f"（{site.name}，{site.meter_number}）"
+                                + (f" 第{tier}阶梯" if len(pieces) > 1 else ""),
+                                "quantity": quantity,
+                                "price_unit": price,
                                 "tax_ids": [Command.clear()],
                             }
                         )
-                        for site, use, is_commercial in uses
+                        for site, tariff, pieces in uses
+                        for tier, (quantity, price) in enumerate(pieces, 1)
                     ],
                 }
             )

@@ -13,3 +13,4 @@ from . import test_selfservice_export
 from . import test_meter_invoicing
 from . import test_ivr_meter_reading
 from . import test_arrears_indexes
+from . import test_demo_gas_line

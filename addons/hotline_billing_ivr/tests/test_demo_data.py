@@ -114,16 +114,35 @@ class TestDemoData(TransactionCase):
             sorted(bills.mapped("invoice_date")),
             [month + relativedelta(months=1) for month in self._months()],
         )
-        # the bill of a month is its reading's consumption at the household price
-        month = self._months()[0]
-        reading = self.env["hotline.meter.reading"].search(
-            [("partner_id", "=", wang.id), ("month", "=", month)]
+        # the bill of a month is its reading's consumption at the household
+        # tariff, split at the tiers of the meter's usage in the year so far
+        tariff = self.env.ref(
+            "hotline_billing_ivr.hotline_meter_tariff_residential_demo"
         )
-        bill = bills.filtered(
-            lambda b: b.invoice_date == month + relativedelta(months=1)
-        )
-        self.assertAlmostEqual(bill.amount_total, reading.consumption * 2.63, places=2)
-        self.assertIn(bill.payment_state, ("paid", "in_payment"))
+        tiers = set()
+        for month in self._months():
+            reading = self.env["hotline.meter.reading"].search(
+                [("partner_id", "=", wang.id), ("month", "=", month)]
+            )
+            bill = bills.filtered(
+                lambda b, m=month: b.invoice_date == m + relativedelta(months=1)
+            )
+            pieces = tariff._hotline_split(
+                month.year, reading._hotline_year_usage_before(), reading.consumption
+            )
+            self.assertAlmostEqual(
+                bill.amount_total, sum(q * p for q, p in pieces), places=2
+            )
+            self.assertEqual(
+                sorted(bill.invoice_line_ids.mapped("price_unit")),
+                sorted(p for _q, p in pieces),
+            )
+            self.assertEqual(bill.invoice_line_ids.product_id, tariff.product_id)
+            tiers.update(p for _q, p in pieces)
+        self.assertLessEqual(tiers, {2.61, 3.13, 3.91})
+        self.assertIn(2.61, tiers)
+        first = bills.sorted("invoice_date")[0]
+        self.assertIn(first.payment_state, ("paid", "in_payment"))
         self.assertFalse(wang.with_company(self.company).hotline_is_overdue)
 
     def test_arrears_of_several_months_and_a_prepaid_credit(self):

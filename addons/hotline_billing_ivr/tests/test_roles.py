@@ -56,3 +56,42 @@ class TestBillingAccess(HotlineCommon):
                     self.assertEqual(self._accounting_groups(user), invoicing)
                 else:
                     self.assertFalse(self._accounting_groups(user))
+
+    def test_readme_matrix_rows_of_this_add_on(self):
+        """The README's role matrix: meter readings, tariffs, self-service
+        transactions (statistics), as the ACLs give them."""
+        rows = {
+            "hotline.meter.reading": {
+                "agent": "rwc",
+                "supervisor": "rwc",
+                "handler": "",
+                "leader": "",
+                "finance": "rwcd",
+                "hotline_admin": "rwcd",
+            },
+            "hotline.meter.tariff": {
+                "agent": "",
+                "supervisor": "",
+                "handler": "",
+                "leader": "",
+                "finance": "rwcd",
+                "hotline_admin": "rwcd",
+            },
+            "hotline.selfservice.transaction": {
+                "agent": "",
+                "supervisor": "r",
+                "handler": "",
+                "leader": "",
+                "finance": "r",
+                "hotline_admin": "rwcd",
+            },
+        }
+        modes = {"r": "read", "w": "write", "c": "create", "d": "unlink"}
+        for model, roles in rows.items():
+            for role, rights in roles.items():
+                Model = self.env[model].with_user(self.role_users[role])
+                for letter, mode in modes.items():
+                    with self.subTest(model=model, role=role, mode=mode):
+                        self.assertEqual(
+                            Model.has_access(mode), letter in rights, rights
+                        )

@@ -232,6 +232,18 @@ class Connector:
                 dids=traffic["dids"],
                 agents=agents,
             )
+            if traffic.get("ivr"):
+                # scripted callers walk the demo's IVR flows over FastAGI
+                _logger.info(
+                    "Simulator PBX: scripted IVR callers %s",
+                    ", ".join(script["name"] for script in traffic["ivr"]),
+                )
+                self.simulator.generate_ivr_traffic(
+                    "127.0.0.1",
+                    vals["agi_port"],
+                    traffic["ivr"],
+                    self.simulator_rate / 2,
+                )
 
     @staticmethod
     def _simulator_agents(env):

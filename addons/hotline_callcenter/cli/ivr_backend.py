@@ -336,8 +336,21 @@ class OdooIvrBackend(IvrBackend):
     def run_service(self, name, ctx):
         """A business query registered by an add-on (see ``hotline.ivr.flow``)."""
         request = self._request(ctx)
-        with self.env() as env:
-            return env["hotline.ivr.flow"]._hotline_run_service(name, request)
+        try:
+            with self.env() as env:
+                return env["hotline.ivr.flow"]._hotline_run_service(name, request)
+        except Exception as exc:
+            # the service's transaction is rolled back: the failure is told in
+            # a cursor of its own, then the engine sends the call to the fallback
+            self._service_failed(name, request, exc)
+            raise
+
+    def _service_failed(self, name, request, exc):
+        try:
+            with self._env_now() as env:
+                env["hotline.ivr.flow"]._hotline_ivr_service_failed(name, request, exc)
+        except Exception:
+            _logger.exception("IVR: the failure of service %s was not recorded", name)
 
     def notices(self, ctx):
         """The notices for this caller, from the add-ons (``hotline.ivr.flow.

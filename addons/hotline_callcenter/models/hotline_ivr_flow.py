@@ -1,6 +1,6 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..pbx.ivr_engine import validate_snapshot
@@ -229,6 +229,14 @@ class HotlineIvrFlow(models.Model):
         return method(request)
 
     @api.model
+    def _hotline_ivr_service_failed(self, code, request, exc):
+        """The business query ``code`` raised ``exc`` for the connector's
+        ``request``; called in a transaction of its own (the service's was
+        rolled back) before the call goes to the flow's fallback. Add-ons
+        record it where their statistics are (see hotline_billing_ivr)."""
+        return False
+
+    @api.model
     def _hotline_prompt_sounds(self, code):
         """``{language: sound}`` of the prompt with this code, {} when none."""
         prompt = self.env["hotline.ivr.prompt"].search(
@@ -366,3 +374,43 @@ class HotlineIvrFlow(models.Model):
 
     def action_draft(self):
         self.state = "draft"
+
+    @api.model
+    def _hotline_link_subflow_key(self, menu_xmlid, digit, subflow_xmlid, name):
+        """Key ``digit`` of the menu node ``menu_xmlid`` runs the sub-flow
+        ``subflow_xmlid``, then comes back to the menu. For data of two add-ons
+        that do not depend on each other (a main flow of one, a sub-flow of the
+        other): each calls it, the one installed second links them. Nothing
+        happens when either is missing or the key is taken already."""
+        menu = self.env.ref(menu_xmlid, raise_if_not_found=False)
+        subflow = self.env.ref(subflow_xmlid, raise_if_not_found=False)
+        if (
+            not menu
+            or not subflow
+            or menu.node_type != "menu"
+            or menu.option_ids.filtered(lambda o: o.digit == digit)
+        ):
+            return False
+        flow = menu.flow_id
+        Node = self.env["hotline.ivr.node"].with_context(hotline_flow_write=True)
+        node = Node.create(
+            {
+                "flow_id": flow.id,
+                "sequence": max(flow.node_ids.mapped("sequence") or [0]) + 10,
+                "name": name,
+                "node_type": "subflow",
+                "subflow_id": subflow.id,
+                "next_node_id": menu.id,
+            }
+        )
+        menu.with_context(hotline_flow_write=True).write(
+            {
+                "option_ids": [
+                    Command.create(
+                        {"digit": digit, "label": name, "target_node_id": node.id}
+                    )
+                ]
+            }
+        )
+        flow.filtered(lambda f: f.state == "published")._hotline_check_graph()
+        return node

@@ -426,7 +426,19 @@ class HotlinePbx(models.Model):
             except UserError:
                 continue
         dids = self.env["hotline.did"].search([]).mapped("number")
-        return {"known": list(dict.fromkeys(known)), "dids": dids}
+        return {
+            "known": list(dict.fromkeys(known)),
+            "dids": dids,
+            "ivr": self._hotline_simulator_ivr_scripts(),
+        }
+
+    @api.model
+    def _hotline_simulator_ivr_scripts(self):
+        """Scripted IVR callers of the simulator's demo traffic: dicts of
+        ``pbx.simulator.callers.IvrScript`` (name, caller, did, dtmf,
+        hangup_at, hangup_when_done, weight). The add-ons whose demo has an
+        IVR flow add theirs (see hotline_billing_ivr)."""
+        return []
 
     # ------------------------------------------------------------------
     # The AMI session: the one door to Asterisk

@@ -69,7 +69,10 @@ class TestDemoData(TransactionCase):
         self.registry.enter_test_mode(self.env.cr)
         self.addCleanup(self.registry.leave_test_mode)
         connector = Connector(self.registry, simulator=True, simulator_rate=0.5)
-        with patch.object(AmiSimulator, "generate_traffic") as generate:
+        with (
+            patch.object(AmiSimulator, "generate_traffic") as generate,
+            patch.object(AmiSimulator, "generate_ivr_traffic"),
+        ):
             connector.start_simulator()
         self.addCleanup(connector.simulator.stop)
         (rate,), kwargs = generate.call_args

@@ -78,6 +78,12 @@ class AgiCaller:
     :param dtmf: digits the caller presses, consumed by STREAM FILE (one, when it
         is an escape digit), GET DATA, SAY *.
     :param hangup_after: the caller hangs up during the N-th command (1-based).
+    :param hangup_at: the caller hangs up during the first command naming this
+        (e.g. a sound file: the caller leaves while it plays).
+    :param hangup_when_done: once every digit of ``dtmf`` is pressed, the
+        caller hangs up during the first command waiting for keys (GET DATA,
+        a prompt or number with escape digits): a scripted caller who got
+        what they called for.
     :param sighup: AGISIGHUP (``HANGUP`` line) on or off.
     """
 
@@ -85,7 +91,7 @@ class AgiCaller:
         self, host, port, script="ivr?flow=main", caller="13800138000",
         did="4008123458", args=None, dtmf="", hangup_after=None, sighup=True,
         variables=None, timeout=10.0, dialplan=None, context="from-pstn",
-        channelvars=CHANNELVARS,
+        channelvars=CHANNELVARS, hangup_at=None, hangup_when_done=False,
     ):  # fmt: skip
         self.host = host
         self.port = port
@@ -95,6 +101,8 @@ class AgiCaller:
         self.args = [caller, did] if args is None else list(args)
         self.dtmf = list(dtmf)
         self.hangup_after = hangup_after
+        self.hangup_at = hangup_at
+        self.hangup_when_done = hangup_when_done
         self.sighup = sighup
         self.timeout = timeout
         with _lock:
@@ -166,10 +174,7 @@ class AgiCaller:
                 line = raw.decode("utf-8", errors="replace").rstrip("\n")
                 self.transcript.append(("out", line))
                 self.commands.append(line)
-                hang_now = (
-                    self.hangup_after is not None
-                    and len(self.commands) == self.hangup_after
-                )
+                hang_now = self._hangs_up_now(line)
                 reply = self.respond(line, hang_now)
                 if hang_now:
                     self.dead = True
@@ -191,6 +196,24 @@ class AgiCaller:
             self.after_agi = self._continue_dialplan()
         self._ami_hangup()  # the dialplan's Hangup() after the AGI
         return self
+
+    def _hangs_up_now(self, line):
+        if self.hangup_after is not None and len(self.commands) == self.hangup_after:
+            return True
+        if self.dead:
+            return False
+        if self.hangup_at and self.hangup_at in line:
+            return True
+        if not self.hangup_when_done or self.dtmf:
+            return False
+        upper = line.upper()
+        if upper.startswith("GET DATA"):
+            return True
+        for verb in ("STREAM FILE", "SAY NUMBER", "SAY DIGITS"):
+            if upper.startswith(verb):
+                args = _split_args(line[len(verb) :])
+                return len(args) > 1 and bool(args[1])
+        return False
 
     def _continue_dialplan(self):
         steps = self.dialplan._find(self.context, self.did) or []

@@ -28,7 +28,7 @@ import uuid
 
 from ..ami_protocol import AmiMessage, AmiParser, serialize_pairs
 from .app_args import bridge_options
-from .callers import DEFAULT_DIDS, CallerMix
+from .callers import DEFAULT_DIDS, CallerMix, IvrScript, IvrScriptMix
 from .campaign import CampaignCallee, is_campaign_originate
 from .dialplan import Dialplan
 from .scenarios import (
@@ -676,6 +676,56 @@ class AmiSimulator:
         gen.calls = []
         gen.callers = []
         gen.agents = agents
+        gen.start()
+        return gen
+
+    def run_ivr_call(self, agi_host, agi_port, script):
+        """One scripted IVR call (an :class:`IvrScript` or its dict) over
+        FastAGI to the connector at ``agi_host:agi_port``, its channel's AMI
+        events sent to the AMI sessions (the channel before the AGI, the rest
+        after it). Returns the :class:`AgiCaller` once the call ended."""
+        caller = IvrScript.coerce(script).agi_caller(agi_host, agi_port)
+        sent = len(caller.ami_events)
+        self.broadcast_many(list(caller.ami_events))
+        with self._lock:
+            self.calls_started += 1
+        try:
+            caller.run()
+        finally:
+            self.broadcast_many(caller.ami_events[sent:])
+        return caller
+
+    def generate_ivr_traffic(
+        self, agi_host, agi_port, scripts, calls_per_second, duration=None, count=None
+    ):
+        """Scripted IVR callers (:class:`IvrScriptMix` of ``scripts``) at
+        ``calls_per_second`` in a thread, like :meth:`generate_traffic`.
+        Returns the thread; ``thread.calls`` lists the (script name, AgiCaller)
+        of each call."""
+        mix = IvrScriptMix(scripts)
+        rng = random.Random()
+        stop_at = time.monotonic() + duration if duration else None
+
+        def loop():
+            n = 0
+            # the first call after a pause too: the connector's FastAGI server
+            # may still be starting
+            while not self._stop.wait(rng.expovariate(calls_per_second)):
+                if count is not None and n >= count:
+                    return
+                if stop_at and time.monotonic() >= stop_at:
+                    return
+                script = mix.next()
+                try:
+                    caller = self.run_ivr_call(agi_host, agi_port, script)
+                except OSError as exc:
+                    _logger.warning("IVR call %s: %s", script.name, exc)
+                    caller = None
+                gen.calls.append((script.name, caller))
+                n += 1
+
+        gen = threading.Thread(target=loop, name="ami-sim ivr traffic", daemon=True)
+        gen.calls = []
         gen.start()
         return gen
 

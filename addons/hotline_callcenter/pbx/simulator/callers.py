@@ -59,3 +59,67 @@ class CallerMix:
             number = unknown_number(self.rng)
         self.recent.append(number)
         return number
+
+
+class IvrScript:
+    """A scripted IVR caller: who calls which number, the keys they press and
+    when they hang up (see :class:`AgiCaller`'s ``hangup_at`` and
+    ``hangup_when_done``). The demo's add-ons describe theirs as dicts
+    (``hotline.pbx._hotline_simulator_ivr_scripts``); :meth:`agi_caller`
+    makes the simulated call that plays Asterisk's side of FastAGI."""
+
+    def __init__(
+        self,
+        name,
+        caller,
+        did,
+        dtmf="",
+        hangup_at=None,
+        hangup_when_done=True,
+        weight=1,
+    ):
+        self.name = name
+        self.caller = caller
+        self.did = did
+        self.dtmf = dtmf
+        self.hangup_at = hangup_at
+        self.hangup_when_done = hangup_when_done
+        self.weight = weight
+
+    @classmethod
+    def coerce(cls, value):
+        return value if isinstance(value, cls) else cls(**value)
+
+    def agi_caller(self, host, port):
+        """The :class:`AgiCaller` of one call of this script (not started).
+        A queue the call reaches answers at once (QUEUESTATUS CONTINUE)."""
+        from .agi_caller import AgiCaller
+
+        return AgiCaller(
+            host,
+            port,
+            script=f"ivr?did={self.did}",
+            caller=self.caller,
+            did=self.did,
+            dtmf=self.dtmf,
+            hangup_at=self.hangup_at,
+            hangup_when_done=self.hangup_when_done,
+            variables={"QUEUESTATUS": "CONTINUE"},
+        )
+
+    def __repr__(self):
+        return f"IvrScript({self.name!r}, {self.caller}, {self.did}, {self.dtmf!r})"
+
+
+class IvrScriptMix:
+    """Draws scripted IVR callers by their weight."""
+
+    def __init__(self, scripts, rng=None):
+        self.scripts = [IvrScript.coerce(script) for script in scripts]
+        self.rng = rng or random.Random()
+
+    def next(self):
+        weights = [max(script.weight, 0) or 0 for script in self.scripts]
+        if not any(weights):
+            weights = None
+        return self.rng.choices(self.scripts, weights)[0]
