@@ -187,3 +187,16 @@ def test_writer_records_a_call_after_its_pop():
     assert worker.wait_idle(5)
     worker.stop(timeout=1)
     assert order == ["pop", "calls"], order
+
+
+def test_pop_commit_does_not_wait_for_the_disk(monkeypatch):
+    """A pop transaction (no call: the writer records it) commits without
+    waiting for the WAL flush; a transaction recording calls waits for it."""
+    sink, cr, _model = sink_with(monkeypatch)
+    sink(1, [], [{"type": "ringing", "linkedid": "L1", "extension": "8001"}])
+    assert mock.call("SET LOCAL synchronous_commit TO OFF") in cr.execute.mock_calls
+    cr.reset_mock()
+    sink(1, [{"linkedid": "L1"}], [])
+    assert mock.call("SET LOCAL synchronous_commit TO OFF") not in (
+        cr.execute.mock_calls
+    )

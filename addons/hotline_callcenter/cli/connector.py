@@ -203,6 +203,12 @@ class RegistrySink:
                 self.wait_for_writers(cr, pbx_id, [c["linkedid"] for c in calls])
             # (after the rollback above: it clears the post-commit data)
             cr.postcommit.data[NOTIFIER_KEY] = self.notifier
+            if not calls:
+                # a screen pop (its call is recorded by the writer's
+                # transaction): its commit does not wait for the disk; a
+                # crash of PostgreSQL in the next moment may lose the ring's
+                # card and status, never a call
+                cr.execute("SET LOCAL synchronous_commit TO OFF")
             env = api.Environment(cr, SUPERUSER_ID, {})
             return EnvSink(env, savepoint=False)(pbx_id, calls, live)
 
@@ -825,6 +831,7 @@ class PbxWorker:
                 and not self._backlog
                 and not self.pending_calls
                 and not self.pending_live
+                and not self._inflight
             ):
                 return True
         return False
