@@ -17,6 +17,10 @@ Database: ``hotline_bench_pop`` (hotline_callcenter installed, 50 agents;
 built when missing).
 
     python3 bench/bench_screen_pop.py [--rounds 3] [--concurrency 50] [--http-port N]
+        [--database NAME]
+
+The server-side cost of one pop, whatever the machine's load (wall, CPU,
+queries, profile): ``python3 bench/profile_screen_pop.py``.
 """
 
 import argparse

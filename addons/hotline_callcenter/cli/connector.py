@@ -5,6 +5,10 @@
 ``PbxWorker``: one PBX.  Its AMI reader thread only parses and enqueues; a
 processing thread takes what is queued (one batch), runs the correlator and
 hands the changed calls and the live events to a *sink* in one transaction.
+With a pop pool (the service: ``pop_workers``), the rings pop at once in
+transactions of their own and the calls go to a writer thread (in order,
+after the pops submitted before them): a ring never waits for a batch being
+written.
 Nothing is dropped: a sink failure keeps the batch's calls pending and retries
 with backoff (a call that keeps failing alone is logged in full and set
 aside); a dead AMI reader is restarted by ``AmiClient``'s watchdog; after each
