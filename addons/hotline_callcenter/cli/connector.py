@@ -327,6 +327,11 @@ class PbxWorker:
         self._inflight = 0  # pops and writes submitted, not finished
         self._inflight_lock = threading.Lock()
         self._last_write = None  # the writer's last job (a future)
+        # what the writer records next, in one transaction: the latest dict
+        # of each call, the live events, the pops to wait for first
+        self._write_lock = threading.Lock()
+        self._to_write = ({}, [], [])
+        self._write_scheduled = False
         self.finished_logged = set()
         self.prompt_sync_interval = prompt_sync_interval
         self.prompts_marker = None  # write_date of the newest prompt synced
@@ -621,10 +626,33 @@ class PbxWorker:
                 groups = self._pop_groups(pops)
             futures = [self._submit(self._pool, self._pop, events) for events in groups]
         if calls or others:
-            self._last_write = self._submit(
-                self._writer, self._write_job, calls, others, futures
-            )
+            self._queue_write(calls, others, futures)
         return True
+
+    def _queue_write(self, calls, live, after):
+        """For the writer: added to what it records next (one transaction for
+        all that arrived while it was busy: the connector keeps up with a
+        burst by writing bigger batches, not more of them)."""
+        with self._write_lock:
+            pending_calls, pending_live, pending_after = self._to_write
+            for call in calls:
+                pending_calls[call["linkedid"]] = call
+            pending_live.extend(live)
+            pending_after.extend(after)
+            self.stats["max_write_backlog"] = max(
+                self.stats.get("max_write_backlog", 0), len(pending_calls)
+            )
+            if self._write_scheduled:
+                return
+            self._write_scheduled = True
+        self._last_write = self._submit(self._writer, self._write_pending)
+
+    def _write_pending(self):
+        with self._write_lock:
+            calls, live, after = self._to_write
+            self._to_write = ({}, [], [])
+            self._write_scheduled = False
+        self._write_job(list(calls.values()), live, after)
 
     def _submit(self, executor, func, *args):
         with self._inflight_lock:
@@ -646,9 +674,7 @@ class PbxWorker:
             self._retry_conflicts(self.sink, self.pbx_id, [], events)
         except TRANSIENT_ERRORS as exc:
             self._log_db_error("screen pop postponed", exc)
-            self._last_write = self._submit(
-                self._writer, self._write_job, [], events, []
-            )
+            self._queue_write([], events, [])
             return
         except Exception:
             _logger.exception("PBX %s: screen pop failed: %r", self.name, events)
