@@ -200,3 +200,20 @@ def test_pop_commit_does_not_wait_for_the_disk(monkeypatch):
     assert mock.call("SET LOCAL synchronous_commit TO OFF") not in (
         cr.execute.mock_calls
     )
+
+
+def test_writer_takes_what_arrived_meanwhile_in_one_transaction():
+    sink = BlockingSink()
+    worker = connector.PbxWorker(
+        1, "test", "127.0.0.1", 1, "odoo", "secret", sink,
+        pop_workers=2, prompt_sync_interval=0,
+    )  # fmt: skip
+    worker._queue_write([{"linkedid": "A", "v": 1}], [], [])
+    assert sink.writing.wait(5)
+    # while the writer is busy: two states of B, one of C
+    worker._queue_write([{"linkedid": "B", "v": 1}], [], [])
+    worker._queue_write([{"linkedid": "B", "v": 2}, {"linkedid": "C"}], [], [])
+    sink.release.set()
+    assert worker.wait_idle(5)
+    worker.stop(timeout=1)
+    assert [calls for calls, _live in sink.batches] == [["A"], ["B", "C"]]
