@@ -17,6 +17,10 @@ Database: ``hotline_bench_pop`` (hotline_callcenter installed, 50 agents;
 built when missing).
 
     python3 bench/bench_screen_pop.py [--rounds 3] [--concurrency 50] [--http-port N]
+        [--database NAME]
+
+The server-side cost of one pop, whatever the machine's load (wall, CPU,
+queries, profile): ``python3 bench/profile_screen_pop.py``.
 """
 
 import argparse
@@ -39,6 +43,12 @@ from tests.harness import odoo_env
 DB = "hotline_bench_pop"
 P95_TARGET_MS = 30.0
 WS_VERSION = "18.0-2"  # bus.websocket.WebsocketConnectionHandler._VERSION
+
+
+def set_database(name):
+    """Another database than ``DB`` (e.g. a copy of it per worktree)."""
+    global DB
+    DB = name
 
 
 def percentile(values, pct):
@@ -181,6 +191,7 @@ def run(root, registry, pbx_id, agents, rounds, concurrency, pop_workers, http_p
     latencies = []
     rang = {}  # (extension, linkedid) -> perf_counter the AMI event arrived
     sink_times = []
+    waits = []  # AMI event -> its pop transaction starts (ms)
     lock = threading.Lock()
 
     class TimedSink(RegistrySink):
@@ -192,6 +203,7 @@ def run(root, registry, pbx_id, agents, rounds, concurrency, pop_workers, http_p
             with lock:
                 for event in live:
                     if event["type"] == "ringing" and "_t" in event:
+                        waits.append((start - event["_t"]) * 1000)
                         latencies.append((now - event["_t"]) * 1000)
                         rang[(event["extension"], event["linkedid"])] = event["_t"]
             return result
@@ -267,6 +279,10 @@ def run(root, registry, pbx_id, agents, rounds, concurrency, pop_workers, http_p
         )
         if "hotline/call_ringing" in types and nxt - at < 0.1
     )
+    print(
+        "connector: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(worker.stats.items()) if v)
+    )
     slow = sorted(sink_times, reverse=True)[:5]
     print(
         f"{len(sink_times)} transactions, slowest (s, calls, live events): "
@@ -274,6 +290,7 @@ def run(root, registry, pbx_id, agents, rounds, concurrency, pop_workers, http_p
     )
     return {
         "latencies": latencies,
+        "waits": waits,
         "end_to_end": end_to_end,
         "followers": followers,
         "pops": len(pops),
@@ -292,7 +309,11 @@ def main():
     parser.add_argument(
         "--http-port", type=int, default=0, help="Odoo's port (0: a free one)"
     )
+    parser.add_argument(
+        "--database", default=DB, help=f"the bench database (default {DB})"
+    )
     args = parser.parse_args()
+    set_database(args.database)
     root = odoo_env.odoo_root()
     ensure_database(root, DB, 8177)
     load_odoo(root, DB)
@@ -333,6 +354,7 @@ def main():
         f"{len(end_to_end)} received by the agents' websockets, {calls} calls recorded"
     )
     for label, values in (
+        ("AMI event -> its pop transaction starts", result["waits"]),
         ("AMI event -> bus notification committed", latencies),
         ("AMI event -> websocket frame at the agent (end to end)", end_to_end),
     ):

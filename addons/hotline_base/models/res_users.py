@@ -35,8 +35,12 @@ class ResUsers(models.Model):
         return False
 
     def write(self, vals):
-        default_user = self.env.ref("base.default_user", raise_if_not_found=False)
-        propagate = "groups_id" in vals and default_user and default_user in self
+        # (looked up for a change of groups only: the connector writes agents'
+        # statuses on every ring)
+        default_user = "groups_id" in vals and self.env.ref(
+            "base.default_user", raise_if_not_found=False
+        )
+        propagate = default_user and default_user in self
         old_groups = propagate and self._default_groups()
         res = super().write(vals)
         if propagate:

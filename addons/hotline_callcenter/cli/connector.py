@@ -5,6 +5,10 @@
 ``PbxWorker``: one PBX.  Its AMI reader thread only parses and enqueues; a
 processing thread takes what is queued (one batch), runs the correlator and
 hands the changed calls and the live events to a *sink* in one transaction.
+With a pop pool (the service: ``pop_workers``), the rings pop at once in
+transactions of their own and the calls go to a writer thread (in order,
+after the pops submitted before them): a ring never waits for a batch being
+written.
 Nothing is dropped: a sink failure keeps the batch's calls pending and retries
 with backoff (a call that keeps failing alone is logged in full and set
 aside); a dead AMI reader is restarted by ``AmiClient``'s watchdog; after each
@@ -33,9 +37,10 @@ from contextlib import nullcontext
 
 import psycopg2
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, sql_db
 from odoo.tools import SQL
 
+from ..models.bus_bus import NOTIFIER_KEY
 from ..pbx.ami_client import AmiClient, AmiError
 from ..pbx.correlator import CallCorrelator
 from ..pbx.originate_tracker import OriginateTracker
@@ -51,6 +56,9 @@ CONFLICT_ERRORS = (
     psycopg2.errors.SerializationFailure,
     psycopg2.errors.DeadlockDetected,
     psycopg2.errors.LockNotAvailable,
+    # a screen pop created the call it rings (not recorded yet) while the
+    # writer was recording it: the retry finds it and updates it
+    psycopg2.errors.UniqueViolation,
 )
 CONFLICT_ATTEMPTS = 5
 # the database went away or a conflict that outlived its retries: keep the
@@ -107,16 +115,82 @@ class EnvSink:
             return pbx.hotline_sync_prompts(since)
 
 
+def _notify_query(payload):
+    """bus.bus's NOTIFY (its function may be replaced by the environment)."""
+    from odoo.addons.bus.models.bus import ODOO_NOTIFY_FUNCTION
+
+    return SQL("SELECT %s('imbus', %s)", SQL.identifier(ODOO_NOTIFY_FUNCTION), payload)
+
+
+class BusNotifier:
+    """The bus's NOTIFY after a commit, through one long-lived connection.
+
+    Odoo sends it on a connection to the ``postgres`` database that it opens
+    and closes at every commit (a PostgreSQL backend started for each screen
+    pop: milliseconds of the pop and CPU of the machine). The listener
+    (``bus.bus``'s dispatcher) is on that database: the NOTIFY cannot go in
+    the pop's own transaction. A broken connection is opened again once;
+    failing that, Odoo's way."""
+
+    def __init__(self, dbname="postgres"):
+        self.dbname = dbname
+        self._cnx = None
+        self._lock = threading.Lock()
+
+    def _connect(self):
+        _db, info = sql_db.connection_info_for(self.dbname)
+        cnx = psycopg2.connect(**info)
+        cnx.autocommit = True
+        return cnx
+
+    def _send(self, payloads):
+        if self._cnx is None or self._cnx.closed:
+            self._cnx = self._connect()
+        with self._cnx.cursor() as cr:
+            for payload in payloads:
+                query = _notify_query(payload)
+                cr.execute(query.code, query.params)
+
+    def __call__(self, payloads):
+        if not payloads:
+            return
+        with self._lock:
+            for attempt in (1, 2):
+                try:
+                    return self._send(payloads)
+                except psycopg2.Error as exc:
+                    self.close()
+                    if attempt == 2:
+                        _logger.warning(
+                            "bus notification through the connector's connection "
+                            "failed (%s): sent the usual way",
+                            _first_line(exc),
+                        )
+        with sql_db.db_connect(self.dbname).cursor() as cr:
+            for payload in payloads:
+                cr.execute(_notify_query(payload))
+
+    def close(self):
+        if self._cnx is not None:
+            try:
+                self._cnx.close()
+            except psycopg2.Error as exc:
+                _logger.debug("notify connection closed badly: %s", exc)
+            self._cnx = None
+
+
 class RegistrySink:
     """One short transaction per batch on the database of ``registry``."""
 
     thread_safe = True  # every call opens its own cursor
     signaling_interval = 1.0  # seconds between registry/cache signaling checks
 
-    def __init__(self, registry):
+    def __init__(self, registry, notifier=None):
         self.registry = registry
         self._checked = 0.0
         self._lock = threading.Lock()
+        # the bus notifications of its transactions (one connection for all)
+        self.notifier = notifier or BusNotifier()
 
     def _registry(self):
         """``check_signaling()`` at most once a second (it costs a query)."""
@@ -131,6 +205,14 @@ class RegistrySink:
         with self._registry().cursor() as cr:
             if calls:
                 self.wait_for_writers(cr, pbx_id, [c["linkedid"] for c in calls])
+            # (after the rollback above: it clears the post-commit data)
+            cr.postcommit.data[NOTIFIER_KEY] = self.notifier
+            if not calls:
+                # a screen pop (its call is recorded by the writer's
+                # transaction): its commit does not wait for the disk; a
+                # crash of PostgreSQL in the next moment may lose the ring's
+                # card and status, never a call
+                cr.execute("SET LOCAL synchronous_commit TO OFF")
             env = api.Environment(cr, SUPERUSER_ID, {})
             return EnvSink(env, savepoint=False)(pbx_id, calls, live)
 
@@ -237,6 +319,22 @@ class PbxWorker:
             if pop_workers and getattr(sink, "thread_safe", False)
             else None
         )
+        # with a pop pool, the calls and the other live events are written in
+        # order by a thread of their own: the processing thread goes on
+        # reading events and popping the next rings meanwhile
+        self._writer = (
+            concurrent.futures.ThreadPoolExecutor(1, f"writer {name}")
+            if self._pool is not None
+            else None
+        )
+        self._inflight = 0  # pops and writes submitted, not finished
+        self._inflight_lock = threading.Lock()
+        self._last_write = None  # the writer's last job (a future)
+        # what the writer records next, in one transaction: the latest dict
+        # of each call, the live events, the pops to wait for first
+        self._write_lock = threading.Lock()
+        self._to_write = ({}, [], [])
+        self._write_scheduled = False
         self.finished_logged = set()
         self.prompt_sync_interval = prompt_sync_interval
         self.prompts_marker = None  # write_date of the newest prompt synced
@@ -280,6 +378,8 @@ class PbxWorker:
         self.process_pending(block=False)
         if self._pool is not None:
             self._pool.shutdown(wait=True)
+        if self._writer is not None:
+            self._writer.shutdown(wait=True)
 
     # -- resynchronisation ---------------------------------------------------------
     def _on_connect(self, client):
@@ -464,6 +564,8 @@ class PbxWorker:
     def _close_stale(self):
         """Calls left open in the database (e.g. by a previous run) that the
         PBX no longer has: closed after the pending calls are written."""
+        if self.stale_resyncs:
+            self._wait_writes()
         while self.stale_resyncs:
             live = self.stale_resyncs[0]
             close = getattr(self.sink, "close_stale", None)
@@ -490,19 +592,13 @@ class PbxWorker:
 
         Screen pops go first, in a small transaction of their own with just
         the calls they ring (an agent waits for them); the other calls follow.
-        While a full batch or more waits in the queue, the pops go in one
-        transaction (not one each, in parallel), then the other calls: fewer
-        commits are what lets the connector catch up, and the pops still do
-        not wait for the rest of the batch.
+        With a pop pool (``_flush_async``), they go in parallel and nothing
+        waits for them.
         """
+        if self._writer is not None:
+            return self._flush_async()
         pops = {e["linkedid"] for e in self.pending_live if e["type"] in POP_TYPES}
-        behind = self.queue.qsize() >= self.batch_max
-        if behind and pops:
-            self.stats["catch_up_batches"] = self.stats.get("catch_up_batches", 0) + 1
-        if pops and self._pool is not None and len(pops) > 1 and not behind:
-            if not self._pop_in_parallel(pops):
-                return False
-        elif pops:
+        if pops:
             first = [
                 self.pending_calls[lid] for lid in pops if lid in self.pending_calls
             ]
@@ -513,12 +609,111 @@ class PbxWorker:
             return self._write(list(self.pending_calls.values()), self.pending_live)
         return True
 
-    def _pop_in_parallel(self, pops):
-        """One transaction per ringing call, ``pop_workers`` at a time; the
-        calls they carry are written before any later state of the same calls
-        (the caller waits for all of them)."""
-        # calls ringing the same agent go in the same transaction (the pop
-        # writes the agent's user): connected components of calls and agents
+    # -- with a pop pool: pops and writes in threads of their own -----------------
+    def _flush_async(self):
+        """The rings pop at once in the pop pool, without waiting for anything
+        (their calls' dicts stay with the writer: a pop that finds its call
+        not recorded yet creates it); the calls and the other live events go
+        to the writer, whose job waits for the pops submitted before it (the
+        answer after a ring is recorded after the ring's pop) and is retried
+        until it succeeds.  The processing thread goes straight back to the
+        events: a ring never waits for a batch being written.  While a full
+        batch or more waits in the queue, a batch's pops go in one
+        transaction (fewer commits let the connector catch up)."""
+        pops = [e for e in self.pending_live if e["type"] in POP_TYPES]
+        others = [e for e in self.pending_live if e["type"] not in POP_TYPES]
+        calls = list(self.pending_calls.values())
+        self.pending_calls = {}
+        self.pending_live = []
+        futures = []
+        if pops:
+            if self.queue.qsize() >= self.batch_max:
+                self.stats["catch_up_batches"] = (
+                    self.stats.get("catch_up_batches", 0) + 1
+                )
+                groups = [pops]
+            else:
+                groups = self._pop_groups(pops)
+            futures = [self._submit(self._pool, self._pop, events) for events in groups]
+        if calls or others:
+            self._queue_write(calls, others, futures)
+        return True
+
+    def _queue_write(self, calls, live, after):
+        """For the writer: added to what it records next (one transaction for
+        all that arrived while it was busy: the connector keeps up with a
+        burst by writing bigger batches, not more of them)."""
+        with self._write_lock:
+            pending_calls, pending_live, pending_after = self._to_write
+            for call in calls:
+                pending_calls[call["linkedid"]] = call
+            pending_live.extend(live)
+            pending_after.extend(after)
+            self.stats["max_write_backlog"] = max(
+                self.stats.get("max_write_backlog", 0), len(pending_calls)
+            )
+            if self._write_scheduled:
+                return
+            self._write_scheduled = True
+        self._last_write = self._submit(self._writer, self._write_pending)
+
+    def _write_pending(self):
+        with self._write_lock:
+            calls, live, after = self._to_write
+            self._to_write = ({}, [], [])
+            self._write_scheduled = False
+        self._write_job(list(calls.values()), live, after)
+
+    def _submit(self, executor, func, *args):
+        with self._inflight_lock:
+            self._inflight += 1
+
+        def job():
+            try:
+                return func(*args)
+            finally:
+                with self._inflight_lock:
+                    self._inflight -= 1
+
+        return executor.submit(job)
+
+    def _pop(self, events):
+        """One pop transaction; a conflict is retried at once, a database
+        outage hands the pop to the writer (retried in order, not lost)."""
+        try:
+            self._retry_conflicts(self.sink, self.pbx_id, [], events)
+        except TRANSIENT_ERRORS as exc:
+            self._log_db_error("screen pop postponed", exc)
+            self._queue_write([], events, [])
+            return
+        except Exception:
+            _logger.exception("PBX %s: screen pop failed: %r", self.name, events)
+            return
+        self.stats["parallel_pops"] = self.stats.get("parallel_pops", 0) + 1
+
+    def _write_job(self, calls, live, after):
+        concurrent.futures.wait(after)
+        delay = 0.5
+        while not self._write(calls, live):
+            if self._stop.is_set():
+                _logger.error(
+                    "PBX %s: stopping: %d calls not recorded", self.name, len(calls)
+                )
+                return
+            self._stop.wait(delay)
+            delay = min(delay * 2, self.retry_max)
+
+    def _wait_writes(self):
+        """Until the writer has done what it was given (before a resync
+        closes the calls the database keeps open)."""
+        last = self._last_write
+        if last is not None:
+            concurrent.futures.wait([last])
+
+    def _pop_groups(self, events):
+        """The pop events in groups: calls ringing the same agent go in the
+        same transaction (the pop writes the agent's user): connected
+        components of calls and agents."""
         parent = {}
 
         def find(key):
@@ -527,59 +722,15 @@ class PbxWorker:
                 key = parent[key]
             return key
 
-        for event in self.pending_live:
-            if event["linkedid"] in pops and event.get("extension"):
+        for event in events:
+            if event.get("extension"):
                 parent[find(("ext", event["extension"]))] = find(
                     ("call", event["linkedid"])
                 )
-        components = {}
-        for linkedid in pops:
-            components.setdefault(find(("call", linkedid)), []).append(linkedid)
-        groups = []
-        for linkedids in components.values():
-            members = set(linkedids)
-            calls = [
-                self.pending_calls[lid]
-                for lid in linkedids
-                if lid in self.pending_calls
-            ]
-            events = [e for e in self.pending_live if e["linkedid"] in members]
-            groups.append((calls, events))
-        futures = [
-            self._pool.submit(self.sink, self.pbx_id, calls, events)
-            for calls, events in groups
-        ]
-        failed = False
-        for (calls, events), future in zip(groups, futures, strict=True):
-            try:
-                future.result()
-            except Exception as exc:  # noqa: BLE001 - retried below with full handling
-                # a conflict with a concurrent update is expected: the retry
-                # below resolves it (a real failure is logged there)
-                expected = isinstance(exc, CONFLICT_ERRORS)
-                _logger.log(
-                    logging.DEBUG if expected else logging.WARNING,
-                    "PBX %s: parallel screen pop failed (%s)",
-                    self.name,
-                    _first_line(exc),
-                )
-                failed = True
-                continue
-            for call in calls:
-                if self.pending_calls.get(call["linkedid"]) is call:
-                    del self.pending_calls[call["linkedid"]]
-            done = {id(e) for e in events}
-            self.pending_live = [e for e in self.pending_live if id(e) not in done]
-        self.stats["parallel_pops"] = self.stats.get("parallel_pops", 0) + len(groups)
-        if failed:
-            rest = {e["linkedid"] for e in self.pending_live if e["type"] in POP_TYPES}
-            first = [
-                self.pending_calls[lid] for lid in rest if lid in self.pending_calls
-            ]
-            if not self._write(first, self.pending_live):
-                return False
-            self.pending_live = []
-        return True
+        groups = {}
+        for event in events:
+            groups.setdefault(find(("call", event["linkedid"])), []).append(event)
+        return list(groups.values())
 
     def _retry_conflicts(self, func, *args):
         """``func(*args)``, run again at once when a concurrent transaction
@@ -720,6 +871,7 @@ class PbxWorker:
                 and not self._backlog
                 and not self.pending_calls
                 and not self.pending_live
+                and not self._inflight
             ):
                 return True
         return False
@@ -734,6 +886,7 @@ class PbxWorker:
                 and not self.busy
                 and not self.pending_calls
                 and not self.pending_live
+                and not self._inflight
             ):
                 return True
             time.sleep(0.01)

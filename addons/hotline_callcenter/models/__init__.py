@@ -18,6 +18,7 @@ from . import hotline_ivr_node
 from . import hotline_ivr_node_option
 from . import hotline_did
 from . import ir_websocket
+from . import bus_bus
 from . import hotline_call_disposition
 from . import hotline_pause_reason
 from . import hotline_agent_status

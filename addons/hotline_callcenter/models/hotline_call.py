@@ -715,7 +715,11 @@ class HotlineCall(models.Model):
         self._hotline_check_connector()
         pbx = self.env["hotline.pbx"].sudo().browse(pbx_id)
         if not (known_calls and pbx in known_calls.sudo().pbx_id):
-            pbx = pbx.exists()  # else the ingest of the same batch checked it
+            # else the ingest of the same batch checked it; with its company
+            # (the agents' lookup), in one query
+            pbx = pbx.with_context(active_test=False).search_fetch(
+                [("id", "=", pbx_id)], ["company_id"]
+            )
         if not pbx:
             raise ValidationError(self.env._("Unknown PBX %s.", pbx_id))
         notified = self.env["res.users"]
@@ -739,8 +743,9 @@ class HotlineCall(models.Model):
         if linkedids:
             calls.update(
                 (c.linkedid, c)
-                for c in Call.search(
-                    [("pbx_id", "=", pbx.id), ("linkedid", "in", linkedids)]
+                for c in Call.search_fetch(
+                    [("pbx_id", "=", pbx.id), ("linkedid", "in", linkedids)],
+                    self.env["hotline.screen.pop"]._hotline_card_call_fields(),
                 )
             )
         missing = [

@@ -48,21 +48,62 @@ class HotlineScreenPop(models.AbstractModel):
         if not extensions:
             return self
         found = {}
-        for user in (
+        users = (
             self.env["res.users"]
             .sudo()
-            .search(
+            .search_fetch(
                 [
                     ("hotline_extension", "in", sorted(extensions)),
                     ("company_ids", "in", company.ids),
-                ]
+                ],
+                self._hotline_card_user_fields(),
             )
-        ):
+        )
+        # the card's language and the status bar's name: the narrow columns
+        # of the agents' partners, not their whole rows
+        users.partner_id.fetch(["lang", "name"])
+        for user in users:
             found.setdefault(user.hotline_extension, user.id)
         known = dict(self.env.context.get(USERS_KEY) or ())
         known.update(((company.id, ext), found.get(ext, False)) for ext in extensions)
         # a context holds hashable values only
         return self.with_context(**{USERS_KEY: tuple(sorted(known.items()))})
+
+    @api.model
+    def _hotline_card_user_fields(self):
+        """What a ring reads of the agent rung (their card and status), fetched
+        with the lookup in one narrow query."""
+        return [
+            "hotline_extension",
+            "partner_id",
+            "hotline_current_call_id",
+            "hotline_agent_state",
+            "hotline_agent_presence",
+            "hotline_agent_state_since",
+            "hotline_pause_reason",
+            "hotline_wrapup_call_id",
+            "hotline_wrapup_until",
+            "hotline_wrapup_paused",
+        ]
+
+    @api.model
+    def _hotline_card_call_fields(self):
+        """What the card reads of the call ringing (fetched with its lookup);
+        other add-ons add theirs."""
+        return [
+            "pbx_id",
+            "linkedid",
+            "company_id",
+            "direction",
+            "caller_number",
+            "called_number",
+            "partner_id",
+            "started_at",
+            "queued_at",
+            "answered_at",
+            "ended_at",
+            "hangup_cause_code",
+        ]
 
     @api.model
     def _hotline_with_identified(self, identified):
@@ -141,6 +182,8 @@ class HotlineScreenPop(models.AbstractModel):
             partners = self._hotline_identify(number)
         blacklist = self._hotline_blacklist_info(number)
         partner = partners if len(partners) == 1 else partners.browse()
+        # the card's columns only (a partner row is wide)
+        partners[:10].fetch(self._hotline_partner_card_fields())
         payload = {
             "call_id": call.id,
             "number": number or "",
@@ -300,6 +343,24 @@ class HotlineScreenPop(models.AbstractModel):
             "reason": entry.get("reason") or "",
             "until": until.isoformat() if until else False,
         }
+
+    @api.model
+    def _hotline_partner_card_fields(self):
+        """What :meth:`_hotline_partner_card` reads (its name included)."""
+        return [
+            "name",
+            "type",
+            "is_company",
+            "parent_id",
+            "company_name",
+            "commercial_company_name",
+            "ref",
+            "hotline_customer_number",
+            "hotline_category_id",
+            "hotline_is_vip",
+            "phone",
+            "mobile",
+        ]
 
     @api.model
     def _hotline_partner_card(self, partner):

@@ -34,3 +34,4 @@ from . import test_queue_member_migration
 from . import test_multi_company
 from . import test_screen_pop_batch
 from . import test_campaign
+from . import test_screen_pop_cost

@@ -80,7 +80,8 @@ class TestScreenPopBatch(CallCenterCommon):
 
     def test_agents_looked_up_once_per_batch(self):
         Users = type(self.env["res.users"])
-        original = Users.search
+        # (under search and search_fetch alike)
+        original = Users._search
         searches = []
 
         def counting(records, domain, *args, **kwargs):
@@ -95,7 +96,7 @@ class TestScreenPopBatch(CallCenterCommon):
             ("1700000102.1", "13800138000", "8001"),
             ("1700000102.2", "02100000000", "8002"),
         ]
-        with patch.object(Users, "search", counting):
+        with patch.object(Users, "_search", counting):
             self.env["hotline.call"].hotline_live_events(
                 self.pbx.id, [self._ring(*ring) for ring in rings]
             )
