@@ -4,7 +4,7 @@
     "name": "Hotline Call Center",
     "summary": "Asterisk contact centre: connector, call log, IVR flows, queues, agent "
     "states, screen pop, click-to-dial, recordings, voicemail, post-call rating",
-    "version": "18.0.2.0.0",
+    "version": "18.0.2.1.0",
     "category": "Hotline",
     "license": "LGPL-3",
     "author": "Hotline Contributors",
@@ -32,6 +32,7 @@
         "views/hotline_skill_group_views.xml",
         "views/hotline_queue_views.xml",
         "views/hotline_call_report_views.xml",
+        "views/hotline_campaign_views.xml",
         "views/menus.xml",
         "views/hotline_agent_desk_views.xml",
     ],

@@ -211,6 +211,9 @@ class PbxWorker:
         self.correlator = correlator or CallCorrelator(**(contexts or {}))
         # click-to-dial Originates followed to their outcome for the agent
         self.originates = OriginateTracker()
+        # callables fed every event in order by the processing thread (the
+        # campaigns' dialer, ``cli/dialer.py``)
+        self.event_listeners = []
         self.on_call_finished = on_call_finished
         self.queue = queue.SimpleQueue()
         self.client = AmiClient(
@@ -407,6 +410,13 @@ class PbxWorker:
                     return self.flush() and False
                 continue
             self.stats["events"] += 1
+            for listener in self.event_listeners:
+                try:
+                    listener(item)
+                except Exception:  # one odd event must not stop the others
+                    _logger.exception(
+                        "PBX %s: event listener failed on %r", self.name, item
+                    )
             try:
                 calls, live = self.correlator.feed(item)
             except Exception:  # one odd event must not stop the others

@@ -23,6 +23,7 @@ from odoo.tools import config
 from ..models.hotline_recording import simulator_sounds_dir
 from ..pbx.fastagi import FastAgiServer, default_handler
 from .connector import PbxWorker, RegistrySink
+from .dialer import CampaignDialer, RegistryDialerStore
 
 _logger = logging.getLogger(__name__)
 
@@ -157,6 +158,7 @@ class Connector:
         self.simulator = None
         self.workers = {}
         self.agi_servers = {}
+        self.dialers = {}
         self.locks = {}
         self.stop_event = threading.Event()
 
@@ -308,6 +310,13 @@ class Connector:
                 # demo traffic: a summary now and then, not a line per call
                 options.setdefault("call_log_level", logging.DEBUG)
             worker = self.make_worker(pbx, sink, **options).start(process=process)
+            # the outbound campaigns of this PBX, on the worker's AMI session
+            store = RegistryDialerStore(self.registry)
+            dialer = CampaignDialer(pbx["id"], pbx["name"], worker.client, store)
+            worker.event_listeners.append(dialer.feed)
+            if process:
+                dialer.start()
+            self.dialers[pbx["id"]] = dialer
         except BaseException:
             if server is not None:
                 server.stop()
@@ -319,6 +328,9 @@ class Connector:
         return worker
 
     def stop_pbx(self, pbx_id):
+        dialer = self.dialers.pop(pbx_id, None)
+        if dialer:
+            dialer.stop()
         worker = self.workers.pop(pbx_id, None)
         if worker:
             worker.stop()

@@ -434,6 +434,32 @@ def calendar_is_open(calendar, when):
     return any(s <= when < e for s, e, _meta in intervals)
 
 
+def campaign_flow_result(ctx, variables):
+    """What a campaign's callee did in the flow: ``(result, keys)``.
+
+    ``hung_up_early`` when they hung up before the flow ended,
+    ``pressed_key`` when the flow collected something from them (a menu
+    choice, digits: the variables the flow added, in ``keys``),
+    ``heard_all`` otherwise."""
+    added = {
+        k: v
+        for k, v in ctx.variables.items()
+        if k not in variables and v not in ("", None)
+    }
+    # menu choices: the trace's "option_<digit>" outcomes
+    options = [
+        outcome[len("option_") :]
+        for _flow, _node, outcome in ctx.trace
+        if str(outcome).startswith("option_")
+    ]
+    keys = ",".join(options + [f"{k}={v}" for k, v in sorted(added.items())])
+    if ctx.result == "caller_hangup":
+        return "hung_up_early", keys
+    if added or options:
+        return "pressed_key", keys
+    return "heard_all", keys
+
+
 def _did_of(session):
     params = getattr(session, "params", {}) or {}
     env = getattr(session, "env", {}) or {}
@@ -492,7 +518,47 @@ def make_agi_handler(registry, pbx_id, cache=None):
             backend.read_ahead(engine.caller_of(session), engine.calendars())
         out.extend((flow_id, snapshot, backend))
 
+    def campaign(session):
+        """An outbound campaign's answered callee (dialplan context of
+        ``hotline.pbx.campaign_context``, ``agi://.../campaign?flow=&attempt=``):
+        the campaign's flow with the contact's variables, then what the
+        callee did is written on the attempt."""
+        params = getattr(session, "params", {}) or {}
+        attempt_id = int(params.get("attempt") or 0)
+        try:
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                flow = env["hotline.ivr.flow"].browse(int(params.get("flow") or 0))
+                flow = flow.exists()
+                snapshot = cache.snapshot(flow) if flow else None
+                cache.read_channels(env, pbx_id)
+                variables = env["hotline.campaign.contact"].hotline_flow_variables(
+                    attempt_id
+                )
+        except Exception:
+            _logger.exception("IVR: cannot load campaign attempt %s", attempt_id)
+            snapshot = None
+        if snapshot is None:
+            session.set_variable("HOTLINE_AGI_ERROR", "NoFlow")
+            return None
+        backend = OdooIvrBackend(registry, pbx_id, cache, flow.id)
+        ctx = IvrEngine(snapshot, backend, channels=cache.channels).run(
+            session, variables=variables
+        )
+        flow_result, digits = campaign_flow_result(ctx, variables)
+        try:
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                env["hotline.campaign.attempt"].hotline_flow_result(
+                    attempt_id, flow_result, digits
+                )
+        except Exception:
+            _logger.exception("IVR: flow result of attempt %s not written", attempt_id)
+        return ctx
+
     def handler(session):
+        if getattr(session, "script", "") == "campaign":
+            return campaign(session)
         did = _did_of(session)
         with cache.lock:
             known = cache.by_did.get(did, (None, None))[1] is not None

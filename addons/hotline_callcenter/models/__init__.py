@@ -22,3 +22,7 @@ from . import hotline_call_disposition
 from . import hotline_pause_reason
 from . import hotline_agent_status
 from . import hotline_screen_pop_status
+from . import res_partner
+from . import hotline_campaign
+from . import hotline_campaign_contact
+from . import hotline_campaign_attempt

@@ -131,6 +131,13 @@ class HotlinePbx(models.Model):
         default="hotline-conference",
         help="Dialplan context whose extensions enter ConfBridge(${EXTEN}).",
     )
+    campaign_context = fields.Char(
+        required=True,
+        default="hotline-campaign",
+        help="Dialplan context outbound campaigns send the answered callee to "
+        "(extension ivr: the campaign's IVR flow over FastAGI; extension "
+        "agent: the campaign's queue).",
+    )
     originate_timeout = fields.Integer(
         string="Ring timeout (s)",
         default=30,
@@ -324,6 +331,7 @@ class HotlinePbx(models.Model):
         "outbound_context",
         "hold_context",
         "conference_context",
+        "campaign_context",
     )
     def _check_dialplan_names(self):
         for pbx in self:
@@ -350,6 +358,7 @@ class HotlinePbx(models.Model):
                 pbx.outbound_context,
                 pbx.hold_context,
                 pbx.conference_context,
+                pbx.campaign_context,
             ]
             for name in cti_actions.bad_context_names(names)[:1]:
                 raise ValidationError(
@@ -370,6 +379,7 @@ class HotlinePbx(models.Model):
             self.outbound_context,
             self.internal_context,
             self.agent_channel_template,
+            self.campaign_context,
         )
 
     def _hotline_ivr_channels(self):
@@ -714,6 +724,8 @@ class HotlinePbx(models.Model):
             )
             user._bus_send(CLICK_TO_DIAL_NOTIFICATION, payload)
             notified |= user
+            # a preview campaign's attempt dialled with click-to-dial
+            self.env["hotline.campaign.attempt"]._hotline_preview_result(user, result)
         return notified
 
     @api.model

@@ -44,18 +44,21 @@ def bad_context_names(names):
     return [name or "" for name in names if not CONTEXT_NAME.match(name or "")]
 
 
-def correlator_contexts(inbound, outbound, internal, agent_channel_template):
+def correlator_contexts(
+    inbound, outbound, internal, agent_channel_template, campaign=None
+):
     """The contexts :class:`~.correlator.CallCorrelator` classifies calls with.
 
     Agent phones reached through a Local channel (``Local/{extension}@ctx``)
-    run in that context too."""
+    run in that context too; outbound campaigns' calls (``campaign``) are
+    outbound calls."""
     agents = {internal}
     local = LOCAL_TEMPLATE.match(agent_channel_template or "")
     if local:
         agents.add(local.group(1))
     return {
         "inbound_contexts": frozenset(split_contexts(inbound)),
-        "outbound_contexts": frozenset({outbound}),
+        "outbound_contexts": frozenset({outbound, campaign} - {None, ""}),
         "agent_contexts": frozenset(agents),
     }
 

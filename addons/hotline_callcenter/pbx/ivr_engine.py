@@ -333,10 +333,12 @@ class IvrEngine:
         }
 
     # ------------------------------------------------------------------ run
-    def run(self, session, answered=False):
+    def run(self, session, answered=False, variables=None):
         """``answered``: the caller already answered the channel (and had
-        the backend read ahead)."""
+        the backend read ahead). ``variables``: known before the flow starts
+        (an outbound campaign's contact: amount, months...)."""
         ctx = CallContext(session, self.flow, self.backend)
+        ctx.variables.update(variables or {})
         try:
             if not answered:
                 self.backend.prefetch(ctx, self.calendars())

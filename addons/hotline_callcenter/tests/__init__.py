@@ -33,3 +33,4 @@ from . import test_agent_status_tour
 from . import test_queue_member_migration
 from . import test_multi_company
 from . import test_screen_pop_batch
+from . import test_campaign

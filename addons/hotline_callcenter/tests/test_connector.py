@@ -411,7 +411,7 @@ class TestConnectorPbxSettings(CallLogCommon):
             settings["contexts"],
             {
                 "inbound_contexts": frozenset({"from-pstn"}),
-                "outbound_contexts": frozenset({"outbound"}),
+                "outbound_contexts": frozenset({"outbound", "hotline-campaign"}),
                 "agent_contexts": frozenset({"internal"}),
             },
         )

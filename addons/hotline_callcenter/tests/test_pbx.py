@@ -69,6 +69,7 @@ CONTEXT_FIELDS = (
     "outbound_context",
     "hold_context",
     "conference_context",
+    "campaign_context",
 )
 
 
@@ -139,12 +140,14 @@ class TestPbxDialplanDefaults(CallCenterCommon):
         self.assertEqual(plan._find(outbound, "8003"), plan._find(internal, "8003"))
         self.assertTrue(plan.exists(defaults["hold_context"], "s"))
         self.assertTrue(plan.exists(defaults["conference_context"], "78001"))
+        self.assertTrue(plan.exists(defaults["campaign_context"], "ivr"))
+        self.assertTrue(plan.exists(defaults["campaign_context"], "agent"))
         # what a PBX with these defaults hands the connector
         self.assertEqual(
             self.pbx._hotline_correlator_contexts(),
             {
                 "inbound_contexts": frozenset({"from-pstn"}),
-                "outbound_contexts": frozenset({"outbound"}),
+                "outbound_contexts": frozenset({"outbound", "hotline-campaign"}),
                 "agent_contexts": frozenset({"internal"}),
             },
         )

@@ -29,6 +29,7 @@ import uuid
 from ..ami_protocol import AmiMessage, AmiParser, serialize_pairs
 from .app_args import bridge_options
 from .callers import DEFAULT_DIDS, CallerMix
+from .campaign import CampaignCallee, is_campaign_originate
 from .dialplan import Dialplan
 from .scenarios import (
     SCENARIOS,
@@ -335,6 +336,9 @@ class AmiSimulator:
         # supervisor legs: spying channel -> {"channels": [...], "spyee": name}
         self.spies = {}
         self._config_lock = threading.Lock()
+        # the callees of outbound campaigns (scripted outcomes, mix, delays)
+        self.campaign = CampaignCallee()
+        self.campaign_originates = []  # (ActionID, Channel, Context, Exten)
         # the contexts and extensions an Originate or a Redirect may go to: a
         # Dialplan, a path to an extensions.conf, or None (the capture PBX's)
         self.dialplan = (
@@ -772,6 +776,9 @@ class AmiSimulator:
         if checked and not self.dialplan.exists(context, exten, int(priority)):
             error("Extension does not exist.")
             return
+        if is_campaign_originate(msg):
+            self._campaign_originate(msg, reply, error, action_id)
+            return
         scenario, agent = originate_scenario(channel, exten)
         async_ = (msg.get("Async") or "").lower() in ("true", "yes", "1")
         if not async_:
@@ -793,6 +800,41 @@ class AmiSimulator:
         self.run_scenario(
             scenario, customer=exten or None, agent=agent, action_id=action_id or ""
         )
+
+    def _campaign_originate(self, msg, reply, error, action_id):
+        """An outbound campaign's Originate (see ``campaign.py``): the callee
+        answers, is busy, does not answer... as :attr:`campaign` decides."""
+        if (msg.get("Async") or "").lower() not in ("true", "yes", "1"):
+            error("Originate failed")  # the dialer only sends async ones
+            return
+        uniqueid = msg.get("ChannelId") or new_uniqueids(1)[0]
+        events = self.campaign.events(
+            msg,
+            action_id or "",
+            uniqueid,
+            new_channel_suffix(),
+            lambda name, privilege, fields, aid=None: (name, privilege, fields, aid),
+        )
+        with self._lock:
+            self.campaign_originates.append(
+                (action_id, msg.get("Channel"), msg.get("Context"), msg.get("Exten"))
+            )
+            self.calls_started += 1
+        reply(("Message", "Originate successfully queued"))
+
+        def play():
+            start = time.monotonic()
+            for rel, (name, privilege, fields, aid) in events:
+                if self._stop.is_set():
+                    return
+                if self.speed:
+                    delay = start + rel / self.speed - time.monotonic()
+                    if delay > 0:
+                        time.sleep(delay)
+                # stamped when sent, as Asterisk does
+                self.broadcast(self._event(name, privilege, fields, aid))
+
+        threading.Thread(target=play, name="ami-sim campaign", daemon=True).start()
 
     def _action_command(self, session, msg, reply, error, action_id):
         command = (msg.get("Command") or "").strip()
