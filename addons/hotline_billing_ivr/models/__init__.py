@@ -9,3 +9,5 @@ from . import hotline_ivr_flow
 from . import hotline_call
 from . import hotline_service_site
 from . import hotline_meter_tariff
+from . import hotline_dunning
+from . import hotline_dunning_report

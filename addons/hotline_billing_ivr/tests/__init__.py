@@ -12,3 +12,4 @@ from . import test_selfservice_pin
 from . import test_selfservice_export
 from . import test_meter_invoicing
 from . import test_ivr_meter_reading
+from . import test_dunning
