@@ -402,7 +402,8 @@ class HotlineCampaignContact(models.Model):
             result=labels.get(contact.last_result) or contact.last_result or "",
         )
         contact.hotline_dunning_outcome = "unreachable"
-        if contact.company_id.hotline_dunning_sms and contact._hotline_dunning_send_sms():
+        sms = contact.company_id.hotline_dunning_sms
+        if sms and contact._hotline_dunning_send_sms():
             reason = self.env._("%s; SMS sent", reason)
         lines = contact._hotline_dunning_lines()
         lines.write({"state": "error", "hotline_dunning_reason": reason})

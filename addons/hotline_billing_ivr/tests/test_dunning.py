@@ -223,6 +223,48 @@ class TestDunning(CampaignCommon):
         with self.assertRaisesRegex(UserError, "No credit control line to call"):
             self.build(run)
 
+    def test_build_from_selected_lines(self):
+        """The list's action: only the selected phone lines, no run."""
+        run = self.run_credit_control()
+        lines = run.line_ids.filtered(lambda line: line.partner_id in self.customers[:2])
+        action = lines.with_user(self.finance).action_hotline_dunning_campaign()
+        campaign = self.env["hotline.campaign"].browse(action["res_id"])
+        self.assertFalse(campaign.hotline_dunning_run_id)
+        self.assertEqual(campaign.contact_ids.partner_id, self.customers[:2])
+        self.assertEqual(set(lines.mapped("state")), {"queued"})
+        self.assertEqual(
+            set((run.line_ids - lines).mapped("state")), {"draft"}
+        )
+
+    def test_hung_up_during_the_message(self):
+        """A callee who hangs up before the end of the reminder did not hear
+        it: the lines stay queued, the result says so."""
+        run = self.run_credit_control()
+        campaign = self.build(run)
+        contact = campaign.contact_ids[0]
+        contact._hotline_prepare_numbers()
+        spec = contact._hotline_start_attempt(self.now())
+        attempt = self.env["hotline.campaign.attempt"].browse(spec["attempt_id"])
+        attempt._hotline_set_result("answered", self.now())
+        self.start_agi()
+        sim = AgiCaller(
+            "127.0.0.1",
+            self.server.port,
+            script=f"campaign?flow={self.dunning_flow.id}&attempt={attempt.id}",
+            caller=attempt.number,
+            did="ivr",
+            context="hotline-campaign",
+            hangup_after=1,
+        )
+        self.env.flush_all()
+        sim.run()
+        self.env.invalidate_all()
+        self.assertEqual(attempt.flow_result, "hung_up_early")
+        self.assertEqual(contact.hotline_dunning_outcome, "hung_up")
+        self.assertEqual(
+            set(contact.hotline_dunning_line_ids.mapped("state")), {"queued"}
+        )
+
     def test_build_needs_settings_and_finance(self):
         run = self.run_credit_control()
         with self.assertRaisesRegex(UserError, "Only Finance runs dunning"):

@@ -196,7 +196,10 @@ DUNNING_PHRASES = {
     "dunning_promise_invalid": (
         "Dunning: payment date not valid",
         "该日期无法受理，缴费日期不能早于今天，也不能超过规定天数，请重新输入。",
-        "That date cannot be accepted: not before today, not too far ahead. Please try again.",
+        (
+            "That date cannot be accepted: not before today, not too far ahead. "
+            "Please try again."
+        ),
     ),
     "dunning_bye": (
         "Dunning: goodbye",
