@@ -83,7 +83,7 @@ def setup(registry, customers):
         if run and len(run.line_ids) >= 2 * customers:
             return run.id, company.id
         t0 = time.time()
-        pbx = env["hotline.pbx"].create({"name": "Bench dunning PBX", "ami_secret": "x"})
+        pbx = env["hotline.pbx"].create({"name": "Bench dunning", "ami_secret": "x"})
         queue = env["hotline.queue"].create({"name": "Dunning", "code": "bench-dun"})
         flow = env["hotline.ivr.flow"].create(
             {"name": "Bench dunning", "fallback_type": "queue",

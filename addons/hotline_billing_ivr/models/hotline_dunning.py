@@ -179,6 +179,56 @@ class CreditControlRun(models.Model):
         )
         return campaign._hotline_dunning_open()
 
+    def run_channel_action(self):
+        """The lines of the SMS channel ready to send: one SMS per customer
+        with the total (the other channels as the module does them)."""
+        self.ensure_one()
+        self.line_ids.filtered(
+            lambda line: line.state == "to_be_sent" and line.channel == "sms"
+        )._hotline_send_sms()
+        return super().run_channel_action()
+
+
+class CreditControlLineSms(models.Model):
+    _inherit = "credit.control.line"
+
+    def _hotline_send_sms(self):
+        """One SMS per customer (commercial partner) of the lines, in their
+        language, with the total due; the lines are sent, or in error when
+        the customer has no mobile number."""
+        today = fields.Date.context_today(self)
+        for partner in self.commercial_partner_id:
+            lines = self.filtered(
+                lambda line, p=partner: line.commercial_partner_id == p
+            )
+            number = partner.mobile or partner.phone
+            if not number:
+                lines.write(
+                    {
+                        "state": "error",
+                        "hotline_dunning_reason": self.env._(
+                            "The customer has no mobile number."
+                        ),
+                    }
+                )
+                continue
+            amount = sum(lines.mapped("balance_due"))
+            body = self.with_context(lang=partner.lang or self.env.lang).env._(
+                "Dear %(name)s, your gas bills are overdue: %(amount)s yuan in "
+                "total (customer number %(number)s). Please pay as soon as "
+                "possible.",
+                name=partner.name,
+                amount=f"{amount:.2f}",
+                number=partner.hotline_customer_number or partner.ref or "",
+            )
+            partner.sudo()._message_sms(
+                body,
+                partner_ids=partner.ids,
+                sms_pid_to_number={partner.id: number},
+                put_in_queue=True,
+            )
+            lines.write({"state": "sent", "date_sent": today})
+
 
 class HotlineCampaign(models.Model):
     _inherit = "hotline.campaign"
@@ -291,9 +341,7 @@ class HotlineCampaign(models.Model):
         if not self.hotline_dunning or not contacts:
             return skipped
         self.env.flush_all()
-        today = fields.Date.context_today(
-            self.with_context(tz=self._hotline_tz().zone)
-        )
+        today = fields.Date.context_today(self.with_context(tz=self._hotline_tz().zone))
         rows = self.env.execute_query(
             SQL(
                 OVERDUE_SQL,
@@ -393,9 +441,7 @@ class HotlineCampaignContact(models.Model):
         the customer gets an SMS with the amount when the company wants it."""
         self.ensure_one()
         contact = self.sudo()
-        labels = dict(
-            self._fields["last_result"]._description_selection(self.env)
-        )
+        labels = dict(self._fields["last_result"]._description_selection(self.env))
         reason = self.env._(
             "Unreachable after %(count)s calls: %(result)s",
             count=contact.attempt_count,
@@ -491,7 +537,6 @@ def parse_promise(text, today, max_days):
     if max_days and date > today + relativedelta(days=max_days):
         return None, "too_far"
     return date, None
-
 
 
 class HotlineIvrFlow(models.Model):

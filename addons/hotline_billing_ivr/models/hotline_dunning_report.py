@@ -39,9 +39,7 @@ class HotlineDunningReport(models.Model):
     result = fields.Selection(RESULTS, readonly=True)
     contact_count = fields.Integer(string="Contacts", readonly=True)
     reached_count = fields.Integer(string="Reached", readonly=True)
-    reach_rate = fields.Float(
-        string="Reach rate (%)", readonly=True, aggregator="avg"
-    )
+    reach_rate = fields.Float(string="Reach rate (%)", readonly=True, aggregator="avg")
     attempt_count = fields.Integer(string="Calls", readonly=True)
     amount = fields.Float(string="Amount covered", readonly=True, digits="Account")
     paid_amount = fields.Float(
@@ -96,6 +94,9 @@ SELECT c.id AS id,
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
-            SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table),
-                SQL(self._query()))
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s)",
+                SQL.identifier(self._table),
+                SQL(self._query()),
+            )
         )

@@ -57,9 +57,9 @@ class TestDunning(CampaignCommon):
             }
         )
         flow = cls.env.ref("hotline_billing_ivr.hotline_dunning_flow")
-        cls.env.ref("hotline_billing_ivr.hotline_dunning_node_agent").queue_id = (
-            cls.queue
-        )
+        cls.env.ref(
+            "hotline_billing_ivr.hotline_dunning_node_agent"
+        ).queue_id = cls.queue
         flow.write({"fallback_type": "queue", "fallback_queue_id": cls.queue.id})
         if flow.state != "published":
             flow.action_publish()
@@ -116,7 +116,6 @@ class TestDunning(CampaignCommon):
                     "mobile": f"1391001000{i}",
                     "hotline_customer_number": f"DN0000900{i}",
                     "credit_policy_id": cls.policy.id,
-                    "lang": "zh_CN" if cls.env["res.lang"]._lang_get("zh_CN") else "en_US",
                 }
                 for i, name in enumerate(names, start=1)
             ]
@@ -226,15 +225,14 @@ class TestDunning(CampaignCommon):
     def test_build_from_selected_lines(self):
         """The list's action: only the selected phone lines, no run."""
         run = self.run_credit_control()
-        lines = run.line_ids.filtered(lambda line: line.partner_id in self.customers[:2])
+        two = self.customers[:2]
+        lines = run.line_ids.filtered(lambda line: line.partner_id in two)
         action = lines.with_user(self.finance).action_hotline_dunning_campaign()
         campaign = self.env["hotline.campaign"].browse(action["res_id"])
         self.assertFalse(campaign.hotline_dunning_run_id)
         self.assertEqual(campaign.contact_ids.partner_id, self.customers[:2])
         self.assertEqual(set(lines.mapped("state")), {"queued"})
-        self.assertEqual(
-            set((run.line_ids - lines).mapped("state")), {"draft"}
-        )
+        self.assertEqual(set((run.line_ids - lines).mapped("state")), {"draft"})
 
     def test_hung_up_during_the_message(self):
         """A callee who hangs up before the end of the reminder did not hear
@@ -282,6 +280,19 @@ class TestDunning(CampaignCommon):
         self.assertEqual(set(run.line_ids.mapped("channel")), {"sms"})
         with self.assertRaisesRegex(UserError, "No credit control line to call"):
             self.build(run)
+        # the SMS channel's action: one SMS per customer with the total
+        self.customers[4].write({"mobile": False, "phone": False})
+        run.set_to_ready_lines()
+        run.run_channel_action()
+        sms = self.env["sms.sms"].search([("partner_id", "in", self.customers.ids)])
+        self.assertEqual(sms.partner_id, self.customers[:4])
+        self.assertIn("123.40", sms[0].body)
+        lines = run.line_ids.filtered(lambda line: line.partner_id != self.customers[4])
+        self.assertEqual(set(lines.mapped("state")), {"sent"})
+        self.assertEqual(set(lines.mapped("date_sent")), {fields.Date.today()})
+        no_mobile = run.line_ids - lines
+        self.assertEqual(set(no_mobile.mapped("state")), {"error"})
+        self.assertIn("no mobile", no_mobile[0].hotline_dunning_reason)
 
     def test_promise_date_parsing(self):
         today = self.today
@@ -426,17 +437,17 @@ class TestDunning(CampaignCommon):
             campaign.with_user(self.finance).contact_ids, campaign.contact_ids
         )
         self.assertFalse(
-            self.env["hotline.campaign"].with_user(self.agent).search(
-                [("id", "=", campaign.id)]
-            )
+            self.env["hotline.campaign"]
+            .with_user(self.agent)
+            .search([("id", "=", campaign.id)])
         )
         with self.assertRaisesRegex(UserError, "Only Finance"):
             campaign.with_user(self.agent).action_hotline_dunning_start()
         # supervisors see it, and start any campaign
         self.assertTrue(
-            self.env["hotline.campaign"].with_user(self.supervisor).search(
-                [("id", "=", campaign.id)]
-            )
+            self.env["hotline.campaign"]
+            .with_user(self.supervisor)
+            .search([("id", "=", campaign.id)])
         )
         campaign.with_user(self.finance).action_hotline_dunning_start()
         self.assertEqual(campaign.state, "running")
