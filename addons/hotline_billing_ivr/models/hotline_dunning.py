@@ -162,6 +162,44 @@ class CreditControlLine(models.Model):
         campaign = self.env["hotline.campaign"]._hotline_dunning_build(self)
         return campaign._hotline_dunning_open()
 
+    def _hotline_send_sms(self):
+        """One SMS per customer (commercial partner) of the lines, in their
+        language, with the total due; the lines are sent, or in error when
+        the customer has no mobile number."""
+        today = fields.Date.context_today(self)
+        for partner in self.commercial_partner_id:
+            lines = self.filtered(
+                lambda line, p=partner: line.commercial_partner_id == p
+            )
+            number = partner.mobile or partner.phone
+            if not number:
+                lines.write(
+                    {
+                        "state": "error",
+                        "hotline_dunning_reason": self.env._(
+                            "The customer has no mobile number."
+                        ),
+                    }
+                )
+                continue
+            total = "{:.2f}".format(sum(lines.mapped("balance_due")))
+            env = self.with_context(lang=partner.lang or self.env.lang).env
+            body = env._(
+                "Dear %(name)s, your gas bills are overdue: %(amount)s yuan in "
+                "total (customer number %(number)s). Please pay as soon as "
+                "possible.",
+                name=partner.name,
+                amount=total,
+                number=partner.hotline_customer_number or partner.ref or "",
+            )
+            partner.sudo()._message_sms(
+                body,
+                partner_ids=partner.ids,
+                sms_pid_to_number={partner.id: number},
+                put_in_queue=True,
+            )
+            lines.write({"state": "sent", "date_sent": today})
+
 
 class CreditControlRun(models.Model):
     _inherit = "credit.control.run"
@@ -187,47 +225,6 @@ class CreditControlRun(models.Model):
             lambda line: line.state == "to_be_sent" and line.channel == "sms"
         )._hotline_send_sms()
         return super().run_channel_action()
-
-
-class CreditControlLineSms(models.Model):
-    _inherit = "credit.control.line"
-
-    def _hotline_send_sms(self):
-        """One SMS per customer (commercial partner) of the lines, in their
-        language, with the total due; the lines are sent, or in error when
-        the customer has no mobile number."""
-        today = fields.Date.context_today(self)
-        for partner in self.commercial_partner_id:
-            lines = self.filtered(
-                lambda line, p=partner: line.commercial_partner_id == p
-            )
-            number = partner.mobile or partner.phone
-            if not number:
-                lines.write(
-                    {
-                        "state": "error",
-                        "hotline_dunning_reason": self.env._(
-                            "The customer has no mobile number."
-                        ),
-                    }
-                )
-                continue
-            amount = sum(lines.mapped("balance_due"))
-            body = self.with_context(lang=partner.lang or self.env.lang).env._(
-                "Dear %(name)s, your gas bills are overdue: %(amount)s yuan in "
-                "total (customer number %(number)s). Please pay as soon as "
-                "possible.",
-                name=partner.name,
-                amount=f"{amount:.2f}",
-                number=partner.hotline_customer_number or partner.ref or "",
-            )
-            partner.sudo()._message_sms(
-                body,
-                partner_ids=partner.ids,
-                sms_pid_to_number={partner.id: number},
-                put_in_queue=True,
-            )
-            lines.write({"state": "sent", "date_sent": today})
 
 
 class HotlineCampaign(models.Model):
