@@ -65,8 +65,11 @@ class HotlineCampaignAttempt(models.Model):
     )
     hangup_cause = fields.Char(readonly=True)
     hangup_cause_code = fields.Selection(
+        # the call log's labels, translated (a callable selection is not)
         selection=lambda self: (
-            self.env["hotline.call"]._fields["hangup_cause_code"].selection
+            self.env["hotline.call"]
+            ._fields["hangup_cause_code"]
+            ._description_selection(self.env)
         ),
         compute="_compute_hangup_cause_code",
         string="Hang-up cause",
