@@ -13,6 +13,7 @@ DATA_FILES = (
     "hotline_ivr_prompt_data.xml",
     "hotline_ivr_selfservice_data.xml",
     "hotline_ivr_meter_prompt_data.xml",
+    "hotline_ivr_dunning_prompt_data.xml",
 )
 
 
@@ -44,6 +45,10 @@ def test_data_file_is_what_make_prompts_writes(make_prompts, filename):
         "hotline_ivr_meter_prompt_data.xml": (
             make_prompts.METER_XML_HEADER,
             make_prompts.METER_PHRASES,
+        ),
+        "hotline_ivr_dunning_prompt_data.xml": (
+            make_prompts.DUNNING_XML_HEADER,
+            make_prompts.DUNNING_PHRASES,
         ),
     }
     header, table = headers[filename]

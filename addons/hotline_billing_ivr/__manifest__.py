@@ -13,6 +13,7 @@
         "hotline_callcenter",
         "account",
         "account_credit_control",
+        "sms",
         "l10n_cn",
     ],
     "external_dependencies": {"python": ["cn2an"]},
@@ -28,9 +29,12 @@
         "security/hotline_billing_rules.xml",
         "data/hotline_ivr_meter_prompt_data.xml",
         "views/hotline_meter_reading_views.xml",
+        "data/hotline_ivr_dunning_prompt_data.xml",
+        "data/hotline_ivr_dunning_flow_data.xml",
         "views/res_company_views.xml",
         "views/res_partner_views.xml",
         "views/menus.xml",
+        "views/hotline_dunning_views.xml",
     ],
     "demo": [
         "demo/hotline_service_site_demo.xml",
@@ -41,6 +45,7 @@
         "demo/hotline_ivr_selfservice_login_demo.xml",
         "demo/hotline_meter_demo.xml",
         "demo/hotline_gas_menu_demo.xml",
+        "demo/hotline_dunning_demo.xml",
     ],
     "assets": {
         "web.assets_tests": ["hotline_billing_ivr/static/tests/tours/**/*"],

@@ -11,3 +11,5 @@ from . import hotline_service_site
 from . import hotline_meter_tariff
 from . import account_payment
 from . import hotline_pbx
+from . import hotline_dunning
+from . import hotline_dunning_report

@@ -164,7 +164,8 @@ class HotlineCampaignAttempt(models.Model):
         return True
 
     def _hotline_on_result(self):
-        """Hook: the attempt's result was just written (once per attempt)."""
+        """Hook: the attempt's result was just written (once per attempt);
+        :meth:`_hotline_on_flow_result` follows when an automated flow ends."""
         return True
 
     @api.model
@@ -208,4 +209,10 @@ class HotlineCampaignAttempt(models.Model):
         attempt = self.sudo().browse(int(attempt_id)).exists()
         if attempt:
             attempt.write({"flow_result": flow_result, "flow_digits": digits or False})
+            attempt._hotline_on_flow_result()
         return bool(attempt)
+
+    def _hotline_on_flow_result(self):
+        """Hook: what the callee did in the automated flow was just written
+        (``flow_result``, ``flow_digits``), once the flow ended."""
+        return True
