@@ -1197,6 +1197,8 @@ def test_notices_node_validates_like_a_play_node():
     broken = notices_flow()
     broken["nodes"]["notices"]["next"] = "nowhere"
     assert ("missing_target", "notices", "next") in validate_snapshot(broken)
+
+
 # -- a list of sounds (amounts said by the speller) ------------------------------------
 def test_service_sounds_are_played_in_one_playback_in_order():
     amount = ["hotline/zh_CN/say_1", "hotline/zh_CN/say_1000", "hotline/zh_CN/say_yuan"]
