@@ -336,12 +336,14 @@ class HotlineIvrFlow(models.Model):
         company = self.env["res.company"]
         linkedid = request.get("linkedid")
         if linkedid:
-            company = (
+            call = (
                 self.env["hotline.call"]
                 .sudo()
                 .search_fetch([("linkedid", "=", linkedid)], ["company_id"], limit=1)
-                .company_id
             )
+            company = call.company_id
+            # the transaction logged at the end links this call: no second search
+            request["call_id"] = call.id
         if not company and request.get("flow_id"):
             flow = self.sudo().browse(request["flow_id"])
             flow.fetch(["company_id"])
@@ -369,6 +371,7 @@ class HotlineIvrFlow(models.Model):
             partner or None,
             company_id=company.id,
             detail=detail,
+            **({"call_id": request["call_id"]} if "call_id" in request else {}),
         )
         answer = {"outcome": outcome, "play": []}
         if play:

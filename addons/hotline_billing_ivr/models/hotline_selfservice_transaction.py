@@ -73,7 +73,7 @@ class HotlineSelfserviceTransaction(models.Model):
         ``caller``, ``linkedid``, ...); ``values`` are further fields."""
         linkedid = (request or {}).get("linkedid") or False
         call = self.env["hotline.call"]
-        if linkedid:
+        if linkedid and "call_id" not in values:
             # only the company: the call's whole row is not needed here
             call = call.sudo().search_fetch(
                 [("linkedid", "=", linkedid)], ["company_id"], limit=1
@@ -97,7 +97,7 @@ class HotlineSelfserviceTransaction(models.Model):
         linkedid = (request or {}).get("linkedid")
         if not linkedid:
             return self.env["res.partner"]
-        login = self.sudo().search(
+        login = self.sudo().search_fetch(
             [
                 ("linkedid", "=", linkedid),
                 ("service", "=", "login"),
@@ -105,6 +105,7 @@ class HotlineSelfserviceTransaction(models.Model):
                 ("outcome", "=", "served"),
                 ("previous_outcome", "=", "served"),
             ],
+            ["partner_id"],
             limit=1,
         )
         return login.partner_id
