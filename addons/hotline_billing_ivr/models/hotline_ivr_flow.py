@@ -23,6 +23,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, float_compare, float_is_zero, float_round
 
 from ..tools import speller
+from ..tools.dunning import parse_promise
 from .res_partner import PIN_CALLER_KEY, PIN_RE, pin_is_weak
 
 # receivable journal items not fully matched, of posted entries: the
@@ -239,6 +240,20 @@ class HotlineIvrFlow(models.Model):
                 "_hotline_ivr_meter_reading_confirm",
             ),
         )
+        services.update(
+            dunning_message=(
+                self.env._("Dunning: say the customer number, months and amount"),
+                "_hotline_ivr_dunning_message",
+            ),
+            dunning_heard=(
+                self.env._("Dunning: the reminder was heard"),
+                "_hotline_ivr_dunning_heard",
+            ),
+            dunning_promise=(
+                self.env._("Dunning: record a promised payment date"),
+                "_hotline_ivr_dunning_promise",
+            ),
+        )
         return services
 
     @api.model
@@ -321,6 +336,18 @@ class HotlineIvrFlow(models.Model):
             *refusals,
             not_identified,
         ]
+        no_contact = ("no_contact", self.env._("Not a dunning call"))
+        outcomes.update(
+            dunning_message=[("said", self.env._("Reminder said")), no_contact],
+            dunning_heard=[("served", self.env._("Recorded")), no_contact],
+            dunning_promise=[
+                ("recorded", self.env._("Payment date recorded")),
+                ("invalid", self.env._("Not a date (YYYYMMDD)")),
+                ("past", self.env._("Date already past")),
+                ("too_far", self.env._("Date too far ahead")),
+                no_contact,
+            ],
+        )
         return outcomes
 
     # -- common steps -----------------------------------------------------------------
@@ -1119,4 +1146,81 @@ class HotlineIvrFlow(models.Model):
         return {
             "outcome": reading.state,
             "variables": {"reading_state": reading.state},
+        }
+
+    @api.model
+    def _hotline_dunning_contact(self, request):
+        """The dunning contact of the call (its attempt is a flow variable)."""
+        variables = (request or {}).get("variables") or {}
+        try:
+            attempt_id = int(variables.get("dunning_attempt") or 0)
+        except ValueError:
+            attempt_id = 0
+        attempt = self.env["hotline.campaign.attempt"].sudo().browse(attempt_id)
+        if not attempt_id or not attempt.exists():
+            return self.env["hotline.campaign.contact"].sudo()
+        if not attempt.campaign_id.hotline_dunning:
+            return self.env["hotline.campaign.contact"].sudo()
+        return attempt.contact_id
+
+    @api.model
+    def _hotline_dunning_today(self, contact):
+        tz = contact.campaign_id._hotline_tz().zone
+        return fields.Date.context_today(self.with_context(tz=tz))
+
+    @api.model
+    def _hotline_ivr_dunning_message(self, request):
+        """您好……您的客户编号是 0000 1001，您尚未缴纳的月份是 2026年9月、10月，
+        欠费合计 一百二十三元四角，请您尽快缴纳: from the contact's variables."""
+        contact = self._hotline_dunning_contact(request)
+        if not contact:
+            return {"outcome": "no_contact", "play": []}
+        variables = contact.variables or {}
+        lang = request.get("language") or "zh_CN"
+        months = []
+        for text in (variables.get("months") or "").split(","):
+            if len(text) == 6 and text.isdigit() and 1 <= int(text[4:]) <= 12:
+                months.append((int(text[:4]), int(text[4:])))
+        tokens = ["dunning_intro"] + speller.digits(
+            variables.get("customer_number") or "", lang
+        )
+        if months:
+            tokens += ["dunning_months"] + speller.months(months, lang)
+        tokens += ["dunning_total"]
+        tokens += speller.amount(variables.get("amount") or "0", lang)
+        tokens += ["dunning_please_pay"]
+        return {"outcome": "said", "play": [{"sounds": speller.sounds(tokens, lang)}]}
+
+    @api.model
+    def _hotline_ivr_dunning_heard(self, request):
+        """The reminder was played to the end: the credit control lines are
+        sent, today."""
+        contact = self._hotline_dunning_contact(request)
+        if not contact:
+            return {"outcome": "no_contact", "play": []}
+        contact._hotline_dunning_heard(self._hotline_dunning_today(contact))
+        return {"outcome": "served", "play": []}
+
+    @api.model
+    def _hotline_ivr_dunning_promise(self, request):
+        """The payment date the customer typed (variable ``promise_date``,
+        YYYYMMDD): not past, at most the company's days ahead; recorded with
+        a note and an activity for Finance, then read back."""
+        contact = self._hotline_dunning_contact(request)
+        if not contact:
+            return {"outcome": "no_contact", "play": []}
+        text = ((request.get("variables") or {}).get("promise_date")) or ""
+        date, problem = parse_promise(
+            text,
+            self._hotline_dunning_today(contact),
+            contact.company_id.hotline_dunning_promise_days,
+        )
+        if problem:
+            return {"outcome": problem, "play": []}
+        contact._hotline_dunning_promise(date)
+        lang = request.get("language") or "zh_CN"
+        tokens = ["dunning_promise_thanks"] + speller.date(date, lang)
+        return {
+            "outcome": "recorded",
+            "play": [{"sounds": speller.sounds(tokens, lang)}],
         }

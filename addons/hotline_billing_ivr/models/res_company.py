@@ -224,3 +224,38 @@ class ResCompany(models.Model):
             )
             lines.reconcile()
         return invoices
+
+    hotline_dunning_flow_id = fields.Many2one(
+        "hotline.ivr.flow",
+        string="Dunning flow",
+        help="The IVR flow a customer called by a dunning campaign hears.",
+    )
+
+    hotline_dunning_pbx_id = fields.Many2one("hotline.pbx", string="Dunning PBX")
+
+    hotline_dunning_calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Dunning calling hours",
+        help="Calling windows of dunning campaigns; empty: the company's "
+        "working hours.",
+    )
+
+    hotline_dunning_promise_days = fields.Integer(
+        string="Promised payment within (days)",
+        default=15,
+        help="A payment date a customer promises on the phone is at most this "
+        "many days ahead.",
+    )
+
+    hotline_dunning_paid_days = fields.Integer(
+        string="Paid after a call within (days)",
+        default=7,
+        help="Dunning statistics: payments within this many days after a "
+        "reached call count as paid after the call.",
+    )
+
+    hotline_dunning_sms = fields.Boolean(
+        string="SMS when unreachable",
+        help="A customer the dunning campaign could not reach after every "
+        "attempt gets an SMS with the overdue amount.",
+    )

@@ -20,8 +20,8 @@ from odoo.addons.hotline_callcenter.pbx.fastagi import FastAgiServer
 from odoo.addons.hotline_callcenter.pbx.simulator.agi_caller import AgiCaller
 from odoo.addons.hotline_callcenter.tests.test_campaign import CampaignCommon
 
-from ..models.hotline_dunning import parse_promise
 from ..tools import speller
+from ..tools.dunning import parse_promise
 
 
 @tagged("post_install", "-at_install")

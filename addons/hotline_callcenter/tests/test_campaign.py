@@ -556,8 +556,9 @@ class TestCampaignRoles(CampaignCommon):
                 self.env["hotline.campaign.contact"].with_user(
                     user
                 ).hotline_flow_variables(campaign.attempt_ids[:1].id or 0)
-        # other roles see nothing
-        for role in ("handler", "finance", "leader"):
+        # other roles see nothing (finance reads the dunning campaigns once
+        # hotline_billing_ivr is installed: its test_dunning covers finance)
+        for role in ("handler", "leader"):
             with self.assertRaises(AccessError, msg=role):
                 campaign.with_user(self.role_users[role]).read(["name"])
         with self.assertRaises(AccessError):
