@@ -516,6 +516,90 @@ class TestCampaignPacing(CampaignCommon):
 
 
 @tagged("post_install", "-at_install")
+class TestCampaignLiveCounters(CampaignCommon):
+    """The supervisors' campaign forms reload their counters on a bus
+    notification sent when the dialer writes an attempt."""
+
+    COUNTERS = "hotline/campaign_counters"
+
+    def _counters(self, company=None):
+        company = company or self.env.company
+        return self._bus_payloads(
+            ["res.company", company.id, "hotline_campaign"], self.COUNTERS
+        )
+
+    def _mark(self):
+        self.env.cr.precommit.run()
+        self.env.cr.execute("SELECT COALESCE(MAX(id), 0) FROM bus_bus")
+        self._bus_marker = self.env.cr.fetchone()[0]
+
+    def test_attempt_start_and_results_notify_once_per_campaign(self):
+        campaign = self.make_campaign(count=3, max_channels=3)
+        other = self.make_campaign(count=1, name="Other")
+        Campaign = self.env["hotline.campaign"]
+        self._mark()
+        specs = Campaign.hotline_dialer_plan(self.pbx.id, now=FRIDAY)
+        self.assertEqual(len(specs), 4)
+        # one transaction, four attempts of two campaigns: one each
+        self.assertEqual(
+            sorted(p["campaign_id"] for p in self._counters()),
+            sorted([campaign.id, other.id]),
+        )
+        self._mark()
+        attempts = campaign.attempt_ids
+        Campaign.hotline_dialer_results(
+            [
+                {"attempt_id": attempts[0].id, "kind": "result", "result": "busy"},
+                {"attempt_id": attempts[1].id, "kind": "result", "result": "answered"},
+            ],
+            now=FRIDAY,
+        )
+        self.assertEqual(
+            self._counters(), [{"campaign_id": campaign.id, "state": "running"}]
+        )
+        self.assertEqual(campaign.busy_count, 1)
+        self.assertEqual(campaign.in_progress_count, 2)
+        # the answered call hangs up: "in progress" changes again
+        self._mark()
+        Campaign.hotline_dialer_results(
+            [{"attempt_id": attempts[1].id, "kind": "ended", "cause": "16"}],
+            now=FRIDAY,
+        )
+        self.assertEqual([p["campaign_id"] for p in self._counters()], [campaign.id])
+        # a result reported twice changes nothing and says nothing
+        self._mark()
+        Campaign.hotline_dialer_results(
+            [{"attempt_id": attempts[0].id, "kind": "result", "result": "busy"}],
+            now=FRIDAY,
+        )
+        self.assertEqual(self._counters(), [])
+
+    def test_only_supervisors_listen(self):
+        campaign = self.make_campaign(count=1)
+        self._mark()
+        (spec,) = self.env["hotline.campaign"].hotline_dialer_plan(
+            self.pbx.id, now=FRIDAY
+        )
+        self.env["hotline.campaign"].hotline_dialer_results(
+            [{"attempt_id": spec["attempt_id"], "kind": "result", "result": "busy"}],
+            now=FRIDAY,
+        )
+        self.assertEqual([p["campaign_id"] for p in self._counters()], [campaign.id])
+        Websocket = self.env["ir.websocket"]
+        self.assertEqual(
+            Websocket.with_user(self.supervisor)._hotline_campaign_channels(),
+            [(self.env.company, "hotline_campaign")],
+        )
+        for role in ("agent", "handler", "finance", "leader"):
+            user = self.role_users[role]
+            self.assertEqual(
+                Websocket.with_user(user)._hotline_campaign_channels(), [], role
+            )
+            # nor on their own channel
+            self.assertFalse(self._bus_messages(user, self.COUNTERS), role)
+
+
+@tagged("post_install", "-at_install")
 class TestCampaignRoles(CampaignCommon):
     def test_configuration_is_checked(self):
         with self.assertRaisesRegex(ValidationError, "needs the IVR flow"):
