@@ -45,6 +45,12 @@ RESULT_COUNTERS = (
     ("no_answer", "no_answer_count"),
     ("invalid_number", "invalid_count"),
 )
+# the counters changed: one notification per campaign and transaction, on
+# the campaign's company channel, which ``ir.websocket`` subscribes the
+# company's supervisors to (agents and others never listen to it)
+COUNTERS_SUBCHANNEL = "hotline_campaign"
+COUNTERS_NOTIFICATION = "hotline/campaign_counters"
+PENDING_COUNTERS_KEY = "hotline.campaign.counters"
 
 
 class HotlineCampaign(models.Model):
@@ -219,6 +225,48 @@ class HotlineCampaign(models.Model):
                 and result not in ("answered", "busy", "no_answer")
                 and result != "invalid_number"
             )
+
+    # ------------------------------------------------------------------
+    # Live counters
+    # ------------------------------------------------------------------
+    def _hotline_notify_counters(self):
+        """Tell the supervisors' open forms that the counters of these
+        campaigns changed (an attempt started, got its result or ended, a
+        contact was set aside). Coalesced: one ``hotline/campaign_counters``
+        notification per campaign when the transaction commits, however
+        many attempts it wrote (the dialer writes a tick's results in one)."""
+        if not self:
+            return
+        data = self.env.cr.precommit.data
+        if PENDING_COUNTERS_KEY not in data:
+            data[PENDING_COUNTERS_KEY] = set()
+            env = self.sudo().env
+
+            @self.env.cr.precommit.add
+            def send_counters():
+                campaign_ids = data.pop(PENDING_COUNTERS_KEY, set())
+                env["hotline.campaign"].browse(
+                    sorted(campaign_ids)
+                )._hotline_send_counters()
+
+        data[PENDING_COUNTERS_KEY].update(self.ids)
+
+    def _hotline_send_counters(self):
+        Bus = self.env["bus.bus"].sudo()
+        for campaign in self.sudo().exists():
+            Bus._sendone(
+                (campaign.company_id, COUNTERS_SUBCHANNEL),
+                COUNTERS_NOTIFICATION,
+                {"campaign_id": campaign.id, "state": campaign.state},
+            )
+
+    @api.model
+    def _hotline_counters_companies_of(self, user):
+        """Companies whose campaigns' notifications ``user`` listens to: a
+        supervisor's companies, nobody else's."""
+        if user.has_group("hotline_base.group_supervisor"):
+            return user.company_ids
+        return self.env["res.company"]
 
     # ------------------------------------------------------------------
     # Checks and buttons

@@ -98,6 +98,7 @@ class HotlineCampaignAttempt(models.Model):
                     "channel_id": dialer.make_channel_id(attempt.id),
                 }
             )
+        attempts.campaign_id._hotline_notify_counters()
         return attempts
 
     def _hotline_result_delay(self, margin):
@@ -144,6 +145,7 @@ class HotlineCampaignAttempt(models.Model):
             values["call_id"] = call.id
         self.write(values)
         self.contact_id._hotline_after_result(self, now)
+        self.campaign_id._hotline_notify_counters()
         self._hotline_on_result()
         return True
 
@@ -161,6 +163,7 @@ class HotlineCampaignAttempt(models.Model):
         if call:
             values["call_id"] = call.id
         self.write(values)
+        self.campaign_id._hotline_notify_counters()
         return True
 
     def _hotline_on_result(self):

@@ -123,6 +123,7 @@ class HotlineCampaignContact(models.Model):
         self.write(
             {"state": "excluded", "exclusion_reason": reason, "next_attempt_at": False}
         )
+        self.campaign_id._hotline_notify_counters()
         self._hotline_on_finished()
 
     def _hotline_number_list(self):

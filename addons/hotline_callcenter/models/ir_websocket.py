@@ -3,17 +3,29 @@
 from odoo import models
 
 from .hotline_call import WAITING_SUBCHANNEL
+from .hotline_campaign import COUNTERS_SUBCHANNEL
 
 
 class IrWebsocket(models.AbstractModel):
-    """Agents listen to the waiting-callers channel of their queues."""
+    """Agents listen to the waiting-callers channel of their queues,
+    supervisors to their companies' campaign counters."""
 
     _inherit = "ir.websocket"
 
     def _build_bus_channel_list(self, channels):
         channels = super()._build_bus_channel_list(channels)
         channels.extend(self._hotline_waiting_channels())
+        channels.extend(self._hotline_campaign_channels())
         return channels
+
+    def _hotline_campaign_channels(self):
+        """``(company, "hotline_campaign")`` of each company whose campaigns'
+        live counters the user (a supervisor) sees."""
+        user = self.env.user
+        if not user or user._is_public():
+            return []
+        companies = self.env["hotline.campaign"]._hotline_counters_companies_of(user)
+        return [(company, COUNTERS_SUBCHANNEL) for company in companies]
 
     def _hotline_waiting_channels(self):
         """``(queue, "hotline_waiting")`` of each queue whose waiting callers

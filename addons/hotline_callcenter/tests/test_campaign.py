@@ -8,14 +8,18 @@ Calendar: Mon-Fri 8-12 and 13-17 Asia/Shanghai; 2026-10-01 (Thursday) is a
 public holiday, Saturday 2026-10-10 an adjusted working day (调休) 9-17.
 """
 
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from unittest.mock import patch
 
 import pytz
 
+from odoo import SUPERUSER_ID, api
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
+
+from odoo.addons.bus.tests.common import WebsocketCase
 
 from ..cli.connector import EnvSink, PbxWorker
 from ..cli.dialer import CampaignDialer, EnvDialerStore
@@ -23,7 +27,7 @@ from ..cli.ivr_backend import make_agi_handler
 from ..pbx.fastagi import FastAgiServer
 from ..pbx.simulator import CAPTURE_PBX_SETTINGS, AmiSimulator
 from ..pbx.simulator.agi_caller import AgiCaller
-from .common import CallCenterCommon
+from .common import CallCenterCommon, bus_pump
 from .ivr_common import IvrCommon
 
 SHANGHAI = pytz.timezone("Asia/Shanghai")
@@ -516,6 +520,90 @@ class TestCampaignPacing(CampaignCommon):
 
 
 @tagged("post_install", "-at_install")
+class TestCampaignLiveCounters(CampaignCommon):
+    """The supervisors' campaign forms reload their counters on a bus
+    notification sent when the dialer writes an attempt."""
+
+    COUNTERS = "hotline/campaign_counters"
+
+    def _counters(self, company=None):
+        company = company or self.env.company
+        return self._bus_payloads(
+            ["res.company", company.id, "hotline_campaign"], self.COUNTERS
+        )
+
+    def _mark(self):
+        self.env.cr.precommit.run()
+        self.env.cr.execute("SELECT COALESCE(MAX(id), 0) FROM bus_bus")
+        self._bus_marker = self.env.cr.fetchone()[0]
+
+    def test_attempt_start_and_results_notify_once_per_campaign(self):
+        campaign = self.make_campaign(count=3, max_channels=3)
+        other = self.make_campaign(count=1, name="Other")
+        Campaign = self.env["hotline.campaign"]
+        self._mark()
+        specs = Campaign.hotline_dialer_plan(self.pbx.id, now=FRIDAY)
+        self.assertEqual(len(specs), 4)
+        # one transaction, four attempts of two campaigns: one each
+        self.assertEqual(
+            sorted(p["campaign_id"] for p in self._counters()),
+            sorted([campaign.id, other.id]),
+        )
+        self._mark()
+        attempts = campaign.attempt_ids
+        Campaign.hotline_dialer_results(
+            [
+                {"attempt_id": attempts[0].id, "kind": "result", "result": "busy"},
+                {"attempt_id": attempts[1].id, "kind": "result", "result": "answered"},
+            ],
+            now=FRIDAY,
+        )
+        self.assertEqual(
+            self._counters(), [{"campaign_id": campaign.id, "state": "running"}]
+        )
+        self.assertEqual(campaign.busy_count, 1)
+        self.assertEqual(campaign.in_progress_count, 2)
+        # the answered call hangs up: "in progress" changes again
+        self._mark()
+        Campaign.hotline_dialer_results(
+            [{"attempt_id": attempts[1].id, "kind": "ended", "cause": "16"}],
+            now=FRIDAY,
+        )
+        self.assertEqual([p["campaign_id"] for p in self._counters()], [campaign.id])
+        # a result reported twice changes nothing and says nothing
+        self._mark()
+        Campaign.hotline_dialer_results(
+            [{"attempt_id": attempts[0].id, "kind": "result", "result": "busy"}],
+            now=FRIDAY,
+        )
+        self.assertEqual(self._counters(), [])
+
+    def test_only_supervisors_listen(self):
+        campaign = self.make_campaign(count=1)
+        self._mark()
+        (spec,) = self.env["hotline.campaign"].hotline_dialer_plan(
+            self.pbx.id, now=FRIDAY
+        )
+        self.env["hotline.campaign"].hotline_dialer_results(
+            [{"attempt_id": spec["attempt_id"], "kind": "result", "result": "busy"}],
+            now=FRIDAY,
+        )
+        self.assertEqual([p["campaign_id"] for p in self._counters()], [campaign.id])
+        Websocket = self.env["ir.websocket"]
+        self.assertEqual(
+            Websocket.with_user(self.supervisor)._hotline_campaign_channels(),
+            [(self.env.company, "hotline_campaign")],
+        )
+        for role in ("agent", "handler", "finance", "leader"):
+            user = self.role_users[role]
+            self.assertEqual(
+                Websocket.with_user(user)._hotline_campaign_channels(), [], role
+            )
+            # nor on their own channel
+            self.assertFalse(self._bus_messages(user, self.COUNTERS), role)
+
+
+@tagged("post_install", "-at_install")
 class TestCampaignRoles(CampaignCommon):
     def test_configuration_is_checked(self):
         with self.assertRaisesRegex(ValidationError, "needs the IVR flow"):
@@ -785,3 +873,108 @@ class TestCallTasksTour(HttpCase):
         campaign.action_start()
         self.assertEqual(campaign.contact_ids.user_id, agent)
         self.start_tour("/odoo", "hotline_call_tasks_tour", login="hl_tasks_agent")
+
+
+@tagged("post_install", "-at_install")
+class TestCampaignLiveTour(WebsocketCase):
+    """A supervisor's campaign form shows the dialer's result without being
+    reloaded: the ``hotline/campaign_counters`` notification reloads it.
+
+    The test cursor drops the bus's NOTIFY: ``bus_pump`` wakes the websockets.
+    """
+
+    def test_campaign_live_counters_tour(self):
+        self.env.company.country_id = self.env.ref("base.cn")
+        pbx = self.env["hotline.pbx"].create(
+            {"name": "Tour PBX", "host": "127.0.0.1", "ami_secret": "x"}
+        )
+        queue = self.env["hotline.queue"].create(
+            {"name": "Outbound", "code": "tour_live_q", "pbx_id": pbx.id}
+        )
+        flow = self.env["hotline.ivr.flow"].create(
+            {
+                "name": "Reminder",
+                "fallback_type": "queue",
+                "fallback_queue_id": queue.id,
+            }
+        )
+        partner = self.env["res.partner"].create(
+            {"name": "Callee", "mobile": "13800000001"}
+        )
+        campaign = self.env["hotline.campaign"].create(
+            {
+                "name": "Live reminders",
+                "pbx_id": pbx.id,
+                "flow_id": flow.id,
+                "calendar_id": self.env["resource.calendar"]
+                .create({"name": "Hours"})
+                .id,
+                "contact_ids": [(0, 0, {"partner_id": partner.id})],
+            }
+        )
+        campaign.action_start()
+        spec = campaign.contact_ids._hotline_start_attempt(FRIDAY)
+        new_test_user(
+            self.env,
+            login="hl_live_supervisor",
+            groups="base.group_user,hotline_base.group_supervisor",
+        )
+
+        Campaign = type(self.env["hotline.campaign"])
+        original = Campaign.web_read
+        loaded = threading.Event()
+        reads = []
+
+        def spy(records, *args, **kwargs):
+            res = original(records, *args, **kwargs)
+            reads.append(res)
+            loaded.set()
+            return res
+
+        errors = []
+        stop = threading.Event()
+
+        def connector():
+            # the result comes once the form is shown: only the bus can
+            # bring it there
+            try:
+                if loaded.wait(120):
+                    with self.registry.cursor() as cr:
+                        env = api.Environment(cr, SUPERUSER_ID, {})
+                        env["hotline.campaign"].hotline_dialer_results(
+                            [
+                                {
+                                    "attempt_id": spec["attempt_id"],
+                                    "kind": "result",
+                                    "result": "busy",
+                                }
+                            ],
+                            now=FRIDAY,
+                        )
+            except Exception as exc:  # noqa: BLE001 - the test thread reports it
+                errors.append(exc)
+
+        threads = [
+            threading.Thread(target=connector),
+            threading.Thread(target=bus_pump, args=(stop,)),
+        ]
+        with patch.object(Campaign, "web_read", spy):
+            for thread in threads:
+                thread.start()
+            try:
+                self.start_tour(
+                    f"/odoo/action-hotline_callcenter.hotline_campaign_action/{campaign.id}",
+                    "hotline_campaign_live_tour",
+                    login="hl_live_supervisor",
+                )
+            finally:
+                stop.set()
+                loaded.set()
+                for thread in threads:
+                    thread.join(10)
+        self.assertEqual(errors, [])
+        # the page loaded the counters before the result: the bus brought it
+        self.assertEqual(reads[0][0]["busy_count"], 0)
+        self.assertEqual(reads[0][0]["in_progress_count"], 1)
+        self.env.invalidate_all()
+        self.assertEqual(campaign.busy_count, 1)
