@@ -3,7 +3,7 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from ..models.hotline_dunning import DUNNING_OUTCOMES
+from ..tools.dunning import DUNNING_OUTCOMES
 
 RESULTS = DUNNING_OUTCOMES + [
     ("busy", "Busy"),
