@@ -11,10 +11,10 @@ from . import hotline_service_site
 from . import hotline_meter_tariff
 from . import account_payment
 from . import hotline_pbx
-from . import hotline_dunning_report
 from . import credit_control_policy_level
 from . import credit_control_line
 from . import credit_control_run
 from . import hotline_campaign
 from . import hotline_campaign_contact
 from . import hotline_campaign_attempt
+from . import hotline_dunning_report
