@@ -41,3 +41,18 @@ class HotlineCall(models.Model):
         Transaction = self.env["hotline.selfservice.transaction"]
         for outcome, linkedids in by_outcome.items():
             Transaction._hotline_caller_left(linkedids, outcome)
+
+    def _hotline_forget_caller(self):
+        """A confidential reporter's call: its self-service transactions keep
+        the service and outcome (the statistics), not who called."""
+        res = super()._hotline_forget_caller()
+        linkedids = [
+            linkedid for linkedid in self.sudo().mapped("linkedid") if linkedid
+        ]
+        transactions = (
+            self.env["hotline.selfservice.transaction"]
+            .sudo()
+            .search(["|", ("call_id", "in", self.ids), ("linkedid", "in", linkedids)])
+        )
+        transactions.write({"caller": False, "partner_id": False})
+        return res

@@ -88,6 +88,8 @@ class HotlineSelfserviceTransaction(models.Model):
             "company_id": (call.company_id or self.env.company).id,
         }
         vals.update(values)
+        # a call that turns out a confidential reporter's is blanked later
+        # (hotline.call._hotline_forget_caller); the IVR runs before that
         return self.sudo().create(vals)
 
     @api.model

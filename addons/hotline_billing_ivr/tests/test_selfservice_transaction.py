@@ -45,3 +45,24 @@ class TestSelfserviceTransaction(TransactionCase):
         )
         self.assertAlmostEqual(reading.consumption, 30.5)
         self.assertEqual(reading.partner_id, self.partner)
+
+    def test_a_confidential_call_forgets_its_caller(self):
+        """When the call becomes a confidential reporter's, its transactions
+        keep the service and outcome, not the number nor the customer."""
+        call = self.env["hotline.call"].create(
+            {"linkedid": "1700000000.77", "caller_number": "13900000077"}
+        )
+        request = {"caller": "13900000077", "linkedid": "1700000000.77"}
+        logged = self.Transaction._hotline_log(request, "login", "served", self.partner)
+        other = self.Transaction._hotline_log(
+            {"caller": "13900000078", "linkedid": "1700000000.78"},
+            "login",
+            "served",
+            self.partner,
+        )
+        self.assertEqual(logged.call_id, call)
+        call._hotline_forget_caller()
+        self.assertFalse(logged.caller)
+        self.assertFalse(logged.partner_id)
+        self.assertEqual((logged.service, logged.outcome), ("login", "served"))
+        self.assertEqual(other.caller, "13900000078", "other calls keep theirs")

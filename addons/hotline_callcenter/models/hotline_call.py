@@ -1112,6 +1112,19 @@ class HotlineCall(models.Model):
     # ------------------------------------------------------------------
     # rating
     # ------------------------------------------------------------------
+    # -- confidentiality hooks (hotline_complaints decides, others comply) ----
+    def _hotline_caller_hidden(self):
+        """Whether the caller of this call must not be named outside it (a
+        confidential reporter's call): add-ons that keep a copy of the caller
+        (number, customer) elsewhere check it before writing one."""
+        self.ensure_one()
+        return False
+
+    def _hotline_forget_caller(self):
+        """These calls became confidential reporters' calls: add-ons blank
+        the copies of their caller kept outside the call."""
+        return True
+
     def _hotline_store_rating(self, digit):
         """Store the caller's key at the rating prompt; 0 flags a complaint."""
         self.ensure_one()

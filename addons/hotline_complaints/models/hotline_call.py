@@ -48,6 +48,15 @@ class HotlineCall(models.Model):
             if call.sudo().hotline_confidential:
                 call.display_name = self.env._("Confidential call")
 
+    def _hotline_caller_hidden(self):
+        return super()._hotline_caller_hidden() or self.sudo().hotline_confidential
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("hotline_confidential"):
+            self._hotline_forget_caller()
+        return res
+
     def _hotline_case_values(self):
         """Values of a case started from this call (phone intake)."""
         self.ensure_one()

@@ -4,6 +4,7 @@
 a case made confidential after intake, and the log of identity reads."""
 
 import xmlrpc.client
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
@@ -506,3 +507,24 @@ class TestConfidentialLinksRpc(HttpCase, LinksCommon):
         self.assertIn(NUMBER, str(result))
         self.assertGreater(Log.search_count(domain), before)
         self.assertEqual(Log.search(domain).user_id.login, "hl_identity")
+
+
+@tagged("post_install", "-at_install")
+class TestConfidentialCallForgetsCaller(LinksCommon):
+    def test_marking_a_call_confidential_asks_add_ons_to_forget_its_caller(self):
+        """Add-ons keeping a copy of the caller (self-service statistics of
+        hotline_billing_ivr, ...) are told when a call turns confidential."""
+        self.assertTrue(self.call._hotline_caller_hidden())
+        call = self.env["hotline.call"].create(
+            {"linkedid": "1700000000.55", "caller_number": "13900000055"}
+        )
+        self.assertFalse(call._hotline_caller_hidden())
+        Call = type(self.env["hotline.call"])
+        with patch.object(
+            Call, "_hotline_forget_caller", autospec=True, return_value=True
+        ) as forget:
+            call.sudo().write({"hotline_confidential": True})
+            call.sudo().write({"hotline_confidential": True, "wrapup_note": "x"})
+        self.assertEqual(forget.call_count, 2)
+        self.assertEqual(forget.call_args[0][0], call.sudo())
+        self.assertTrue(call._hotline_caller_hidden())
