@@ -12,11 +12,10 @@ from unittest.mock import patch
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.hotline_callcenter.cli.hotline_connector import Connector
-from odoo.addons.hotline_callcenter.cli.ivr_backend import make_agi_handler
-from odoo.addons.hotline_callcenter.pbx.fastagi import FastAgiServer
 from odoo.addons.hotline_callcenter.pbx.ivr_engine import validate_snapshot
 from odoo.addons.hotline_callcenter.pbx.simulator import AmiSimulator
 from odoo.addons.hotline_callcenter.pbx.simulator.callers import IvrScript
+from odoo.addons.hotline_callcenter.tests.ivr_common import start_fastagi
 
 SCRIPTS = ("gas_notice_hang_up", "gas_arrears", "gas_meter_reading", "gas_agent")
 
@@ -33,13 +32,7 @@ class TestDemoGasLine(TransactionCase):
 
     def setUp(self):
         super().setUp()
-        self.registry.enter_test_mode(self.cr)
-        self.addCleanup(self.registry.leave_test_mode)
-        self.server = FastAgiServer(
-            "127.0.0.1", 0, make_agi_handler(self.registry, False)
-        )
-        self.server.start()
-        self.addCleanup(self.server.stop)
+        self.server = start_fastagi(self)
 
     def scripts(self):
         return {

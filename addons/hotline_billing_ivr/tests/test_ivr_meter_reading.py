@@ -11,9 +11,8 @@ from dateutil.relativedelta import relativedelta
 from odoo.tests import tagged
 
 from odoo.addons.hotline_base.tests.common import HotlineCommon
-from odoo.addons.hotline_callcenter.cli.ivr_backend import make_agi_handler
-from odoo.addons.hotline_callcenter.pbx.fastagi import FastAgiServer
 from odoo.addons.hotline_callcenter.pbx.simulator.agi_caller import AgiCaller
+from odoo.addons.hotline_callcenter.tests.ivr_common import start_fastagi
 
 DID = "4008765499"
 CALLER = "13700000099"
@@ -272,13 +271,7 @@ class TestIvrMeterReading(HotlineCommon):
 
     def setUp(self):
         super().setUp()
-        self.registry.enter_test_mode(self.cr)
-        self.addCleanup(self.registry.leave_test_mode)
-        self.server = FastAgiServer(
-            "127.0.0.1", 0, make_agi_handler(self.registry, False)
-        )
-        self.server.start()
-        self.addCleanup(self.server.stop)
+        self.server = start_fastagi(self)
 
     def call(self, dtmf, partner=None):
         """A call whose caller logged in as ``partner`` (customer by default,

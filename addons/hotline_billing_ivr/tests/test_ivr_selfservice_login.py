@@ -12,9 +12,8 @@ from freezegun import freeze_time
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.hotline_callcenter.cli.ivr_backend import make_agi_handler
-from odoo.addons.hotline_callcenter.pbx.fastagi import FastAgiServer
 from odoo.addons.hotline_callcenter.pbx.simulator.agi_caller import AgiCaller
+from odoo.addons.hotline_callcenter.tests.ivr_common import start_fastagi
 
 PARTNER_LOGGER = "odoo.addons.hotline_billing_ivr.models.res_partner"
 DID = "4008765001"
@@ -291,13 +290,7 @@ class TestIvrSelfserviceLogin(TransactionCase):
 
     def setUp(self):
         super().setUp()
-        self.registry.enter_test_mode(self.cr)
-        self.addCleanup(self.registry.leave_test_mode)
-        self.server = FastAgiServer(
-            "127.0.0.1", 0, make_agi_handler(self.registry, False)
-        )
-        self.server.start()
-        self.addCleanup(self.server.stop)
+        self.server = start_fastagi(self)
         self.Transaction = self.env["hotline.selfservice.transaction"]
 
     def sim(self, dtmf, caller=UNKNOWN, did=DID):

@@ -13,9 +13,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command
 from odoo.tests import TransactionCase, tagged
 
-from odoo.addons.hotline_callcenter.cli.ivr_backend import make_agi_handler
-from odoo.addons.hotline_callcenter.pbx.fastagi import FastAgiServer
 from odoo.addons.hotline_callcenter.pbx.simulator.agi_caller import AgiCaller
+from odoo.addons.hotline_callcenter.tests.ivr_common import start_fastagi
 
 from ..tools import speller
 
@@ -226,13 +225,7 @@ class TestIvrSelfserviceQueries(TransactionCase):
 
     def setUp(self):
         super().setUp()
-        self.registry.enter_test_mode(self.cr)
-        self.addCleanup(self.registry.leave_test_mode)
-        self.server = FastAgiServer(
-            "127.0.0.1", 0, make_agi_handler(self.registry, False)
-        )
-        self.server.start()
-        self.addCleanup(self.server.stop)
+        self.server = start_fastagi(self)
 
     # -- helpers --------------------------------------------------------------------
     def month(self, months_ago):

@@ -4,10 +4,23 @@ import base64
 
 from odoo.addons.hotline_base.tests.common import HotlineCommon
 
+from ..cli.ivr_backend import make_agi_handler
+from ..pbx.fastagi import FastAgiServer
 from ..pbx.sound_files import wav_bytes
 
 # 20 ms of silence: a WAV Asterisk plays (8 kHz, 16-bit, mono PCM)
 AUDIO = base64.b64encode(wav_bytes(b"\0\0" * 160))
+
+
+def start_fastagi(case):
+    """The connector's FastAGI handler on the test's registry (the test's
+    cursor, in test mode), stopped at the end of the test."""
+    case.registry.enter_test_mode(case.cr)
+    case.addCleanup(case.registry.leave_test_mode)
+    server = FastAgiServer("127.0.0.1", 0, make_agi_handler(case.registry, False))
+    server.start()
+    case.addCleanup(server.stop)
+    return server
 
 
 class IvrCommon(HotlineCommon):

@@ -10,9 +10,8 @@ from unittest.mock import patch
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from odoo.addons.hotline_callcenter.cli.ivr_backend import make_agi_handler
-from odoo.addons.hotline_callcenter.pbx.fastagi import FastAgiServer
 from odoo.addons.hotline_callcenter.pbx.simulator.agi_caller import AgiCaller
+from odoo.addons.hotline_callcenter.tests.ivr_common import start_fastagi
 
 from .common import CaseCommon
 
@@ -156,13 +155,7 @@ class TestIvrCaseQuery(CaseCommon):
 
     def setUp(self):
         super().setUp()
-        self.registry.enter_test_mode(self.cr)
-        self.addCleanup(self.registry.leave_test_mode)
-        self.server = FastAgiServer(
-            "127.0.0.1", 0, make_agi_handler(self.registry, False)
-        )
-        self.server.start()
-        self.addCleanup(self.server.stop)
+        self.server = start_fastagi(self)
 
     def call(self, dtmf, caller=CALLER):
         sim = AgiCaller(
