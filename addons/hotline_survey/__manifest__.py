@@ -2,9 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Hotline Survey",
-    "summary": "Callback surveys: Odoo's surveys in the Hotline reporting menu for "
-    "supervisors",
-    "version": "18.0.1.0.0",
+    "summary": "Satisfaction callbacks (回访) and keypad surveys on Odoo survey, "
+    "satisfaction statistics",
+    "version": "18.0.2.0.0",
     "category": "Hotline",
     "license": "LGPL-3",
     "author": "Hotline Contributors",

@@ -1,0 +1,93 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""One sampled case, call or work order to call back (回访任务).
+
+The call itself is a contact of the plan's campaign (``contact_id``): the
+outbound engine dials, retries and records it; the answers are a
+``survey.user_input`` linked back here (``user_input_id``, the one kept).
+"""
+
+from odoo import fields, models
+
+from ..tools.satisfaction import LEVELS
+from .hotline_callback_plan import SOURCES
+
+TASK_STATES = [
+    ("pending", "To call"),
+    ("calling", "Calling"),
+    ("done", "Answered"),
+    ("unreachable", "Unreachable"),
+    ("link_sent", "Link sent"),
+    ("cancelled", "Cancelled"),
+]
+
+
+class HotlineCallbackTask(models.Model):
+    _name = "hotline.callback.task"
+    _description = "Callback task"
+    _inherit = ["hotline.company.guard"]
+    _order = "due_at desc, id desc"
+    _rec_name = "partner_id"
+    _check_company_auto = True
+
+    plan_id = fields.Many2one(
+        "hotline.callback.plan", required=True, ondelete="restrict", index=True
+    )
+    company_id = fields.Many2one(related="plan_id.company_id", store=True)
+    survey_id = fields.Many2one(related="plan_id.survey_id", store=True)
+    mode = fields.Selection(related="plan_id.mode", store=True)
+    source = fields.Selection(SOURCES, required=True, readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True
+    )
+    ticket_id = fields.Many2one(
+        "helpdesk.ticket", string="Case", index=True, ondelete="set null"
+    )
+    call_id = fields.Many2one(
+        "hotline.call", string="Call", index=True, ondelete="set null"
+    )
+    work_order_id = fields.Many2one(
+        "hotline.work.order", string="Work order", index=True, ondelete="set null"
+    )
+    handling_user_id = fields.Many2one(
+        "res.users", string="Handled by", index=True, readonly=True
+    )
+    team_id = fields.Many2one(
+        "helpdesk.ticket.team", string="Team", index=True, readonly=True
+    )
+    case_type_id = fields.Many2one("hotline.case.type", readonly=True)
+    channel_id = fields.Many2one("helpdesk.ticket.channel", readonly=True)
+    user_id = fields.Many2one(
+        "res.users", string="Calls back", index=True, help="The agent who calls."
+    )
+    campaign_id = fields.Many2one("hotline.campaign", readonly=True, index=True)
+    contact_id = fields.Many2one(
+        "hotline.campaign.contact", readonly=True, index=True, ondelete="set null"
+    )
+    state = fields.Selection(
+        TASK_STATES, default="pending", required=True, index=True, readonly=True
+    )
+    sampled_at = fields.Datetime(readonly=True, default=fields.Datetime.now)
+    due_at = fields.Datetime(string="Due", readonly=True)
+    done_at = fields.Datetime(readonly=True)
+    link_sent_at = fields.Datetime(readonly=True)
+    user_input_id = fields.Many2one(
+        "survey.user_input", string="Answers", readonly=True, ondelete="set null"
+    )
+    user_input_ids = fields.One2many(
+        "survey.user_input", "hotline_callback_task_id", string="All answers"
+    )
+    satisfaction = fields.Selection(LEVELS, readonly=True, index=True)
+    complaint_ticket_id = fields.Many2one(
+        "helpdesk.ticket", string="Complaint raised", readonly=True, index=True
+    )
+
+    _sql_constraints = [
+        ("ticket_once", "UNIQUE(ticket_id)", "A case is called back once."),
+        ("call_once", "UNIQUE(call_id)", "A call is called back once."),
+        (
+            "work_order_once",
+            "UNIQUE(work_order_id)",
+            "A work order is called back once.",
+        ),
+    ]

@@ -1,0 +1,36 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+from ..tools.satisfaction import LEVELS, SOURCES
+
+
+class SurveyUserInput(models.Model):
+    _inherit = "survey.user_input"
+
+    hotline_callback_task_id = fields.Many2one(
+        "hotline.callback.task", string="Callback task", index=True, readonly=True
+    )
+    hotline_ticket_id = fields.Many2one(
+        "helpdesk.ticket", string="Case", index=True, readonly=True
+    )
+    hotline_call_id = fields.Many2one(
+        "hotline.call", string="Call", index=True, readonly=True
+    )
+    hotline_agent_id = fields.Many2one(
+        "res.users",
+        string="Handling agent",
+        readonly=True,
+        help="The agent who handled the case or call the survey is about.",
+    )
+    hotline_team_id = fields.Many2one(
+        "helpdesk.ticket.team", string="Handling team", readonly=True
+    )
+    hotline_source = fields.Selection(
+        [s for s in SOURCES if s[0] != "ivr_rating"],
+        string="Answered by",
+        readonly=True,
+    )
+    hotline_satisfaction = fields.Selection(
+        LEVELS, string="Satisfaction", readonly=True, index=True
+    )
