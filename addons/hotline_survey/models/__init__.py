@@ -6,3 +6,5 @@ from . import hotline_callback_plan
 from . import hotline_callback_task
 from . import hotline_campaign
 from . import hotline_campaign_contact
+from . import helpdesk_ticket
+from . import res_partner

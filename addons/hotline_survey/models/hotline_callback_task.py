@@ -16,6 +16,7 @@ TASK_STATES = [
     ("pending", "To call"),
     ("calling", "Calling"),
     ("done", "Answered"),
+    ("partial", "Partly answered"),
     ("unreachable", "Unreachable"),
     ("link_sent", "Link sent"),
     ("cancelled", "Cancelled"),
@@ -91,3 +92,29 @@ class HotlineCallbackTask(models.Model):
             "A work order is called back once.",
         ),
     ]
+
+    def _hotline_survey_done(self, user_input):
+        """A survey of this task was completed (by the agent, on the keypad or
+        through the link). The first completed answer is the one kept: a
+        customer answering again (link after callback, the link twice) does
+        not count twice. Returns whether ``user_input`` was kept."""
+        self.ensure_one()
+        kept = self.user_input_id
+        if kept and kept != user_input and kept.state == "done":
+            return False
+        level = user_input.survey_id._hotline_satisfaction_of(user_input)
+        user_input.hotline_satisfaction = level
+        self.write(
+            {
+                "state": "done",
+                "done_at": fields.Datetime.now(),
+                "user_input_id": user_input.id,
+                "satisfaction": level,
+            }
+        )
+        if level == "dissatisfied" and self.plan_id.complaint_on_dissatisfied:
+            complaint = self.env["helpdesk.ticket"]._hotline_complaint_from_callback(
+                self
+            )
+            self.complaint_ticket_id = complaint
+        return True

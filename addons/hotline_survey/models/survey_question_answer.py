@@ -15,3 +15,9 @@ class SurveyQuestionAnswer(models.Model):
         "(a 5-level scale maps two answers to satisfied, one to neutral, two "
         "to dissatisfied).",
     )
+    hotline_prompt_id = fields.Many2one(
+        "hotline.ivr.prompt",
+        string="Keypad prompt",
+        help="Keypad surveys: the recording that says the key of this answer "
+        "(press 1 for 满意).",
+    )

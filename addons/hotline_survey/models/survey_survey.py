@@ -26,3 +26,31 @@ class SurveySurvey(models.Model):
         help="Scale questions: this value and below count as dissatisfied; "
         "between the two, neutral.",
     )
+
+    def _hotline_satisfaction_question(self):
+        self.ensure_one()
+        return self.hotline_satisfaction_question_id or self.question_ids.filtered(
+            lambda q: q.question_type in ("simple_choice", "scale")
+        )[:1]
+
+    def _hotline_satisfaction_of(self, user_input):
+        """The satisfaction level (satisfied/neutral/dissatisfied) of an
+        answer: its answer to the satisfaction question, through the
+        answers' levels (single choice) or the thresholds (scale)."""
+        self.ensure_one()
+        question = self._hotline_satisfaction_question()
+        if not question:
+            return False
+        lines = user_input.user_input_line_ids.filtered(
+            lambda line: line.question_id == question and not line.skipped
+        )[:1]
+        if not lines:
+            return False
+        if question.question_type == "simple_choice":
+            return lines.suggested_answer_id.hotline_satisfaction or False
+        value = int(lines.value_scale)
+        if value >= self.hotline_scale_satisfied_min:
+            return "satisfied"
+        if value <= self.hotline_scale_dissatisfied_max:
+            return "dissatisfied"
+        return "neutral"

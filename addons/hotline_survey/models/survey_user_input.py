@@ -34,3 +34,11 @@ class SurveyUserInput(models.Model):
     hotline_satisfaction = fields.Selection(
         LEVELS, string="Satisfaction", readonly=True, index=True
     )
+
+    def _mark_done(self):
+        res = super()._mark_done()
+        for user_input in self.filtered("hotline_callback_task_id"):
+            user_input.hotline_callback_task_id.sudo()._hotline_survey_done(
+                user_input.sudo()
+            )
+        return res
