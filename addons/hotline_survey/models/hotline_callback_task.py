@@ -118,3 +118,13 @@ class HotlineCallbackTask(models.Model):
             )
             self.complaint_ticket_id = complaint
         return True
+
+    def _hotline_on_unreachable(self):
+        """The campaign gave up on these tasks' customers (last attempt, no
+        valid number): unreachable, then the survey link when the plan says so."""
+        self.write({"state": "unreachable"})
+        self.filtered(lambda task: task.plan_id.link_fallback)._hotline_send_link()
+
+    def _hotline_send_link(self):
+        """SMS (or e-mail) with a personal link to the survey: state link_sent."""
+        raise NotImplementedError  # hotline_survey wave: the link helper
