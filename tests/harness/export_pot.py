@@ -42,13 +42,23 @@ def main(modules):
         pot_path = i18n / f"{module}.pot"
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / f"{module}.pot"
-            subprocess.run(
+            res = subprocess.run(
                 odoo_env.odoo_command(
                     root, *base, f"--i18n-export={out}", f"--modules={module}"
                 ),
                 env=env,
-                check=True,
+                capture_output=True,
+                text=True,
+                check=False,
             )
+            # Odoo logs an export that failed half-way (a term it cannot read,
+            # e.g. an f-string in env._()) and may still exit 0 with a partial
+            # file: never let that overwrite the module's .pot and .po
+            if res.returncode or "Traceback" in res.stderr or " ERROR " in res.stderr:
+                sys.stderr.write(res.stdout + res.stderr)
+                sys.exit(f"{module}: the export failed; i18n/ left unchanged")
+            if not out.exists() or "msgid" not in out.read_text():
+                sys.exit(f"{module}: the export wrote no terms; i18n/ left unchanged")
             pot_path.write_text(out.read_text())
         pot = polib.pofile(str(pot_path))
         po_path = i18n / "zh_CN.po"
