@@ -289,7 +289,10 @@ class TestDunning(CampaignCommon):
         self.assertIn("123.40", sms[0].body)
         lines = run.line_ids.filtered(lambda line: line.partner_id != self.customers[4])
         self.assertEqual(set(lines.mapped("state")), {"sent"})
-        self.assertEqual(set(lines.mapped("date_sent")), {fields.Date.today()})
+        # the day in the user's time zone (Asia/Shanghai: not the UTC day after 16:00)
+        self.assertEqual(
+            set(lines.mapped("date_sent")), {fields.Date.context_today(run)}
+        )
         no_mobile = run.line_ids - lines
         self.assertEqual(set(no_mobile.mapped("state")), {"error"})
         self.assertIn("no mobile", no_mobile[0].hotline_dunning_reason)
