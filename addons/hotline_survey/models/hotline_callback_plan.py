@@ -60,9 +60,7 @@ class HotlineCallbackPlan(models.Model):
         default="rate",
         tracking=True,
     )
-    sample_rate = fields.Float(
-        string="Sampling rate (%)", default=20.0, tracking=True
-    )
+    sample_rate = fields.Float(string="Sampling rate (%)", default=20.0, tracking=True)
     sample_count = fields.Integer(
         string="Number per period and team", default=10, tracking=True
     )
@@ -83,9 +81,7 @@ class HotlineCallbackPlan(models.Model):
         default=30,
         help="Customers called back within this many days are not sampled.",
     )
-    survey_id = fields.Many2one(
-        "survey.survey", string="Survey", required=True, tracking=True
-    )
+    survey_id = fields.Many2one("survey.survey", required=True, tracking=True)
     # who calls, how
     mode = fields.Selection(
         [

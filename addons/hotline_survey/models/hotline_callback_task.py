@@ -44,18 +44,14 @@ class HotlineCallbackTask(models.Model):
     ticket_id = fields.Many2one(
         "helpdesk.ticket", string="Case", index=True, ondelete="set null"
     )
-    call_id = fields.Many2one(
-        "hotline.call", string="Call", index=True, ondelete="set null"
-    )
+    call_id = fields.Many2one("hotline.call", index=True, ondelete="set null")
     work_order_id = fields.Many2one(
         "hotline.work.order", string="Work order", index=True, ondelete="set null"
     )
     handling_user_id = fields.Many2one(
         "res.users", string="Handled by", index=True, readonly=True
     )
-    team_id = fields.Many2one(
-        "helpdesk.ticket.team", string="Team", index=True, readonly=True
-    )
+    team_id = fields.Many2one("helpdesk.ticket.team", index=True, readonly=True)
     case_type_id = fields.Many2one("hotline.case.type", readonly=True)
     channel_id = fields.Many2one("helpdesk.ticket.channel", readonly=True)
     user_id = fields.Many2one(
