@@ -47,18 +47,14 @@ class HotlineCallbackTask(models.Model):
     ticket_id = fields.Many2one(
         "helpdesk.ticket", string="Case", index=True, ondelete="set null"
     )
-    call_id = fields.Many2one(
-        "hotline.call", string="Call", index=True, ondelete="set null"
-    )
+    call_id = fields.Many2one("hotline.call", index=True, ondelete="set null")
     work_order_id = fields.Many2one(
         "hotline.work.order", string="Work order", index=True, ondelete="set null"
     )
     handling_user_id = fields.Many2one(
         "res.users", string="Handled by", index=True, readonly=True
     )
-    team_id = fields.Many2one(
-        "helpdesk.ticket.team", string="Team", index=True, readonly=True
-    )
+    team_id = fields.Many2one("helpdesk.ticket.team", index=True, readonly=True)
     case_type_id = fields.Many2one("hotline.case.type", readonly=True)
     channel_id = fields.Many2one("helpdesk.ticket.channel", readonly=True)
     user_id = fields.Many2one(
@@ -170,7 +166,8 @@ class HotlineCallbackTask(models.Model):
             mobile = task._hotline_link_mobile()
             if mobile:
                 task._hotline_link_send_sms(mobile)
-                channel, note = "sms", self.env._("Survey link sent by SMS to %s", mobile)
+                channel = "sms"
+                note = self.env._("Survey link sent by SMS to %s", mobile)
             elif task.partner_id.email:
                 task._hotline_link_send_email()
                 channel = "email"
@@ -221,11 +218,16 @@ class HotlineCallbackTask(models.Model):
         """The task's answer the link opens: one not finished yet, else a new
         one for the customer (an invitation: it opens invited-only surveys)."""
         self.ensure_one()
-        answer = self.link_user_input_id or self.user_input_ids.filtered(
-            lambda a: a.state in ("new", "in_progress")
-            and not a.test_entry
-            and a.partner_id == self.partner_id
-        ).sorted("id")[-1:]
+        answer = (
+            self.link_user_input_id
+            or self.user_input_ids.filtered(
+                lambda a: (
+                    a.state in ("new", "in_progress")
+                    and not a.test_entry
+                    and a.partner_id == self.partner_id
+                )
+            ).sorted("id")[-1:]
+        )
         if answer and answer.state != "done":
             answer.hotline_source = "link"
             return answer
@@ -274,7 +276,9 @@ class HotlineCallbackTask(models.Model):
         self.env["sms.sms"].sudo().create(
             {"number": number, "partner_id": self.partner_id.id, "body": body}
         )
-        cron = self.env.ref("sms.ir_cron_sms_scheduler_action", raise_if_not_found=False)
+        cron = self.env.ref(
+            "sms.ir_cron_sms_scheduler_action", raise_if_not_found=False
+        )
         if cron:
             cron.sudo()._trigger()
 

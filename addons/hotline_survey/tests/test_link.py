@@ -64,17 +64,19 @@ class LinkCommon(CaseCommon):
                 "title": "您对本次服务满意吗？",
                 "question_type": "simple_choice",
                 "suggested_answer_ids": [
-                    Command.create({"value": "满意", "hotline_satisfaction": "satisfied"}),
-                    Command.create({"value": "一般", "hotline_satisfaction": "neutral"}),
+                    Command.create(
+                        {"value": "满意", "hotline_satisfaction": "satisfied"}
+                    ),
+                    Command.create(
+                        {"value": "一般", "hotline_satisfaction": "neutral"}
+                    ),
                     Command.create(
                         {"value": "不满意", "hotline_satisfaction": "dissatisfied"}
                     ),
                 ],
             }
         )
-        cls.satisfied, cls.neutral, cls.dissatisfied = (
-            cls.question.suggested_answer_ids
-        )
+        cls.satisfied, cls.neutral, cls.dissatisfied = cls.question.suggested_answer_ids
         cls.plan = cls.env["hotline.callback.plan"].create(
             {
                 "name": "Complaint callbacks",
@@ -150,9 +152,17 @@ class LinkCommon(CaseCommon):
         now = FRIDAY
         for _attempt in range(task.plan_id.max_attempts):
             specs = Campaign.hotline_dialer_plan(self.pbx.id, now=now)
-            spec = next(s for s in specs if s["variables"]["HOTLINE_CONTACT"] == contact.id)
+            spec = next(
+                s for s in specs if s["variables"]["HOTLINE_CONTACT"] == contact.id
+            )
             Campaign.hotline_dialer_results(
-                [{"attempt_id": spec["attempt_id"], "kind": "result", "result": result}],
+                [
+                    {
+                        "attempt_id": spec["attempt_id"],
+                        "kind": "result",
+                        "result": result,
+                    }
+                ],
                 now=now,
             )
             now += timedelta(minutes=61)
@@ -193,7 +203,13 @@ class TestLinkFallback(LinkCommon):
             self.pbx.id, now=FRIDAY + timedelta(minutes=11)
         )[0]
         Campaign.hotline_dialer_results(
-            [{"attempt_id": spec["attempt_id"], "kind": "result", "result": "no_answer"}],
+            [
+                {
+                    "attempt_id": spec["attempt_id"],
+                    "kind": "result",
+                    "result": "no_answer",
+                }
+            ],
             now=FRIDAY + timedelta(minutes=11),
         )
         self.assertEqual(task.contact_id.state, "failed")
@@ -252,7 +268,9 @@ class TestLinkFallback(LinkCommon):
         self.fail_every_attempt(task)
         self.assertEqual(task.state, "link_sent")
         self.assertEqual(task.link_channel, "email")
-        self.assertEqual(task.link_note, "Survey link sent by e-mail to zhao@example.com")
+        self.assertEqual(
+            task.link_note, "Survey link sent by e-mail to zhao@example.com"
+        )
         self.assertFalse(self.sms_of(self.mail_customer))
         mail = self.mails_of(task)
         self.assertEqual(len(mail), 1)
@@ -291,7 +309,13 @@ class TestLinkFallback(LinkCommon):
         Campaign = self.env["hotline.campaign"]
         spec = Campaign.hotline_dialer_plan(self.pbx.id, now=FRIDAY)[0]
         Campaign.hotline_dialer_results(
-            [{"attempt_id": spec["attempt_id"], "kind": "result", "result": "answered"}],
+            [
+                {
+                    "attempt_id": spec["attempt_id"],
+                    "kind": "result",
+                    "result": "answered",
+                }
+            ],
             now=FRIDAY,
         )
         self.assertEqual(task.contact_id.state, "done")
@@ -406,7 +430,9 @@ class TestLinkFallback(LinkCommon):
         # supervisors and leaders read where the link went
         for role in ("supervisor", "leader"):
             seen = task.with_user(self.role_users[role])
-            self.assertEqual(seen.link_note, "Survey link sent by SMS to +8613800000001")
+            self.assertEqual(
+                seen.link_note, "Survey link sent by SMS to +8613800000001"
+            )
 
 
 @tagged("post_install", "-at_install")
