@@ -356,6 +356,15 @@ class TestLinkFallback(LinkCommon):
         self.assertFalse(task.user_input_ids)
         self.assertFalse(self.sms_of(self.mobile_customer))
 
+    def test_closed_survey_is_not_sent(self):
+        task = self.make_task(self.mail_customer)
+        self.survey.action_archive()
+        self.fail_every_attempt(task)
+        self.assertEqual(task.state, "unreachable")
+        self.assertEqual(task.link_note, "No survey link: the survey is closed.")
+        self.assertFalse(task.user_input_ids)
+        self.assertFalse(self.mails_of(task))
+
     def test_customer_opted_out_meanwhile(self):
         task = self.make_task(self.mobile_customer)
         self.mobile_customer.hotline_no_callback = True
