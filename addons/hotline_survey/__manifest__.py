@@ -13,6 +13,7 @@
     "data": [
         "security/hotline_security.xml",
         "security/ir.model.access.csv",
+        "data/hotline_survey_link_templates.xml",
         "views/menus.xml",
     ],
 }
