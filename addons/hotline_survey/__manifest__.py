@@ -13,6 +13,11 @@
     "data": [
         "security/hotline_security.xml",
         "security/ir.model.access.csv",
+        "views/hotline_ivr_node_views.xml",
+        "views/survey_question_views.xml",
         "views/menus.xml",
+    ],
+    "demo": [
+        "demo/hotline_keypad_survey_demo.xml",
     ],
 }
