@@ -5,6 +5,7 @@ FastAGI (the simulator's AGI side pressing keys); the answers land in a
 ``survey.user_input`` (Odoo's survey reports), linked to the callback task
 of a keypad campaign's callee or to the inbound call."""
 
+import contextlib
 from datetime import UTC, datetime
 
 from odoo import Command
@@ -34,6 +35,7 @@ class TestKeypadSurvey(CampaignCommon):
     def setUpClass(cls):
         super().setUpClass()
         Prompt = cls.env["hotline.ivr.prompt"]
+        english = ("kp_intro", "kp_invalid", "kp_noinput", "kp_thanks")
         cls.prompts = {
             code: Prompt.create(
                 {
@@ -41,6 +43,8 @@ class TestKeypadSurvey(CampaignCommon):
                     "code": code,
                     "audio_zh_cn": AUDIO,
                     "audio_zh_cn_filename": f"{code}.wav",
+                    "audio_en_us": AUDIO if code in english else False,
+                    "audio_en_us_filename": f"{code}.wav" if code in english else False,
                 }
             )
             for code in (
@@ -110,6 +114,15 @@ class TestKeypadSurvey(CampaignCommon):
                 "survey_id": cls.survey.id,
                 "mode": "keypad",
                 "flow_id": cls.flow.id,
+                # the complaint raised on a dissatisfied answer is another test's
+                "complaint_on_dissatisfied": False,
+            }
+        )
+        cls.draft = cls.env["hotline.ivr.flow"].create(
+            {
+                "name": "草稿流程",
+                "fallback_type": "voicemail",
+                "fallback_mailbox": "callback@default",
             }
         )
         cls.customer = cls.partners[0]
@@ -234,7 +247,7 @@ class TestKeypadSurvey(CampaignCommon):
         self.assertEqual(data["type"], "questionnaire")
         self.assertEqual(data["survey"], self.survey.id)
         self.assertEqual(data["timeout_ms"], 5000)
-        self.assertEqual(data["thanks_prompt"], {"zh_CN": "hotline/zh_CN/kp_thanks"})
+        self.assertEqual(data["thanks_prompt"]["zh_CN"], "hotline/zh_CN/kp_thanks")
         q1, q2 = data["questions"]
         self.assertEqual(q1["id"], self.q1.id)
         self.assertEqual(q1["prompt"], {"zh_CN": "hotline/zh_CN/kp_q1"})
@@ -362,3 +375,171 @@ class TestKeypadSurvey(CampaignCommon):
         self.assertEqual(
             self.answers_of(user_input), {self.q1: self.answers[0], self.q2: 5}
         )
+
+    # ------------------------------------------------------- refused at save
+    def _node(self, survey, flow=None, user=None):
+        Node = self.env["hotline.ivr.node"]
+        if user:
+            Node = Node.with_user(user)
+        return Node.create(
+            {
+                "flow_id": (flow or self.draft).id,
+                "name": "问卷",
+                "node_type": "questionnaire",
+                "survey_id": survey.id,
+            }
+        )
+
+    def _survey(self, *questions):
+        return self.env["survey.survey"].create(
+            {
+                "title": "回访问卷",
+                "question_and_page_ids": [Command.create(q) for q in questions],
+            }
+        )
+
+    def _choice(self, title="总体评价", count=3, prompts=True):
+        return {
+            "title": title,
+            "question_type": "simple_choice",
+            "hotline_prompt_id": self.prompts["kp_q1"].id,
+            "suggested_answer_ids": [
+                Command.create(
+                    {
+                        "value": f"答案{i}",
+                        "hotline_prompt_id": prompts and self.prompts["kp_a1"].id,
+                    }
+                )
+                for i in range(count)
+            ],
+        }
+
+    @contextlib.contextmanager
+    def refused(self, message):
+        """A ValidationError saying ``message``, nothing written (rolled back
+        to a savepoint, as Odoo's assertRaises does)."""
+        with self.assertRaises(ValidationError) as caught:
+            yield
+        self.assertIn(message, str(caught.exception))
+
+    def assertRefused(self, survey, message):
+        nodes = self.env["hotline.ivr.node"].search_count([])
+        with self.refused(message):
+            self._node(survey)
+        self.assertEqual(self.env["hotline.ivr.node"].search_count([]), nodes)
+
+    def test_unsupported_surveys_are_refused_naming_the_question(self):
+        self.assertRefused(self._survey(), "Survey 回访问卷 has no question")
+        self.assertRefused(
+            self._survey(
+                self._choice(),
+                {"title": "意见建议", "question_type": "text_box"},
+            ),
+            "Question 意见建议: a keypad survey asks single-choice and scale "
+            "questions only, not Multiple Lines Text Box",
+        )
+        self.assertRefused(
+            self._survey(self._choice(title="十个选项", count=10)),
+            "Question 十个选项 has 10 answers: the keypad offers keys 1 to 9",
+        )
+        self.assertRefused(
+            self._survey(
+                {
+                    "title": "推荐意愿",
+                    "question_type": "scale",
+                    "scale_min": 0,
+                    "scale_max": 10,
+                    "hotline_prompt_id": self.prompts["kp_q2"].id,
+                }
+            ),
+            "Question 推荐意愿: its scale 0 to 10 does not fit the keys 0 to 9",
+        )
+        self.assertRefused(
+            self._survey(
+                dict(self._choice(title="无提示音"), hotline_prompt_id=False)
+            ),
+            "Question 无提示音 has no keypad prompt",
+        )
+        self.assertRefused(
+            self._survey(self._choice(title="答案无提示音", prompts=False)),
+            "Question 答案无提示音: the answer 答案0 has no keypad prompt",
+        )
+        with self.refused("Survey node 问卷 has no survey"):
+            self._node(self.env["survey.survey"])
+        # nine answers and a 0-9 scale fit the keypad
+        node = self._node(
+            self._survey(
+                self._choice(count=9),
+                {
+                    "title": "打分",
+                    "question_type": "scale",
+                    "scale_min": 0,
+                    "scale_max": 9,
+                    "hotline_prompt_id": self.prompts["kp_q2"].id,
+                },
+            )
+        )
+        self.assertTrue(node)
+
+    def test_prompts_must_speak_the_flows_languages(self):
+        with self.refused(
+            "Question 总体评价: the keypad prompt kp_q1 has no audio for English"
+        ):
+            self.flow.lang_en_us = True
+        self.assertFalse(self.flow.lang_en_us)
+
+    def test_a_change_breaking_a_published_flows_survey_is_refused(self):
+        with self.refused(
+            "The survey 来电回访满意度（按键） is played by the published IVR flow "
+            "按键回访: Question 服务态度打分: its scale 1 to 10",
+        ):
+            self.q2.scale_max = 10
+        with self.refused("the answer 很不满意 has no"):
+            self.q1.write(
+                {"suggested_answer_ids": [Command.create({"value": "很不满意"})]}
+            )
+        with self.refused("not Multiple Lines Text Box"):
+            self.survey.write(
+                {
+                    "question_and_page_ids": [
+                        Command.create({"title": "其他", "question_type": "text_box"})
+                    ]
+                }
+            )
+        with self.refused("has no question"):
+            self.survey.question_ids.unlink()
+        self.assertEqual(len(self.survey.question_ids), 2)
+        self.assertEqual(len(self.q1.suggested_answer_ids), 3)
+        # a change the keypad can play: a new version of the flow for the connector
+        version = self.flow._hotline_version()
+        self.q2.write({"scale_max": 4, "title": "服务态度"})
+        self.assertNotEqual(self.flow._hotline_version(), version)
+        node = self.flow.node_ids.filtered(lambda n: n.node_type == "questionnaire")
+        questions = self.flow._hotline_snapshot()["nodes"][node._hotline_key()][
+            "questions"
+        ]
+        self.assertEqual(questions[1]["keys"], {str(v): v for v in range(1, 5)})
+
+    def test_a_draft_flow_is_checked_when_published(self):
+        survey = self._survey(self._choice())
+        flow = self._survey_flow(name="草稿", survey=survey)
+        flow.action_draft()
+        survey.question_ids.write({"question_type": "multiple_choice"})
+        with self.refused("not Multiple choice"):
+            flow.action_publish()
+        self.assertEqual(flow.state, "draft")
+
+    def test_roles(self):
+        admin = self.role_users["hotline_admin"]
+        node = self._node(self.survey, user=admin)
+        self.assertEqual(node.node_type, "questionnaire")
+        for role in ("supervisor", "agent", "leader"):
+            with self.assertRaises(AccessError):
+                self._node(self.survey, user=self.role_users[role])
+        # a supervisor editing their survey played by a published flow
+        supervisor = self.role_users["supervisor"]
+        self.survey.user_id = supervisor
+        with self.refused("published IVR flow"):
+            self.q2.with_user(supervisor).scale_max = 10
+        self.q2.with_user(supervisor).title = "服务态度"
+        self.assertEqual(self.q2.title, "服务态度")
