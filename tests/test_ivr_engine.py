@@ -1325,7 +1325,12 @@ def test_survey_good_keys_stored_at_once_then_done():
     ]
     # question then answers, the key read after the last answer; the scale
     # question is read after its own prompt
-    assert session.commands("play")[:4] == ["zh/s_intro", "zh/q11", "zh/a101", "zh/a102"]
+    assert session.commands("play")[:4] == [
+        "zh/s_intro",
+        "zh/q11",
+        "zh/a101",
+        "zh/a102",
+    ]
     assert session.commands("get_data") == ["zh/a103", "zh/q12"]
     assert "zh/s_thanks" in session.commands("play")
     assert backend.steps == [("survey", "survey_done"), ("bye", "hangup")]

@@ -725,7 +725,9 @@ class IvrEngine:
             if only_if and not chosen.intersection(only_if):
                 continue
             keys = {str(k): v for k, v in (question.get("keys") or {}).items()}
-            sounds = [question.get("prompt")] + list(question.get("answer_prompts") or [])
+            sounds = [question.get("prompt")] + list(
+                question.get("answer_prompts") or []
+            )
             sounds = [sound for sound in sounds if sound]
             asked = dict(node, prompt=sounds[-1] if sounds else None)
             outcome, digit = self._ask(

@@ -17,7 +17,6 @@ class HotlineIvrNode(models.Model):
     )
     survey_id = fields.Many2one(
         "survey.survey",
-        string="Survey",
         ondelete="restrict",
         help="Survey nodes: the survey played on the keypad. Its questions are "
         "single-choice (keys 1 to 9 in the answers' order) or scale questions "

@@ -29,11 +29,10 @@ class SurveyQuestion(models.Model):
         naming it, or False. ``languages``: the IVR languages its prompts
         must speak (those of the flows playing the survey)."""
         self.ensure_one()
-        _ = self.env._
         name = self.title or ""
         if self.question_type not in KEYPAD_TYPES:
             types = dict(self._fields["question_type"]._description_selection(self.env))
-            return _(
+            return self.env._(
                 "Question %(question)s: a keypad survey asks single-choice and "
                 "scale questions only, not %(type)s.",
                 question=name,
@@ -41,16 +40,16 @@ class SurveyQuestion(models.Model):
             )
         if self.question_type == "simple_choice":
             if not self.suggested_answer_ids:
-                return _("Question %s has no answer to choose.", name)
+                return self.env._("Question %s has no answer to choose.", name)
             if len(self.suggested_answer_ids) > KEYPAD_MAX_ANSWERS:
-                return _(
+                return self.env._(
                     "Question %(question)s has %(count)s answers: the keypad "
                     "offers keys 1 to 9.",
                     question=name,
                     count=len(self.suggested_answer_ids),
                 )
         elif self.scale_min < KEYPAD_SCALE[0] or self.scale_max > KEYPAD_SCALE[1]:
-            return _(
+            return self.env._(
                 "Question %(question)s: its scale %(min)s to %(max)s does not fit "
                 "the keys 0 to 9.",
                 question=name,
@@ -58,7 +57,7 @@ class SurveyQuestion(models.Model):
                 max=self.scale_max,
             )
         if not self.hotline_prompt_id:
-            return _("Question %s has no keypad prompt.", name)
+            return self.env._("Question %s has no keypad prompt.", name)
         problem = self._hotline_keypad_prompt_problem(
             self.hotline_prompt_id, languages, name
         )
@@ -67,7 +66,7 @@ class SurveyQuestion(models.Model):
         if self.question_type == "simple_choice":
             for answer in self.suggested_answer_ids:
                 if not answer.hotline_prompt_id:
-                    return _(
+                    return self.env._(
                         "Question %(question)s: the answer %(answer)s has no "
                         "keypad prompt.",
                         question=name,
@@ -128,8 +127,7 @@ class SurveyQuestion(models.Model):
             data["keys"] = {str(i): a.id for i, a in enumerate(answers, start=1)}
         else:
             data["keys"] = {
-                str(value): value
-                for value in range(self.scale_min, self.scale_max + 1)
+                str(value): value for value in range(self.scale_min, self.scale_max + 1)
             }
         if self.triggering_answer_ids:
             data["only_if"] = self.triggering_answer_ids.ids

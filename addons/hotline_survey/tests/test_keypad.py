@@ -75,9 +75,7 @@ class TestKeypadSurvey(CampaignCommon):
                                         "value": value,
                                         "sequence": i,
                                         "hotline_satisfaction": level,
-                                        "hotline_prompt_id": cls.prompts[
-                                            f"kp_a{i}"
-                                        ].id,
+                                        "hotline_prompt_id": cls.prompts[f"kp_a{i}"].id,
                                     }
                                 )
                                 for i, (value, level) in enumerate(
@@ -255,7 +253,9 @@ class TestKeypadSurvey(CampaignCommon):
             q1["answer_prompts"],
             [{"zh_CN": f"hotline/zh_CN/kp_a{i}"} for i in (1, 2, 3)],
         )
-        self.assertEqual(q1["keys"], {"1": self.answers[0].id, "2": self.answers[1].id, "3": self.answers[2].id})  # fmt: skip
+        self.assertEqual(
+            q1["keys"], {str(i): a.id for i, a in enumerate(self.answers, start=1)}
+        )
         self.assertEqual(q2["keys"], {str(v): v for v in range(1, 6)})
         self.assertEqual(q2["answer_prompts"], [])
 
@@ -314,9 +314,7 @@ class TestKeypadSurvey(CampaignCommon):
         self.assertEqual(heard.count("hotline/zh_CN/kp_q1"), 2)
         user_input = self.task.user_input_ids
         self.assertEqual(user_input.state, "done")
-        self.assertEqual(
-            self.answers_of(user_input), {self.q1: "skipped", self.q2: 2}
-        )
+        self.assertEqual(self.answers_of(user_input), {self.q1: "skipped", self.q2: 2})
         # the satisfaction question was skipped: no level
         self.assertFalse(self.task.satisfaction)
         self.assertEqual(self.task.state, "done")
@@ -455,9 +453,7 @@ class TestKeypadSurvey(CampaignCommon):
             "Question 推荐意愿: its scale 0 to 10 does not fit the keys 0 to 9",
         )
         self.assertRefused(
-            self._survey(
-                dict(self._choice(title="无提示音"), hotline_prompt_id=False)
-            ),
+            self._survey(dict(self._choice(title="无提示音"), hotline_prompt_id=False)),
             "Question 无提示音 has no keypad prompt",
         )
         self.assertRefused(

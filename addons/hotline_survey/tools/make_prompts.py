@@ -22,8 +22,10 @@ VOICES = {"zh_CN": "cmn", "en_US": "en-us"}
 PHRASES = {
     "keypad_survey_intro": (
         "您好，这里是华燃燃气客服中心，想请您用一分钟为我们的服务做个评价。",
-        "Hello, this is the Huaran Gas service centre. Please take a minute to "
-        "rate our service.",
+        (
+            "Hello, this is the Huaran Gas service centre. Please take a minute "
+            "to rate our service."
+        ),
     ),
     "keypad_survey_q_overall": (
         "您对本次服务的总体评价是：",
