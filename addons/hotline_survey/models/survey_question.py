@@ -83,7 +83,8 @@ class SurveyQuestion(models.Model):
         missing = [lang for lang in languages if lang not in prompt._hotline_sounds()]
         if not missing:
             return False
-        names = dict(self.env["hotline.ivr.flow"]._fields["default_language"].selection)
+        field = self.env["hotline.ivr.flow"]._fields["default_language"]
+        names = dict(field._description_selection(self.env))
         return self.env._(
             "Question %(question)s: the keypad prompt %(prompt)s has no audio "
             "for %(language)s, a language of the IVR flow.",
