@@ -332,10 +332,9 @@ class TestKeypadSurvey(CampaignCommon):
         self.assertEqual(attempt.flow_result, "hung_up_early")
         self.assertEqual(self.survey.answer_done_count, 0)
 
-    def test_inbound_survey_linked_to_the_call(self):
-        """A Survey node of an inbound flow: the answer is linked to the call
-        by Linkedid, its agent and case, and the identified caller."""
-        self.start_agi()
+    def inbound(self, dtmf, **call_vals):
+        """An inbound caller of the number running the survey flow, the call
+        as the correlator recorded it: ``(user_input, call)``."""
         self.env["hotline.did"].create(
             {"number": "4008100300", "kind": "400", "flow_id": self.flow.id}
         )
@@ -345,17 +344,19 @@ class TestKeypadSurvey(CampaignCommon):
             script="ivr",
             caller="13800000001",
             did="4008100300",
-            dtmf="15",
+            dtmf=dtmf,
         )
         call = self.env["hotline.call"].create(
-            {
-                "pbx_id": self.pbx.id,
-                "linkedid": sim.uniqueid,
-                "uniqueid": sim.uniqueid,
-                "caller_number": "13800000001",
-                "user_id": self.agent.id,
-                "ticket_ids": [Command.link(self.ticket.id)],
-            }
+            dict(
+                {
+                    "pbx_id": self.pbx.id,
+                    "linkedid": sim.uniqueid,
+                    "uniqueid": sim.uniqueid,
+                    "caller_number": "13800000001",
+                    "user_id": self.agent.id,
+                },
+                **call_vals,
+            )
         )
         self.env.flush_all()
         sim.run()
@@ -363,6 +364,22 @@ class TestKeypadSurvey(CampaignCommon):
         user_input = self.env["survey.user_input"].search(
             [("hotline_call_id", "=", call.id)]
         )
+        return user_input, call
+
+    def test_inbound_confidential_caller_is_not_named(self):
+        self.start_agi()
+        user_input, call = self.inbound("21", hotline_confidential=True)
+        self.assertTrue(call._hotline_caller_hidden())
+        self.assertEqual(user_input.state, "done")
+        self.assertFalse(user_input.partner_id)
+        self.assertEqual(user_input.hotline_satisfaction, "neutral")
+
+    def test_inbound_survey_linked_to_the_call(self):
+        """A Survey node of an inbound flow: the answer is linked to the call
+        by Linkedid, its agent and case, and the identified caller."""
+        self.start_agi()
+        user_input, call = self.inbound("15", ticket_ids=[Command.link(self.ticket.id)])
+        self.assertEqual(user_input.hotline_call_id, call)
         self.assertEqual(user_input.state, "done")
         self.assertEqual(user_input.hotline_agent_id, self.agent)
         self.assertEqual(user_input.hotline_ticket_id, self.ticket)
