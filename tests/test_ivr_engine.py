@@ -1238,3 +1238,247 @@ def test_service_sounds_outside_the_sounds_folder_go_to_fallback(caplog, bad):
         IvrEngine(service_flow(), backend).run(session)
     assert session.commands("exec") == ["Queue(fallback_q,ct)"]
     assert "asked to play" in caplog.text
+
+
+# -- keypad survey (questionnaire node) -----------------------------------------
+class SurveyBackend(FakeBackend):
+    """Records the keypad survey's answers as the Odoo backend writes them."""
+
+    def __init__(self, fail_answers=False, **kw):
+        super().__init__(**kw)
+        self.survey_calls = []
+        self.fail_answers = fail_answers
+
+    def questionnaire_start(self, ctx, node):
+        self.survey_calls.append(("start", node["survey"]))
+        return "tok-1"
+
+    def questionnaire_answer(self, ctx, token, question_id, value):
+        if self.fail_answers:
+            raise RuntimeError("database down")
+        self.survey_calls.append(("answer", token, question_id, value))
+
+    def questionnaire_done(self, ctx, token):
+        self.survey_calls.append(("done", token))
+
+
+class KeySession(FakeSession):
+    """A caller pressing ``keys[name]`` while prompt ``name`` plays (barge-in)."""
+
+    def __init__(self, keys, **kw):
+        super().__init__(**kw)
+        self.keys = dict(keys)
+
+    def stream_file(self, name, escape_digits=""):
+        super().stream_file(name, escape_digits)
+        key = self.keys.pop(name, "")
+        assert not key or key in escape_digits
+        return key
+
+
+def survey_flow(**survey_extra):
+    """Intro, a 3-answer single choice (answers 101-103), a 1-5 scale, thanks."""
+    node = {
+        "type": "questionnaire",
+        "name": "Callback survey",
+        "survey": 7,
+        "prompt": prompt("s_intro"),
+        "thanks_prompt": prompt("s_thanks"),
+        "invalid_prompt": prompt("s_invalid"),
+        "no_input_prompt": prompt("s_noinput"),
+        "timeout_ms": 4000,
+        "retries_no_input": 1,
+        "retries_invalid": 1,
+        "next": "bye",
+        "questions": [
+            {
+                "id": 11,
+                "type": "simple_choice",
+                "prompt": prompt("q11"),
+                "answer_prompts": [prompt("a101"), prompt("a102"), prompt("a103")],
+                "keys": {"1": 101, "2": 102, "3": 103},
+            },
+            {
+                "id": 12,
+                "type": "scale",
+                "prompt": prompt("q12"),
+                "answer_prompts": [],
+                "keys": {str(v): v for v in range(1, 6)},
+            },
+        ],
+    }
+    node.update(survey_extra)
+    return flow(
+        {"survey": node, "bye": {"type": "hangup", "prompt": prompt("bye")}}, "survey"
+    )
+
+
+def test_survey_good_keys_stored_at_once_then_done():
+    session = FakeSession(inputs=["2", "4"])
+    backend = SurveyBackend()
+    ctx = IvrEngine(survey_flow(), backend).run(session)
+    assert backend.survey_calls == [
+        ("start", 7),
+        ("answer", "tok-1", 11, 102),
+        ("answer", "tok-1", 12, 4),
+        ("done", "tok-1"),
+    ]
+    # question then answers, the key read after the last answer; the scale
+    # question is read after its own prompt
+    assert session.commands("play")[:4] == [
+        "zh/s_intro",
+        "zh/q11",
+        "zh/a101",
+        "zh/a102",
+    ]
+    assert session.commands("get_data") == ["zh/a103", "zh/q12"]
+    assert "zh/s_thanks" in session.commands("play")
+    assert backend.steps == [("survey", "survey_done"), ("bye", "hangup")]
+    assert ctx.questionnaire["answers"] == {11: 102, 12: 4}
+    assert ctx.variables == {"survey_q11": "2", "survey_q12": "4"}
+
+
+def test_survey_key_during_a_prompt_answers_at_once():
+    session = KeySession({"zh/a101": "1"}, inputs=["5"])
+    backend = SurveyBackend()
+    IvrEngine(survey_flow(), backend).run(session)
+    # pressed during the first answer: the other answers are not played
+    assert "zh/a102" not in session.commands("play")
+    assert session.commands("get_data") == ["zh/q12"]
+    assert ("answer", "tok-1", 11, 101) in backend.survey_calls
+    assert ("answer", "tok-1", 12, 5) in backend.survey_calls
+
+
+def test_survey_invalid_keys_then_a_good_one():
+    session = FakeSession(inputs=["7", "3", "9", "1"])
+    backend = SurveyBackend()
+    ctx = IvrEngine(survey_flow(), backend).run(session)
+    plays = session.commands("play")
+    # 7 is no answer of question 1: the invalid prompt, then the question again
+    assert plays.count("zh/s_invalid") == 2
+    assert plays.count("zh/q11") == 2
+    assert backend.survey_calls[1:] == [
+        ("answer", "tok-1", 11, 103),
+        ("answer", "tok-1", 12, 1),
+        ("done", "tok-1"),
+    ]
+    assert backend.steps[0] == ("survey", "survey_done")
+    assert ctx.questionnaire["skipped"] == []
+
+
+def test_survey_invalid_after_the_retries_skips_the_question():
+    session = FakeSession(inputs=["7", "8", "5"])
+    backend = SurveyBackend()
+    IvrEngine(survey_flow(), backend).run(session)
+    assert backend.survey_calls[1:] == [
+        ("answer", "tok-1", 11, None),
+        ("answer", "tok-1", 12, 5),
+        ("done", "tok-1"),
+    ]
+    assert backend.steps[0] == ("survey", "survey_partial")
+
+
+def test_survey_no_input_skips_the_question_and_goes_on():
+    session = FakeSession(inputs=[None, None, "3"])
+    backend = SurveyBackend()
+    ctx = IvrEngine(survey_flow(), backend).run(session)
+    assert session.commands("play").count("zh/s_noinput") == 1
+    assert backend.survey_calls[1:] == [
+        ("answer", "tok-1", 11, None),
+        ("answer", "tok-1", 12, 3),
+        ("done", "tok-1"),
+    ]
+    assert backend.steps[0] == ("survey", "survey_partial")
+    assert ctx.questionnaire["skipped"] == [11]
+    assert ctx.variables == {"survey_q12": "3"}
+
+
+def test_survey_hang_up_keeps_the_first_answers_not_done():
+    # answers question 1, hangs up while question 2 waits for a key
+    session = FakeSession(inputs=["1"])
+    backend = SurveyBackend()
+    ctx = IvrEngine(survey_flow(), backend).run(session)
+    assert backend.survey_calls == [("start", 7), ("answer", "tok-1", 11, 101)]
+    assert ctx.result == "caller_hangup"
+    assert ctx.questionnaire["answers"] == {11: 101}
+    assert backend.steps == []  # the node did not end
+    assert "zh/s_thanks" not in session.commands("play")
+
+
+def test_survey_nothing_answered_is_not_completed():
+    session = FakeSession(inputs=[None, None, None, None])
+    backend = SurveyBackend()
+    IvrEngine(survey_flow(), backend).run(session)
+    assert backend.survey_calls == [
+        ("start", 7),
+        ("answer", "tok-1", 11, None),
+        ("answer", "tok-1", 12, None),
+    ]
+    assert backend.steps[0] == ("survey", "survey_unanswered")
+    assert "zh/s_thanks" not in session.commands("play")
+    assert session.commands("play")[-1] == "zh/bye"
+
+
+def test_survey_conditional_question_follows_the_answer():
+    extra = {
+        "id": 13,
+        "type": "simple_choice",
+        "prompt": prompt("q13"),
+        "answer_prompts": [prompt("a131"), prompt("a132")],
+        "keys": {"1": 131, "2": 132},
+        "only_if": [103],  # asked only to the dissatisfied
+    }
+    flow_ = survey_flow()
+    flow_["nodes"]["survey"]["questions"].append(extra)
+    session = FakeSession(inputs=["1", "5"])
+    backend = SurveyBackend()
+    IvrEngine(flow_, backend).run(session)
+    assert "zh/q13" not in session.commands("play")
+    assert backend.steps[0] == ("survey", "survey_done")
+    session = FakeSession(inputs=["3", "1", "2"])
+    backend = SurveyBackend()
+    IvrEngine(flow_, backend).run(session)
+    assert ("answer", "tok-1", 13, 132) in backend.survey_calls
+
+
+def test_survey_in_english():
+    flow_ = survey_flow()
+    flow_["default_language"] = "en_US"
+    session = FakeSession(inputs=["1", "1"])
+    IvrEngine(flow_, SurveyBackend()).run(session)
+    assert session.commands("get_data") == ["en/a103", "en/q12"]
+
+
+def test_survey_answer_not_stored_is_logged_and_goes_on(caplog):
+    session = FakeSession(inputs=["1", "2"])
+    backend = SurveyBackend(fail_answers=True)
+    with caplog.at_level(logging.ERROR):
+        ctx = IvrEngine(survey_flow(), backend).run(session)
+    assert "not stored" in caplog.text
+    assert backend.survey_calls == [("start", 7), ("done", "tok-1")]
+    assert ctx.result == "hangup"
+
+
+@pytest.mark.parametrize("questions", [[], None])
+def test_survey_without_questions_goes_to_the_fallback(caplog, questions):
+    session = FakeSession(inputs=["1"])
+    backend = SurveyBackend()
+    with caplog.at_level(logging.ERROR):
+        ctx = IvrEngine(survey_flow(questions=questions), backend).run(session)
+    assert ctx.result == "fallback_queue"
+    assert backend.survey_calls == []
+
+
+def test_survey_start_failure_goes_to_the_fallback(caplog):
+    session = FakeSession(inputs=["1"])
+    with caplog.at_level(logging.ERROR):
+        ctx = IvrEngine(survey_flow(), FakeBackend()).run(session)
+    assert ctx.result == "fallback_queue"
+    assert "no keypad survey 7" in caplog.text
+
+
+def test_validate_survey_nodes():
+    assert validate_snapshot(survey_flow()) == []
+    # its only way on is "next": the call may end there
+    broken = survey_flow(next="nowhere")
+    assert ("missing_target", "survey", "next") in validate_snapshot(broken)

@@ -14,6 +14,11 @@
         "security/hotline_security.xml",
         "security/ir.model.access.csv",
         "data/hotline_survey_link_templates.xml",
+        "views/hotline_ivr_node_views.xml",
+        "views/survey_question_views.xml",
         "views/menus.xml",
+    ],
+    "demo": [
+        "demo/hotline_keypad_survey_demo.xml",
     ],
 }

@@ -5,9 +5,9 @@
 ``make_agi_handler(registry, pbx_id)`` returns ``handler(session)`` for
 ``pbx.fastagi.FastAgiServer``. Each database question (which flow for this DID,
 business hours, caller lookup, blacklist, first-contact agent, queue wrap-up
-time, rating, business queries) opens its own short cursor and closes it at
-once: no cursor stays open while the caller listens to a prompt, so 100 calls
-in menus hold no connection.
+time, rating, business queries, keypad survey answers) opens its own short
+cursor and closes it at once: no cursor stays open while the caller listens to
+a prompt, so 100 calls in menus hold no connection.
 
 Writes the caller does not wait for (the call marked queued before
 ``Queue()``, the post-call rating) run behind the call, in a thread of their
@@ -393,6 +393,29 @@ class OdooIvrBackend(IvrBackend):
             )
             return
         call._hotline_store_rating(digit)
+
+    # -- keypad surveys (hotline.ivr.flow._hotline_questionnaire_*) -------------
+    def questionnaire_start(self, ctx, node):
+        """The survey's answer record, created at once (its token back)."""
+        request = self._request(ctx)
+        with self.env() as env:
+            request["call_id"] = self._call(env, ctx).id or False
+            return env["hotline.ivr.flow"]._hotline_questionnaire_start(
+                request, node.get("survey")
+            )
+
+    def questionnaire_answer(self, ctx, token, question_id, value):
+        """Written at once: a hang-up after it keeps the answer."""
+        request = self._request(ctx)
+        with self.env() as env:
+            env["hotline.ivr.flow"]._hotline_questionnaire_answer(
+                request, token, question_id, value
+            )
+
+    def questionnaire_done(self, ctx, token):
+        request = self._request(ctx)
+        with self.env() as env:
+            env["hotline.ivr.flow"]._hotline_questionnaire_done(request, token)
 
     def on_queue(self, ctx, queue):
         """Mark the call queued before Queue() (behind the call: the waiting

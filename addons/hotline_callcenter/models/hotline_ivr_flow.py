@@ -236,6 +236,26 @@ class HotlineIvrFlow(models.Model):
         record it where their statistics are (see hotline_billing_ivr)."""
         return False
 
+    # -- keypad surveys (questionnaire nodes, hotline_survey) -----------------
+    @api.model
+    def _hotline_questionnaire_start(self, request, survey_id):
+        """A keypad survey starts for the connector's ``request`` (as for
+        services, plus ``call_id``: the hotline.call of the Linkedid, if
+        any): returns the token its answers come back with. Add-ons playing
+        surveys override it (hotline_survey)."""
+        raise LookupError(f"keypad survey {survey_id!r}: no add-on plays surveys")
+
+    @api.model
+    def _hotline_questionnaire_answer(self, request, token, question_id, value):
+        """One answer of the keypad survey ``token``: ``value`` from the
+        question's keys, ``None`` for a skipped question."""
+        return False
+
+    @api.model
+    def _hotline_questionnaire_done(self, request, token):
+        """The keypad survey ``token`` ended with answers: completed."""
+        return False
+
     @api.model
     def _hotline_prompt_sounds(self, code):
         """``{language: sound}`` of the prompt with this code, {} when none."""

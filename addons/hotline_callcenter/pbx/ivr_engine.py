@@ -84,6 +84,29 @@ Per type:
   the callers who only wanted the notice (deflection).
 * ``survey``: post-call rating; ``options`` default 1/2/3/0, stored through the
   backend; ``next`` afterwards.
+* ``questionnaire``: a keypad survey (an Odoo survey, hotline_survey's
+  "Survey" node): ``survey`` (its id), ``questions`` in order, each
+  ``{"id", "type": "simple_choice"|"scale", "prompt": {lang: sound},
+  "answer_prompts": [{lang: sound}, ...], "keys": {digit: value},
+  "only_if": [answer ids]}``, and the retry keys of ``menu`` (``timeout_ms``,
+  ``retries_no_input``, ``retries_invalid``, ``no_input_prompt``,
+  ``invalid_prompt``). ``prompt`` (an introduction) is played first, then
+  ``token = backend.questionnaire_start(ctx, node)``. Per question: its
+  ``prompt`` then its ``answer_prompts`` ("press 1 for 满意 ..."), a key
+  pressed during them answers at once (barge-in), else one key is read after
+  the last; a key of ``keys`` is stored at once with
+  ``backend.questionnaire_answer(ctx, token, question id, value)`` (a hang-up
+  later keeps it) and in ``ctx.variables["survey_q<id>"]`` (the digit); no
+  input or invalid keys after the retries skip the question (stored with the
+  value ``None``) and the survey goes on. ``only_if``: the question is asked
+  only when one of these answers (of an earlier simple-choice question) was
+  chosen (Odoo's conditional questions). At the end, when at least one
+  question was answered, ``backend.questionnaire_done(ctx, token)`` and the
+  ``thanks_prompt``; then ``next``. Outcomes: ``survey_done`` (every question
+  asked was answered), ``survey_partial`` (some skipped), ``survey_unanswered``
+  (none answered: the survey is not completed). A hang-up mid-survey ends the
+  call as any hang-up: the answers given stay, the survey is not completed.
+  A failure to store an answer is logged, the survey goes on.
 * ``hangup``.
 """
 
@@ -117,6 +140,7 @@ NODE_TYPES = (
     "transfer",
     "voicemail",
     "survey",
+    "questionnaire",
     "service",
     "notices",
     "hangup",
@@ -153,6 +177,13 @@ END_BY_IVR = "ended_by_ivr"
 END_REASONS = (END_REFUSED, END_BY_IVR)
 # outcome of a notices node that played notices
 NOTICES_PLAYED = "notices_played"
+# keys that interrupt a keypad survey's question and answer prompts (barge-in);
+# * and # are read by GET DATA after them (# alone: no input)
+LEAD_ESCAPE_DIGITS = "0123456789"
+# outcomes of a questionnaire (keypad survey) node
+SURVEY_DONE = "survey_done"
+SURVEY_PARTIAL = "survey_partial"
+SURVEY_UNANSWERED = "survey_unanswered"
 # nodes whose blacklist handling plays these prompts (validate_snapshot)
 BLACKLIST_PROMPTS = ("warn_prompt", "refuse_prompt")
 
@@ -243,6 +274,18 @@ class IvrBackend:
     def store_rating(self, ctx, digit, rating):
         """Store the post-call rating."""
 
+    def questionnaire_start(self, ctx, node):
+        """A keypad survey (``questionnaire`` node) starts: the token that
+        identifies its answers in the next calls."""
+        raise FlowError(f"no keypad survey {node.get('survey')!r}")
+
+    def questionnaire_answer(self, ctx, token, question_id, value):
+        """Store one answer (``value`` from the question's ``keys``), or a
+        skipped question (``value`` None), at once."""
+
+    def questionnaire_done(self, ctx, token):
+        """The keypad survey ended with at least one answer: completed."""
+
     def on_queue(self, ctx, queue):
         """The caller is about to join ``queue`` (agents see them waiting).
 
@@ -289,6 +332,8 @@ class CallContext:
         self.rating = None
         self.result = None  # final outcome: transferred/voicemail/hangup/...
         self.notices = None  # {"reference", "started"} once notices were played
+        # the keypad survey: {"survey", "token", "answers": {id: value}, "skipped"}
+        self.questionnaire = None
 
     # lazily fetched facts: each costs a database round trip in production
     def caller_facts(self):
@@ -483,8 +528,12 @@ class IvrEngine:
     def _fail_target(self, node):
         return node.get("on_fail") or None
 
-    def _ask(self, ctx, node, max_digits, validate):
+    def _ask(self, ctx, node, max_digits, validate, lead=()):
         """Prompt, read digits, retry on no input/invalid input.
+
+        ``lead``: prompts played before the node's ``prompt``, each time it is
+        asked; a digit pressed during one of them is the answer (one-key
+        questions: ``max_digits`` 1).
 
         Returns ``(outcome, digits)`` with outcome ``ok``, ``no_input`` or
         ``invalid`` (the last two after the last retry).
@@ -495,9 +544,15 @@ class IvrEngine:
         no_input = invalid = 0
         prompt = node.get("prompt")
         while True:
-            digits, _timed_out = ctx.session.get_data(
-                self._prompt(ctx, prompt), timeout_ms, max_digits
-            )
+            digits = ""
+            for sound in lead:
+                digits = self._play(ctx, sound, LEAD_ESCAPE_DIGITS)
+                if digits:
+                    break
+            if not digits:
+                digits, _timed_out = ctx.session.get_data(
+                    self._prompt(ctx, prompt), timeout_ms, max_digits
+                )
             digits = (digits or "").strip()
             terminator = node.get("terminator") or ""
             if terminator and digits.endswith(terminator):
@@ -651,6 +706,62 @@ class IvrEngine:
         self.backend.store_rating(ctx, digit, options[digit])
         self._play(ctx, node.get("thanks_prompt"))
         return "rated_" + options[digit], node.get("next")
+
+    def _node_questionnaire(self, ctx, node, depth):
+        questions = node.get("questions") or []
+        if not questions:
+            raise FlowError(f"survey node {node.get('name') or ''!r} has no question")
+        self._play(ctx, node.get("prompt"))
+        token = self.backend.questionnaire_start(ctx, node)
+        state = ctx.questionnaire = {
+            "survey": node.get("survey"),
+            "token": token,
+            "answers": {},
+            "skipped": [],
+        }
+        chosen = set()
+        for question in questions:
+            only_if = question.get("only_if")
+            if only_if and not chosen.intersection(only_if):
+                continue
+            keys = {str(k): v for k, v in (question.get("keys") or {}).items()}
+            sounds = [question.get("prompt")] + list(
+                question.get("answer_prompts") or []
+            )
+            sounds = [sound for sound in sounds if sound]
+            asked = dict(node, prompt=sounds[-1] if sounds else None)
+            outcome, digit = self._ask(
+                ctx, asked, 1, lambda d, keys=keys: d in keys, lead=sounds[:-1]
+            )
+            qid = question.get("id")
+            if outcome == "ok":
+                value = keys[digit]
+                state["answers"][qid] = value
+                ctx.variables[f"survey_q{qid}"] = digit
+                if question.get("type") == "simple_choice":
+                    chosen.add(value)
+            else:
+                value = None
+                state["skipped"].append(qid)
+            self._store_answer(ctx, token, qid, value)
+        if not state["answers"]:
+            return SURVEY_UNANSWERED, node.get("next")
+        self.backend.questionnaire_done(ctx, token)
+        self._play(ctx, node.get("thanks_prompt"))
+        return (SURVEY_PARTIAL if state["skipped"] else SURVEY_DONE), node.get("next")
+
+    def _store_answer(self, ctx, token, question_id, value):
+        """An answer that cannot be stored is logged; the survey goes on."""
+        try:
+            self.backend.questionnaire_answer(ctx, token, question_id, value)
+        except AgiHangup:
+            raise
+        except Exception:
+            _logger.exception(
+                "IVR: keypad survey answer of %s to question %s not stored",
+                ctx.caller,
+                question_id,
+            )
 
     def _node_service(self, ctx, node, depth):
         name = node.get("service")

@@ -1,2 +1,3 @@
 from . import test_roles
 from . import test_link
+from . import test_keypad
