@@ -13,6 +13,10 @@
     "data": [
         "security/hotline_security.xml",
         "security/ir.model.access.csv",
+        "security/hotline_report_rules.xml",
+        "views/survey_views.xml",
+        "views/hotline_satisfaction_report_views.xml",
         "views/menus.xml",
     ],
+    "demo": ["demo/hotline_survey_demo.xml"],
 }

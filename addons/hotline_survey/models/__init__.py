@@ -8,3 +8,5 @@ from . import hotline_campaign
 from . import hotline_campaign_contact
 from . import helpdesk_ticket
 from . import res_partner
+from . import hotline_satisfaction_report
+from . import hotline_callback_report
