@@ -1,1 +1,3 @@
 from . import test_roles
+from . import test_satisfaction_report
+from . import test_dissatisfied
