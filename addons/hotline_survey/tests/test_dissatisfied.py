@@ -12,7 +12,13 @@ from .common import SatisfactionCommon
 class TestDissatisfiedCallback(SatisfactionCommon):
     def complaints(self):
         return self.env["helpdesk.ticket"].search(
-            [("case_type_id", "=", self.type_complaint.id), ("name", "like", "callback")]
+            self.domain(
+                "helpdesk.ticket",
+                [
+                    ("case_type_id", "=", self.type_complaint.id),
+                    ("name", "like", "callback"),
+                ],
+            )
         )
 
     def test_dissatisfied_answer_opens_one_complaint(self):

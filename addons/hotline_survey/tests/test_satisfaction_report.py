@@ -123,7 +123,8 @@ class TestScaleMapping(SatisfactionCommon):
 class TestSatisfactionReport(SatisfactionCommon):
     def rows(self, **domain):
         return self.env[REPORT].search(
-            [(key, "=", value) for key, value in domain.items()], order="id"
+            self.domain(REPORT, [(key, "=", value) for key, value in domain.items()]),
+            order="id",
         )
 
     def test_post_call_ratings(self):
@@ -222,7 +223,8 @@ class TestSatisfactionReport(SatisfactionCommon):
         task = self.make_task(case=self.make_case())
         self.answer(task, choice=0, done=False)  # in progress
         self.answer(survey=self.survey, choice=0, hotline_source=False)  # plain survey
-        self.answer(task, choice=0, test_entry=True)
+        # a supervisor trying the survey out
+        self.answer(survey=self.survey, choice=0, test_entry=True)
         self.assertFalse(self.rows(source="callback"))
         self.answer(task, choice=1)
         self.assertEqual(len(self.rows(source="callback")), 1)
@@ -255,7 +257,7 @@ class TestSatisfactionReport(SatisfactionCommon):
         groups = {
             g["user_id"][0]: g
             for g in Report.read_group(
-                [],
+                self.domain(REPORT),
                 ["rated_count:sum", "satisfied_pct:avg", "dissatisfied_pct:avg",
                  "neutral_pct:avg", "complaint_count:sum"],
                 ["user_id"],
@@ -276,7 +278,7 @@ class TestSatisfactionReport(SatisfactionCommon):
         teams = {
             g["team_id"] and g["team_id"][0]: g
             for g in Report.read_group(
-                [("source", "=", "callback")],
+                self.domain(REPORT, [("source", "=", "callback")]),
                 ["rated_count:sum", "satisfied_pct:avg"],
                 ["team_id"],
             )
@@ -285,7 +287,9 @@ class TestSatisfactionReport(SatisfactionCommon):
         self.assertAlmostEqual(teams[self.team_centre.id]["satisfied_pct"], 200 / 3)
         self.assertAlmostEqual(teams[team_b.id]["satisfied_pct"], 100.0)
         types = Report.read_group(
-            [("source", "=", "callback")], ["rated_count:sum"], ["case_type_id"]
+            self.domain(REPORT, [("source", "=", "callback")]),
+            ["rated_count:sum"],
+            ["case_type_id"],
         )
         self.assertEqual(types[0]["case_type_id"][0], self.type_complaint.id)
         self.assertEqual(types[0]["rated_count"], 4)
@@ -301,7 +305,7 @@ class TestSatisfactionReport(SatisfactionCommon):
                 self.answer(task, choice=choice)
                 self.make_call(digit="1")
         months = self.env[REPORT].read_group(
-            [], ["rated_count:sum", "satisfied_pct:avg"], ["date:month"], lazy=False
+            self.domain(REPORT), ["rated_count:sum", "satisfied_pct:avg"], ["date:month"], lazy=False
         )
         self.assertEqual(
             [(g["date:month"], g["rated_count"], g["satisfied_pct"]) for g in months],
@@ -338,6 +342,7 @@ class TestCallbackReport(SatisfactionCommon):
                 "pbx_id": pbx.id,
                 "mode": "preview",
                 "queue_id": queue.id,
+                "calendar_id": cls.calendar.id,
                 "hotline_callback_plan_id": cls.plan.id,
             }
         )
@@ -378,7 +383,9 @@ class TestCallbackReport(SatisfactionCommon):
         t6 = self.make_task(case=self.make_case(p[5], team=team_b), partner=p[5])
         t6.state = "cancelled"
         Report = self.env[CALLBACKS]
-        self.assertEqual(Report.search([]).task_id, t1 | t2 | t3 | t4 | t5)
+        self.assertEqual(
+            Report.search(self.domain(CALLBACKS)).task_id, t1 | t2 | t3 | t4 | t5
+        )
         row = Report.search([("task_id", "=", t4.id)])
         self.assertEqual(
             (row.done_count, row.reached_count, row.complaint_count),
@@ -391,7 +398,7 @@ class TestCallbackReport(SatisfactionCommon):
         groups = {
             g["team_id"][0]: g
             for g in Report.read_group(
-                [],
+                self.domain(CALLBACKS),
                 ["sampled_count:sum", "done_count:sum", "reached_count:sum",
                  "complaint_count:sum", "callback_rate_pct:avg", "reach_rate_pct:avg"],
                 ["team_id"],
@@ -425,8 +432,11 @@ class TestReportAccess(SatisfactionCommon):
         for role in ("supervisor", "leader"):
             with self.subTest(role=role):
                 user = self.role_users[role]
-                self.assertEqual(self.env[REPORT].with_user(user).search_count([]), 2)
-                self.assertEqual(self.env[CALLBACKS].with_user(user).search_count([]), 1)
+                for model, count in ((REPORT, 2), (CALLBACKS, 1)):
+                    self.assertEqual(
+                        self.env[model].with_user(user).search_count(self.domain(model)),
+                        count,
+                    )
                 self.assertEqual(menus & self.visible_menus(user), menus)
                 with self.assertRaises(AccessError):
                     self.env[REPORT].with_user(user).search([], limit=1).write(
@@ -452,14 +462,14 @@ class TestReportAccess(SatisfactionCommon):
         self.make_call(digit="1")
         self.make_call(digit="3", company_id=other.id)
         supervisor = self.role_users["supervisor"]
-        rows = self.env[REPORT].with_user(supervisor).search([])
+        rows = self.env[REPORT].with_user(supervisor).search(self.domain(REPORT))
         self.assertEqual(rows.mapped("level"), ["satisfied"])
         supervisor.write(
             {"company_ids": [Command.link(other.id)]}
         )
         rows = self.env[REPORT].with_user(supervisor).with_context(
             allowed_company_ids=[self.env.company.id, other.id]
-        ).search([])
+        ).search(self.domain(REPORT))
         self.assertEqual(len(rows), 2)
 
 
@@ -488,7 +498,11 @@ class TestReportExport(HttpCase, HotlineCommon):
             {
                 "model": REPORT,
                 "method": "read_group",
-                "args": [[], ["rated_count:sum", "satisfied_pct:avg"], ["level"]],
+                "args": [
+                    [("user_id", "=", self.role_users["agent"].id)],
+                    ["rated_count:sum", "satisfied_pct:avg"],
+                    ["level"],
+                ],
                 "kwargs": {"lazy": False},
             },
         )
