@@ -45,17 +45,11 @@ class HotlineCallbackReport(models.Model):
     )
     state = fields.Selection(TASK_STATES, readonly=True)
     satisfaction = fields.Selection(LEVELS, readonly=True)
-    team_id = fields.Many2one("helpdesk.ticket.team", string="Team", readonly=True)
-    handling_user_id = fields.Many2one(
-        "res.users", string="Handled by", readonly=True
-    )
+    team_id = fields.Many2one("helpdesk.ticket.team", readonly=True)
+    handling_user_id = fields.Many2one("res.users", string="Handled by", readonly=True)
     user_id = fields.Many2one("res.users", string="Called back by", readonly=True)
-    case_type_id = fields.Many2one(
-        "hotline.case.type", string="Case type", readonly=True
-    )
-    channel_id = fields.Many2one(
-        "helpdesk.ticket.channel", string="Channel", readonly=True
-    )
+    case_type_id = fields.Many2one("hotline.case.type", readonly=True)
+    channel_id = fields.Many2one("helpdesk.ticket.channel", readonly=True)
     ticket_id = fields.Many2one("helpdesk.ticket", string="Case", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     sampled_count = fields.Integer(string="Sampled", readonly=True, aggregator="sum")

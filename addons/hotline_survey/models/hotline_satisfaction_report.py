@@ -75,20 +75,16 @@ class HotlineSatisfactionReport(models.Model):
         readonly=True,
         help="The agent who handled the call or case that was rated.",
     )
-    team_id = fields.Many2one("helpdesk.ticket.team", string="Team", readonly=True)
+    team_id = fields.Many2one("helpdesk.ticket.team", readonly=True)
     skill_group_id = fields.Many2one(
         "hotline.skill.group",
         string="Skill group",
         readonly=True,
         help="The agent's skill group on the rated call.",
     )
-    case_type_id = fields.Many2one(
-        "hotline.case.type", string="Case type", readonly=True
-    )
-    channel_id = fields.Many2one(
-        "helpdesk.ticket.channel", string="Channel", readonly=True
-    )
-    queue_id = fields.Many2one("hotline.queue", string="Queue", readonly=True)
+    case_type_id = fields.Many2one("hotline.case.type", readonly=True)
+    channel_id = fields.Many2one("helpdesk.ticket.channel", readonly=True)
+    queue_id = fields.Many2one("hotline.queue", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     partner_id = fields.Many2one(
         "res.partner",

@@ -33,7 +33,10 @@ class SurveySurvey(models.Model):
     @api.constrains("hotline_scale_satisfied_min", "hotline_scale_dissatisfied_max")
     def _check_hotline_scale_thresholds(self):
         for survey in self:
-            if survey.hotline_scale_dissatisfied_max >= survey.hotline_scale_satisfied_min:
+            if (
+                survey.hotline_scale_dissatisfied_max
+                >= survey.hotline_scale_satisfied_min
+            ):
                 raise ValidationError(
                     self.env._(
                         "Survey %(survey)s: 'Dissatisfied up to' (%(low)s) must be "
@@ -64,9 +67,12 @@ class SurveySurvey(models.Model):
 
     def _hotline_satisfaction_question(self):
         self.ensure_one()
-        return self.hotline_satisfaction_question_id or self.question_ids.filtered(
-            lambda q: q.question_type in ("simple_choice", "scale")
-        )[:1]
+        return (
+            self.hotline_satisfaction_question_id
+            or self.question_ids.filtered(
+                lambda q: q.question_type in ("simple_choice", "scale")
+            )[:1]
+        )
 
     def _hotline_satisfaction_of(self, user_input):
         """The satisfaction level (satisfied/neutral/dissatisfied) of an

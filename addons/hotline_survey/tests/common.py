@@ -29,7 +29,9 @@ class SatisfactionCommon(CaseCommon):
             {
                 "name": "Hotline agent B",
                 "login": "hl_agent_b",
-                "groups_id": [Command.set([cls.env.ref("hotline_base.group_agent").id])],
+                "groups_id": [
+                    Command.set([cls.env.ref("hotline_base.group_agent").id])
+                ],
             }
         )
         cls.survey = cls.env["survey.survey"].create(
@@ -108,10 +110,7 @@ class SatisfactionCommon(CaseCommon):
             )
         }
         cls.customers = cls.env["res.partner"].create(
-            [
-                {"name": f"回访客户 {i}", "mobile": f"1391000000{i}"}
-                for i in range(8)
-            ]
+            [{"name": f"回访客户 {i}", "mobile": f"1391000000{i}"} for i in range(8)]
         )
 
     # ------------------------------------------------------------------
@@ -154,7 +153,9 @@ class SatisfactionCommon(CaseCommon):
         values.update(vals)
         return self.env["hotline.callback.task"].create(values)
 
-    def answer(self, task=None, choice=None, scale=None, survey=None, done=True, **vals):
+    def answer(
+        self, task=None, choice=None, scale=None, survey=None, done=True, **vals
+    ):
         """A survey answer as the callback (or keypad) records it."""
         survey = survey or (task.survey_id if task else self.survey)
         values = {

@@ -31,7 +31,9 @@ class TestDissatisfiedCallback(SatisfactionCommon):
         self.assertEqual(complaint, self.complaints())
         self.assertEqual(complaint.case_type_id, self.type_complaint)
         self.assertEqual(complaint.partner_id, self.customer)
-        self.assertEqual(complaint.caller_number, case.caller_number or "+86 138 0013 8000")
+        self.assertEqual(
+            complaint.caller_number, case.caller_number or "+86 138 0013 8000"
+        )
         self.assertEqual(complaint.channel_code, "phone")
         self.assertIn(case, complaint.linked_case_ids)
         self.assertIn(complaint, case.linked_case_ids)
@@ -77,7 +79,9 @@ class TestDissatisfiedCallback(SatisfactionCommon):
         self.answer(task, scale=3, hotline_source="keypad")
         self.assertFalse(task.complaint_ticket_id)
         call2 = self.make_call(agent=self.agent_b, partner=self.customers[1])
-        task2 = self.make_task(plan=self.scale_plan, call=call2, partner=self.customers[1])
+        task2 = self.make_task(
+            plan=self.scale_plan, call=call2, partner=self.customers[1]
+        )
         self.answer(task2, scale=2, hotline_source="keypad")
         complaint = task2.complaint_ticket_id
         self.assertTrue(complaint)
@@ -113,7 +117,9 @@ class TestDissatisfiedCallback(SatisfactionCommon):
     def test_confidential_call_gives_a_confidential_complaint(self):
         call = self.make_call(partner=self.customers[2])
         call.hotline_confidential = True
-        task = self.make_task(plan=self.scale_plan, call=call, partner=self.customers[2])
+        task = self.make_task(
+            plan=self.scale_plan, call=call, partner=self.customers[2]
+        )
         self.answer(task, scale=1, hotline_source="keypad")
         complaint = task.complaint_ticket_id
         self.assertTrue(complaint.is_confidential)

@@ -51,7 +51,8 @@ class TestScaleMapping(SatisfactionCommon):
         # every value of the models' own selections is mapped
         calls = self.env["hotline.call"]._fields["rating"].selection
         self.assertEqual(
-            {key for key, _label in calls}, set(satisfaction.SCALE_LEVELS["call_rating"])
+            {key for key, _label in calls},
+            set(satisfaction.SCALE_LEVELS["call_rating"]),
         )
         cases = self.env["helpdesk.ticket"]._fields
         self.assertEqual(
@@ -101,12 +102,14 @@ class TestScaleMapping(SatisfactionCommon):
         with self.assertRaisesRegex(ValidationError, "single-choice or scale"):
             self.scale_survey.hotline_satisfaction_question_id = self.q_choice
         with self.assertRaisesRegex(ValidationError, "single-choice or scale"):
-            self.survey.hotline_satisfaction_question_id = self.survey.question_ids.create(
-                {
-                    "survey_id": self.survey.id,
-                    "title": "备注",
-                    "question_type": "text_box",
-                }
+            self.survey.hotline_satisfaction_question_id = (
+                self.survey.question_ids.create(
+                    {
+                        "survey_id": self.survey.id,
+                        "title": "备注",
+                        "question_type": "text_box",
+                    }
+                )
             )
 
     def test_thresholds_move_the_levels(self):
@@ -116,7 +119,9 @@ class TestScaleMapping(SatisfactionCommon):
         self.scale_survey.write(
             {"hotline_scale_satisfied_min": 5, "hotline_scale_dissatisfied_max": 3}
         )
-        self.assertEqual(self.scale_survey._hotline_satisfaction_of(user_input), "neutral")
+        self.assertEqual(
+            self.scale_survey._hotline_satisfaction_of(user_input), "neutral"
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -148,7 +153,9 @@ class TestSatisfactionReport(SatisfactionCommon):
             self.assertEqual(row.complaint_count, complaint, digit)
             self.assertEqual(row.user_id, self.agent)
             self.assertEqual(row.date, call.rated_at)
-            self.assertEqual(row.satisfied_count + row.neutral_count, int(digit in "12"))
+            self.assertEqual(
+                row.satisfied_count + row.neutral_count, int(digit in "12")
+            )
             self.assertEqual(row.dissatisfied_pct, 100.0 if digit in "30" else 0.0)
         # an unrated call is not a row
         self.make_call()
@@ -184,7 +191,9 @@ class TestSatisfactionReport(SatisfactionCommon):
         levels = {}
         for value in range(1, 6):
             call = self.make_call(partner=self.customers[value])
-            task = self.make_task(plan=self.scale_plan, call=call, partner=self.customers[value])
+            task = self.make_task(
+                plan=self.scale_plan, call=call, partner=self.customers[value]
+            )
             self.answer(task, scale=value, hotline_source="keypad")
             levels[value] = task.satisfaction
         self.assertEqual(
@@ -234,7 +243,9 @@ class TestSatisfactionReport(SatisfactionCommon):
             partner=self.customers[1]
         )
         for case, level in zip(cases, ("4", "2"), strict=True):
-            case.sudo().write({"satisfaction": level, "callback_at": datetime(2026, 5, 3)})
+            case.sudo().write(
+                {"satisfaction": level, "callback_at": datetime(2026, 5, 3)}
+            )
         rows = self.rows(source="case_callback")
         self.assertEqual(rows.mapped("level"), ["satisfied", "dissatisfied"])
         self.assertEqual(rows.mapped("ticket_id"), cases)
@@ -258,8 +269,13 @@ class TestSatisfactionReport(SatisfactionCommon):
             g["user_id"][0]: g
             for g in Report.read_group(
                 self.domain(REPORT),
-                ["rated_count:sum", "satisfied_pct:avg", "dissatisfied_pct:avg",
-                 "neutral_pct:avg", "complaint_count:sum"],
+                [
+                    "rated_count:sum",
+                    "satisfied_pct:avg",
+                    "dissatisfied_pct:avg",
+                    "neutral_pct:avg",
+                    "complaint_count:sum",
+                ],
                 ["user_id"],
             )
         }
@@ -305,7 +321,10 @@ class TestSatisfactionReport(SatisfactionCommon):
                 self.answer(task, choice=choice)
                 self.make_call(digit="1")
         months = self.env[REPORT].read_group(
-            self.domain(REPORT), ["rated_count:sum", "satisfied_pct:avg"], ["date:month"], lazy=False
+            self.domain(REPORT),
+            ["rated_count:sum", "satisfied_pct:avg"],
+            ["date:month"],
+            lazy=False,
         )
         self.assertEqual(
             [(g["date:month"], g["rated_count"], g["satisfied_pct"]) for g in months],
@@ -368,14 +387,23 @@ class TestCallbackReport(SatisfactionCommon):
         p = self.customers
         # team centre: answered (reached), answered through the link (not
         # reached by phone), busy then nothing, dissatisfied (reached, complaint)
-        t1 = self.make_task(case=self.make_case(p[0]), partner=p[0],
-                            contact_id=self.contact(p[0], "answered").id)
+        t1 = self.make_task(
+            case=self.make_case(p[0]),
+            partner=p[0],
+            contact_id=self.contact(p[0], "answered").id,
+        )
         self.answer(t1, choice=0)
-        t2 = self.make_task(case=self.make_case(p[1]), partner=p[1],
-                            contact_id=self.contact(p[1], "no_answer").id)
+        t2 = self.make_task(
+            case=self.make_case(p[1]),
+            partner=p[1],
+            contact_id=self.contact(p[1], "no_answer").id,
+        )
         self.answer(t2, choice=1, hotline_source="link")
-        t3 = self.make_task(case=self.make_case(p[2]), partner=p[2],
-                            contact_id=self.contact(p[2], "busy").id)
+        t3 = self.make_task(
+            case=self.make_case(p[2]),
+            partner=p[2],
+            contact_id=self.contact(p[2], "busy").id,
+        )
         t4 = self.make_task(case=self.make_case(p[3]), partner=p[3])
         self.answer(t4, choice=4)  # agent callback: reached, without an attempt
         # team B: one pending, one cancelled (not counted)
@@ -399,15 +427,28 @@ class TestCallbackReport(SatisfactionCommon):
             g["team_id"][0]: g
             for g in Report.read_group(
                 self.domain(CALLBACKS),
-                ["sampled_count:sum", "done_count:sum", "reached_count:sum",
-                 "complaint_count:sum", "callback_rate_pct:avg", "reach_rate_pct:avg"],
+                [
+                    "sampled_count:sum",
+                    "done_count:sum",
+                    "reached_count:sum",
+                    "complaint_count:sum",
+                    "callback_rate_pct:avg",
+                    "reach_rate_pct:avg",
+                ],
                 ["team_id"],
             )
         }
         centre = groups[self.team_centre.id]
         self.assertEqual(
-            [centre[k] for k in ("sampled_count", "done_count", "reached_count",
-                                 "complaint_count")],
+            [
+                centre[k]
+                for k in (
+                    "sampled_count",
+                    "done_count",
+                    "reached_count",
+                    "complaint_count",
+                )
+            ],
             [4, 3, 2, 1],
         )
         self.assertAlmostEqual(centre["callback_rate_pct"], 75.0)
@@ -425,16 +466,17 @@ class TestReportAccess(SatisfactionCommon):
         self.make_call(digit="1")
         task = self.make_task(case=self.make_case())
         self.answer(task, choice=0)
-        menus = (
-            self.env.ref("hotline_survey.hotline_satisfaction_report_menu")
-            | self.env.ref("hotline_survey.hotline_callback_report_menu")
-        )
+        menus = self.env.ref(
+            "hotline_survey.hotline_satisfaction_report_menu"
+        ) | self.env.ref("hotline_survey.hotline_callback_report_menu")
         for role in ("supervisor", "leader"):
             with self.subTest(role=role):
                 user = self.role_users[role]
                 for model, count in ((REPORT, 2), (CALLBACKS, 1)):
                     self.assertEqual(
-                        self.env[model].with_user(user).search_count(self.domain(model)),
+                        self.env[model]
+                        .with_user(user)
+                        .search_count(self.domain(model)),
                         count,
                     )
                 self.assertEqual(menus & self.visible_menus(user), menus)
@@ -445,10 +487,9 @@ class TestReportAccess(SatisfactionCommon):
 
     @mute_logger("odoo.models")
     def test_agents_and_handlers_refused(self):
-        menus = (
-            self.env.ref("hotline_survey.hotline_satisfaction_report_menu")
-            | self.env.ref("hotline_survey.hotline_callback_report_menu")
-        )
+        menus = self.env.ref(
+            "hotline_survey.hotline_satisfaction_report_menu"
+        ) | self.env.ref("hotline_survey.hotline_callback_report_menu")
         for role in ("agent", "handler", "finance"):
             with self.subTest(role=role):
                 user = self.role_users[role]
@@ -464,12 +505,13 @@ class TestReportAccess(SatisfactionCommon):
         supervisor = self.role_users["supervisor"]
         rows = self.env[REPORT].with_user(supervisor).search(self.domain(REPORT))
         self.assertEqual(rows.mapped("level"), ["satisfied"])
-        supervisor.write(
-            {"company_ids": [Command.link(other.id)]}
+        supervisor.write({"company_ids": [Command.link(other.id)]})
+        rows = (
+            self.env[REPORT]
+            .with_user(supervisor)
+            .with_context(allowed_company_ids=[self.env.company.id, other.id])
+            .search(self.domain(REPORT))
         )
-        rows = self.env[REPORT].with_user(supervisor).with_context(
-            allowed_company_ids=[self.env.company.id, other.id]
-        ).search(self.domain(REPORT))
         self.assertEqual(len(rows), 2)
 
 
