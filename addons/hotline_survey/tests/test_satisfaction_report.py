@@ -112,6 +112,25 @@ class TestScaleMapping(SatisfactionCommon):
                 )
             )
 
+    def test_levels_only_on_single_choice_answers(self):
+        question = self.survey.question_ids.create(
+            {
+                "survey_id": self.survey.id,
+                "title": "您还关心哪些服务？",
+                "question_type": "multiple_choice",
+                "suggested_answer_ids": [Command.create({"value": "安检"})],
+            }
+        )
+        with (
+            self.assertRaisesRegex(ValidationError, "single-choice question"),
+            self.env.cr.savepoint(),
+        ):
+            question.suggested_answer_ids.hotline_satisfaction = "satisfied"
+        question.suggested_answer_ids.invalidate_recordset()
+        self.assertFalse(question.suggested_answer_ids.hotline_satisfaction)
+        self.choices[2].hotline_satisfaction = "dissatisfied"
+        self.assertEqual(self.choices[2].hotline_satisfaction, "dissatisfied")
+
     def test_thresholds_move_the_levels(self):
         task = self.make_task(plan=self.scale_plan, call=self.make_call())
         user_input = self.answer(task, scale=4, hotline_source="keypad")
