@@ -13,12 +13,16 @@
     "data": [
         "security/hotline_security.xml",
         "security/ir.model.access.csv",
+        "security/hotline_report_rules.xml",
         "data/hotline_survey_link_templates.xml",
         "views/hotline_ivr_node_views.xml",
         "views/survey_question_views.xml",
+        "views/survey_views.xml",
+        "views/hotline_satisfaction_report_views.xml",
         "views/menus.xml",
     ],
     "demo": [
         "demo/hotline_keypad_survey_demo.xml",
+        "demo/hotline_survey_demo.xml",
     ],
 }

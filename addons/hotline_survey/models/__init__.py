@@ -10,3 +10,5 @@ from . import helpdesk_ticket
 from . import res_partner
 from . import hotline_ivr_node
 from . import hotline_ivr_flow
+from . import hotline_satisfaction_report
+from . import hotline_callback_report

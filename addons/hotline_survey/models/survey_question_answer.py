@@ -1,6 +1,7 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from ..tools.satisfaction import LEVELS
 
@@ -21,3 +22,20 @@ class SurveyQuestionAnswer(models.Model):
         help="Keypad surveys: the recording that says the key of this answer "
         "(press 1 for 满意).",
     )
+
+    @api.constrains("hotline_satisfaction", "question_id", "matrix_question_id")
+    def _check_hotline_satisfaction(self):
+        """A satisfaction level belongs to an answer of a single-choice
+        question (the satisfaction question is one, or a scale)."""
+        for answer in self.filtered("hotline_satisfaction"):
+            if answer.question_id.question_type != "simple_choice":
+                raise ValidationError(
+                    self.env._(
+                        "Only the answers of a single-choice question carry a "
+                        "satisfaction level (%(answer)s of %(question)s).",
+                        answer=answer.value,
+                        question=(
+                            answer.question_id or answer.matrix_question_id
+                        ).title,
+                    )
+                )

@@ -1,6 +1,9 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools.satisfaction import scale_level
 
 
 class SurveySurvey(models.Model):
@@ -27,6 +30,41 @@ class SurveySurvey(models.Model):
         "between the two, neutral.",
     )
 
+    @api.constrains("hotline_scale_satisfied_min", "hotline_scale_dissatisfied_max")
+    def _check_hotline_scale_thresholds(self):
+        for survey in self:
+            if (
+                survey.hotline_scale_dissatisfied_max
+                >= survey.hotline_scale_satisfied_min
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Survey %(survey)s: 'Dissatisfied up to' (%(low)s) must be "
+                        "below 'Satisfied from' (%(high)s).",
+                        survey=survey.title,
+                        low=survey.hotline_scale_dissatisfied_max,
+                        high=survey.hotline_scale_satisfied_min,
+                    )
+                )
+
+    @api.constrains("hotline_satisfaction_question_id")
+    def _check_hotline_satisfaction_question(self):
+        for survey in self:
+            question = survey.hotline_satisfaction_question_id
+            if question and (
+                question.survey_id != survey
+                or question.question_type not in ("simple_choice", "scale")
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The satisfaction question of survey %(survey)s must be "
+                        "one of its single-choice or scale questions (%(question)s "
+                        "is not).",
+                        survey=survey.title,
+                        question=question.title,
+                    )
+                )
+
     def _hotline_satisfaction_question(self):
         self.ensure_one()
         return (
@@ -51,9 +89,8 @@ class SurveySurvey(models.Model):
             return False
         if question.question_type == "simple_choice":
             return lines.suggested_answer_id.hotline_satisfaction or False
-        value = int(lines.value_scale)
-        if value >= self.hotline_scale_satisfied_min:
-            return "satisfied"
-        if value <= self.hotline_scale_dissatisfied_max:
-            return "dissatisfied"
-        return "neutral"
+        return scale_level(
+            int(lines.value_scale),
+            self.hotline_scale_satisfied_min,
+            self.hotline_scale_dissatisfied_max,
+        )

@@ -41,4 +41,16 @@ class SurveyUserInput(models.Model):
             user_input.hotline_callback_task_id.sudo()._hotline_survey_done(
                 user_input.sudo()
             )
+        # answers without a task (keypad surveys of inbound calls) count in the
+        # satisfaction statistics too: their level from the survey's mapping
+        for user_input in self.sudo().filtered(
+            lambda ui: (
+                ui.hotline_source
+                and not ui.hotline_callback_task_id
+                and not ui.hotline_satisfaction
+            )
+        ):
+            user_input.hotline_satisfaction = (
+                user_input.survey_id._hotline_satisfaction_of(user_input)
+            )
         return res

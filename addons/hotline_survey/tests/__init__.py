@@ -1,3 +1,5 @@
 from . import test_roles
 from . import test_link
 from . import test_keypad
+from . import test_satisfaction_report
+from . import test_dissatisfied
