@@ -13,6 +13,10 @@
     "data": [
         "security/hotline_security.xml",
         "security/ir.model.access.csv",
+        "views/hotline_callback_task_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["hotline_survey/static/tests/tours/**/*"],
+    },
 }
