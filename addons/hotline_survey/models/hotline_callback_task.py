@@ -124,7 +124,9 @@ class HotlineCallbackTask(models.Model):
         """The campaign gave up on these tasks' customers (last attempt, no
         valid number): unreachable, then the survey link when the plan says so."""
         self.write({"state": "unreachable"})
-        self.filtered(lambda task: task.plan_id.link_fallback)._hotline_send_link()
+        to_link = self.filtered(lambda task: task.plan_id.link_fallback)
+        if to_link:
+            to_link._hotline_send_link()
 
     def _hotline_send_link(self):
         """SMS (or e-mail) with a personal link to the survey: state link_sent."""
@@ -150,8 +152,10 @@ class HotlineCallbackTask(models.Model):
         help="The customer is a confidential reporter and you may not see "
         "their identity.",
     )
-    customer_label = fields.Char(compute="_compute_identity_hidden", string="Calling")
-    attempt_count = fields.Integer(related="contact_id.attempt_count")
+    customer_label = fields.Char(compute="_compute_identity_hidden", string="Callee")
+    attempt_count = fields.Integer(
+        related="contact_id.attempt_count", string="Attempts made"
+    )
     last_result = fields.Selection(related="contact_id.last_result")
     next_attempt_at = fields.Datetime(related="contact_id.next_attempt_at")
     attempt_ids = fields.One2many(

@@ -17,10 +17,10 @@ BUSY = "13900139000"
 NO_ANSWER = "13700137000"
 
 
-def make_survey(env, title="供气服务回访"):
+def make_survey(env, title="供气服务回访", comment=True):
     """A one-page survey: a satisfaction question (满意/一般/不满意) and an
     optional comment."""
-    return env["survey.survey"].create(
+    survey = env["survey.survey"].create(
         {
             "title": title,
             "access_mode": "token",
@@ -47,10 +47,19 @@ def make_survey(env, title="供气服务回访"):
                         ],
                     }
                 ),
-                Command.create({"title": "您还有什么建议？", "question_type": "text_box"}),
             ],
         }
     )
+    if comment:
+        env["survey.question"].create(
+            {
+                "survey_id": survey.id,
+                "title": "您还有什么建议？",
+                "question_type": "text_box",
+                "sequence": 20,
+            }
+        )
+    return survey
 
 
 class CallbackCommon(SimulatorCommon):
@@ -191,3 +200,59 @@ class CallbackCommon(SimulatorCommon):
                 }
             ],
         )
+
+
+def make_callback_task(env, pbx, agent, partner, survey):
+    """The whole chain for browser and HTTP tests: a queue with ``agent``, an
+    agent callback plan on ``survey``, a closed case of ``partner`` and its
+    callback task on a running preview campaign."""
+    queue = env["hotline.queue"].create(
+        {"name": "回访坐席", "code": "callback-http-q", "pbx_id": pbx.id}
+    )
+    env["hotline.queue.member"].create({"queue_id": queue.id, "user_id": agent.id})
+    plan = env["hotline.callback.plan"].create(
+        {
+            "name": "报修回访",
+            "survey_id": survey.id,
+            "mode": "agent",
+            "queue_id": queue.id,
+            "pbx_id": pbx.id,
+            "link_fallback": False,
+            "complaint_on_dissatisfied": False,
+        }
+    )
+    ticket = env["helpdesk.ticket"].create(
+        {
+            "name": "燃气表漏气",
+            "description": "<p>厨房燃气表接口漏气，已上门处理。</p>",
+            "partner_id": partner.id,
+            "case_type_id": env.ref("hotline_complaints.case_type_repair").id,
+        }
+    )
+    campaign = env["hotline.campaign"].create(
+        {
+            "name": "报修回访 第1期",
+            "pbx_id": pbx.id,
+            "mode": "preview",
+            "queue_id": queue.id,
+            "calendar_id": env.company.resource_calendar_id.id,
+            "hotline_callback_plan_id": plan.id,
+            "contact_ids": [
+                Command.create({"partner_id": partner.id, "user_id": agent.id})
+            ],
+        }
+    )
+    task = env["hotline.callback.task"].create(
+        {
+            "plan_id": plan.id,
+            "source": "case",
+            "partner_id": partner.id,
+            "ticket_id": ticket.id,
+            "case_type_id": ticket.case_type_id.id,
+            "user_id": agent.id,
+            "campaign_id": campaign.id,
+            "contact_id": campaign.contact_ids.id,
+        }
+    )
+    campaign.action_start()
+    return task

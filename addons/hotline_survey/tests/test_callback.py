@@ -10,7 +10,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
-from .callback_common import BUSY, NO_ANSWER, CallbackCommon
+from .callback_common import BUSY, NO_ANSWER, CallbackCommon, make_survey
 
 
 @tagged("post_install", "-at_install")
@@ -212,8 +212,14 @@ class TestCallbackEndToEnd(CallbackCommon):
                 "fallback_queue_id": self.queue.id,
             }
         )
+        survey = make_survey(self.env, "按键回访", comment=False)
         plan = self.plan.copy(
-            {"name": "按键回访", "mode": "keypad", "flow_id": flow.id}
+            {
+                "name": "按键回访",
+                "mode": "keypad",
+                "flow_id": flow.id,
+                "survey_id": survey.id,
+            }
         )
         campaign = self.env["hotline.campaign"].create(
             {
@@ -241,7 +247,7 @@ class TestCallbackEndToEnd(CallbackCommon):
         (spec,) = [task.contact_id._hotline_start_attempt(now)]
         self.assertEqual(task.state, "calling")
         # the keypad survey started in the flow before the callee hung up
-        self.survey._create_answer(
+        survey._create_answer(
             partner=self.callee,
             check_attempts=False,
             hotline_callback_task_id=task.id,
