@@ -348,7 +348,14 @@ class HotlineCallbackTask(models.Model):
         # the PBX refusing the call (no extension, PBX down...) leaves no
         # attempt behind
         with self.env.cr.savepoint():
-            return contact.with_user(self.env.user).action_preview_dial()
+            action = contact.with_user(self.env.user).action_preview_dial()
+        if isinstance(action, dict) and action.get("tag") == "display_notification":
+            # the form shows the task being called (and the attempt)
+            action["params"]["next"] = {
+                "type": "ir.actions.client",
+                "tag": "soft_reload",
+            }
+        return action
 
     def _hotline_callback_answer(self):
         """The answer the agent is filling for this task (not yet submitted),
