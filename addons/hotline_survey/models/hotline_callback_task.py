@@ -45,18 +45,14 @@ class HotlineCallbackTask(models.Model):
     ticket_id = fields.Many2one(
         "helpdesk.ticket", string="Case", index=True, ondelete="set null"
     )
-    call_id = fields.Many2one(
-        "hotline.call", string="Call", index=True, ondelete="set null"
-    )
+    call_id = fields.Many2one("hotline.call", index=True, ondelete="set null")
     work_order_id = fields.Many2one(
         "hotline.work.order", string="Work order", index=True, ondelete="set null"
     )
     handling_user_id = fields.Many2one(
         "res.users", string="Handled by", index=True, readonly=True
     )
-    team_id = fields.Many2one(
-        "helpdesk.ticket.team", string="Team", index=True, readonly=True
-    )
+    team_id = fields.Many2one("helpdesk.ticket.team", index=True, readonly=True)
     case_type_id = fields.Many2one("hotline.case.type", readonly=True)
     channel_id = fields.Many2one("helpdesk.ticket.channel", readonly=True)
     user_id = fields.Many2one(
@@ -211,7 +207,7 @@ class HotlineCallbackTask(models.Model):
             task.display_name = self.env._(
                 "Callback of case %s", task.case_number or ""
             )
-        super(HotlineCallbackTask, self - hidden)._compute_display_name()
+        return super(HotlineCallbackTask, self - hidden)._compute_display_name()
 
     def _read_format(self, fnames, load="_classic_read"):
         """A confidential reporter's identity stays with the Reporter
@@ -219,9 +215,9 @@ class HotlineCallbackTask(models.Model):
         with the task's button, the number never reaches them)."""
         result = super()._read_format(fnames, load=load)
         if "partner_id" in (fnames or ()):
-            hidden = set(self.browse(row["id"] for row in result).filtered(
-                "identity_hidden"
-            ).ids)
+            hidden = set(
+                self.browse(row["id"] for row in result).filtered("identity_hidden").ids
+            )
             for row in result:
                 if row["id"] in hidden and "partner_id" in row:
                     row["partner_id"] = False
@@ -230,9 +226,8 @@ class HotlineCallbackTask(models.Model):
     def write(self, vals):
         """Agents change their tasks through the buttons only (the state
         follows the calls and the survey)."""
-        if (
-            not self.env.su
-            and not self.env.user.has_group("hotline_base.group_supervisor")
+        if not self.env.su and not self.env.user.has_group(
+            "hotline_base.group_supervisor"
         ):
             raise AccessError(
                 self.env._(
@@ -276,16 +271,12 @@ class HotlineCallbackTask(models.Model):
 
     # state from the engine (called as superuser by the campaign contact)
     def _hotline_on_attempt_started(self):
-        self.filtered(lambda task: task.state == "pending").write(
-            {"state": "calling"}
-        )
+        self.filtered(lambda task: task.state == "pending").write({"state": "calling"})
 
     def _hotline_on_retry(self):
         """The attempt failed (busy, no answer...); the contact waits for its
         next attempt: to call again."""
-        self.filtered(lambda task: task.state == "calling").write(
-            {"state": "pending"}
-        )
+        self.filtered(lambda task: task.state == "calling").write({"state": "pending"})
 
     def _hotline_on_reached(self):
         """The customer answered. Agent callbacks stay *calling* until the
@@ -324,9 +315,9 @@ class HotlineCallbackTask(models.Model):
             raise UserError(
                 self.env._(
                     "This callback is closed (%s).",
-                    dict(
-                        self._fields["state"]._description_selection(self.env)
-                    )[self.state],
+                    dict(self._fields["state"]._description_selection(self.env))[
+                        self.state
+                    ],
                 )
             )
 
@@ -363,9 +354,11 @@ class HotlineCallbackTask(models.Model):
         self.ensure_one()
         task = self.sudo()
         answer = task.user_input_ids.filtered(
-            lambda a: a.hotline_source == "callback"
-            and a.state in ("new", "in_progress")
-            and not a.test_entry
+            lambda a: (
+                a.hotline_source == "callback"
+                and a.state in ("new", "in_progress")
+                and not a.test_entry
+            )
         )[:1]
         if answer:
             return answer

@@ -98,9 +98,7 @@ class CallbackCommon(SimulatorCommon):
         cls.question = cls.survey.question_ids.filtered(
             lambda q: q.question_type == "simple_choice"
         )
-        cls.satisfied, cls.neutral, cls.dissatisfied = (
-            cls.question.suggested_answer_ids
-        )
+        cls.satisfied, cls.neutral, cls.dissatisfied = cls.question.suggested_answer_ids
         cls.plan = env["hotline.callback.plan"].create(
             {
                 "name": "报修回访",
@@ -114,9 +112,7 @@ class CallbackCommon(SimulatorCommon):
         )
         cls.case_type = env.ref("hotline_complaints.case_type_repair")
         cls.channel = env.ref("helpdesk_mgmt.helpdesk_ticket_channel_phone")
-        cls.callee = env["res.partner"].create(
-            {"name": "李建国", "mobile": ANSWERS}
-        )
+        cls.callee = env["res.partner"].create({"name": "李建国", "mobile": ANSWERS})
 
     def make_ticket(self, partner=None, **values):
         vals = {

@@ -165,7 +165,9 @@ class TestCallbackEndToEnd(CallbackCommon):
         with self.assertRaisesRegex(UserError, "closed"):
             mine.action_wrong_person()
         # not called yet: the contact is not dialled any more either
-        other = self.env["res.partner"].create({"name": "钱多多", "mobile": "13800138002"})
+        other = self.env["res.partner"].create(
+            {"name": "钱多多", "mobile": "13800138002"}
+        )
         wrong = self.make_task(partner=other)
         wrong.with_user(self.agent).action_wrong_person()
         self.assertEqual(
@@ -254,7 +256,13 @@ class TestCallbackEndToEnd(CallbackCommon):
             hotline_source="keypad",
         )._mark_in_progress()
         Campaign.hotline_dialer_results(
-            [{"attempt_id": spec["attempt_id"], "kind": "result", "result": "answered"}],
+            [
+                {
+                    "attempt_id": spec["attempt_id"],
+                    "kind": "result",
+                    "result": "answered",
+                }
+            ],
             now=now,
         )
         self.assertEqual(task.contact_id.state, "done")
@@ -301,9 +309,11 @@ class TestCallbackBadInput(CallbackCommon):
         self.plan.survey_id = empty
         with self.assertRaisesRegex(UserError, "has no questions"):
             task.with_user(self.agent).action_open_survey()
-        self.assertFalse(self.env["survey.user_input"].search([]).filtered(
-            lambda a: a.hotline_callback_task_id == task
-        ))
+        self.assertFalse(
+            self.env["survey.user_input"]
+            .search([])
+            .filtered(lambda a: a.hotline_callback_task_id == task)
+        )
         self.assertEqual(task.state, "pending")
 
     def test_no_phone_on_the_agent(self):
@@ -327,7 +337,9 @@ class TestCallbackBadInput(CallbackCommon):
 class TestCallbackRoles(CallbackCommon):
     def test_who_sees_the_tasks(self):
         mine = self.make_task()
-        other = self.env["res.partner"].create({"name": "孙丽", "mobile": "13800138003"})
+        other = self.env["res.partner"].create(
+            {"name": "孙丽", "mobile": "13800138003"}
+        )
         theirs = self.make_task(partner=other, user=self.agent2)
         Task = self.env["hotline.callback.task"]
         self.assertEqual(Task.with_user(self.agent).search([]), mine)
@@ -368,7 +380,9 @@ class TestCallbackRoles(CallbackCommon):
     def test_menus(self):
         mine = self.env.ref("hotline_survey.hotline_callback_task_menu_mine")
         all_tasks = self.env.ref("hotline_survey.hotline_callback_task_menu")
-        visible = {role: self.visible_menus(user) for role, user in self.role_users.items()}
+        visible = {
+            role: self.visible_menus(user) for role, user in self.role_users.items()
+        }
         self.assertIn(mine, visible["agent"])
         self.assertNotIn(all_tasks, visible["agent"])
         for role in ("supervisor", "leader"):
@@ -410,7 +424,9 @@ class TestCallbackRoles(CallbackCommon):
     def test_systray_lists_the_callback(self):
         task = self.make_task()
         tasks = (
-            self.env["hotline.campaign.contact"].with_user(self.agent).hotline_my_tasks()
+            self.env["hotline.campaign.contact"]
+            .with_user(self.agent)
+            .hotline_my_tasks()
         )
         (item,) = tasks["tasks"]
         self.assertEqual(item["id"], task.contact_id.id)

@@ -104,7 +104,7 @@ class TestCallbackSurveyPage(CallbackHttpCommon):
 class TestCallbackChineseTour(CallbackHttpCommon):
     """An agent working in Chinese does a callback: 我的回访, the task, 拨号
     (the PBX, the AMI simulator, gets the Originate), 打开问卷; then answers
-    the survey on Odoo's survey page and finds the task 已回访."""
+    the survey on Odoo's survey page and finds the task 已答复 (answered)."""
 
     def test_callback_chinese_tour(self):
         env = self.env

@@ -36,7 +36,7 @@ registry.category("web_tour.tours").add("hotline_callback_zh_tour", {
         {
             content: "the task is being called",
             trigger:
-                ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('回访中')",
+                ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('呼叫中')",
         },
         {
             content: "the survey, while on the phone",
@@ -51,7 +51,7 @@ registry.category("web_tour.tours").add("hotline_callback_zh_tour", {
 });
 
 // The survey page the agent opened: the customer is satisfied; back in
-// 我的回访 the task is 已回访.
+// 我的回访 the task is 已答复 (answered).
 registry.category("web_tour.tours").add("hotline_callback_survey_zh_tour", {
     steps: () => [
         {
@@ -90,7 +90,7 @@ registry.category("web_tour.tours").add("hotline_callback_survey_zh_tour", {
         {
             content: "the callback is done",
             trigger:
-                ".o_data_row:contains('李建国') td[name='state']:contains('已回访')",
+                ".o_data_row:contains('李建国') td[name='state']:contains('已答复')",
         },
     ],
 });
