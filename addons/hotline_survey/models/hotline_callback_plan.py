@@ -60,9 +60,7 @@ class HotlineCallbackPlan(models.Model):
         default="rate",
         tracking=True,
     )
-    sample_rate = fields.Float(
-        string="Sampling rate (%)", default=20.0, tracking=True
-    )
+    sample_rate = fields.Float(string="Sampling rate (%)", default=20.0, tracking=True)
     sample_count = fields.Integer(
         string="Number per period and team", default=10, tracking=True
     )

@@ -348,6 +348,22 @@ class HotlineCallbackTask(models.Model):
             }
         return action
 
+    def _hotline_case(self):
+        """The case the callback is about: the task's, or the case it was
+        merged into (a merged case is cancelled with its target as
+        duplicate)."""
+        self.ensure_one()
+        ticket = self.sudo().ticket_id
+        seen = set()
+        while (
+            ticket.duplicate_id
+            and ticket.hotline_state == "cancelled"
+            and ticket.id not in seen
+        ):
+            seen.add(ticket.id)
+            ticket = ticket.duplicate_id
+        return ticket
+
     def _hotline_callback_answer(self):
         """The answer the agent is filling for this task (not yet submitted),
         or a new one for the task's customer, case and handling agent."""
@@ -373,7 +389,7 @@ class HotlineCallbackTask(models.Model):
             partner=task.partner_id,
             check_attempts=False,
             hotline_callback_task_id=task.id,
-            hotline_ticket_id=task.ticket_id.id,
+            hotline_ticket_id=task._hotline_case().id,
             hotline_call_id=task.call_id.id,
             hotline_agent_id=task.handling_user_id.id,
             hotline_team_id=task.team_id.id,

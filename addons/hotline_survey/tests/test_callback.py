@@ -182,6 +182,17 @@ class TestCallbackEndToEnd(CallbackCommon):
         self.assertEqual(task.contact_id.state, "excluded")
         self.assertEqual(task.state, "unreachable")
 
+    def test_merged_case_is_followed(self):
+        """The case was merged into another one after sampling: the answers
+        are linked to the case it was merged into."""
+        task = self.make_task()
+        target = self.make_ticket(name="燃气表漏气（重复来电）")
+        task.ticket_id.hotline_merge_into(target)
+        self.assertEqual(task.ticket_id.duplicate_id, target)
+        self.assertEqual(task._hotline_case(), target)
+        task.with_user(self.agent).action_open_survey()
+        self.assertEqual(task.user_input_ids.hotline_ticket_id, target)
+
     def test_first_completed_answer_is_kept(self):
         task = self.make_task()
         mine = task.with_user(self.agent)
