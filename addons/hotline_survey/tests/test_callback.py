@@ -49,6 +49,9 @@ class TestCallbackEndToEnd(CallbackCommon):
         self._settle(worker, attempt)
         self.assertEqual(attempt.result, "answered")
         self.assertEqual(task.contact_id.state, "done")
+        # the callback's own call in the call log
+        self.assertTrue(attempt.call_id)
+        self.assertEqual(task.callback_call_id, attempt.call_id)
         # the agent still has to record the survey
         self.assertEqual(task.state, "calling")
         # 3. the survey opens prefilled, on Odoo's survey page, in a new window
@@ -79,6 +82,8 @@ class TestCallbackEndToEnd(CallbackCommon):
         self.assertEqual(task.user_input_id, answer)
         self.assertEqual(task.satisfaction, "satisfied")
         self.assertEqual(answer.hotline_satisfaction, "satisfied")
+        self.assertEqual(answer.hotline_callback_call_id, attempt.call_id)
+        self.assertNotEqual(answer.hotline_callback_call_id, call)
         self.assertTrue(task.done_at)
         # the answers are Odoo's own: they land in the survey's reports
         self.assertIn(answer, self.survey.user_input_ids)
