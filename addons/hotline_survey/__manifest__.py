@@ -15,6 +15,7 @@
         "security/ir.model.access.csv",
         "security/hotline_report_rules.xml",
         "data/hotline_survey_link_templates.xml",
+        "views/hotline_callback_task_views.xml",
         "views/hotline_ivr_node_views.xml",
         "views/survey_question_views.xml",
         "views/survey_views.xml",
@@ -25,4 +26,7 @@
         "demo/hotline_keypad_survey_demo.xml",
         "demo/hotline_survey_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["hotline_survey/static/tests/tours/**/*"],
+    },
 }

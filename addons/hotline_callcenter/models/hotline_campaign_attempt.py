@@ -200,7 +200,17 @@ class HotlineCampaignAttempt(models.Model):
         else:
             value = dialer.attempt_result("Failure", "", cause)
         now = self.env["hotline.campaign"]._hotline_now()
-        attempt._hotline_set_result(value, now, cause=cause)
+        # the click-to-dial's call in the call log (its Linkedid is Asterisk's)
+        call = self.env["hotline.call"]
+        if result.get("linkedid"):
+            call = call.sudo().search(
+                [
+                    ("pbx_id", "=", attempt.pbx_id.id),
+                    ("linkedid", "=", result["linkedid"]),
+                ],
+                limit=1,
+            )
+        attempt._hotline_set_result(value, now, cause=cause, call=call or None)
         if value == "answered":
             attempt._hotline_set_ended(now)
         return True

@@ -34,13 +34,32 @@ class SurveyUserInput(models.Model):
     hotline_satisfaction = fields.Selection(
         LEVELS, string="Satisfaction", readonly=True, index=True
     )
+    hotline_callback_user_id = fields.Many2one(
+        "res.users",
+        string="Called back by",
+        readonly=True,
+        help="Agent callbacks: the agent who called the customer and filled "
+        "in the survey.",
+    )
+    hotline_callback_call_id = fields.Many2one(
+        "hotline.call",
+        string="Callback call",
+        readonly=True,
+        help="Agent callbacks: the call of the callback itself (the call log's "
+        "record of the campaign attempt), when it is known.",
+    )
 
     def _mark_done(self):
         res = super()._mark_done()
-        for user_input in self.filtered("hotline_callback_task_id"):
-            user_input.hotline_callback_task_id.sudo()._hotline_survey_done(
-                user_input.sudo()
-            )
+        for user_input in self.sudo().filtered("hotline_callback_task_id"):
+            task = user_input.hotline_callback_task_id
+            if (
+                user_input.hotline_source == "callback"
+                and not user_input.hotline_callback_call_id
+                and task.callback_call_id
+            ):
+                user_input.hotline_callback_call_id = task.callback_call_id
+            task._hotline_survey_done(user_input)
         # answers without a task (keypad surveys of inbound calls) count in the
         # satisfaction statistics too: their level from the survey's mapping
         for user_input in self.sudo().filtered(

@@ -373,6 +373,35 @@ class TestLinkFallback(LinkCommon):
         self.assertIn("asked not to be contacted", task.link_note)
         self.assertFalse(self.sms_of(self.mobile_customer))
 
+    def test_customer_on_do_not_call_gets_no_link(self):
+        task = self.make_task(self.mobile_customer)
+        self.mobile_customer.hotline_do_not_call = True
+        self.env["hotline.campaign"].hotline_dialer_plan(self.pbx.id, now=FRIDAY)
+        self.assertEqual(task.contact_id.state, "excluded")
+        self.assertEqual(task.state, "unreachable")
+        self.assertEqual(
+            task.link_note, "No survey link: the customer asked not to be contacted."
+        )
+        self.assertFalse(self.sms_of(self.mobile_customer))
+        self.assertFalse(self.mails_of(task))
+
+    def test_blacklisted_mobile_gets_no_link(self):
+        task = self.make_task(self.mobile_customer)
+        self.env["hotline.blacklist"].create(
+            {
+                "number": "13800000001",
+                "reason": "Abuse",
+                "action": "refuse",
+                "state": "active",
+            }
+        )
+        self.env["hotline.campaign"].hotline_dialer_plan(self.pbx.id, now=FRIDAY)
+        self.assertEqual(task.contact_id.state, "excluded")
+        self.assertEqual(task.state, "unreachable")
+        self.assertIn("is on the blacklist", task.link_note)
+        self.assertFalse(self.sms_of(self.mobile_customer))
+        self.assertFalse(self.mails_of(task))
+
     def test_unfinished_answer_of_the_task_is_reused(self):
         task = self.make_task(self.mobile_customer)
         started = self.survey._create_answer(
