@@ -13,6 +13,11 @@
     "data": [
         "security/hotline_security.xml",
         "security/ir.model.access.csv",
+        "security/hotline_callback_confidential.xml",
+        "data/ir_cron.xml",
+        "views/hotline_callback_plan_views.xml",
+        "views/res_partner_views.xml",
+        "views/helpdesk_ticket_views.xml",
         "views/menus.xml",
     ],
 }

@@ -29,9 +29,12 @@ class SurveySurvey(models.Model):
 
     def _hotline_satisfaction_question(self):
         self.ensure_one()
-        return self.hotline_satisfaction_question_id or self.question_ids.filtered(
-            lambda q: q.question_type in ("simple_choice", "scale")
-        )[:1]
+        return (
+            self.hotline_satisfaction_question_id
+            or self.question_ids.filtered(
+                lambda q: q.question_type in ("simple_choice", "scale")
+            )[:1]
+        )
 
     def _hotline_satisfaction_of(self, user_input):
         """The satisfaction level (satisfied/neutral/dissatisfied) of an
