@@ -99,6 +99,8 @@ class TestSampling(SamplingCommon):
         plan = self.new_plan(sample_rate=20.0)
         tasks = plan._hotline_run(NOW)
         self.assertEqual(len(tasks), 2, "ceil(5 × 20 %) + ceil(3 × 20 %)")
+        self.assertEqual(plan.company_id, self.company)
+        self.assertEqual(tasks.ticket_id.company_id, self.company)
         self.assertEqual(tasks.team_id, self.team_a | self.team_b)
         task = tasks.filtered(lambda t: t.team_id == self.team_a)
         self.assertIn(task.ticket_id, self.env["helpdesk.ticket"].concat(*cases_a))
@@ -518,8 +520,10 @@ class TestSampling(SamplingCommon):
         target = self.env["helpdesk.ticket"].create(
             {
                 "name": "燃气表漏气",
+                "description": "<p>同一漏气</p>",
                 "case_type_id": self.type_complaint.id,
                 "channel_id": self.channel_phone.id,
+                "team_id": self.team_a.id,
                 "partner_id": merged.partner_id.id,
             }
         )
@@ -538,8 +542,10 @@ class TestSampling(SamplingCommon):
         target = self.env["helpdesk.ticket"].create(
             {
                 "name": "燃气表漏气",
+                "description": "<p>同一漏气</p>",
                 "case_type_id": self.type_complaint.id,
                 "channel_id": self.channel_phone.id,
+                "team_id": self.team_a.id,
             }
         )
         (first | second).with_user(self.agent).hotline_merge_into(target)
@@ -581,16 +587,25 @@ class TestSamplingPlanChecks(SamplingCommon):
             with (
                 self.subTest(values=values),
                 self.assertRaisesRegex(ValidationError, message),
+                self.env.cr.savepoint(),
             ):
                 self.new_plan(**values)
         empty = self.env["survey.survey"].create({"title": "空问卷"})
-        with self.assertRaisesRegex(ValidationError, "has no questions"):
+        with (
+            self.assertRaisesRegex(ValidationError, "has no questions"),
+            self.env.cr.savepoint(),
+        ):
             self.new_plan(survey_id=empty.id)
         plan = self.new_plan()
-        with self.assertRaisesRegex(ValidationError, "choose the queue"):
+        with (
+            self.assertRaisesRegex(ValidationError, "choose the queue"),
+            self.env.cr.savepoint(),
+        ):
             plan.write({"queue_id": False})
+        plan.invalidate_recordset()
         self.assertEqual(plan.queue_id, self.queue)
-        self.assertEqual(Plan.search_count([("name", "=", "投诉回访")]), 1)
+        # nothing half written
+        self.assertEqual(Plan.search([]), plan)
 
     def test_roles(self):
         self.closed_case()
