@@ -95,9 +95,7 @@ class HotlineCallbackPlan(models.Model):
         default=30,
         help="Customers called back within this many days are not sampled.",
     )
-    survey_id = fields.Many2one(
-        "survey.survey", string="Survey", required=True, tracking=True
-    )
+    survey_id = fields.Many2one("survey.survey", required=True, tracking=True)
     # who calls, how
     mode = fields.Selection(
         [
