@@ -558,6 +558,36 @@ class TestSampling(SamplingCommon):
             self.plan_messages(plan),
         )
 
+    def test_merge_keeps_a_confidential_reporter_hidden(self):
+        plan = self.new_plan()
+        trusted = self.new_user(
+            "hl_trusted",
+            "hotline_base.group_agent,hotline_complaints.group_reporter_identity",
+        )
+        self.env["hotline.queue.member"].create(
+            {"queue_id": self.queue.id, "user_id": trusted.id}
+        )
+        case = self.closed_case(is_confidential=True, hotline_callback_consent=True)
+        task = plan._hotline_run(NOW)
+        self.assertEqual(task.ticket_id, case)
+        target = self.env["helpdesk.ticket"].create(
+            {
+                "name": "燃气表漏气",
+                "description": "<p>同一漏气</p>",
+                "case_type_id": self.type_complaint.id,
+                "channel_id": self.channel_phone.id,
+                "team_id": self.team_a.id,
+            }
+        )
+        case.with_user(self.supervisor).hotline_merge_into(target)
+        self.assertEqual(task.ticket_id, case)
+        self.assertFalse(
+            self.env["hotline.callback.task"]
+            .with_user(self.supervisor)
+            .search([("id", "=", task.id)])
+        )
+        self.assertIn("a confidential reporter's", self.plan_messages(plan))
+
     def test_deleted_case_keeps_the_customer(self):
         plan = self.new_plan()
         case = self.closed_case()
