@@ -31,6 +31,11 @@ OPEN_TASK_STATES = ("pending", "calling")
 REACHED_TASK_STATES = ("done", "partial")
 # the field of the task pointing at each source's record
 SOURCE_FIELDS = {"case": "ticket_id", "call": "call_id", "work_order": "work_order_id"}
+SOURCE_MODELS = {
+    "case": "helpdesk.ticket",
+    "call": "hotline.call",
+    "work_order": "hotline.work.order",
+}
 
 
 class HotlineCallbackPlan(models.Model):
@@ -151,6 +156,13 @@ class HotlineCallbackPlan(models.Model):
         help="Cases, calls and work orders that ended up to this time were "
         "considered by a run (sampled or not): each is considered once. A new "
         "plan's first run looks back one period before its delay.",
+    )
+    waiting = fields.Json(
+        readonly=True,
+        copy=False,
+        help="Records sampled but left out by the agents' quotas (or, for a "
+        "confidential reporter, for want of an agent allowed to call them): "
+        "the next period's run takes them first, once.",
     )
     last_error = fields.Text(
         readonly=True, copy=False, help="Why the last scheduled run did not sample."
@@ -300,11 +312,51 @@ class HotlineCallbackPlan(models.Model):
         self.ensure_one()
         if until <= since:
             return []
+        return self._hotline_candidates_of(self._hotline_ended(since, until))
+
+    def _hotline_source_model(self):
+        self.ensure_one()
+        return self.env[SOURCE_MODELS[self.source]].sudo()
+
+    def _hotline_ended(self, since, until):
+        """The records of the plan's source ended in ``(since, until]``."""
+        self.ensure_one()
         if self.source == "case":
-            return self._hotline_case_candidates(since, until)
+            domain = [
+                ("hotline_state", "=", "closed"),
+                ("closed_date", ">", since),
+                ("closed_date", "<=", until),
+                *self._hotline_case_domain(),
+            ]
+        elif self.source == "work_order":
+            domain = [
+                ("state", "=", "done"),
+                ("done_at", ">", since),
+                ("done_at", "<=", until),
+                *self._hotline_case_domain("ticket_id."),
+            ]
+        else:
+            domain = [
+                ("company_id", "=", self.company_id.id),
+                ("direction", "=", "inbound"),
+                ("is_answered", "=", True),
+                ("ended_at", ">", since),
+                ("ended_at", "<=", until),
+            ]
+            if self.queue_ids:
+                domain.append(("queue_id", "in", self.queue_ids.ids))
+            if self.team_ids:
+                domain.append(("user_id", "in", self.team_ids.user_ids.ids))
+        return self._hotline_source_model().search(domain, order="id")
+
+    def _hotline_candidates_of(self, records):
+        """The candidates of ``records`` (of the plan's source)."""
+        self.ensure_one()
+        if self.source == "case":
+            return self._hotline_case_candidates(records)
         if self.source == "call":
-            return self._hotline_call_candidates(since, until)
-        return self._hotline_work_order_candidates(since, until)
+            return self._hotline_call_candidates(records)
+        return self._hotline_work_order_candidates(records)
 
     def _hotline_case_domain(self, prefix=""):
         domain = [(f"{prefix}company_id", "=", self.company_id.id)]
@@ -345,20 +397,7 @@ class HotlineCallbackPlan(models.Model):
         candidate.update(values)
         return candidate
 
-    def _hotline_case_candidates(self, since, until):
-        tickets = (
-            self.env["helpdesk.ticket"]
-            .sudo()
-            .search(
-                [
-                    ("hotline_state", "=", "closed"),
-                    ("closed_date", ">", since),
-                    ("closed_date", "<=", until),
-                    *self._hotline_case_domain(),
-                ],
-                order="id",
-            )
-        )
+    def _hotline_case_candidates(self, tickets):
         candidates = []
         for ticket in tickets:
             partner, restricted, excluded = self._hotline_customer_of_case(ticket)
@@ -375,22 +414,9 @@ class HotlineCallbackPlan(models.Model):
             )
         return candidates
 
-    def _hotline_work_order_candidates(self, since, until):
+    def _hotline_work_order_candidates(self, orders):
         """Work orders done: the task is about the work order and its case
         (a case is called back once, through a work order or itself)."""
-        orders = (
-            self.env["hotline.work.order"]
-            .sudo()
-            .search(
-                [
-                    ("state", "=", "done"),
-                    ("done_at", ">", since),
-                    ("done_at", "<=", until),
-                    *self._hotline_case_domain("ticket_id."),
-                ],
-                order="id",
-            )
-        )
         candidates = []
         for order in orders:
             ticket = order.ticket_id
@@ -409,21 +435,9 @@ class HotlineCallbackPlan(models.Model):
             )
         return candidates
 
-    def _hotline_call_candidates(self, since, until):
-        """Inbound calls answered by an agent, ended in the window; the team
-        is the agent's (the plan's teams first, else the company's)."""
-        domain = [
-            ("company_id", "=", self.company_id.id),
-            ("direction", "=", "inbound"),
-            ("is_answered", "=", True),
-            ("ended_at", ">", since),
-            ("ended_at", "<=", until),
-        ]
-        if self.queue_ids:
-            domain.append(("queue_id", "in", self.queue_ids.ids))
-        if self.team_ids:
-            domain.append(("user_id", "in", self.team_ids.user_ids.ids))
-        calls = self.env["hotline.call"].sudo().search(domain, order="id")
+    def _hotline_call_candidates(self, calls):
+        """Inbound calls answered by an agent; the team is the agent's (the
+        plan's teams first, else the company's)."""
         teams = self.team_ids.sudo() or self.env["helpdesk.ticket.team"].sudo().search(
             [("company_id", "=", self.company_id.id)]
         )
@@ -592,10 +606,30 @@ class HotlineCallbackPlan(models.Model):
         since = plan.sampled_until or cutoff - timedelta(
             days=sampling.period_days(plan.period)
         )
+        waiting = plan.waiting if isinstance(plan.waiting, dict) else {}
+        if waiting.get("source") != plan.source:
+            waiting = {}
+        same_period = waiting.get("period") == key
+        retry = []
+        if waiting and not same_period:
+            retry = plan._hotline_candidates_of(
+                plan._hotline_source_model().browse(waiting.get("ids", [])).exists()
+            )
         candidates = plan._hotline_candidates(since, cutoff)
-        plan._hotline_exclude_candidates(candidates, now, campaign)
-        eligible = [c for c in candidates if not c["excluded"]]
-        by_key = {c["key"]: c for c in eligible}
+        plan._hotline_exclude_candidates(retry + candidates, now, campaign)
+        # the records that waited for this period go first, once per customer
+        retried, customers = [], set()
+        for candidate in retry:
+            partner = candidate["partner_id"].id
+            if not candidate["excluded"] and partner not in customers:
+                retried.append(candidate)
+                customers.add(partner)
+        eligible = [
+            c
+            for c in candidates
+            if not c["excluded"] and c["partner_id"].id not in customers
+        ]
+        by_key = {c["key"]: c for c in retried + eligible}
         counts = {}
         for candidate in eligible:
             team = candidate["team_id"].id
@@ -612,34 +646,48 @@ class HotlineCallbackPlan(models.Model):
                 ["__count"],
             ):
                 already[team.id] = count
+            for candidate in retried:
+                team = candidate["team_id"].id
+                already[team] = already.get(team, 0) + 1
         quotas = sampling.team_quotas(
             counts, plan.sampling, plan.sample_rate, plan.sample_count, already
         )
-        chosen = sampling.choose(
-            [(c["key"], c["team_id"].id, c["partner_id"].id) for c in eligible],
-            quotas,
-            sampling.seed_of(plan.id, key),
-        )
+        chosen = retried + [
+            by_key[k]
+            for k in sampling.choose(
+                [(c["key"], c["team_id"].id, c["partner_id"].id) for c in eligible],
+                quotas,
+                sampling.seed_of(plan.id, key),
+            )
+        ]
         assigned, left = {}, []
         if plan.mode == "agent" and chosen:
-            assigned, left = plan._hotline_assign(
-                [by_key[k] for k in chosen], start, end
-            )
+            assigned, left = plan._hotline_assign(chosen, start, end)
         left_keys = set(left)
-        chosen = [by_key[k] for k in chosen if k not in left_keys]
+        retried_keys = {c["key"] for c in retried}
+        chosen = [c for c in chosen if c["key"] not in left_keys]
         tasks = Task
         if chosen:
             campaign = campaign or plan._hotline_new_campaign(key)
             tasks = plan._hotline_make_tasks(chosen, assigned, campaign, now, end)
+        # left out by the quotas: they wait for the next period, once
+        wait = [by_key[k] for k in left if k not in retried_keys]
+        dropped = [by_key[k] for k in left if k in retried_keys]
+        wait_ids = (waiting.get("ids", []) if same_period else []) + [
+            c["key"][1] for c in wait
+        ]
         plan.write(
             {
                 "last_run_at": now,
                 "sampled_until": max(cutoff, since),
                 "last_error": False,
+                "waiting": {"period": key, "source": plan.source, "ids": wait_ids}
+                if wait_ids
+                else False,
             }
         )
         plan._hotline_post_run(
-            key, since, cutoff, candidates, tasks, [by_key[k] for k in left]
+            key, (since, cutoff), candidates, retry, tasks, wait, dropped
         )
         return tasks
 
@@ -798,9 +846,10 @@ class HotlineCallbackPlan(models.Model):
             contacts._hotline_prepare_numbers()
         return tasks
 
-    def _hotline_post_run(self, key, since, until, candidates, tasks, left):
+    def _hotline_post_run(self, key, window, candidates, retry, tasks, wait, dropped):
         """What the run did, on the plan's chatter."""
         self.ensure_one()
+        since, until = window
         lines = [
             self.env._(
                 "%(period)s: %(tasks)s callback task(s) from %(count)s record(s) "
@@ -812,9 +861,16 @@ class HotlineCallbackPlan(models.Model):
                 until=self._hotline_local(until),
             )
         ]
+        if retry:
+            lines.append(
+                self.env._(
+                    "%s record(s) waiting since the last period came first.",
+                    len(retry),
+                )
+            )
         labels = self._hotline_exclusion_labels()
         excluded = {}
-        for candidate in candidates:
+        for candidate in retry + candidates:
             if candidate["excluded"]:
                 reason = candidate["excluded"]
                 excluded[reason] = excluded.get(reason, 0) + 1
@@ -828,22 +884,30 @@ class HotlineCallbackPlan(models.Model):
                     ),
                 )
             )
-        confidential = [c for c in left if c["restricted"]]
-        if len(left) > len(confidential):
+        confidential = [c for c in wait if c["restricted"]]
+        if len(wait) > len(confidential):
             lines.append(
                 self.env._(
-                    "%s sampled record(s) left out: the agents' quotas of the "
-                    "period are reached.",
-                    len(left) - len(confidential),
+                    "%s sampled record(s) wait for the next period: the agents' "
+                    "quotas of the period are reached.",
+                    len(wait) - len(confidential),
                 )
             )
         if confidential:
             lines.append(
                 self.env._(
-                    "%s sampled record(s) of confidential reporters left out: "
-                    "no agent of the queue in the Reporter identity group could "
-                    "take them.",
+                    "%s sampled record(s) of confidential reporters wait for the "
+                    "next period: no agent of the queue in the Reporter identity "
+                    "group could take them.",
                     len(confidential),
+                )
+            )
+        if dropped:
+            lines.append(
+                self.env._(
+                    "%s record(s) that waited since the last period could not be "
+                    "assigned again: they are not called back.",
+                    len(dropped),
                 )
             )
         body = Markup("<br/>").join(escape(line) for line in lines)

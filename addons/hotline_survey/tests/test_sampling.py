@@ -234,12 +234,30 @@ class TestSampling(SamplingCommon):
         # agent2 had no open task: it got the first sampled record
         self.assertEqual(tasks.sorted("id")[0].user_id, self.agent2)
         self.assertIn(
-            "2 sampled record(s) left out: the agents' quotas of the period",
+            "2 sampled record(s) wait for the next period: the agents' quotas",
             self.plan_messages(plan),
         )
-        # the quota counts the period's tasks: nothing more today
+        self.assertEqual(plan.waiting["period"], "2026-12-03")
+        self.assertEqual(len(plan.waiting["ids"]), 2)
+        # the quota counts the period's tasks: nothing more today, and the
+        # new record waits too
         self.closed_case(closed=ENDED + timedelta(hours=7))
         self.assertFalse(plan._hotline_run(NOW + timedelta(hours=2)))
+        self.assertEqual(len(plan.waiting["ids"]), 3)
+        # the next day: the records that waited come first (one per agent),
+        # the third one cannot wait again
+        waiting = self.env["helpdesk.ticket"].browse(plan.waiting["ids"])
+        tomorrow = plan._hotline_run(NOW + timedelta(days=1))
+        self.assertEqual(len(tomorrow), 2)
+        self.assertLess(tomorrow.ticket_id, waiting)
+        self.assertFalse(plan.waiting)
+        messages = self.plan_messages(plan)
+        self.assertIn("3 record(s) waiting since the last period came first", messages)
+        self.assertIn("1 record(s) that waited since the last period", messages)
+        self.assertEqual(
+            len(self.env["hotline.callback.task"].search([("plan_id", "=", plan.id)])),
+            4,
+        )
 
     def test_exclusions(self):
         plan = self.new_plan(exclude_days=30)
@@ -381,7 +399,7 @@ class TestSampling(SamplingCommon):
         # no agent of the queue may call a confidential reporter
         self.assertFalse(plan._hotline_run(NOW))
         self.assertIn(
-            "1 sampled record(s) of confidential reporters left out",
+            "1 sampled record(s) of confidential reporters wait for the next",
             self.plan_messages(plan),
         )
         # an agent of the Reporter identity group joins the queue
@@ -392,11 +410,15 @@ class TestSampling(SamplingCommon):
         self.env["hotline.queue.member"].create(
             {"queue_id": self.queue.id, "user_id": trusted.id}
         )
-        case.sudo().write({"closed_date": ENDED + timedelta(days=1)})
+        # the next day, the reporter who waited comes first
         task = plan._hotline_run(NOW + timedelta(days=1))
         self.assertEqual(task.partner_id, reporter)
         self.assertEqual(task.user_id, trusted)
         self.assertEqual(task.ticket_id, case)
+        self.assertIn(
+            "1 record(s) waiting since the last period came first",
+            self.plan_messages(plan),
+        )
         # the task names the reporter: hidden outside the Reporter identity group
         Task = self.env["hotline.callback.task"]
         self.assertEqual(Task.with_user(trusted).search([]), task)
