@@ -2,12 +2,23 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Callback plans (回访计划): what is sampled, how often, who calls.
 
-Each run (the daily cron, or *Sample now*) samples the cases, calls or work
-orders finished at least ``delay_hours`` ago and not yet sampled, writes one
-``hotline.callback.task`` per sampled record and adds the tasks' customers
-to the plan's campaign of the period (``hotline.campaign``: preview for agent
-callbacks, automated with the keypad flow for keypad surveys), so that the
-outbound engine of hotline_callcenter dials, retries and records them.
+An hourly cron runs each active plan once per period (the calendar day or the
+ISO week, in the company's time zone); *Sample now* runs it at once. A run
+considers the cases, calls or work orders that ended since the previous run's
+cut-off (a new plan: within one period) and at least ``delay_hours`` ago, so
+each record is considered once and a rate means what it says. Without the
+excluded ones (already sampled by any plan, no customer, opted out or not to
+be called, a confidential reporter who did not ask for it, called back
+lately), it samples ``sample_rate`` % or what is left of ``sample_count`` per
+team and period, with a seed of the plan and the period (reproducible), one
+record per customer; writes one ``hotline.callback.task`` per sampled record
+and adds its customer to the plan's campaign of the period
+(``hotline.campaign``: preview for agent callbacks, automated with the keypad
+flow for keypad surveys), so that the outbound engine of hotline_callcenter
+dials, retries and records them. Agent callbacks go to the queue's agents,
+fewest open callback tasks first, within ``agent_quota`` per period; what the
+quotas leave out waits for the next period's run, once. The arithmetic is in
+``tools/sampling.py``.
 """
 
 from datetime import timedelta

@@ -93,7 +93,30 @@ class TestSamplingArithmetic(BaseCase):
 
 @tagged("post_install", "-at_install")
 class TestSampling(SamplingCommon):
+    def other_company_case(self):
+        """A case closed in the window, of another company."""
+        other = self.env.ref("base.main_company")
+        case = (
+            self.env["helpdesk.ticket"]
+            .with_company(other)
+            .create(
+                {
+                    "name": "燃气表漏气",
+                    "description": "<p>另一家公司</p>",
+                    "case_type_id": self.type_complaint.id,
+                    "channel_id": self.channel_phone.id,
+                    "company_id": other.id,
+                    "partner_id": self.new_customer().id,
+                }
+            )
+        )
+        case.write({"stage_id": self.stage_closed.id})
+        case.write({"closed_date": ENDED})
+        self.assertEqual(case.company_id, other)
+        return case
+
     def test_rate_per_team_and_the_tasks(self):
+        self.other_company_case()
         cases_a = [self.closed_case(team=self.team_a) for _i in range(5)]
         cases_b = [self.closed_case(team=self.team_b) for _i in range(3)]
         plan = self.new_plan(sample_rate=20.0)
@@ -438,6 +461,11 @@ class TestSampling(SamplingCommon):
         self.answered_call(disposition="abandoned_queue", answered_at=False)
         hidden = self.answered_call()
         hidden.sudo().hotline_confidential = True
+        self.answered_call(
+            company_id=self.env.ref("base.main_company").id,
+            pbx_id=False,
+            queue_id=False,
+        )
         tasks = plan._hotline_run(NOW)
         self.assertEqual(tasks.call_id, call)
         self.assertEqual(tasks.source, "call")
