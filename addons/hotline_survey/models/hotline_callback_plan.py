@@ -28,6 +28,7 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 from ..tools import sampling
 
@@ -592,6 +593,14 @@ class HotlineCallbackPlan(models.Model):
         plan = self.sudo()
         now = now or fields.Datetime.now()
         Task = self.env["hotline.callback.task"].sudo()
+        # one run of a plan at a time (the cron and Sample now): the second
+        # waits, then retries on the first one's results
+        self.env.execute_query(
+            SQL(
+                "SELECT id FROM hotline_callback_plan WHERE id = %s FOR NO KEY UPDATE",
+                plan.id,
+            )
+        )
         key, start, end = plan._hotline_period(now)
         if not plan.survey_id.question_ids:
             raise UserError(
