@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import BaseCase, tagged
 
 from ..tools import sampling
@@ -550,6 +550,27 @@ class TestSampling(SamplingCommon):
             self.plan_messages(plan).count("The scheduled run did not sample"), 1
         )
         self.assertFalse(plan.campaign_ids)
+
+    def test_sample_now_refused_writes_nothing(self):
+        case = self.closed_case()
+        plan = self.new_plan(pbx_id=False)
+        self.queue.pbx_id = False
+        self.pbx.unlink()
+        with (
+            freeze_time(NOW),
+            self.assertRaisesRegex(UserError, "has no PBX"),
+            self.env.cr.savepoint(),
+        ):
+            plan.with_user(self.supervisor).action_sample_now()
+        plan.invalidate_recordset()
+        self.assertFalse(plan.task_ids)
+        self.assertFalse(plan.campaign_ids)
+        self.assertFalse(plan.last_run_at)
+        self.assertFalse(
+            self.env["hotline.campaign.contact"].search(
+                [("partner_id", "=", case.partner_id.id)]
+            )
+        )
 
     def test_empty_queue_writes_nothing(self):
         self.closed_case()
