@@ -20,6 +20,11 @@
         "views/survey_question_views.xml",
         "views/survey_views.xml",
         "views/hotline_satisfaction_report_views.xml",
+        "security/hotline_callback_confidential.xml",
+        "data/ir_cron.xml",
+        "views/hotline_callback_plan_views.xml",
+        "views/res_partner_views.xml",
+        "views/helpdesk_ticket_views.xml",
         "views/menus.xml",
     ],
     "demo": [

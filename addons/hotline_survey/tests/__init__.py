@@ -5,3 +5,4 @@ from . import test_satisfaction_report
 from . import test_dissatisfied
 from . import test_callback
 from . import test_callback_tour
+from . import test_sampling
