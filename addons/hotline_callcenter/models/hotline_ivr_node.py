@@ -251,11 +251,18 @@ class HotlineIvrNode(models.Model):
 
     @api.model
     def _default_blacklist_prompt(self, kind):
-        """The shipped blacklist prompt (data/hotline_ivr_prompt_data.xml)."""
-        return self.env.ref(
+        """The shipped blacklist prompt (data/hotline_ivr_prompt_data.xml),
+        when it is the current company's (another company records its own)."""
+        prompt = self.env.ref(
             f"hotline_callcenter.hotline_ivr_prompt_blacklist_{kind}",
             raise_if_not_found=False,
         )
+        if prompt and prompt.sudo().company_id not in (
+            self.env["res.company"],
+            self.env.company,
+        ):
+            return prompt.browse()
+        return prompt
 
     def _hotline_uses_blacklist(self):
         """A warned or refused caller hears this node's blacklist prompts."""

@@ -15,7 +15,13 @@ class HelpdeskTicket(models.Model):
         "survey unless they asked for it.",
     )
     hotline_callback_task_ids = fields.One2many(
-        "hotline.callback.task", "ticket_id", string="Callback tasks"
+        "hotline.callback.task",
+        "ticket_id",
+        string="Callback tasks",
+        # case handlers read cases, not the callback tasks (RPC reads of all
+        # the case's fields must not fail for them)
+        groups="hotline_base.group_agent,hotline_base.group_supervisor,"
+        "hotline_base.group_leader",
     )
 
     def hotline_merge_into(self, target):

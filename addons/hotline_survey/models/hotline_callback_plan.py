@@ -265,6 +265,8 @@ class HotlineCallbackPlan(models.Model):
                         name,
                     )
                 )
+            if plan.mode == "keypad":
+                plan._check_hotline_keypad()
             if not plan.survey_id.question_ids:
                 raise ValidationError(
                     self.env._(
@@ -273,6 +275,29 @@ class HotlineCallbackPlan(models.Model):
                         plan=name,
                     )
                 )
+
+    def _check_hotline_keypad(self):
+        """A keypad plan's flow must ask its survey, and the survey must be
+        playable on the keypad (checked again when the flow is published)."""
+        self.ensure_one()
+        nodes = self.flow_id.node_ids.filtered(
+            lambda n: n.node_type == "questionnaire" and n.survey_id == self.survey_id
+        )
+        if not nodes:
+            raise ValidationError(
+                self.env._(
+                    "IVR flow “%(flow)s” of plan “%(plan)s” has no Survey node "
+                    "asking survey “%(survey)s”.",
+                    flow=self.flow_id.display_name,
+                    plan=self.display_name,
+                    survey=self.survey_id.display_name,
+                )
+            )
+        problem = self.env["survey.question"]._hotline_keypad_survey_problem(
+            self.survey_id
+        )
+        if problem:
+            raise ValidationError(problem)
 
     # ------------------------------------------------------------------
     # Periods

@@ -49,7 +49,7 @@ class HotlineIvrFlow(models.Model):
         if task:
             vals.update(
                 hotline_callback_task_id=task.id,
-                hotline_ticket_id=task.ticket_id.id,
+                hotline_ticket_id=task._hotline_case().id,
                 hotline_call_id=task.call_id.id,
                 hotline_agent_id=task.handling_user_id.id,
                 hotline_team_id=task.team_id.id,
@@ -127,9 +127,6 @@ class HotlineIvrFlow(models.Model):
     @api.model
     def _hotline_questionnaire_done(self, request, token):
         user_input = self._hotline_keypad_answer_of(token)
+        # _mark_done sets the satisfaction level (with or without a task)
         user_input._mark_done()
-        if not user_input.hotline_callback_task_id:
-            user_input.hotline_satisfaction = (
-                user_input.survey_id._hotline_satisfaction_of(user_input)
-            )
         return True

@@ -10,6 +10,8 @@ from odoo import Command
 
 from odoo.addons.hotline_complaints.tests.common import CaseCommon
 
+from .keypad_common import keypad_flow
+
 _LINKEDID = itertools.count(1)
 FIVE_LEVELS = [
     ("非常满意", "satisfied"),
@@ -89,14 +91,26 @@ class SatisfactionCommon(CaseCommon):
                 ],
             }
         )
+        pbx = cls.env["hotline.pbx"].create(
+            {"name": "Callback PBX", "host": "127.0.0.1", "ami_secret": "secret"}
+        )
+        queue = cls.env["hotline.queue"].create(
+            {"name": "回访坐席", "code": "stats-callback-q", "pbx_id": pbx.id}
+        )
         cls.plan = cls.env["hotline.callback.plan"].create(
-            {"name": "回访：投诉办结", "survey_id": cls.survey.id, "mode": "agent"}
+            {
+                "name": "回访：投诉办结",
+                "survey_id": cls.survey.id,
+                "mode": "agent",
+                "queue_id": queue.id,
+            }
         )
         cls.scale_plan = cls.env["hotline.callback.plan"].create(
             {
                 "name": "按键回访",
                 "survey_id": cls.scale_survey.id,
                 "mode": "keypad",
+                "flow_id": keypad_flow(cls.env, cls.scale_survey).id,
                 "source": "call",
             }
         )

@@ -23,6 +23,8 @@ from odoo.tools import mute_logger
 from odoo.addons.hotline_callcenter.pbx.simulator import CAPTURE_PBX_SETTINGS
 from odoo.addons.hotline_complaints.tests.common import CaseCommon
 
+from .keypad_common import keypad_flow
+
 SHANGHAI = pytz.timezone("Asia/Shanghai")
 # Friday 2026-10-09, 10:00 in Beijing (a working day of the test calendar)
 FRIDAY = SHANGHAI.localize(datetime(2026, 10, 9, 10, 0)).astimezone(UTC)
@@ -77,6 +79,7 @@ class LinkCommon(CaseCommon):
             }
         )
         cls.satisfied, cls.neutral, cls.dissatisfied = cls.question.suggested_answer_ids
+        keypad_flow(cls.env, cls.survey, flow=cls.flow)
         cls.plan = cls.env["hotline.callback.plan"].create(
             {
                 "name": "Complaint callbacks",
@@ -374,9 +377,8 @@ class TestLinkFallback(LinkCommon):
         self.assertFalse(self.sms_of(self.mobile_customer))
 
     def test_customer_on_do_not_call_gets_no_link(self):
-        task = self.make_task(self.mobile_customer)
         self.mobile_customer.hotline_do_not_call = True
-        self.env["hotline.campaign"].hotline_dialer_plan(self.pbx.id, now=FRIDAY)
+        task = self.make_task(self.mobile_customer)
         self.assertEqual(task.contact_id.state, "excluded")
         self.assertEqual(task.state, "unreachable")
         self.assertEqual(
@@ -386,7 +388,6 @@ class TestLinkFallback(LinkCommon):
         self.assertFalse(self.mails_of(task))
 
     def test_blacklisted_mobile_gets_no_link(self):
-        task = self.make_task(self.mobile_customer)
         self.env["hotline.blacklist"].create(
             {
                 "number": "13800000001",
@@ -395,7 +396,7 @@ class TestLinkFallback(LinkCommon):
                 "state": "active",
             }
         )
-        self.env["hotline.campaign"].hotline_dialer_plan(self.pbx.id, now=FRIDAY)
+        task = self.make_task(self.mobile_customer)
         self.assertEqual(task.contact_id.state, "excluded")
         self.assertEqual(task.state, "unreachable")
         self.assertIn("is on the blacklist", task.link_note)

@@ -9,6 +9,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import BaseCase, tagged
 
 from ..tools import sampling
+from .keypad_common import keypad_flow
 from .sampling_common import ENDED, NOW, SamplingCommon
 
 
@@ -507,9 +508,13 @@ class TestSampling(SamplingCommon):
         self.assertEqual(task.team_id, self.team_b)
         self.assertIn("already sampled 1", self.plan_messages(plan))
 
+    def keypad_flow(self):
+        return keypad_flow(self.env, self.survey, flow=self.flow)
+
     def test_keypad_plan(self):
         self.closed_case()
-        plan = self.new_plan(mode="keypad", flow_id=self.flow.id, queue_id=False)
+        flow = self.keypad_flow()
+        plan = self.new_plan(mode="keypad", flow_id=flow.id, queue_id=False)
         task = plan._hotline_run(NOW)
         campaign = task.campaign_id
         self.assertEqual(campaign.mode, "automated")
@@ -691,6 +696,19 @@ class TestSamplingPlanChecks(SamplingCommon):
                 self.env.cr.savepoint(),
             ):
                 self.new_plan(**values)
+        # a keypad plan's flow asks its survey, and the survey has prompts
+        with (
+            self.assertRaisesRegex(ValidationError, "has no Survey node"),
+            self.env.cr.savepoint(),
+        ):
+            self.new_plan(mode="keypad", flow_id=self.flow.id, queue_id=False)
+        flow = keypad_flow(self.env, self.survey, flow=self.flow)
+        self.survey.question_ids.suggested_answer_ids[:1].hotline_prompt_id = False
+        with (
+            self.assertRaisesRegex(ValidationError, "has no keypad prompt"),
+            self.env.cr.savepoint(),
+        ):
+            self.new_plan(mode="keypad", flow_id=flow.id, queue_id=False)
         empty = self.env["survey.survey"].create({"title": "空问卷"})
         with (
             self.assertRaisesRegex(ValidationError, "has no questions"),
@@ -706,7 +724,7 @@ class TestSamplingPlanChecks(SamplingCommon):
         plan.invalidate_recordset()
         self.assertEqual(plan.queue_id, self.queue)
         # nothing half written
-        self.assertEqual(Plan.search([]), plan)
+        self.assertEqual(Plan.search([("company_id", "=", self.company.id)]), plan)
 
     def test_roles(self):
         self.closed_case()
