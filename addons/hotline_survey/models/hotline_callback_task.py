@@ -207,9 +207,7 @@ class HotlineCallbackTask(models.Model):
                 "No survey link: the customer asked not to be contacted for surveys."
             )
         if self.partner_id.hotline_do_not_call:
-            return self.env._(
-                "No survey link: the customer asked not to be contacted."
-            )
+            return self.env._("No survey link: the customer asked not to be contacted.")
         mobile = self._hotline_link_mobile()
         block = mobile and self.env["hotline.blacklist"].sudo().hotline_check_number(
             mobile
