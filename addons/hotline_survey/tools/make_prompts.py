@@ -11,13 +11,28 @@ their records are in ``demo/hotline_keypad_survey_demo.xml``. Admins replace
 the audio with studio recordings on the prompt form.
 """
 
+import importlib.util
 import os
-import subprocess
 import sys
-import tempfile
 
 MODULE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-VOICES = {"zh_CN": "cmn", "en_US": "en-us"}
+
+
+def _billing_prompts():
+    """hotline_billing_ivr's script: the same voice as the self-service prompts."""
+    tools = os.path.join(os.path.dirname(MODULE), "hotline_billing_ivr", "tools")
+    sys.path.insert(0, tools)  # its own sibling imports (speller)
+    spec = importlib.util.spec_from_file_location(
+        "billing_make_prompts", os.path.join(tools, "make_prompts.py")
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_BILLING = _billing_prompts()
+VOICES = _BILLING.VOICES
+make_sound = _BILLING.make_sound
 # code -> (Chinese, English)
 PHRASES = {
     "keypad_survey_intro": (
@@ -57,24 +72,6 @@ PHRASES = {
         "Thank you for your answers. Goodbye.",
     ),
 }
-
-
-def make_sound(text, lang, path):
-    with tempfile.TemporaryDirectory() as tmp:
-        raw = os.path.join(tmp, "raw.wav")
-        subprocess.run(
-            ["espeak-ng", "-v", VOICES[lang], "-s", "165", "-w", raw, text],
-            check=True,
-        )
-        trim = ["silence", "1", "0.02", "0.5%"]
-        subprocess.run(
-            ["sox", raw, "-r", "8000", "-c", "1", path]
-            + trim
-            + ["reverse"]
-            + trim
-            + ["reverse", "gain", "-n", "-3"],
-            check=True,
-        )
 
 
 def main(argv=None):
