@@ -59,9 +59,12 @@ class TestDemoData(TransactionCase):
         last = self.env["hotline.screen.pop"]._hotline_last_calls(
             "13901138888", vip, self.env["hotline.call"]
         )
-        self.assertEqual(len(last), 2)
-        self.assertGreater(last[0]["started_at"], last[1]["started_at"])
-        self.assertEqual(last[0]["agent"], "王丽（坐席）")
+        # this add-on's two demo calls of the VIP (other add-ons' demo data may
+        # add more), newest first
+        self.assertGreaterEqual(len(last), 2)
+        started = [row["started_at"] for row in last]
+        self.assertEqual(started, sorted(started, reverse=True))
+        self.assertIn("王丽（坐席）", {row["agent"] for row in last})
         flow = self.env.ref("hotline_callcenter.hotline_ivr_flow_main_demo")
         self.assertEqual(flow.state, "published")
 
