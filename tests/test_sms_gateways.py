@@ -241,6 +241,8 @@ def test_template_matching():
     }
     assert gw.match_template(content, "您好") is None
     assert gw.match_template("固定文本", "固定文本") == {}
+    assert gw.match_template("${1}到${2},${1}", "甲到乙,甲") == {"1": "甲", "2": "乙"}
+    assert gw.match_template("${1}到${2},${1}", "甲到乙,丙") is None
     assert gw.render_template(content, {"case": "A", "code": "B"}) == (
         "您的案件A已受理,查询码B。"
     )

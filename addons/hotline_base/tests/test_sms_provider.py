@@ -69,7 +69,7 @@ class SmsProviderCase(HotlineCommon):
         super().setUp()
         self.fake.reset()
 
-    def _new_sms(self, body=ACK_BODY, **values):
+    def _make_sms(self, body=ACK_BODY, **values):
         return (
             self.env["sms.sms"]
             .sudo()
@@ -121,7 +121,7 @@ class TestSmsProvider(SmsProviderCase, MockSMS):
         self.assertIn("no approved template", notification.failure_reason)
 
     def test_template_code_from_addon(self):
-        sms = self._new_sms(
+        sms = self._make_sms(
             body="any text",
             hotline_template_code="callback_notice",
             hotline_template_params={"when": "今天下午"},
@@ -133,7 +133,7 @@ class TestSmsProvider(SmsProviderCase, MockSMS):
         self.assertEqual(json.loads(query["TemplateParam"]), {"when": "今天下午"})
 
     def test_missing_number(self):
-        sms = self._new_sms(number=False)
+        sms = self._make_sms(number=False)
         sms.send()
         self.assertEqual((sms.state, sms.failure_type), ("error", "sms_number_missing"))
         self.assertFalse(self.fake.requests)
@@ -146,7 +146,7 @@ class TestSmsProvider(SmsProviderCase, MockSMS):
         ]
         for code, failure_type in cases:
             self.fake.push(200, FakeSmsServer.aliyun_error(code, "运营商说明"))
-            sms = self._new_sms()
+            sms = self._make_sms()
             sms.send()
             self.assertEqual((sms.state, sms.failure_type), ("error", failure_type))
             self.assertEqual(sms.hotline_failure_reason, f"[{code}] 运营商说明")
@@ -155,7 +155,7 @@ class TestSmsProvider(SmsProviderCase, MockSMS):
         self.assertEqual(len(self.fake.requests), 3)
 
     def test_transient_errors_retry_with_backoff_and_cap(self):
-        sms = self._new_sms()
+        sms = self._make_sms()
         self.fake.push(200, FakeSmsServer.aliyun_error("isv.BUSINESS_LIMIT_CONTROL", "流控"))
         before = fields.Datetime.now()
         sms.send()
@@ -180,7 +180,7 @@ class TestSmsProvider(SmsProviderCase, MockSMS):
         self.assertEqual(len(self.fake.requests), 3)
 
     def test_retry_succeeds_and_never_sends_twice(self):
-        sms = self._new_sms()
+        sms = self._make_sms()
         self.fake.push(200, FakeSmsServer.aliyun_error("Throttling.User", "慢点"))
         sms.send()
         sms.hotline_retry_at = fields.Datetime.now() - timedelta(seconds=1)
@@ -196,7 +196,7 @@ class TestSmsProvider(SmsProviderCase, MockSMS):
         self.assertEqual({r["query"]["OutId"] for r in self.fake.requests}, {sms.uuid})
         self.assertEqual(sms.hotline_provider_message_id, first_id)
         # a message caught in processing (a crash mid-send) is not resent either
-        stuck = self._new_sms()
+        stuck = self._make_sms()
         stuck.state = "process"
         self.env["sms.sms"]._process_queue()
         stuck.send()
@@ -226,7 +226,7 @@ class TestSmsProvider(SmsProviderCase, MockSMS):
                 ],
             }
         )
-        sms = self._new_sms()
+        sms = self._make_sms()
         sms.send()
         self.assertEqual(sms.hotline_provider_id, tencent)
         self.assertEqual(sms.state, "pending")
@@ -243,7 +243,7 @@ class TestSmsProvider(SmsProviderCase, MockSMS):
                 "InvalidParameterValue.IncorrectPhoneNumber", "手机号格式错误"
             ),
         )
-        bad = self._new_sms()
+        bad = self._make_sms()
         bad.send()
         self.assertEqual((bad.state, bad.failure_type), ("error", "sms_number_format"))
         self.assertIn("手机号格式错误", bad.hotline_failure_reason)
@@ -279,7 +279,7 @@ class TestSmsProvider(SmsProviderCase, MockSMS):
                 ],
             }
         )
-        sms = self._new_sms()
+        sms = self._make_sms()
         sms.send()
         self.assertEqual((sms.state, sms.hotline_provider_id), ("pending", gateway))
         self.assertTrue(sms.hotline_provider_message_id.startswith("gw-"))
@@ -296,7 +296,7 @@ class TestSmsProvider(SmsProviderCase, MockSMS):
             },
         )
         self.fake.push(200, {"code": 44, "msg": "模板不存在"})
-        bad = self._new_sms()
+        bad = self._make_sms()
         bad.send()
         self.assertEqual(bad.state, "error")
         self.assertEqual(bad.hotline_failure_reason, "[HTTP 200] 模板不存在")
@@ -304,7 +304,7 @@ class TestSmsProvider(SmsProviderCase, MockSMS):
     def test_iap_provider_or_none_keeps_odoo_iap(self):
         self.aliyun.kind = "iap"
         with self.mockSMSGateway():
-            sms = self._new_sms(body="free text is fine with IAP")
+            sms = self._make_sms(body="free text is fine with IAP")
             sms.send(unlink_sent=False)
         self.assertEqual(sms.state, "pending")
         self.assertFalse(sms.hotline_provider_id)
@@ -312,7 +312,7 @@ class TestSmsProvider(SmsProviderCase, MockSMS):
         self.assertFalse(self.fake.requests)
         self.aliyun.active = False
         with self.mockSMSGateway():
-            sms = self._new_sms(body="no provider at all")
+            sms = self._make_sms(body="no provider at all")
             sms.send(unlink_sent=False)
         self.assertEqual(sms.state, "pending")
         self.assertFalse(self.fake.requests)
@@ -320,7 +320,7 @@ class TestSmsProvider(SmsProviderCase, MockSMS):
     def test_other_company_without_provider_uses_iap(self):
         other = self.env["res.company"].create({"name": "Other gas co"})
         with self.mockSMSGateway():
-            sms = self._new_sms(body="free text", hotline_company_id=other.id)
+            sms = self._make_sms(body="free text", hotline_company_id=other.id)
             sms.send(unlink_sent=False)
         self.assertEqual(len(self._sms), 1)
         self.assertFalse(self.fake.requests)

@@ -639,25 +639,33 @@ def template_variables(content):
 
 
 def template_regex(content):
-    """Regex matching a message written from the template ``content``."""
-    pattern, pos, seen = "", 0, set()
+    """(regex matching a message written from ``content``, {group: variable})."""
+    pattern, pos, groups = "", 0, {}
     content = (content or "").strip()
     for match in TEMPLATE_VAR_RE.finditer(content):
         pattern += re.escape(content[pos : match.start()])
         name = match.group(1)
-        pattern += f"(?P={name})" if name in seen else f"(?P<{name}>.+?)"
-        seen.add(name)
+        group = next((g for g, n in groups.items() if n == name), None)
+        if group:
+            pattern += f"(?P={group})"
+        else:
+            group = f"v{len(groups)}"
+            groups[group] = name
+            pattern += f"(?P<{group}>.+?)"
         pos = match.end()
     pattern += re.escape(content[pos:])
-    return re.compile(r"\A" + pattern + r"\Z", re.DOTALL)
+    return re.compile(r"\A" + pattern + r"\Z", re.DOTALL), groups
 
 
 def match_template(content, body):
     """{variable: value} when ``body`` is ``content`` filled in, else None."""
     if not (content or "").strip():
         return None
-    match = template_regex(content).match((body or "").strip())
-    return match.groupdict() if match else None
+    regex, groups = template_regex(content)
+    match = regex.match((body or "").strip())
+    if not match:
+        return None
+    return {name: match.group(group) for group, name in groups.items()}
 
 
 def render_template(content, params):
