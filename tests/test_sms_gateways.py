@@ -52,7 +52,9 @@ def test_aliyun_success_sends_signed_template(server):
     )
     assert result.ok and result.message_id.endswith("^0")
     (req,) = server.requests
-    assert req["headers"]["authorization"].startswith("ACS3-HMAC-SHA256 Credential=AKID")
+    assert req["headers"]["authorization"].startswith(
+        "ACS3-HMAC-SHA256 Credential=AKID"
+    )
     assert req["headers"]["x-acs-action"] == "SendSms"
     assert req["query"]["SignName"] == "华燃燃气"
     assert req["query"]["TemplateCode"] == "SMS_1001"

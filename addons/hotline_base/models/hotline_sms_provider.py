@@ -51,10 +51,16 @@ class HotlineSmsProvider(models.Model):
     region = fields.Char(default="ap-guangzhou", help="Tencent Cloud region.")
     sdk_app_id = fields.Char("SDK App ID", help="Tencent Cloud SmsSdkAppId.")
     access_key = fields.Char(
-        "Access key ID", groups=ADMIN, copy=False, help="AccessKeyId / SecretId / account"
+        "Access key ID",
+        groups=ADMIN,
+        copy=False,
+        help="AccessKeyId / SecretId / account",
     )
     secret_key = fields.Char(
-        "Secret", groups=ADMIN, copy=False, help="AccessKeySecret / SecretKey / password"
+        "Secret",
+        groups=ADMIN,
+        copy=False,
+        help="AccessKeySecret / SecretKey / password",
     )
     timeout = fields.Integer(default=10, help="Seconds to wait for the provider.")
     max_attempts = fields.Integer(
@@ -231,9 +237,7 @@ class HotlineSmsProvider(models.Model):
         if self.kind == "iap":
             raise UserError(self.env._("Odoo IAP is tested from the SMS settings."))
         if not self.test_number or not self.test_template_map_id:
-            raise UserError(
-                self.env._("Set a test number and a test template first.")
-            )
+            raise UserError(self.env._("Set a test number and a test template first."))
         template_map = self.test_template_map_id
         params = {name: "1234" for name in template_map._variables()}
         result = self._hotline_send_one(

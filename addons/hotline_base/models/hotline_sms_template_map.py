@@ -74,7 +74,8 @@ class HotlineSmsTemplateMap(models.Model):
                 raise ValidationError(
                     self.env._(
                         "Tencent Cloud templates number their variables: "
-                        "write them ${1}, ${2}..."
+                        "write them %(example)s",
+                        example="${1}, ${2}...",
                     )
                 )
 

@@ -48,7 +48,9 @@ class SmsSms(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        message_ids = [v["mail_message_id"] for v in vals_list if v.get("mail_message_id")]
+        message_ids = [
+            v["mail_message_id"] for v in vals_list if v.get("mail_message_id")
+        ]
         companies = {
             message.id: message.record_company_id.id
             for message in self.env["mail.message"].sudo().browse(message_ids)
@@ -60,7 +62,13 @@ class SmsSms(models.Model):
                 )
         return super().create(vals_list)
 
-    def send(self, unlink_failed=False, unlink_sent=True, auto_commit=False, raise_exception=False):
+    def send(
+        self,
+        unlink_failed=False,
+        unlink_sent=True,
+        auto_commit=False,
+        raise_exception=False,
+    ):
         now = fields.Datetime.now()
         ready = self.filtered(
             lambda sms: not sms.hotline_retry_at or sms.hotline_retry_at <= now
@@ -89,14 +97,16 @@ class SmsSms(models.Model):
                 by_provider[provider] |= sms
             else:
                 iap |= sms
+        res = None
         if iap:
-            super(SmsSms, iap)._send(
+            res = super(SmsSms, iap)._send(
                 unlink_failed=unlink_failed,
                 unlink_sent=unlink_sent,
                 raise_exception=raise_exception,
             )
         for provider, sms_records in by_provider.items():
             sms_records._hotline_send_with(provider, unlink_failed=unlink_failed)
+        return res
 
     def _hotline_commit(self):
         if self.env.context.get("hotline_sms_auto_commit") and not getattr(
@@ -153,7 +163,9 @@ class SmsSms(models.Model):
             )
         self._hotline_commit()
         for sms, template_map, params in to_send:
-            result = provider._hotline_send_one(sms.number, template_map, params, sms.uuid)
+            result = provider._hotline_send_one(
+                sms.number, template_map, params, sms.uuid
+            )
             _logger.info(
                 "SMS %s through %s (%s): %s %s",
                 sms.id,
@@ -186,7 +198,9 @@ class SmsSms(models.Model):
                     )
                     self.env.ref("sms.ir_cron_sms_scheduler_action")._trigger(retry_at)
                 else:
-                    sms._hotline_fail(provider, result.failure_type, reason, unlink_failed)
+                    sms._hotline_fail(
+                        provider, result.failure_type, reason, unlink_failed
+                    )
             self._hotline_commit()
         locked.mail_message_id._notify_message_notification_update()
 
@@ -221,7 +235,11 @@ class SmsSms(models.Model):
             return
         reason = f"[{report.code}] {report.text}".strip()
         self.write(
-            {"state": "error", "failure_type": "unknown", "hotline_failure_reason": reason}
+            {
+                "state": "error",
+                "failure_type": "unknown",
+                "hotline_failure_reason": reason,
+            }
         )
         self.sms_tracker_id._action_update_from_sms_state(
             "error", failure_type="sms_not_delivered", failure_reason=reason

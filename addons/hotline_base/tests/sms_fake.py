@@ -20,10 +20,13 @@ delay) and read what arrived in :attr:`FakeSmsServer.requests`.
 
 import itertools
 import json
+import logging
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+_logger = logging.getLogger(__name__)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -78,8 +81,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
-        except OSError:  # the client gave up (timeout tests)
-            pass
+        except OSError as error:  # the client gave up (timeout tests)
+            _logger.debug("fake SMS provider: client gone: %s", error)
 
 
 class FakeSmsServer:
@@ -125,7 +128,7 @@ class FakeSmsServer:
             if not headers.get("authorization", "").startswith("ACS3-HMAC-SHA256 "):
                 return 400, {
                     "Code": "IncompleteSignature",
-                    "Message": "The request signature does not conform to Aliyun standards.",
+                    "Message": "The request signature is incomplete.",
                 }
             query = record["query"]
             if not query.get("SignName"):
@@ -146,7 +149,7 @@ class FakeSmsServer:
                     "Response": {
                         "Error": {
                             "Code": "AuthFailure.SignatureFailure",
-                            "Message": "The provided credentials could not be validated.",
+                            "Message": "Credentials could not be validated.",
                         },
                         "RequestId": f"req-{number}",
                     }
@@ -197,4 +200,9 @@ class FakeSmsServer:
 
     @staticmethod
     def tencent_error(code, message):
-        return {"Response": {"Error": {"Code": code, "Message": message}, "RequestId": "req-err"}}
+        return {
+            "Response": {
+                "Error": {"Code": code, "Message": message},
+                "RequestId": "req-err",
+            }
+        }

@@ -92,7 +92,8 @@ class TestSmsProvider(SmsProviderCase, MockSMS):
         self.assertEqual(req["query"]["SignName"], "华燃燃气")
         self.assertEqual(req["query"]["TemplateCode"], "SMS_1001")
         self.assertEqual(
-            json.loads(req["query"]["TemplateParam"]), {"case": "HL-0001", "code": "4321"}
+            json.loads(req["query"]["TemplateParam"]),
+            {"case": "HL-0001", "code": "4321"},
         )
         self.assertEqual(req["query"]["OutId"], sms.uuid)
         self.assertEqual(req["query"]["PhoneNumbers"], "13800000001")
@@ -110,7 +111,9 @@ class TestSmsProvider(SmsProviderCase, MockSMS):
         self.assertEqual(self.fake.requests[0]["query"]["TemplateCode"], "SMS_1001")
 
     def test_unmapped_message_refused_before_sending(self):
-        message = self.partner._message_sms("随便写的短信", partner_ids=self.partner.ids)
+        message = self.partner._message_sms(
+            "随便写的短信", partner_ids=self.partner.ids
+        )
         sms = self.env["sms.sms"].sudo().search([("mail_message_id", "=", message.id)])
         self.assertEqual(sms.state, "error")
         self.assertEqual(sms.failure_type, "unknown")
@@ -156,7 +159,9 @@ class TestSmsProvider(SmsProviderCase, MockSMS):
 
     def test_transient_errors_retry_with_backoff_and_cap(self):
         sms = self._make_sms()
-        self.fake.push(200, FakeSmsServer.aliyun_error("isv.BUSINESS_LIMIT_CONTROL", "流控"))
+        self.fake.push(
+            200, FakeSmsServer.aliyun_error("isv.BUSINESS_LIMIT_CONTROL", "流控")
+        )
         before = fields.Datetime.now()
         sms.send()
         self.assertEqual((sms.state, sms.hotline_attempts), ("outgoing", 1))
@@ -203,28 +208,32 @@ class TestSmsProvider(SmsProviderCase, MockSMS):
         self.assertEqual(len(self.fake.requests), 2)
 
     def test_tencent(self):
-        tencent = self.env["hotline.sms.provider"].sudo().create(
-            {
-                "name": "Tencent",
-                "kind": "tencent",
-                "sign_name": "华燃",
-                "endpoint": self.fake.url,
-                "sdk_app_id": "1400000001",
-                "access_key": "SID",
-                "secret_key": "SKEY",
-                "sequence": 1,
-                "template_map_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "name": "Ack",
-                            "provider_template_code": "449739",
-                            "content": "您的案件${1}已受理,查询码${2}。",
-                        },
-                    )
-                ],
-            }
+        tencent = (
+            self.env["hotline.sms.provider"]
+            .sudo()
+            .create(
+                {
+                    "name": "Tencent",
+                    "kind": "tencent",
+                    "sign_name": "华燃",
+                    "endpoint": self.fake.url,
+                    "sdk_app_id": "1400000001",
+                    "access_key": "SID",
+                    "secret_key": "SKEY",
+                    "sequence": 1,
+                    "template_map_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "name": "Ack",
+                                "provider_template_code": "449739",
+                                "content": "您的案件${1}已受理,查询码${2}。",
+                            },
+                        )
+                    ],
+                }
+            )
         )
         sms = self._make_sms()
         sms.send()
@@ -251,33 +260,45 @@ class TestSmsProvider(SmsProviderCase, MockSMS):
             tencent.template_map_ids[0].content = "您好${name}"
 
     def test_http_gateway(self):
-        gateway = self.env["hotline.sms.provider"].sudo().create(
-            {
-                "name": "Gateway",
-                "kind": "http",
-                "sign_name": "华燃",
-                "sequence": 1,
-                "endpoint": self.fake.url + "/gw/send",
-                "access_key": "acct",
-                "secret_key": "pw",
-                "http_body_template": json.dumps(
-                    {
-                        "user": "{{account}}",
-                        "mobile": "{{number}}",
-                        "tpl": "{{template_code}}",
-                        "vars": "{{params}}",
-                        "ref": "{{out_id}}",
-                    }
-                ),
-                "http_headers_template": '{"X-Key": "{{secret}}"}',
-                "http_success_path": "code",
-                "http_success_value": "0",
-                "http_message_id_path": "data.msgid",
-                "http_error_text_path": "msg",
-                "template_map_ids": [
-                    (0, 0, {"name": "Ack", "provider_template_code": "T1", "content": ACK})
-                ],
-            }
+        gateway = (
+            self.env["hotline.sms.provider"]
+            .sudo()
+            .create(
+                {
+                    "name": "Gateway",
+                    "kind": "http",
+                    "sign_name": "华燃",
+                    "sequence": 1,
+                    "endpoint": self.fake.url + "/gw/send",
+                    "access_key": "acct",
+                    "secret_key": "pw",
+                    "http_body_template": json.dumps(
+                        {
+                            "user": "{{account}}",
+                            "mobile": "{{number}}",
+                            "tpl": "{{template_code}}",
+                            "vars": "{{params}}",
+                            "ref": "{{out_id}}",
+                        }
+                    ),
+                    "http_headers_template": '{"X-Key": "{{secret}}"}',
+                    "http_success_path": "code",
+                    "http_success_value": "0",
+                    "http_message_id_path": "data.msgid",
+                    "http_error_text_path": "msg",
+                    "template_map_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "name": "Ack",
+                                "provider_template_code": "T1",
+                                "content": ACK,
+                            },
+                        )
+                    ],
+                }
+            )
         )
         sms = self._make_sms()
         sms.send()
@@ -341,7 +362,9 @@ class TestSmsProvider(SmsProviderCase, MockSMS):
             json.loads(self.fake.requests[0]["query"]["TemplateParam"]),
             {"case": "1234", "code": "1234"},
         )
-        self.fake.push(200, FakeSmsServer.aliyun_error("isv.SMS_TEMPLATE_ILLEGAL", "模板不合法"))
+        self.fake.push(
+            200, FakeSmsServer.aliyun_error("isv.SMS_TEMPLATE_ILLEGAL", "模板不合法")
+        )
         action = provider.action_test()
         self.assertEqual(action["params"]["type"], "danger")
         self.assertIn("模板不合法", provider.last_test_result)
@@ -366,7 +389,9 @@ class TestSmsProvider(SmsProviderCase, MockSMS):
         self.assertNotIn("access_key", plain.fields_get())
         # an agent's SMS still goes through the provider, without seeing it
         agent = self.role_users["agent"]
-        self.partner.with_user(agent)._message_sms(ACK_BODY, partner_ids=self.partner.ids)
+        self.partner.with_user(agent)._message_sms(
+            ACK_BODY, partner_ids=self.partner.ids
+        )
         self.assertEqual(len(self.fake.requests), 1)
 
 
@@ -381,7 +406,9 @@ class TestSmsReport(SmsProviderCase, HttpCase):
     def _post(self, provider, payload, token=None):
         url = f"/hotline/sms/report/{provider.id}/{token or provider.callback_token}"
         data = payload if isinstance(payload, bytes) else json.dumps(payload)
-        return self.url_open(url, data=data, headers={"Content-Type": "application/json"})
+        return self.url_open(
+            url, data=data, headers={"Content-Type": "application/json"}
+        )
 
     def test_aliyun_delivered(self):
         sms, notification = self._sent()
@@ -408,27 +435,31 @@ class TestSmsReport(SmsProviderCase, HttpCase):
 
     def test_tencent_failed(self):
         self.aliyun.active = False
-        tencent = self.env["hotline.sms.provider"].sudo().create(
-            {
-                "name": "Tencent",
-                "kind": "tencent",
-                "sign_name": "华燃",
-                "endpoint": self.fake.url,
-                "sdk_app_id": "1400000001",
-                "access_key": "SID",
-                "secret_key": "SKEY",
-                "template_map_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "name": "Ack",
-                            "provider_template_code": "449739",
-                            "content": "您的案件${1}已受理,查询码${2}。",
-                        },
-                    )
-                ],
-            }
+        tencent = (
+            self.env["hotline.sms.provider"]
+            .sudo()
+            .create(
+                {
+                    "name": "Tencent",
+                    "kind": "tencent",
+                    "sign_name": "华燃",
+                    "endpoint": self.fake.url,
+                    "sdk_app_id": "1400000001",
+                    "access_key": "SID",
+                    "secret_key": "SKEY",
+                    "template_map_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "name": "Ack",
+                                "provider_template_code": "449739",
+                                "content": "您的案件${1}已受理,查询码${2}。",
+                            },
+                        )
+                    ],
+                }
+            )
         )
         sms, notification = self._sent()
         response = self._post(

@@ -46,6 +46,14 @@ BLACKLIST = "sms_blacklist"
 UNKNOWN = "unknown"
 
 
+class MalformedReport(ValueError):
+    """A delivery report the provider's documented format does not allow."""
+
+
+class TemplateError(ValueError):
+    """A gateway request template that cannot be used."""
+
+
 @dataclass
 class SendResult:
     """What the provider answered for one message."""
@@ -194,9 +202,7 @@ def _split_endpoint(endpoint, default_host):
 class AliyunSmsClient:
     DEFAULT_ENDPOINT = "dysmsapi.aliyuncs.com"
 
-    def __init__(
-        self, access_key_id, access_key_secret, endpoint=None, timeout=None
-    ):
+    def __init__(self, access_key_id, access_key_secret, endpoint=None, timeout=None):
         from alibabacloud_dysmsapi20170525.client import Client
         from alibabacloud_tea_openapi import models as openapi_models
 
@@ -216,6 +222,7 @@ class AliyunSmsClient:
         """``params``: {name: value} of the template's ${name} variables."""
         from alibabacloud_dysmsapi20170525 import models as sms_models
         from darabonba.runtime import RuntimeOptions
+        from Tea.exceptions import TeaException
 
         request = sms_models.SendSmsRequest(
             phone_numbers=number_aliyun(number),
@@ -231,7 +238,7 @@ class AliyunSmsClient:
         )
         try:
             response = self.client.send_sms_with_options(request, runtime)
-        except Exception as error:  # SDK: ServerException/ClientException/network
+        except (TeaException, OSError) as error:  # refused, network, timeout
             return self._error_result(error)
         body = response.body
         code = body.code if body else ""
@@ -313,10 +320,6 @@ class TencentSmsClient:
             if isinstance(text, bytes):
                 text = text.decode("utf-8", "replace")
             return SendResult.failure(error.code, text, failure_type, transient)
-        except Exception as error:  # anything the SDK did not wrap
-            return SendResult.failure(
-                type(error).__name__, str(error), SERVER, transient=True
-            )
         statuses = response.SendStatusSet or []
         if not statuses:
             return SendResult.failure(
@@ -410,9 +413,11 @@ class HttpTemplateClient:
         try:
             value = json.loads(text)
         except ValueError as error:
-            raise ValueError(f"The {what} template is not valid JSON: {error}") from None
+            raise TemplateError(
+                f"The {what} template is not valid JSON: {error}"
+            ) from None
         if not isinstance(value, dict):
-            raise ValueError(f"The {what} template must be a JSON object.")
+            raise TemplateError(f"The {what} template must be a JSON object.")
         return value
 
     def _fill(self, value, variables, params):
@@ -453,7 +458,7 @@ class HttpTemplateClient:
             str(k): str(v)
             for k, v in self._fill(self.headers_template, variables, params).items()
         }
-        kwargs = {"headers": headers, "timeout": self.timeout}
+        kwargs = {"headers": headers}
         if self.method == "GET":
             kwargs["params"] = {k: _form_value(v) for k, v in body.items()}
         elif self.body_format == "form":
@@ -470,7 +475,7 @@ class HttpTemplateClient:
         except ValueError as error:
             return SendResult.failure("template", str(error), UNKNOWN)
         try:
-            response = requests.request(method, url, **kwargs)
+            response = requests.request(method, url, timeout=self.timeout, **kwargs)
         except requests.RequestException as error:
             return SendResult.failure(
                 type(error).__name__, str(error), SERVER, transient=True
@@ -513,12 +518,12 @@ def _report_list(payload):
     if isinstance(payload, dict):
         payload = payload.get("reports", [payload])
     if not isinstance(payload, list) or not payload:
-        raise ValueError("Expected a non-empty JSON array of reports.")
+        raise MalformedReport("Expected a non-empty JSON array of reports.")
     if len(payload) > 1000:
-        raise ValueError("At most 1000 reports per request.")
+        raise MalformedReport("At most 1000 reports per request.")
     for item in payload:
         if not isinstance(item, dict):
-            raise ValueError("Each report must be a JSON object.")
+            raise MalformedReport("Each report must be a JSON object.")
     return payload
 
 
@@ -526,10 +531,10 @@ def _text(item, key, required=False):
     value = item.get(key)
     if value is None or value == "":
         if required:
-            raise ValueError(f"Missing {key} in a report.")
+            raise MalformedReport(f"Missing {key} in a report.")
         return ""
     if not isinstance(value, str | int):
-        raise ValueError(f"{key} must be a string.")
+        raise MalformedReport(f"{key} must be a string.")
     return str(value)[:256]
 
 
@@ -540,11 +545,11 @@ def parse_aliyun_reports(payload):
     for item in _report_list(payload):
         success = item.get("success")
         if not isinstance(success, bool):
-            raise ValueError("success must be true or false.")
+            raise MalformedReport("success must be true or false.")
         biz_id = _text(item, "biz_id")
         out_id = _text(item, "out_id")
         if not biz_id and not out_id:
-            raise ValueError("A report needs biz_id or out_id.")
+            raise MalformedReport("A report needs biz_id or out_id.")
         reports.append(
             DeliveryReport(
                 message_id=biz_id,
@@ -566,7 +571,7 @@ def parse_tencent_reports(payload):
     for item in _report_list(payload):
         status = item.get("report_status")
         if status not in ("SUCCESS", "FAIL"):
-            raise ValueError("report_status must be SUCCESS or FAIL.")
+            raise MalformedReport("report_status must be SUCCESS or FAIL.")
         reports.append(
             DeliveryReport(
                 message_id=_text(item, "sid", required=True),
@@ -588,11 +593,11 @@ def parse_http_reports(payload):
     for item in _report_list(payload):
         status = item.get("status")
         if status not in ("delivered", "failed"):
-            raise ValueError("status must be delivered or failed.")
+            raise MalformedReport("status must be delivered or failed.")
         message_id = _text(item, "message_id")
         out_id = _text(item, "out_id")
         if not message_id and not out_id:
-            raise ValueError("A report needs message_id or out_id.")
+            raise MalformedReport("A report needs message_id or out_id.")
         reports.append(
             DeliveryReport(
                 message_id=message_id,
