@@ -231,6 +231,11 @@ class HotlineSmsProvider(models.Model):
             out_id,
         )
 
+    def action_regenerate_token(self):
+        """New delivery report URL (the old one stops working)."""
+        for provider in self:
+            provider.callback_token = secrets.token_urlsafe(24)
+
     def action_test(self):
         """Send the test template to the test number, now, and show the answer."""
         self.ensure_one()

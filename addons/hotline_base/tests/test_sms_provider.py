@@ -506,5 +506,13 @@ class TestSmsReport(SmsProviderCase, HttpCase):
         )
         self.assertEqual(response.status_code, 200)
         self.assertEqual(sms.state, "pending")
+        old_token = self.aliyun.callback_token
+        self.aliyun.with_user(
+            self.role_users["hotline_admin"]
+        ).action_regenerate_token()
+        self.assertNotEqual(self.aliyun.callback_token, old_token)
+        self.assertEqual(
+            self._post(self.aliyun, good, token=old_token).status_code, 404
+        )
         self.aliyun.kind = "iap"
         self.assertEqual(self._post(self.aliyun, good).status_code, 404)
