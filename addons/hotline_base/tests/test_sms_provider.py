@@ -110,6 +110,29 @@ class TestSmsProvider(SmsProviderCase, MockSMS):
         self.assertEqual(len(self.fake.requests), 1)
         self.assertEqual(self.fake.requests[0]["query"]["TemplateCode"], "SMS_1001")
 
+    def test_sms_template_rendering_the_approved_wording(self):
+        """An Odoo SMS template (composer, automated actions) maps by its text."""
+        template = self.env["sms.template"].create(
+            {
+                "name": "Ack",
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "body": "您的案件{{ object.ref }}已受理,查询码{{ object.zip }}。",
+            }
+        )
+        self.aliyun.template_map_ids[0].sms_template_id = template
+        self.partner.write({"ref": "HL-0042", "zip": "100020"})
+        composer = (
+            self.env["sms.composer"]
+            .with_context(active_model="res.partner", active_id=self.partner.id)
+            .create({"template_id": template.id})
+        )
+        composer._action_send_sms()
+        (req,) = self.fake.requests
+        self.assertEqual(
+            json.loads(req["query"]["TemplateParam"]),
+            {"case": "HL-0042", "code": "100020"},
+        )
+
     def test_unmapped_message_refused_before_sending(self):
         message = self.partner._message_sms(
             "随便写的短信", partner_ids=self.partner.ids
