@@ -10,11 +10,20 @@
     "author": "Hotline Contributors",
     "website": "https://github.com/hotline-suite/hotline",
     "depends": ["contacts", "mail", "phone_validation", "sms", "resource"],
-    "external_dependencies": {"python": ["phonenumbers", "python-stdnum"]},
+    "external_dependencies": {
+        "python": [
+            "phonenumbers",
+            "python-stdnum",
+            "requests",
+            "alibabacloud-dysmsapi20170525",
+            "tencentcloud-sdk-python-sms",
+        ]
+    },
     "data": [
         "security/hotline_security.xml",
         "security/ir.model.access.csv",
         "security/hotline_base_rules.xml",
+        "security/hotline_sms_rules.xml",
         "data/ir_sequence_data.xml",
         "data/ir_cron_data.xml",
         "views/hotline_knowledge_article_views.xml",
@@ -24,6 +33,7 @@
         "views/hotline_service_site_views.xml",
         "views/hotline_blacklist_views.xml",
         "views/menus.xml",
+        "views/hotline_sms_provider_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

@@ -1,1 +1,2 @@
 from . import customer_sync
+from . import sms_report

@@ -10,3 +10,6 @@ from . import hotline_knowledge_article
 from . import res_users
 from . import ir_http
 from . import hotline_attempt_limit
+from . import hotline_sms_provider
+from . import hotline_sms_template_map
+from . import sms_sms
