@@ -10,3 +10,4 @@ from . import hotline_knowledge_article
 from . import res_users
 from . import ir_http
 from . import hotline_attempt_limit
+from . import hotline_text_query
