@@ -32,6 +32,7 @@ class HotlineQueryMail(models.Model):
     _description = "Query e-mail"
     _order = "id desc"
     _rec_name = "email_from"
+    _primary_email = "email_from"
 
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
@@ -77,14 +78,14 @@ class HotlineQueryMail(models.Model):
             # not a command: the list of the commands
             answer = Query._hotline_text_answer(text_query.HELP, query)
             command = text_query.TextCommand(text_query.HELP)
-        record = super().message_new(
-            msg_dict,
+        # not mail.thread's: it would put the raw From over the address
+        record = self.create(
             {
                 "company_id": company.id,
                 "email_from": sender or (msg_dict.get("email_from") or "?")[:128],
                 "query_command": command.command if command else False,
                 "answered": bool(answer),
-            },
+            }
         )
         # the e-mail is posted on the record after this method: without its
         # text (case number and query code) nor attachments
