@@ -177,7 +177,11 @@ class HotlineInboundGateway(models.Model):
         message = self._hotline_log(
             message_id,
             {
-                "sender": number,
+                # who asked about a case is not kept (it may be a confidential
+                # reporter's); the answer goes to the number all the same
+                "sender": False
+                if command.command == text_query.CASE_STATUS
+                else number,
                 "recipient": recipient,
                 "received_at": received_at,
                 "query_command": command.command,

@@ -78,11 +78,16 @@ class HotlineQueryMail(models.Model):
             # not a command: the list of the commands
             answer = Query._hotline_text_answer(text_query.HELP, query)
             command = text_query.TextCommand(text_query.HELP)
+        # who asked about a case is not kept (it may be a confidential
+        # reporter's), as on the SMS gateway's log
+        anonymous = bool(command) and command.command == text_query.CASE_STATUS
         # not mail.thread's: it would put the raw From over the address
         record = self.create(
             {
                 "company_id": company.id,
-                "email_from": sender or (msg_dict.get("email_from") or "?")[:128],
+                "email_from": False
+                if anonymous
+                else sender or (msg_dict.get("email_from") or "?")[:128],
                 "query_command": command.command if command else False,
                 "answered": bool(answer),
             }
@@ -94,11 +99,13 @@ class HotlineQueryMail(models.Model):
         )
         msg_dict["subject"] = Query.env._("Query e-mail")
         msg_dict["attachments"] = []
+        if anonymous:
+            msg_dict.update(author_id=False, email_from=False, reply_to=False)
         if answer:
-            record._hotline_send_answer(msg_dict, answer, Query.env)
+            record._hotline_send_answer(sender, msg_dict, answer, Query.env)
         return record
 
-    def _hotline_send_answer(self, msg_dict, answer, env):
+    def _hotline_send_answer(self, email_to, msg_dict, answer, env):
         self.ensure_one()
         company = self.company_id
         email_from = (
@@ -111,7 +118,7 @@ class HotlineQueryMail(models.Model):
             .sudo()
             .create(
                 {
-                    "email_to": self.email_from,
+                    "email_to": email_to,
                     "email_from": email_from,
                     "subject": env._("Your query"),
                     "body_html": Markup("<p>%s</p>") % body,
@@ -121,7 +128,7 @@ class HotlineQueryMail(models.Model):
             )
         )
         self.message_post(
-            body=env._("Answer sent to %s.", self.email_from),
+            body=env._("Answer sent."),
             message_type="notification",
             subtype_xmlid="mail.mt_note",
         )

@@ -84,6 +84,7 @@ class TestTextQuery(CaseCommon, HttpCase):
         self.assertEqual(message.result, "query")
         self.assertEqual(message.query_command, "case_status")
         self.assertFalse(message.ticket_id, "a query is linked to no case")
+        self.assertFalse(message.sender, "nor to who asked")
         self.assertEqual(self.env["helpdesk.ticket"].search_count([]), tickets)
         answer = self.answers()
         self.assertEqual(len(answer), 1)
@@ -271,7 +272,7 @@ class TestTextQuery(CaseCommon, HttpCase):
     def test_email_case_status(self):
         self.case.sudo().reply_summary = "已派员处理"
         record = self.mail(f"CX {self.case.number} {self.code}")
-        self.assertEqual(record.email_from, "wang@example.com")
+        self.assertFalse(record.email_from, "who asked about a case is not kept")
         self.assertEqual(record.query_command, "case_status")
         self.assertTrue(record.answered)
         self.assertEqual(record.company_id, self.env.company)
@@ -285,6 +286,8 @@ class TestTextQuery(CaseCommon, HttpCase):
         )
         self.assertNotIn(self.code, texts)
         self.assertNotIn(self.case.number, texts)
+        self.assertNotIn("wang@", " ".join(record.message_ids.mapped("email_from")))
+        self.assertNotIn(self.customer, record.message_ids.author_id)
 
     def test_email_command_in_body_and_wrong_code(self):
         wrong = f"{(int(self.code) + 1) % 10**6:06d}"
@@ -308,7 +311,8 @@ class TestTextQuery(CaseCommon, HttpCase):
         self.assertEqual(self.env["helpdesk.ticket"].search_count([]), tickets)
 
     def test_email_rights(self):
-        self.mail("BZ")
+        record = self.mail("BZ")
+        self.assertEqual(record.email_from, "wang@example.com")
         for role in ("agent", "handler", "leader", "finance"):
             with self.subTest(role=role), self.assertRaises(AccessError):
                 self.env["hotline.query.mail"].with_user(self.role_users[role]).search(
