@@ -39,7 +39,8 @@ class HotlineTextQuery(models.AbstractModel):
 
     @api.model
     def _hotline_text_help_lines(self):
-        return [line for _method, line in self._hotline_text_commands().values() if line]
+        commands = self._hotline_text_commands().values()
+        return [line for _method, line in commands if line]
 
     @api.model
     def _hotline_text_count(self, query, service, outcome, partner=None, detail=False):

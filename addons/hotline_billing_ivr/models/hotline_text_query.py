@@ -170,9 +170,7 @@ class HotlineTextQuery(models.AbstractModel):
             )
         ]
         if figures["consumption"] is not None:
-            parts.append(
-                self.env._("gas used %s m³", f"{figures['consumption']:g}")
-            )
+            parts.append(self.env._("gas used %s m³", f"{figures['consumption']:g}"))
         if figures["due"]:
             parts.append(self.env._("due %s", figures["due"].strftime("%Y-%m-%d")))
         residual, total = figures["residual"], figures["total"]

@@ -32,7 +32,11 @@ class TestTextQueryBilling(HotlineCommon):
             {"name": "王芳（家）", "parent_id": cls.customer.id, "type": "invoice"}
         )
         cls.site = cls.env["hotline.service.site"].create(
-            {"name": "朝阳区1号楼", "partner_id": cls.customer.id, "meter_number": "T-M1"}
+            {
+                "name": "朝阳区1号楼",
+                "partner_id": cls.customer.id,
+                "meter_number": "T-M1",
+            }
         )
         Flow = cls.env["hotline.ivr.flow"]
         cls.today = Flow._hotline_selfservice_today(cls.company)
@@ -217,15 +221,10 @@ class TestTextQueryBilling(HotlineCommon):
         self.ask("arrears", sender="wang@example.com", channel="email")
         self.Transaction._hotline_log({"caller": "13800138000"}, "arrears", "served")
         for role in ("supervisor", "finance"):
-            groups = (
-                self.Transaction.with_user(self.role_users[role])
-                ._read_group(
-                    [("service", "=", "arrears")], ["channel"], ["__count"]
-                )
+            groups = self.Transaction.with_user(self.role_users[role])._read_group(
+                [("service", "=", "arrears")], ["channel"], ["__count"]
             )
-            self.assertEqual(
-                dict(groups), {"phone": 1, "sms": 1, "email": 1}, role
-            )
+            self.assertEqual(dict(groups), {"phone": 1, "sms": 1, "email": 1}, role)
         for role in ("agent", "handler", "leader"):
             with self.subTest(role=role), self.assertRaises(AccessError):
                 self.Transaction.with_user(self.role_users[role]).search([])
