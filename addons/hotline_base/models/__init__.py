@@ -13,3 +13,4 @@ from . import hotline_attempt_limit
 from . import hotline_sms_provider
 from . import hotline_sms_template_map
 from . import sms_sms
+from . import hotline_text_query

@@ -18,3 +18,4 @@ from . import hotline_campaign
 from . import hotline_campaign_contact
 from . import hotline_campaign_attempt
 from . import hotline_dunning_report
+from . import hotline_text_query

@@ -459,17 +459,12 @@ class HotlineIvrFlow(models.Model):
         )
         return self.env.cr.fetchall()
 
-    # -- the services -----------------------------------------------------------------
     @api.model
-    def _hotline_ivr_arrears(self, request):
-        """Overdue amount and the months of the overdue bills: 您欠费的月份是
-        2026年9月、10月，共计一百二十三元四角. Payments and credit notes not
-        yet matched lower the amount, as on the customer's form."""
-        partner, company, partner_ids = self._hotline_selfservice_start(request)
-        if not partner:
-            return self._hotline_selfservice_answer(
-                request, "arrears", "not_identified", partner, company
-            )
+    def _hotline_selfservice_arrears_due(self, partner_ids, company):
+        """``(amount, months)``: the overdue amount of the customer, lowered
+        by payments and credit notes not yet matched, rounded, never below
+        zero; the months (first days) of the overdue bills. The figures of the
+        arrears query, by phone and by SMS."""
         today = self._hotline_selfservice_today(company)
         overdue = credits = 0.0
         months = set()
@@ -485,7 +480,57 @@ class HotlineIvrFlow(models.Model):
                 overdue += residual
                 months.add(invoice_date or maturity)
         currency = self._hotline_selfservice_money(company)
-        amount = currency.round(max(overdue - credits, 0.0))
+        return currency.round(max(overdue - credits, 0.0)), months
+
+    @api.model
+    def _hotline_selfservice_last_bill_month(self, partner_ids, company):
+        """First day of the month of the customer's latest posted bill, or
+        ``None``."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(LAST_BILL_DATE_SQL, partners=partner_ids, company=company.id)
+        )
+        latest = self.env.cr.fetchone()[0]
+        return latest.replace(day=1) if latest else None
+
+    @api.model
+    def _hotline_selfservice_bill_figures(self, partner_ids, company, month):
+        """The bills dated in ``month``: ``{"total", "residual", "due",
+        "consumption"}`` (sums over the month's bills), or ``None`` when there
+        is none. The figures of the bill queries, by phone and by SMS."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                BILL_SQL,
+                partners=partner_ids,
+                company=company.id,
+                start=month,
+                stop=month + relativedelta(months=1),
+            )
+        )
+        count, total, residual, due, _first, consumption = self.env.cr.fetchone()
+        if not count:
+            return None
+        return {
+            "total": total,
+            "residual": residual,
+            "due": due,
+            "consumption": consumption,
+        }
+
+    # -- the services -----------------------------------------------------------------
+    @api.model
+    def _hotline_ivr_arrears(self, request):
+        """Overdue amount and the months of the overdue bills: 您欠费的月份是
+        2026年9月、10月，共计一百二十三元四角. Payments and credit notes not
+        yet matched lower the amount, as on the customer's form."""
+        partner, company, partner_ids = self._hotline_selfservice_start(request)
+        if not partner:
+            return self._hotline_selfservice_answer(
+                request, "arrears", "not_identified", partner, company
+            )
+        amount, months = self._hotline_selfservice_arrears_due(partner_ids, company)
+        currency = self._hotline_selfservice_money(company)
         if currency.is_zero(amount):
             return self._hotline_selfservice_answer(
                 request, "arrears", "no_arrears", partner, company
@@ -516,17 +561,13 @@ class HotlineIvrFlow(models.Model):
             return self._hotline_selfservice_answer(
                 request, "last_bill", "not_identified", partner, company
             )
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(LAST_BILL_DATE_SQL, partners=partner_ids, company=company.id)
-        )
-        latest = self.env.cr.fetchone()[0]
-        if not latest:
+        month = self._hotline_selfservice_last_bill_month(partner_ids, company)
+        if not month:
             return self._hotline_selfservice_answer(
                 request, "last_bill", "no_bill", partner, company
             )
         return self._hotline_selfservice_bill(
-            request, "last_bill", partner, company, partner_ids, latest.replace(day=1)
+            request, "last_bill", partner, company, partner_ids, month
         )
 
     @api.model
@@ -557,22 +598,14 @@ class HotlineIvrFlow(models.Model):
     def _hotline_selfservice_bill(
         self, request, service, partner, company, partner_ids, month
     ):
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                BILL_SQL,
-                partners=partner_ids,
-                company=company.id,
-                start=month,
-                stop=month + relativedelta(months=1),
-            )
-        )
-        count, total, residual, due, _first, consumption = self.env.cr.fetchone()
+        figures = self._hotline_selfservice_bill_figures(partner_ids, company, month)
         detail = month.strftime("%Y%m")
-        if not count:
+        if not figures:
             return self._hotline_selfservice_answer(
                 request, service, "no_bill", partner, company, detail=detail
             )
+        total, residual = figures["total"], figures["residual"]
+        due, consumption = figures["due"], figures["consumption"]
         currency = self._hotline_selfservice_money(company)
         lang = request.get("language")
         play = (

@@ -13,6 +13,8 @@ SERVICES = [
     ("prepaid", "Prepaid balance"),
     ("notices", "Outage notices"),
     ("meter_reading", "Meter reading"),
+    ("case_query", "Case result query"),
+    ("help", "Help (list of commands)"),
 ]
 OUTCOMES = [
     ("served", "Served"),

@@ -10,6 +10,7 @@ from odoo.exceptions import UserError
 
 from odoo.addons.hotline_base.tools import phone
 
+from ..tools import text_query
 from .helpdesk_ticket import DONE_STATES
 
 TITLE_LENGTH = 60
@@ -126,8 +127,7 @@ class HotlineInboundGateway(models.Model):
         self.ensure_one()
         if not (self.send_acknowledgement and number):
             return self.env["sms.sms"]
-        lang = partner.lang or self.user_id.lang or self.env.lang
-        env = self.with_context(lang=lang).env
+        env = self.with_context(lang=self._hotline_lang(partner)).env
         if appended:
             body = env._("Your message was added to case %s.", case.number)
         else:
@@ -136,11 +136,61 @@ class HotlineInboundGateway(models.Model):
                 number=case.number,
                 code=case.sudo().query_code,
             )
+        return self._hotline_send_sms(number, body)
+
+    def _hotline_lang(self, partner):
+        return partner.lang or self.user_id.lang or self.env.lang
+
+    def _hotline_send_sms(self, number, body):
         sms = self.env["sms.sms"].sudo().create({"number": number, "body": body})
         cron = self.env.ref("sms.ir_cron_sms_scheduler_action", False)
         if cron:
             cron.sudo()._trigger()
         return sms
+
+    def _hotline_text_query(self, message_id, number, text, recipient, received_at):
+        """The query service's dispatch step (短信查询): a keyword command
+        (``tools/text_query.py``) registered on ``hotline.text.query`` is
+        answered by SMS to the sender and logged as a ``query`` message, with
+        no case; returns ``(status, inbound message)``, or ``None`` when the
+        text is no command (it then opens or extends a case)."""
+        self.ensure_one()
+        command = text_query.parse(text)
+        if command is None:
+            return None
+        partner = self._hotline_partner(number)
+        Query = self.env["hotline.text.query"].with_context(
+            lang=self._hotline_lang(partner)
+        )
+        answer = Query._hotline_text_answer(
+            command.command,
+            {
+                "channel": "sms",
+                "sender": number,
+                "company": self.user_id.company_id,
+                "args": command.args,
+                "complete": command.complete,
+            },
+        )
+        if answer is None:
+            return None
+        message = self._hotline_log(
+            message_id,
+            {
+                # who asked about a case is not kept (it may be a confidential
+                # reporter's); the answer goes to the number all the same
+                "sender": False
+                if command.command == text_query.CASE_STATUS
+                else number,
+                "recipient": recipient,
+                "received_at": received_at,
+                "query_command": command.command,
+            },
+            self.env["helpdesk.ticket"],
+            "query",
+        )
+        self._hotline_send_sms(number, answer)
+        return "query", message
 
     def _hotline_log(self, message_id, values, case, result):
         if case.is_confidential:
@@ -176,15 +226,22 @@ class HotlineInboundGateway(models.Model):
         return self.env["helpdesk.ticket"].hotline_intake(self.channel_code, values)
 
     def hotline_receive_sms(self, message_id, number, text, recipient, received_at):
-        """An incoming SMS: a new case, or a message on the sender's open case.
+        """An incoming SMS: a query command answered by SMS, a new case, or a
+        message on the sender's open case.
 
-        Returns ``(status, inbound message)``: ``created``, ``appended`` or
-        ``duplicate`` (the message id was already received: nothing is done).
+        Returns ``(status, inbound message)``: ``query``, ``created``,
+        ``appended`` or ``duplicate`` (the message id was already received:
+        nothing is done).
         """
         self.ensure_one()
         known = self._hotline_find(message_id)
         if known:
             return "duplicate", known
+        queried = self._hotline_text_query(
+            message_id, number, text, recipient, received_at
+        )
+        if queried:
+            return queried
         partner = self._hotline_partner(number)
         case = self._hotline_open_case(number)
         log_values = {

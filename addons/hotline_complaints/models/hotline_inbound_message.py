@@ -23,7 +23,23 @@ class HotlineInboundMessage(models.Model):
     pages = fields.Integer()
     ticket_id = fields.Many2one("helpdesk.ticket", string="Case", ondelete="set null")
     result = fields.Selection(
-        [("created", "New case"), ("appended", "Added to a case")], readonly=True
+        [
+            ("created", "New case"),
+            ("appended", "Added to a case"),
+            ("query", "Query answered"),
+        ],
+        readonly=True,
+    )
+    query_command = fields.Selection(
+        [
+            ("case_status", "Case status"),
+            ("arrears", "Arrears"),
+            ("last_bill", "Last bill"),
+            ("help", "Help"),
+        ],
+        string="Query",
+        readonly=True,
+        help="The command of an SMS answered by the query service (no case).",
     )
 
     _sql_constraints = [
