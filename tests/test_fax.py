@@ -120,9 +120,9 @@ def test_originate_fields():
     assert fields["Context"] == "hotline-fax-send"
     assert (fields["Exten"], fields["Priority"], fields["Async"]) == ("s", "1", "true")
     assert fields["Timeout"] == "45000"
-    assert "HOTLINE_FAX_FILE=/var/spool/asterisk/fax/out/fax-7-1.tif" in fields[
-        "Variable"
-    ]
+    assert (
+        "HOTLINE_FAX_FILE=/var/spool/asterisk/fax/out/fax-7-1.tif" in fields["Variable"]
+    )
     # a comma would split the Variable header: never inside a value
     assert "LOCALHEADERINFO=Hotline  Beijing" in fields["Variable"]
     assert fax.fax_of_channel(fields["ChannelId"]) == 7
@@ -140,21 +140,37 @@ def test_tracker_reception_success():
     uid = "pbx-1.1"
     base = {"Uniqueid": uid, "Linkedid": uid, "Exten": "4008100300"}
     out = tracker.feed(
-        ev("FAXStatus", Operation="receive", Status="Allocating Resources",
-           CallerIDNum="01066660000", **base)
+        ev(
+            "FAXStatus",
+            Operation="receive",
+            Status="Allocating Resources",
+            CallerIDNum="01066660000",
+            **base,
+        )
     )
     assert out[0]["kind"] == "receiving"
     assert out[0]["exten"] == "4008100300"
     assert tracker.feed(ev("FAXStatus", Operation="receive", **base)) == []
-    for name, value in (("FAXSTATUS", "SUCCESS"), ("FAXSTATUSSTRING", "OK"),
-                        ("FAXPAGES", "3")):
+    for name, value in (
+        ("FAXSTATUS", "SUCCESS"),
+        ("FAXSTATUSSTRING", "OK"),
+        ("FAXPAGES", "3"),
+    ):
         assert tracker.feed(ev("VarSet", Variable=name, Value=value, **base)) == []
     done = tracker.feed(
         AmiMessage(
-            [("Event", "ReceiveFAX"), *base.items(), ("CallerIDNum", "01066660000"),
-             ("LocalStationID", "HOTLINE"), ("RemoteStationID", "REMOTE"),
-             ("PagesTransferred", "3"), ("Resolution", "8040x7700"),
-             ("TransferRate", "14400"), ("FileName", "/a.tif"), ("FileName", "/b.tif")]
+            [
+                ("Event", "ReceiveFAX"),
+                *base.items(),
+                ("CallerIDNum", "01066660000"),
+                ("LocalStationID", "HOTLINE"),
+                ("RemoteStationID", "REMOTE"),
+                ("PagesTransferred", "3"),
+                ("Resolution", "8040x7700"),
+                ("TransferRate", "14400"),
+                ("FileName", "/a.tif"),
+                ("FileName", "/b.tif"),
+            ]
         )
     )
     assert done[0]["kind"] == "done" and done[0]["direction"] == "in"
@@ -179,25 +195,46 @@ def test_tracker_outbound_not_answered_waits_for_the_cause():
     uid = fax.make_channel_id(5)
     action = fax.make_action_id(5)
     assert tracker.feed(ev("Newchannel", Uniqueid=uid)) == []
-    assert tracker.feed(
-        ev("OriginateResponse", ActionID=action, Response="Failure", Reason="5",
-           Uniqueid=uid)
-    ) == []
+    assert (
+        tracker.feed(
+            ev(
+                "OriginateResponse",
+                ActionID=action,
+                Response="Failure",
+                Reason="5",
+                Uniqueid=uid,
+            )
+        )
+        == []
+    )
     out = tracker.feed(ev("Hangup", Uniqueid=uid, Cause="17"))
     assert out == [
-        {"kind": "not_sent", "fax_id": 5, "result": "busy", "reason": "5",
-         "cause": "17"}
+        {
+            "kind": "not_sent",
+            "fax_id": 5,
+            "result": "busy",
+            "reason": "5",
+            "cause": "17",
+        }
     ]
     # no channel at all: the response says it
     out = tracker.feed(
-        ev("OriginateResponse", ActionID=fax.make_action_id(6), Response="Failure",
-           Reason="0", Uniqueid=fax.make_channel_id(6))
+        ev(
+            "OriginateResponse",
+            ActionID=fax.make_action_id(6),
+            Response="Failure",
+            Reason="0",
+            Uniqueid=fax.make_channel_id(6),
+        )
     )
     assert out[0]["result"] == "failed" and out[0]["fax_id"] == 6
     # other Originates are not ours
-    assert tracker.feed(
-        ev("OriginateResponse", ActionID="hotline-cp-1-ab", Response="Failure")
-    ) == []
+    assert (
+        tracker.feed(
+            ev("OriginateResponse", ActionID="hotline-cp-1-ab", Response="Failure")
+        )
+        == []
+    )
 
 
 # -- the simulator ------------------------------------------------------------------
@@ -233,15 +270,23 @@ def test_simulator_receives_a_fax_as_res_fax_reports_it(sim, tmp_path):
     done = wait_for(sim.test_events, "ReceiveFAX")[0]
     # manager_channels.c channel_fax_cb: snapshot, then the fax fields in order
     keys = [k for k, _v in done.pairs]
-    fax_keys = ["LocalStationID", "RemoteStationID", "PagesTransferred",
-                "Resolution", "TransferRate", "FileName"]
-    assert keys[-len(fax_keys):] == fax_keys
+    fax_keys = [
+        "LocalStationID",
+        "RemoteStationID",
+        "PagesTransferred",
+        "Resolution",
+        "TransferRate",
+        "FileName",
+    ]
+    assert keys[-len(fax_keys) :] == fax_keys
     assert keys.index("Linkedid") < keys.index("LocalStationID")
     assert done.get("PagesTransferred") == "3"
     assert done.get("FileName") == f"/var/spool/asterisk/fax/in/{uid}.tif"
     assert (tmp_path / "in" / f"{uid}.tif").read_bytes() == tiff
     # the variables came before, FAXERROR only for failures
-    variables = [e.get("Variable") for e in sim.test_events if e.get("Event") == "VarSet"]
+    variables = [
+        e.get("Variable") for e in sim.test_events if e.get("Event") == "VarSet"
+    ]
     assert variables.index("FAXSTATUS") < variables.index("FAXPAGES", 2)
     assert "FAXERROR" not in variables
     tracker = fax.FaxTracker()
@@ -251,8 +296,9 @@ def test_simulator_receives_a_fax_as_res_fax_reports_it(sim, tmp_path):
 
 
 def test_simulator_failed_reception(sim, tmp_path):
-    sim.receive_fax("4008100300", "01066660000", make_tiff(1),
-                    error="The call dropped prematurely")
+    sim.receive_fax(
+        "4008100300", "01066660000", make_tiff(1), error="The call dropped prematurely"
+    )
     wait_for(sim.test_events, "Hangup")
     tracker = fax.FaxTracker()
     results = [r for e in list(sim.test_events) for r in tracker.feed(e)]
@@ -294,8 +340,11 @@ def test_simulator_sends_a_fax(sim, tmp_path):
 
 @pytest.mark.parametrize(
     "outcome,kind,result",
-    [("busy", "not_sent", "busy"), ("no_answer", "not_sent", "no_answer"),
-     ("fax_failed", "done", None)],
+    [
+        ("busy", "not_sent", "busy"),
+        ("no_answer", "not_sent", "no_answer"),
+        ("fax_failed", "done", None),
+    ],
 )
 def test_simulator_fax_outcomes(sim, outcome, kind, result):
     sim.fax.script["01077778888"] = outcome

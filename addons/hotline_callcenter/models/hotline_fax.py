@@ -363,9 +363,7 @@ class HotlineFax(models.Model):
             try:
                 targets.append(dialable(number, region))
             except NotDialable as exc:
-                raise UserError(
-                    self.env._("%s is not a fax number.", number)
-                ) from exc
+                raise UserError(self.env._("%s is not a fax number.", number)) from exc
         if not targets:
             raise UserError(self.env._("Give at least one fax number."))
         if not documents:
@@ -374,9 +372,7 @@ class HotlineFax(models.Model):
         for document in documents:
             raw = document.raw or b""
             if raw[:5] != b"%PDF-":
-                raise UserError(
-                    self.env._("%s is not a PDF document.", document.name)
-                )
+                raise UserError(self.env._("%s is not a PDF document.", document.name))
             datas.append(raw)
         try:
             tiff, pages = faxlib.pdf_to_tiff(datas)
@@ -405,14 +401,20 @@ class HotlineFax(models.Model):
                     "source_attachment_ids": [(6, 0, documents.ids)],
                 }
             )
-            fax.tiff_attachment_id = self.env["ir.attachment"].create(
-                {
-                    "name": fax._hotline_file_name("tif"),
-                    "raw": tiff,
-                    "mimetype": "image/tiff",
-                    "res_model": self._name,
-                    "res_id": fax.id,
-                }
+            # image_no_postprocess: Odoo would shrink (and re-encode) a large
+            # TIFF like a photo; the fax needs its 1728-dot lines as they are
+            fax.tiff_attachment_id = (
+                self.env["ir.attachment"]
+                .with_context(image_no_postprocess=True)
+                .create(
+                    {
+                        "name": fax._hotline_file_name("tif"),
+                        "raw": tiff,
+                        "mimetype": "image/tiff",
+                        "res_model": self._name,
+                        "res_id": fax.id,
+                    }
+                )
             )
             fax.attachment_id = documents[:1]
             faxes |= fax
@@ -479,7 +481,9 @@ class HotlineFax(models.Model):
             "fax_id": self.id,
             "action_id": faxlib.make_action_id(self.id),
             "channel_id": channel_id,
-            "channel": pbx.trunk_channel_template.replace("{number}", self.remote_number),
+            "channel": pbx.trunk_channel_template.replace(
+                "{number}", self.remote_number
+            ),
             "context": pbx.fax_send_context,
             "file": asterisk_file,
             "timeout": pbx.fax_ring_timeout or 60,
@@ -576,7 +580,9 @@ class HotlineFax(models.Model):
     def action_retry(self):
         for fax in self:
             if fax.direction != "out" or fax.state != "failed":
-                raise UserError(self.env._("Only failed outgoing faxes can be sent again."))
+                raise UserError(
+                    self.env._("Only failed outgoing faxes can be sent again.")
+                )
         for fax in self:
             fax.write(
                 {

@@ -105,11 +105,11 @@ class HotlineFaxBox(models.Model):
     @api.constrains("numbers", "pbx_id", "active")
     def _check_numbers(self):
         for box in self:
+            for part in re.split(r"[,;\n]+", box.numbers or ""):
+                part = part.strip()
+                if part and not re.fullmatch(r"\+?[\d\s\-()]{2,30}", part):
+                    raise ValidationError(self.env._("%s is not a fax number.", part))
             for number in box._number_list():
-                if not re.fullmatch(r"\+?\d{2,20}", number):
-                    raise ValidationError(
-                        self.env._("%s is not a fax number.", number)
-                    )
                 others = self.search(
                     [
                         ("id", "!=", box.id),
@@ -120,8 +120,7 @@ class HotlineFaxBox(models.Model):
                 if others:
                     raise ValidationError(
                         self.env._(
-                            "The fax number %(number)s is already in the box "
-                            "%(box)s.",
+                            "The fax number %(number)s is already in the box %(box)s.",
                             number=number,
                             box=others[0].name,
                         )

@@ -301,14 +301,25 @@ class FaxDocumentError(ValueError):
     """A document that cannot be converted (not a TIFF/PDF, damaged...)."""
 
 
+def _pillow():
+    """Pillow with its TIFF and PDF plugins registered: Odoo initialises
+    Pillow with a few web formats only (``odoo/tools/image.py``); these files
+    come from the PBX's spool or are made here, never from a browser."""
+    from PIL import Image, PdfImagePlugin, TiffImagePlugin
+
+    assert PdfImagePlugin and TiffImagePlugin
+    return Image
+
+
 def tiff_to_pdf(data):
     """``(pdf bytes, pages)`` of a (multi-page) TIFF, with Pillow.
 
     Fax resolutions have non-square pixels (204x98 or 204x196 dpi): each page
     is scaled to square pixels so that the PDF page has the paper's size.
     """
-    from PIL import Image, ImageSequence, UnidentifiedImageError
+    from PIL import ImageSequence, UnidentifiedImageError
 
+    Image = _pillow()
     try:
         image = Image.open(io.BytesIO(data))
         image.load()
@@ -351,8 +362,8 @@ def pdf_to_tiff(documents, compression="group3"):
     down, fitted to the fax width, and thresholded to black and white.
     """
     import pypdfium2 as pdfium
-    from PIL import Image
 
+    Image = _pillow()
     xdpi, ydpi = FAX_DPI
     frames = []
     for data in documents:
@@ -372,7 +383,9 @@ def pdf_to_tiff(documents, compression="group3"):
                 image = image.resize((image.width, height))
                 canvas = Image.new("L", (FAX_WIDTH, height), 255)
                 canvas.paste(image, ((FAX_WIDTH - image.width) // 2, 0))
-                frames.append(canvas.point(lambda v: 255 if v > 160 else 0).convert("1"))
+                frames.append(
+                    canvas.point(lambda v: 255 if v > 160 else 0).convert("1")
+                )
                 page.close()
         finally:
             pdf.close()
@@ -392,8 +405,9 @@ def pdf_to_tiff(documents, compression="group3"):
 
 def tiff_pages(data):
     """Number of pages of a TIFF (0 when it is not one)."""
-    from PIL import Image, UnidentifiedImageError
+    from PIL import UnidentifiedImageError
 
+    Image = _pillow()
     try:
         image = Image.open(io.BytesIO(data))
     except (UnidentifiedImageError, OSError, ValueError):

@@ -56,8 +56,9 @@ def tiff_page_count(source):
     """Pages of a TIFF (bytes, or the path of a file; 1 when it cannot be
     read)."""
     try:
-        from PIL import Image
+        from PIL import Image, TiffImagePlugin
 
+        assert TiffImagePlugin  # registered even where Odoo limited Pillow
         if isinstance(source, str):
             with open(source, "rb") as handle:
                 source = handle.read()
@@ -70,7 +71,10 @@ def _snapshot(channel, state, uid, context, exten, caller, connected="", priorit
     return [
         ("Channel", channel),
         ("ChannelState", state),
-        ("ChannelStateDesc", {"0": "Down", "4": "Ring", "5": "Ringing"}.get(state, "Up")),
+        (
+            "ChannelStateDesc",
+            {"0": "Down", "4": "Ring", "5": "Ringing"}.get(state, "Up"),
+        ),
         ("CallerIDNum", caller or "<unknown>"),
         ("CallerIDName", "<unknown>"),
         ("ConnectedLineNum", connected or "<unknown>"),
@@ -159,7 +163,11 @@ def receive_events(
     (Asterisk's path), ``pages`` pages; ``error`` a failure's FAXERROR."""
     channel = f"PJSIP/trunk-{suffix}"
     ring = _snapshot(channel, "4", uid, "from-pstn", did, caller)
-    events = [make("Newchannel", "call", _snapshot(channel, "0", uid, "from-pstn", did, caller))]
+    events = [
+        make(
+            "Newchannel", "call", _snapshot(channel, "0", uid, "from-pstn", did, caller)
+        )
+    ]
     events.append(make("Newstate", "call", ring))
     up = _snapshot(channel, "6", uid, context, did, caller, priority="3")
     events.append(
@@ -229,17 +237,27 @@ class FaxPeer:
             ]
             return make("OriginateResponse", "call", fields, action_id)
 
-        events = [make("Newchannel", "call", _snapshot(name, "0", uid, context, number, number))]
+        events = [
+            make(
+                "Newchannel", "call", _snapshot(name, "0", uid, context, number, number)
+            )
+        ]
         if outcome in ("busy", "no_answer"):
             state = _snapshot(name, "5", uid, context, number, number)
             events.append(make("Newstate", "call", state))
             events.append(response(False))
             events.append(
-                make("Hangup", "call", state + [("Cause", cause[0]), ("Cause-txt", cause[1])])
+                make(
+                    "Hangup",
+                    "call",
+                    state + [("Cause", cause[0]), ("Cause-txt", cause[1])],
+                )
             )
             return events
         up = _snapshot(name, "6", uid, context, exten, number, priority="2")
-        events.append(make("Newstate", "call", _snapshot(name, "6", uid, context, number, number)))
+        events.append(
+            make("Newstate", "call", _snapshot(name, "6", uid, context, number, number))
+        )
         events.append(response(True))
         events.append(
             make(
@@ -255,7 +273,11 @@ class FaxPeer:
         )
         pages = 1
         if spool and file_name:
-            local = os.path.join(spool, os.path.basename(os.path.dirname(file_name)), os.path.basename(file_name))
+            local = os.path.join(
+                spool,
+                os.path.basename(os.path.dirname(file_name)),
+                os.path.basename(file_name),
+            )
             if not os.path.exists(local):
                 local = os.path.join(spool, os.path.basename(file_name))
             pages = tiff_page_count(local)
