@@ -35,6 +35,7 @@
         "views/hotline_work_order_templates.xml",
         "views/menus.xml",
         "views/hotline_inbound_gateway_views.xml",
+        "views/hotline_fax_views.xml",
         "views/hotline_call_views.xml",
     ],
     "demo": [

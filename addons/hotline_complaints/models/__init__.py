@@ -20,3 +20,5 @@ from . import hotline_recording
 from . import hotline_inbound_gateway
 from . import hotline_inbound_message
 from . import hotline_ivr_flow
+from . import hotline_fax_box
+from . import hotline_fax
