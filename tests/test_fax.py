@@ -376,3 +376,95 @@ def test_shipped_dialplan_has_the_fax_contexts():
     sim = AmiSimulator(dialplan=SHIPPED_DIALPLAN)
     assert sim.dialplan.exists("hotline-fax-send", "s", 1)
     assert threading.active_count() >= 1
+
+
+# -- fax on demand: the IVR node ---------------------------------------------------
+def fax_flow():
+    from test_ivr_engine import flow, prompt
+
+    return flow(
+        {
+            "number": {
+                "type": "collect",
+                "prompt": prompt("fax_number"),
+                "terminator": "#",
+                "max_digits": 20,
+                "variable": "fax_number",
+                "next": "fax",
+            },
+            "fax": {
+                "type": "fax_on_demand",
+                "document": 42,
+                "box": 7,
+                "variable": "fax_number",
+                "prompt": prompt("fax_queued"),
+                "invalid_prompt": prompt("fax_wrong"),
+                "next": "bye",
+                "on_fail": "number",
+            },
+            "bye": {"type": "hangup"},
+        },
+        "number",
+    )
+
+
+@pytest.mark.parametrize(
+    "typed,outcome,played",
+    [
+        (["01088886666#"], "queued", ["zh/fax_number", "zh/fax_queued"]),
+        (
+            ["12#", "01088886666#"],
+            "invalid_number",
+            ["zh/fax_number", "zh/fax_wrong", "zh/fax_number", "zh/fax_queued"],
+        ),
+    ],
+)
+def test_fax_on_demand_node(typed, outcome, played):
+    from pbx.ivr_engine import IvrEngine, validate_snapshot
+    from test_ivr_engine import FakeBackend, FakeSession
+
+    asked = []
+
+    class Backend(FakeBackend):
+        def fax_on_demand(self, ctx, document, box, number):
+            asked.append((document, box, number))
+            return "queued" if len(number) > 5 else "invalid_number"
+
+    backend = Backend()
+    snapshot = fax_flow()
+    assert not validate_snapshot(snapshot)
+    session = FakeSession(inputs=list(typed))
+    IvrEngine(snapshot, backend).run(session)
+    assert asked[-1] == (42, 7, "01088886666")
+    assert (asked[0][2] == "12") == (outcome == "invalid_number")
+    plays = [name for kind, name in session.log if kind in ("play", "get_data")]
+    assert plays == played
+    assert ("fax", "queued") in backend.steps
+
+
+def caplog_off():
+    import contextlib
+    import logging
+
+    @contextlib.contextmanager
+    def quiet():
+        logger = logging.getLogger("pbx.ivr_engine")
+        level = logger.level
+        logger.setLevel(logging.CRITICAL)
+        try:
+            yield
+        finally:
+            logger.setLevel(level)
+
+    return quiet()
+
+
+def test_fax_on_demand_without_backend_goes_to_the_fallback():
+    from pbx.ivr_engine import IvrBackend, IvrEngine
+    from test_ivr_engine import FakeSession
+
+    session = FakeSession(inputs=["01088886666#"])
+    with caplog_off():
+        ctx = IvrEngine(fax_flow(), IvrBackend()).run(session)
+    assert ctx.result == "fallback_queue"
+    assert session.log[-1] == ("exec", "Queue(fallback_q,ct)")

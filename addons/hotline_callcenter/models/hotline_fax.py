@@ -421,6 +421,35 @@ class HotlineFax(models.Model):
         return faxes
 
     @api.model
+    def _hotline_fax_on_demand(self, request, document_id, box_id, number):
+        """Fax on demand (IVR): queue ``document_id`` from ``box_id`` to the
+        ``number`` the caller typed. Returns the engine's outcome:
+        ``queued`` or ``invalid_number`` (no number, not dialable, or the
+        caller's number is blacklisted with refusal is not checked here: the
+        IVR's own blacklist node does it)."""
+        box = self.env["hotline.fax.box"].browse(box_id or 0).exists()
+        document = self.env["ir.attachment"].browse(document_id or 0).exists()
+        if not box or not document:
+            raise UserError(self.env._("The fax on demand node has no document."))
+        number = (number or "").strip()
+        if len(number) < 5:
+            return {"outcome": "invalid_number"}
+        try:
+            faxes = self._hotline_queue_faxes(box, number, document)
+        except UserError:
+            return {"outcome": "invalid_number"}
+        faxes.write({"user_id": False})
+        faxes.message_post(
+            body=Markup("<p>%s</p>")
+            % self.env._(
+                "Fax on demand asked by %(caller)s on %(did)s.",
+                caller=request.get("caller") or "-",
+                did=request.get("did") or "-",
+            )
+        )
+        return {"outcome": "queued", "variables": {"fax_id": faxes[:1].id}}
+
+    @api.model
     def hotline_fax_plan(self, pbx_id, now=None, limit=10):
         """The faxes of ``pbx_id`` to send now: each written into the fax
         spool, marked sending (one more attempt) and returned as Originate

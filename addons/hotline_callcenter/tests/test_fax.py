@@ -438,3 +438,97 @@ class TestFaxRoles(FaxCommon):
     def test_fax_folder_must_be_allowed(self):
         with self.assertRaises(ValidationError):
             self.pbx.fax_path = "/etc"
+
+
+@tagged("post_install", "-at_install")
+class TestFaxOnDemand(FaxCommon):
+    """A caller of the fax-on-demand line types a fax number; the IVR (the
+    connector's FastAGI handler, Asterisk's side played by the simulator)
+    queues the chosen document to it."""
+
+    DID = "4008100310"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.document = cls.env["ir.attachment"].create(
+            {"name": "tariffs.pdf", "raw": make_pdf(1), "mimetype": "application/pdf"}
+        )
+        queue = cls.env["hotline.queue"].create({"name": "Fax", "code": "faxq"})
+        flow = cls.env["hotline.ivr.flow"].create(
+            {"name": "Fax on demand", "fallback_type": "queue", "fallback_queue_id": queue.id}
+        )
+        Node = cls.env["hotline.ivr.node"]
+        collect = Node.create(
+            {
+                "flow_id": flow.id,
+                "name": "Fax number",
+                "node_type": "collect",
+                "sequence": 1,
+                "terminator": "#",
+                "max_digits": 20,
+                "variable_name": "fax_number",
+            }
+        )
+        bye = Node.create({"flow_id": flow.id, "name": "Bye", "node_type": "hangup"})
+        fax_node = Node.create(
+            {
+                "flow_id": flow.id,
+                "name": "Send tariffs",
+                "node_type": "fax_on_demand",
+                "sequence": 2,
+                "fax_document_id": cls.document.id,
+                "fax_box_id": cls.box.id,
+                "variable_name": "fax_number",
+                "next_node_id": bye.id,
+                "on_fail_node_id": collect.id,
+            }
+        )
+        collect.next_node_id = fax_node
+        flow.action_publish()
+        cls.env["hotline.did"].create(
+            {"number": cls.DID, "kind": "400", "flow_id": flow.id}
+        )
+        cls.fax_node = fax_node
+
+    def call(self, dtmf):
+        from ..cli.ivr_backend import make_agi_handler
+        from ..pbx.fastagi import FastAgiServer
+        from ..pbx.simulator.agi_caller import AgiCaller
+
+        self.registry.enter_test_mode(self.cr)
+        self.addCleanup(self.registry.leave_test_mode)
+        server = FastAgiServer("127.0.0.1", 0, make_agi_handler(self.registry, False))
+        server.start()
+        self.addCleanup(server.stop)
+        caller = AgiCaller(
+            "127.0.0.1",
+            server.port,
+            script=f"ivr?did={self.DID}",
+            caller="13800138000",
+            did=self.DID,
+            dtmf=dtmf,
+        )
+        self.env.flush_all()
+        caller.run()
+        self.env.invalidate_all()
+        return caller
+
+    def test_document_queued_to_the_typed_number(self):
+        self.call("12#01088886666#")
+        fax = self.env["hotline.fax"].search([("direction", "=", "out")])
+        self.assertEqual(len(fax), 1)
+        self.assertEqual(fax.remote_number, "01088886666")
+        self.assertEqual(fax.state, "queued")
+        self.assertEqual(fax.box_id, self.box)
+        self.assertEqual(fax.source_attachment_ids, self.document)
+        self.assertTrue(fax.tiff_attachment_id)
+
+    def test_node_needs_a_pdf_and_a_box(self):
+        with self.assertRaises(ValidationError):
+            self.fax_node.fax_box_id = False
+        png = self.env["ir.attachment"].create(
+            {"name": "x.png", "raw": b"\x89PNG\r\n", "mimetype": "image/png"}
+        )
+        with self.assertRaises(ValidationError):
+            self.fax_node.fax_document_id = png
