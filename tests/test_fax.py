@@ -7,12 +7,12 @@ import threading
 import time
 
 import pytest
-from PIL import Image, ImageDraw
 from pbx import fax
 from pbx.ami_client import AmiActionError, AmiClient
 from pbx.ami_protocol import AmiMessage
 from pbx.simulator import AmiSimulator
 from pbx.simulator.dialplan import SHIPPED_DIALPLAN, Dialplan
+from PIL import Image, ImageDraw
 
 
 def make_tiff(pages=3, dpi=(204, 196)):

@@ -374,7 +374,7 @@ def pdf_to_tiff(documents, compression="group3"):
         try:
             for index in range(len(pdf)):
                 page = pdf[index]
-                width_pt, height_pt = page.get_size()
+                width_pt, _height_pt = page.get_size()
                 # fit the page's width to the fax line (at most 204 dpi)
                 scale = min(xdpi / 72.0, FAX_WIDTH / max(width_pt, 1.0))
                 bitmap = page.render(scale=scale, grayscale=True)

@@ -20,7 +20,6 @@ from ..cli.fax import EnvFaxStore, FaxAgent
 from ..pbx.simulator import CAPTURE_PBX_SETTINGS, AmiSimulator
 from .common import CallCenterCommon, serve_media
 
-
 # Odoo registers only a few Pillow formats (odoo/tools/image.py): the fax
 # formats are registered by importing their plugins
 assert TiffImagePlugin and PdfImagePlugin
@@ -456,7 +455,11 @@ class TestFaxOnDemand(FaxCommon):
         )
         queue = cls.env["hotline.queue"].create({"name": "Fax", "code": "faxq"})
         flow = cls.env["hotline.ivr.flow"].create(
-            {"name": "Fax on demand", "fallback_type": "queue", "fallback_queue_id": queue.id}
+            {
+                "name": "Fax on demand",
+                "fallback_type": "queue",
+                "fallback_queue_id": queue.id,
+            }
         )
         Node = cls.env["hotline.ivr.node"]
         collect = Node.create(

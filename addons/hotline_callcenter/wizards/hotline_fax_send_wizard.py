@@ -52,16 +52,20 @@ class HotlineFaxSendWizard(models.TransientModel):
             and "res_model" not in values
         ):
             values.update(res_model=model, res_id=record_id)
-        if "attachment_ids" in fields_list and not values.get("attachment_ids"):
-            if values.get("res_model") and values.get("res_id"):
-                pdfs = self.env["ir.attachment"].search(
-                    [
-                        ("res_model", "=", values["res_model"]),
-                        ("res_id", "=", values["res_id"]),
-                        ("mimetype", "=", "application/pdf"),
-                    ]
-                )
-                values["attachment_ids"] = [(6, 0, pdfs.ids)]
+        if (
+            "attachment_ids" in fields_list
+            and not values.get("attachment_ids")
+            and values.get("res_model")
+            and values.get("res_id")
+        ):
+            pdfs = self.env["ir.attachment"].search(
+                [
+                    ("res_model", "=", values["res_model"]),
+                    ("res_id", "=", values["res_id"]),
+                    ("mimetype", "=", "application/pdf"),
+                ]
+            )
+            values["attachment_ids"] = [(6, 0, pdfs.ids)]
         return values
 
     def action_send(self):

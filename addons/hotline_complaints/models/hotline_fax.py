@@ -8,9 +8,7 @@ from odoo import fields, models
 class HotlineFax(models.Model):
     _inherit = "hotline.fax"
 
-    case_id = fields.Many2one(
-        "helpdesk.ticket", string="Case", readonly=True, index="btree_not_null"
-    )
+    case_id = fields.Many2one("helpdesk.ticket", readonly=True, index="btree_not_null")
 
     def _hotline_fax_open_case(self):
         """A case from a fax received through Asterisk: the fax intake of the

@@ -33,7 +33,9 @@ class TestFaxCase(CaseCommon):
                 "fax_path": cls.spool,
             }
         )
-        cls.fax_user = new_test_user(cls.env, "fax_pbx_intake", groups="base.group_user")
+        cls.fax_user = new_test_user(
+            cls.env, "fax_pbx_intake", groups="base.group_user"
+        )
         cls.gateway = cls.env["hotline.inbound.gateway"].create(
             {"name": "Fax", "channel_code": "fax", "user_id": cls.fax_user.id}
         )
@@ -99,9 +101,7 @@ class TestFaxCase(CaseCommon):
         fax = self.receive("pbx-1.11", pages=1)
         self.assertEqual(fax.state, "received")
         self.assertFalse(fax.case_id)
-        self.assertTrue(
-            any("no fax intake" in (m.body or "") for m in fax.message_ids)
-        )
+        self.assertTrue(any("no fax intake" in (m.body or "") for m in fax.message_ids))
 
     def test_box_without_case_opens_none(self):
         self.box.open_case = False
