@@ -16,6 +16,10 @@ from .hotline_recording import allowed_root, resolve_under
 
 _logger = logging.getLogger(__name__)
 
+# a fax call lasts about a minute a page: an attempt without any result this
+# long after its ring timeout is given up (the connector missed its events)
+STALE_SECONDS = 3600
+
 STATES = [
     ("receiving", "Receiving"),
     ("received", "Received"),
@@ -88,6 +92,7 @@ class HotlineFax(models.Model):
     max_attempts = fields.Integer(default=1, readonly=True)
     retry_minutes = fields.Integer(readonly=True)
     next_attempt_at = fields.Datetime(readonly=True, index=True)
+    sending_since = fields.Datetime(readonly=True, copy=False)
     done_at = fields.Datetime(string="Received/sent at", readonly=True)
     uniqueid = fields.Char(readonly=True, index=True, copy=False)
     linkedid = fields.Char(readonly=True, copy=False)
@@ -456,6 +461,7 @@ class HotlineFax(models.Model):
         specs. The connector commits before it sends them."""
         pbx = self.env["hotline.pbx"].browse(pbx_id)
         now = (now or fields.Datetime.now()).replace(tzinfo=None)
+        self._hotline_fax_resolve_stale(pbx, now)
         faxes = self.search(
             [
                 ("pbx_id", "=", pbx.id),
@@ -470,12 +476,32 @@ class HotlineFax(models.Model):
         )
         specs = []
         for fax in faxes:
-            spec = fax._hotline_fax_spec(pbx)
+            spec = fax._hotline_fax_spec(pbx, now)
             if spec:
                 specs.append(spec)
         return specs
 
-    def _hotline_fax_spec(self, pbx):
+    @api.model
+    def _hotline_fax_resolve_stale(self, pbx, now):
+        """Faxes left "sending" with no result long after their call could
+        have ended (the connector was down when it came): counted as a failed
+        attempt, never sent again blindly before that."""
+        limit = now - timedelta(seconds=(pbx.fax_ring_timeout or 60) + STALE_SECONDS)
+        stale = self.search(
+            [
+                ("pbx_id", "=", pbx.id),
+                ("direction", "=", "out"),
+                ("state", "=", "sending"),
+                ("sending_since", "<", limit),
+            ]
+        )
+        for fax in stale:
+            fax._hotline_fax_retry_or_fail(
+                self.env._("No result from the PBX for this attempt."), now
+            )
+        return stale
+
+    def _hotline_fax_spec(self, pbx, now):
         self.ensure_one()
         name = f"fax-{self.id}-{self.attempts + 1}.tif"
         folder = allowed_root(pbx.fax_path or "")
@@ -500,6 +526,7 @@ class HotlineFax(models.Model):
         self.write(
             {
                 "state": "sending",
+                "sending_since": now,
                 "attempts": self.attempts + 1,
                 "uniqueid": channel_id,
                 "file_name": asterisk_file,

@@ -335,6 +335,27 @@ class TestFaxSend(FaxCommon):
         faxes.with_user(self.agent).action_retry()
         self.assertEqual((faxes.state, faxes.max_attempts), ("queued", 3))
 
+    def test_attempt_without_result_is_given_up_late(self):
+        fax = self.send("01088886666")
+        Fax = self.env["hotline.fax"]
+        now = fields.Datetime.now()
+        specs = Fax.hotline_fax_plan(self.pbx.id, now=now)
+        self.assertEqual([s["fax_id"] for s in specs], [fax.id])
+        self.assertEqual(fax.state, "sending")
+        # an hour later the result may still come: nothing is sent again
+        self.assertEqual(
+            Fax.hotline_fax_plan(self.pbx.id, now=now + timedelta(hours=1)), []
+        )
+        self.assertEqual(fax.state, "sending")
+        later = now + timedelta(hours=2)
+        specs = Fax.hotline_fax_plan(self.pbx.id, now=later)
+        self.assertEqual(fax.state, "queued")
+        self.assertEqual(fax.error, "No result from the PBX for this attempt.")
+        self.assertEqual(specs, [])  # the box's delay first
+        specs = Fax.hotline_fax_plan(self.pbx.id, now=later + timedelta(minutes=5))
+        self.assertEqual([s["fax_id"] for s in specs], [fax.id])
+        self.assertEqual(fax.attempts, 2)
+
     def test_pbx_without_the_fax_context_fails_the_fax(self):
         self.pbx.fax_send_context = "no-such-fax"
         faxes = self.send("01088886666")

@@ -6,10 +6,11 @@ the HTTP fax gateway (which keeps working for outside fax servers)."""
 import os
 import tempfile
 
+from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.hotline_callcenter.tests.common import serve_media
-from odoo.addons.hotline_callcenter.tests.test_fax import make_tiff
+from odoo.addons.hotline_callcenter.tests.test_fax import make_pdf, make_tiff
 
 from .common import CaseCommon
 
@@ -113,3 +114,42 @@ class TestFaxCase(CaseCommon):
         action = fax.action_reply()
         self.assertEqual(action["context"]["default_res_model"], "helpdesk.ticket")
         self.assertEqual(action["context"]["default_res_id"], fax.case_id.id)
+
+    def send_from(self, case):
+        document = self.env["ir.attachment"].create(
+            {
+                "name": "reply.pdf",
+                "raw": make_pdf(1),
+                "mimetype": "application/pdf",
+                "res_model": "helpdesk.ticket",
+                "res_id": case.id,
+            }
+        )
+        agent = self.role_users["agent"]
+        wizard = (
+            self.env["hotline.fax.send.wizard"]
+            .with_user(agent)
+            .with_context(active_model="helpdesk.ticket", active_id=case.id)
+            .create({"box_id": self.box.id, "numbers": "01088886666"})
+        )
+        self.assertEqual(wizard.attachment_ids, document)
+        return wizard.action_send()
+
+    def test_send_a_case_document_by_fax(self):
+        case = self.new_case()
+        action = self.send_from(case)
+        fax = self.env["hotline.fax"].search(action["domain"])
+        self.assertEqual(
+            (fax.state, fax.res_model, fax.res_id),
+            ("queued", "helpdesk.ticket", case.id),
+        )
+        self.assertIn("01088886666", case.message_ids[:1].body)
+
+    def test_confidential_report_never_faxed(self):
+        report = self.new_case(case_type_id=self.type_report.id)
+        self.assertTrue(report.is_confidential)
+        Fax = self.env["hotline.fax"]
+        before = Fax.search_count([])
+        with self.assertRaises(UserError):
+            self.send_from(report)
+        self.assertEqual(Fax.search_count([]), before)
