@@ -11,10 +11,10 @@ ADDONS = Path(__file__).resolve().parents[1] / "addons"
 if str(ADDONS) not in odoo.addons.__path__:
     odoo.addons.__path__.append(str(ADDONS))
 
-from odoo.addons.hotline_callcenter.cli.fax import FaxAgent  # noqa: E402
-from odoo.addons.hotline_callcenter.pbx import fax  # noqa: E402
-from odoo.addons.hotline_callcenter.pbx.ami_client import AmiClient  # noqa: E402
-from odoo.addons.hotline_callcenter.pbx.simulator import AmiSimulator  # noqa: E402
+from odoo.addons.hotline_callcenter.cli.fax import FaxAgent
+from odoo.addons.hotline_callcenter.pbx import fax
+from odoo.addons.hotline_callcenter.pbx.ami_client import AmiClient
+from odoo.addons.hotline_callcenter.pbx.simulator import AmiSimulator
 
 
 class Store:
