@@ -60,7 +60,9 @@ class HotlineFax(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
-    pbx_id = fields.Many2one("hotline.pbx", string="PBX", required=True)
+    pbx_id = fields.Many2one(
+        "hotline.pbx", string="PBX", required=True, check_company=True
+    )
     remote_number = fields.Char(
         string="Fax number",
         help="Received: the caller's number. Sent: the number dialled.",

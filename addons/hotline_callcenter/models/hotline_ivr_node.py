@@ -208,6 +208,7 @@ class HotlineIvrNode(models.Model):
     fax_box_id = fields.Many2one(
         "hotline.fax.box",
         string="Fax from box",
+        check_company=True,
         help="The fax box the document is sent from (station ID, retries).",
     )
     # business query (service)

@@ -8,7 +8,9 @@ from odoo import fields, models
 class HotlineFax(models.Model):
     _inherit = "hotline.fax"
 
-    case_id = fields.Many2one("helpdesk.ticket", readonly=True, index="btree_not_null")
+    case_id = fields.Many2one(
+        "helpdesk.ticket", readonly=True, index="btree_not_null", check_company=True
+    )
 
     def _hotline_fax_open_case(self):
         """A case from a fax received through Asterisk: the fax intake of the
@@ -31,7 +33,7 @@ class HotlineFax(models.Model):
                 )
             )
             return self.env["helpdesk.ticket"]
-        _status, message = gateway.hotline_receive_fax(
+        _status, message = gateway.with_company(self.company_id).hotline_receive_fax(
             f"asterisk:{self.pbx_id.id}:{self.uniqueid or self.id}",
             self.remote_number or self.remote_station_id or "",
             self.did or "",
