@@ -287,7 +287,19 @@ def test_simulator_receives_a_fax_as_res_fax_reports_it(sim, tmp_path):
     variables = [
         e.get("Variable") for e in sim.test_events if e.get("Event") == "VarSet"
     ]
-    assert variables.index("FAXSTATUS") < variables.index("FAXPAGES", 2)
+    assert variables[0] == "HOTLINE_IVR_END"  # the dialplan's Set() first
+    # generic_fax_exec: LOCALSTATIONID and FAXPAGES 0, then the results
+    assert variables[1:] == [
+        "LOCALSTATIONID",
+        "FAXPAGES",
+        "FAXSTATUS",
+        "FAXSTATUSSTRING",
+        "REMOTESTATIONID",
+        "LOCALSTATIONID",
+        "FAXBITRATE",
+        "FAXRESOLUTION",
+        "FAXPAGES",
+    ]
     assert "FAXERROR" not in variables
     tracker = fax.FaxTracker()
     results = [r for e in list(sim.test_events) for r in tracker.feed(e)]

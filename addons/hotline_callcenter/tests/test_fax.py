@@ -175,6 +175,9 @@ class TestFaxReceive(FaxCommon):
         document = pdfium.PdfDocument(pdf)
         self.assertEqual(len(document), 3)
         document.close()
+        # the call log does not count the fax call as abandoned
+        call = self.env["hotline.call"].search([("linkedid", "=", fax.linkedid)])
+        self.assertEqual(call.disposition, "ended_by_ivr")
         # the owner is told, with the PDF
         self.assertIn(self.agent.partner_id, fax.message_partner_ids)
         # the same result again (a replay after a reconnection) changes nothing

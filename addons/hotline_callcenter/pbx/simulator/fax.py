@@ -170,6 +170,15 @@ def receive_events(
     ]
     events.append(make("Newstate", "call", ring))
     up = _snapshot(channel, "6", uid, context, did, caller, priority="3")
+    # the dialplan marks the call as ended by the IVR (not abandoned)
+    events.append(
+        make(
+            "VarSet",
+            "dialplan",
+            _snapshot(channel, "6", uid, context, did, caller, priority="2")
+            + [("Variable", "HOTLINE_IVR_END"), ("Value", "ended_by_ivr")],
+        )
+    )
     events.append(
         make(
             "Newexten",
