@@ -12,7 +12,10 @@ from pbx.ami_client import AmiActionError, AmiClient
 from pbx.ami_protocol import AmiMessage
 from pbx.simulator import AmiSimulator
 from pbx.simulator.dialplan import SHIPPED_DIALPLAN, Dialplan
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, PdfImagePlugin, TiffImagePlugin
+
+# registered even when Odoo (imported by other tests) limited Pillow's formats
+assert TiffImagePlugin and PdfImagePlugin
 
 
 def make_tiff(pages=3, dpi=(204, 196)):
