@@ -483,3 +483,20 @@ def test_fax_on_demand_without_backend_goes_to_the_fallback():
         ctx = IvrEngine(fax_flow(), IvrBackend()).run(session)
     assert ctx.result == "fallback_queue"
     assert session.log[-1] == ("exec", "Queue(fallback_q,ct)")
+
+
+def test_fax_on_demand_limit_goes_on_without_fax():
+    from pbx.ivr_engine import IvrEngine
+    from test_ivr_engine import FakeBackend, FakeSession
+
+    class Backend(FakeBackend):
+        def fax_on_demand(self, ctx, document, box, number):
+            return "limit"
+
+    backend = Backend()
+    session = FakeSession(inputs=["01088886666#"])
+    IvrEngine(fax_flow(), backend).run(session)
+    plays = [name for kind, name in session.log if kind in ("play", "get_data")]
+    assert plays == ["zh/fax_number"]  # no "queued" prompt, no second try
+    assert ("fax", "limit") in backend.steps
+    assert session.log[-1] == ("hangup", "")

@@ -20,6 +20,9 @@ _logger = logging.getLogger(__name__)
 # long after its ring timeout is given up (the connector missed its events)
 STALE_SECONDS = 3600
 
+# fax on demand: at most this many faxes a day per caller and per number
+ON_DEMAND_DAILY_LIMIT = 3
+
 STATES = [
     ("receiving", "Receiving"),
     ("received", "Received"),
@@ -106,6 +109,9 @@ class HotlineFax(models.Model):
         string="Document", model_field="res_model", readonly=True
     )
     forwarded = fields.Boolean(readonly=True, copy=False)
+    on_demand_caller = fields.Char(
+        string="Asked by (fax on demand)", readonly=True, copy=False, index=True
+    )
     user_id = fields.Many2one(
         "res.users", string="Sent by", readonly=True, default=lambda s: s.env.user
     )
@@ -441,11 +447,25 @@ class HotlineFax(models.Model):
         number = (number or "").strip()
         if len(number) < 5:
             return {"outcome": "invalid_number"}
+        caller = request.get("caller") or ""
+        since = fields.Datetime.now() - timedelta(days=1)
+        recent = self.search_count(
+            [
+                ("on_demand_caller", "!=", False),
+                ("create_date", ">=", since),
+                "|",
+                ("on_demand_caller", "=", caller),
+                ("remote_number", "like", number[-8:]),
+            ]
+        )
+        if recent >= ON_DEMAND_DAILY_LIMIT:
+            # fax on demand is not a way to flood a number or to run up calls
+            return {"outcome": "limit"}
         try:
             faxes = self._hotline_queue_faxes(box, number, document)
         except UserError:
             return {"outcome": "invalid_number"}
-        faxes.write({"user_id": False})
+        faxes.write({"user_id": False, "on_demand_caller": caller or "-"})
         faxes.message_post(
             body=Markup("<p>%s</p>")
             % self.env._(

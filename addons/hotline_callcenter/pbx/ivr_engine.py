@@ -787,8 +787,10 @@ class IvrEngine:
         """Fax on demand (传真点播): the node's ``document`` is faxed from its
         ``box`` to the number the caller typed in an earlier ``collect`` node
         (``variable``). ``backend.fax_on_demand`` queues the fax and answers
-        ``queued`` (the ``prompt`` is played, then ``next``) or
-        ``invalid_number`` (``on_fail``, else ``next``)."""
+        ``queued`` (the ``prompt`` is played, then ``next``),
+        ``invalid_number`` (the ``invalid_prompt``, then ``on_fail``, else
+        ``next``) or ``limit`` (too many faxes asked by this caller or to this
+        number today: nothing sent, ``next``)."""
         number = ctx.variables.get(node.get("variable") or "digits", "")
         result = ServiceResult.coerce(
             self.backend.fax_on_demand(
@@ -798,6 +800,8 @@ class IvrEngine:
         outcome = result.outcome or "queued"
         if outcome == "queued":
             self._play(ctx, node.get("prompt"))
+            return outcome, node.get("next")
+        if outcome != "invalid_number":
             return outcome, node.get("next")
         self._play(ctx, node.get("invalid_prompt"))
         return outcome, node.get("on_fail") or node.get("next")

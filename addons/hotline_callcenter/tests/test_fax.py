@@ -551,6 +551,36 @@ class TestFaxOnDemand(FaxCommon):
         self.assertEqual(fax.source_attachment_ids, self.document)
         self.assertTrue(fax.tiff_attachment_id)
 
+    def test_daily_limit_per_caller_and_number(self):
+        Fax = self.env["hotline.fax"]
+        request = {"caller": "13800138000", "did": self.DID}
+        outcomes = [
+            Fax._hotline_fax_on_demand(
+                request, self.document.id, self.box.id, f"0108888666{i}"
+            )["outcome"]
+            for i in range(4)
+        ]
+        self.assertEqual(outcomes, ["queued", "queued", "queued", "limit"])
+        # another caller asking for a number already served three times
+        other = {"caller": "13900139000", "did": self.DID}
+        for _i in range(2):
+            Fax._hotline_fax_on_demand(
+                other, self.document.id, self.box.id, "01077770000"
+            )
+        self.assertEqual(
+            Fax._hotline_fax_on_demand(
+                {"caller": "13700137000"}, self.document.id, self.box.id, "01077770000"
+            )["outcome"],
+            "queued",
+        )
+        self.assertEqual(
+            Fax._hotline_fax_on_demand(
+                {"caller": "13600136000"}, self.document.id, self.box.id, "01077770000"
+            )["outcome"],
+            "limit",
+        )
+        self.assertEqual(Fax.search_count([("on_demand_caller", "!=", False)]), 6)
+
     def test_node_needs_a_pdf_and_a_box(self):
         with self.assertRaises(ValidationError):
             self.fax_node.fax_box_id = False
