@@ -389,6 +389,23 @@ class TestFaxSend(FaxCommon):
             Fax._hotline_queue_faxes(self.box, "01088886666, 01088886667", damaged)
         self.assertEqual(Fax.search_count([]), before)
 
+    def test_send_attachments_by_fax(self):
+        first, second = self.pdf_attachment(1, "a.pdf"), self.pdf_attachment(2, "b.pdf")
+        wizard = (
+            self.env["hotline.fax.send.wizard"]
+            .with_user(self.agent)
+            .with_context(
+                active_model="ir.attachment",
+                active_id=first.id,
+                active_ids=(first | second).ids,
+            )
+            .create({"box_id": self.box.id, "numbers": "01088886666"})
+        )
+        self.assertEqual(wizard.attachment_ids, first | second)
+        fax = self.env["hotline.fax"].search(wizard.action_send()["domain"])
+        self.assertEqual(fax.pages, 3)  # both documents, in order, in one fax
+        self.assertEqual(fax.source_attachment_ids, first | second)
+
     def test_reply_prefills_the_sender(self):
         fax = self.env["hotline.fax"].create(
             {

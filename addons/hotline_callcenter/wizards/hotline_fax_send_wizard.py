@@ -45,6 +45,12 @@ class HotlineFaxSendWizard(models.TransientModel):
         values = super().default_get(fields_list)
         model = self.env.context.get("active_model")
         record_id = self.env.context.get("active_id")
+        if model == "ir.attachment":
+            # "Send by fax" on attachments: those documents
+            ids = self.env.context.get("active_ids") or [record_id]
+            pdfs = self.env["ir.attachment"].browse(ids).exists()
+            values["attachment_ids"] = [(6, 0, pdfs.ids)]
+            return values
         if (
             model
             and record_id
