@@ -8,12 +8,13 @@ import io
 import os
 import tempfile
 from datetime import timedelta
+from xmlrpc.client import Fault
 
 from PIL import Image, ImageDraw, PdfImagePlugin, TiffImagePlugin
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from ..cli.connector import EnvSink, PbxWorker
 from ..cli.fax import EnvFaxStore, FaxAgent
@@ -606,3 +607,46 @@ class TestFaxOnDemand(FaxCommon):
         )
         with self.assertRaises(ValidationError):
             self.fax_node.fax_document_id = png
+
+
+@tagged("post_install", "-at_install")
+class TestFaxRolesRpc(FaxCommon, HttpCase):
+    """The same rights over XML-RPC (logins equal the passwords)."""
+
+    def rpc(self, user, model, method, *args):
+        return self.xmlrpc_object.execute(
+            self.env.cr.dbname, user.id, user.login, model, method, *args
+        )
+
+    def test_fax_rights_over_rpc(self):
+        Fax = self.env["hotline.fax"]
+        values = {"direction": "in", "state": "received", "pbx_id": self.pbx.id}
+        mine = Fax.create(dict(values, box_id=self.box.id))
+        theirs = Fax.create(dict(values, box_id=self.other_box.id))
+        agent = self.agent
+        self.assertEqual(
+            self.rpc(
+                agent, "hotline.fax", "search", [["id", "in", [mine.id, theirs.id]]]
+            ),
+            [mine.id],
+        )
+        with self.assertRaises(Fault):
+            self.rpc(agent, "hotline.fax", "read", [theirs.id], ["remote_number"])
+        found = self.rpc(
+            self.supervisor,
+            "hotline.fax",
+            "search",
+            [["id", "in", [mine.id, theirs.id]]],
+        )
+        self.assertEqual(sorted(found), sorted([mine.id, theirs.id]))
+        with self.assertRaises(Fault):
+            self.rpc(
+                self.supervisor,
+                "hotline.fax.box",
+                "write",
+                [self.box.id],
+                {"forward_emails": "x@example.com"},
+            )
+        for role in ("handler", "leader", "finance"):
+            with self.assertRaises(Fault, msg=role):
+                self.rpc(self.role_users[role], "hotline.fax", "search", [])
