@@ -38,6 +38,7 @@
         "views/menus.xml",
         "views/hotline_inbound_gateway_views.xml",
         "views/hotline_query_mail_views.xml",
+        "views/hotline_fax_views.xml",
         "views/hotline_call_views.xml",
     ],
     "demo": [

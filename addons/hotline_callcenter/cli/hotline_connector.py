@@ -24,6 +24,7 @@ from ..models.hotline_recording import simulator_sounds_dir
 from ..pbx.fastagi import FastAgiServer, default_handler
 from .connector import PbxWorker, RegistrySink
 from .dialer import CampaignDialer, RegistryDialerStore
+from .fax import FaxAgent, RegistryFaxStore
 
 _logger = logging.getLogger(__name__)
 
@@ -159,6 +160,7 @@ class Connector:
         self.workers = {}
         self.agi_servers = {}
         self.dialers = {}
+        self.fax_agents = {}
         self.locks = {}
         self.stop_event = threading.Event()
 
@@ -329,6 +331,14 @@ class Connector:
             if process:
                 dialer.start()
             self.dialers[pbx["id"]] = dialer
+            # faxes received on and sent through this PBX (res_fax)
+            fax_agent = FaxAgent(
+                pbx["id"], pbx["name"], worker.client, RegistryFaxStore(self.registry)
+            )
+            worker.event_listeners.append(fax_agent.feed)
+            if process:
+                fax_agent.start()
+            self.fax_agents[pbx["id"]] = fax_agent
         except BaseException:
             if server is not None:
                 server.stop()
@@ -343,6 +353,9 @@ class Connector:
         dialer = self.dialers.pop(pbx_id, None)
         if dialer:
             dialer.stop()
+        fax_agent = self.fax_agents.pop(pbx_id, None)
+        if fax_agent:
+            fax_agent.stop()
         worker = self.workers.pop(pbx_id, None)
         if worker:
             worker.stop()

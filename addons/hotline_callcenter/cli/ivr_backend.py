@@ -345,6 +345,15 @@ class OdooIvrBackend(IvrBackend):
             self._service_failed(name, request, exc)
             raise
 
+    def fax_on_demand(self, ctx, document, box, number):
+        """Fax on demand: ``hotline.fax._hotline_fax_on_demand`` queues the
+        fax (the connector's fax agent sends it)."""
+        request = self._request(ctx)
+        with self.env() as env:
+            return env["hotline.fax"]._hotline_fax_on_demand(
+                request, document, box, number
+            )
+
     def _service_failed(self, name, request, exc):
         try:
             with self._env_now() as env:

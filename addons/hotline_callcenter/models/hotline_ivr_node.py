@@ -19,6 +19,7 @@ NODE_TYPES = [
     ("survey", "Satisfaction rating"),
     ("service", "Business query"),
     ("notices", "Notices"),
+    ("fax_on_demand", "Fax on demand"),
     ("hangup", "Hang up"),
 ]
 CONDITION_TYPES = [
@@ -196,6 +197,20 @@ class HotlineIvrNode(models.Model):
     )
     # voicemail
     mailbox = fields.Char(help="Asterisk mailbox, e.g. 100@default.")
+    # fax on demand: the document faxed to the number typed in a collect node
+    # (variable_name)
+    fax_document_id = fields.Many2one(
+        "ir.attachment",
+        string="Fax document",
+        domain=[("mimetype", "=", "application/pdf")],
+        help="The PDF faxed to the number the caller typed.",
+    )
+    fax_box_id = fields.Many2one(
+        "hotline.fax.box",
+        string="Fax from box",
+        check_company=True,
+        help="The fax box the document is sent from (station ID, retries).",
+    )
     # business query (service)
     service_code = fields.Selection(
         selection="_selection_service_code",
@@ -233,6 +248,23 @@ class HotlineIvrNode(models.Model):
             self.flow_id.filtered(
                 lambda f: f.state == "published"
             )._hotline_check_graph()
+
+    @api.constrains("node_type", "fax_document_id", "fax_box_id")
+    def _check_fax_on_demand(self):
+        for node in self.filtered(lambda n: n.node_type == "fax_on_demand"):
+            if not node.fax_document_id or not node.fax_box_id:
+                raise ValidationError(
+                    self.env._(
+                        "Fax on demand node %s needs the document and the fax box.",
+                        node.name,
+                    )
+                )
+            if node.fax_document_id.mimetype != "application/pdf":
+                raise ValidationError(
+                    self.env._(
+                        "Fax on demand node %s: the document must be a PDF.", node.name
+                    )
+                )
 
     @api.constrains("node_type", "decimal_star", "terminator")
     def _check_decimal_star(self):
@@ -403,4 +435,10 @@ class HotlineIvrNode(models.Model):
             data.update(self._hotline_transfer_snapshot())
         elif kind == "voicemail":
             data["mailbox"] = self.mailbox or self.flow_id.fallback_mailbox
+        elif kind == "fax_on_demand":
+            data.update(
+                document=self.fax_document_id.id or None,
+                box=self.fax_box_id.id or None,
+                variable=self.variable_name or "digits",
+            )
         return data

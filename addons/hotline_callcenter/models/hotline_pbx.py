@@ -154,6 +154,32 @@ class HotlinePbx(models.Model):
         string="Voicemail handled by",
         help="Who gets the call-back activity of a new voicemail.",
     )
+    fax_path = fields.Char(
+        string="Fax folder",
+        default="/var/spool/asterisk/fax",
+        help="Asterisk's fax spool as Odoo and the connector see it: received "
+        "faxes are read from its in/ folder, faxes to send are written into "
+        "out/. It must be one of the folders the server's configuration allows "
+        "(hotline_media_roots in odoo.conf) or inside one.",
+    )
+    fax_asterisk_dir = fields.Char(
+        string="Fax folder (Asterisk)",
+        default="/var/spool/asterisk/fax",
+        help="The same folder as Asterisk names it (ReceiveFAX/SendFAX file "
+        "names in the dialplan).",
+    )
+    fax_send_context = fields.Char(
+        required=True,
+        default="hotline-fax-send",
+        help="Dialplan context (extension s) that runs SendFAX(${HOTLINE_FAX_FILE}) "
+        "on the answered fax number.",
+    )
+    fax_ring_timeout = fields.Integer(
+        string="Fax ring timeout (s)",
+        default=60,
+        help="How long a fax number may ring before the attempt counts as not "
+        "answered.",
+    )
     ami_timeout = fields.Float(
         string="AMI timeout (s)",
         default=5.0,
@@ -190,6 +216,22 @@ class HotlinePbx(models.Model):
                             roots=", ".join(media_roots()),
                         )
                     )
+
+    @api.constrains("fax_path")
+    def _check_fax_path(self):
+        """Odoo reads received faxes from there and writes faxes to send: only
+        the server's configuration decides which folders."""
+        for pbx in self:
+            if pbx.fax_path and not allowed_root(pbx.fax_path):
+                raise ValidationError(
+                    self.env._(
+                        "The folder %(folder)s is not one the server allows. "
+                        "Choose one of %(roots)s (hotline_media_roots in the "
+                        "server's configuration) or a folder inside one.",
+                        folder=pbx.fax_path,
+                        roots=", ".join(media_roots()),
+                    )
+                )
 
     @api.constrains("sounds_directory")
     def _check_sounds_directory(self):

@@ -70,7 +70,9 @@ def is_relative_inside(path):
 
 
 # Asterisk's own spool folders: what Odoo serves when odoo.conf names none
-DEFAULT_MEDIA_ROOTS = "/var/spool/asterisk/monitor,/var/spool/asterisk/voicemail"
+DEFAULT_MEDIA_ROOTS = (
+    "/var/spool/asterisk/monitor,/var/spool/asterisk/voicemail,/var/spool/asterisk/fax"
+)
 
 
 # Asterisk's sounds folder: where Odoo may write IVR prompt files when odoo.conf

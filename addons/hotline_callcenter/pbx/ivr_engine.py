@@ -143,6 +143,7 @@ NODE_TYPES = (
     "questionnaire",
     "service",
     "notices",
+    "fax_on_demand",
     "hangup",
 )
 CONDITIONS = (
@@ -258,6 +259,11 @@ class IvrBackend:
         Returns a :class:`ServiceResult` (or a dict/outcome string).
         """
         raise FlowError(f"no IVR service {name!r}")
+
+    def fax_on_demand(self, ctx, document, box, number):
+        """Queue the fax of ``document`` from ``box`` to ``number``: the
+        outcome ``queued`` or ``invalid_number``."""
+        raise FlowError("fax on demand is not available")
 
     def notices(self, ctx):
         """Notices for this caller: ``{"play": [items], "reference": any}``."""
@@ -776,6 +782,29 @@ class IvrEngine:
         outcome = result.outcome or "done"
         branches = node.get("branches") or {}
         return outcome, branches.get(outcome) or node.get("next")
+
+    def _node_fax_on_demand(self, ctx, node, depth):
+        """Fax on demand (传真点播): the node's ``document`` is faxed from its
+        ``box`` to the number the caller typed in an earlier ``collect`` node
+        (``variable``). ``backend.fax_on_demand`` queues the fax and answers
+        ``queued`` (the ``prompt`` is played, then ``next``),
+        ``invalid_number`` (the ``invalid_prompt``, then ``on_fail``, else
+        ``next``) or ``limit`` (too many faxes asked by this caller or to this
+        number today: nothing sent, ``next``)."""
+        number = ctx.variables.get(node.get("variable") or "digits", "")
+        result = ServiceResult.coerce(
+            self.backend.fax_on_demand(
+                ctx, node.get("document"), node.get("box"), number
+            )
+        )
+        outcome = result.outcome or "queued"
+        if outcome == "queued":
+            self._play(ctx, node.get("prompt"))
+            return outcome, node.get("next")
+        if outcome != "invalid_number":
+            return outcome, node.get("next")
+        self._play(ctx, node.get("invalid_prompt"))
+        return outcome, node.get("on_fail") or node.get("next")
 
     def _node_notices(self, ctx, node, depth):
         found = self.backend.notices(ctx) or {}

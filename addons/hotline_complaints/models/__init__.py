@@ -22,3 +22,5 @@ from . import hotline_inbound_message
 from . import hotline_ivr_flow
 from . import hotline_text_query
 from . import hotline_query_mail
+from . import hotline_fax_box
+from . import hotline_fax

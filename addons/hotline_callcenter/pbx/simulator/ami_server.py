@@ -19,6 +19,7 @@ import contextlib
 import copy
 import functools
 import logging
+import os
 import posixpath
 import random
 import socket
@@ -31,6 +32,7 @@ from .app_args import bridge_options
 from .callers import DEFAULT_DIDS, CallerMix, IvrScript, IvrScriptMix
 from .campaign import CampaignCallee, is_campaign_originate
 from .dialplan import Dialplan
+from .fax import FaxPeer, is_fax_originate, receive_events, tiff_page_count
 from .scenarios import (
     SCENARIOS,
     SYSTEMNAME,
@@ -339,6 +341,11 @@ class AmiSimulator:
         # the callees of outbound campaigns (scripted outcomes, mix, delays)
         self.campaign = CampaignCallee()
         self.campaign_originates = []  # (ActionID, Channel, Context, Exten)
+        # res_fax: the far ends of outbound faxes, and a folder standing for
+        # Asterisk's fax spool (fax_spool_dir as Asterisk names it)
+        self.fax = FaxPeer()
+        self.fax_spool = None
+        self.fax_spool_dir = "/var/spool/asterisk/fax"
         # the contexts and extensions an Originate or a Redirect may go to: a
         # Dialplan, a path to an extensions.conf, or None (the capture PBX's)
         self.dialplan = (
@@ -826,6 +833,9 @@ class AmiSimulator:
         if checked and not self.dialplan.exists(context, exten, int(priority)):
             error("Extension does not exist.")
             return
+        if is_fax_originate(msg):
+            self._fax_originate(msg, reply, error, action_id)
+            return
         if is_campaign_originate(msg):
             self._campaign_originate(msg, reply, error, action_id)
             return
@@ -885,6 +895,84 @@ class AmiSimulator:
                 self.broadcast(self._event(name, privilege, fields, aid))
 
         threading.Thread(target=play, name="ami-sim campaign", daemon=True).start()
+
+    def _play_async(self, events, name):
+        """Send ``[(seconds, pairs)]`` in a thread, stamped when sent."""
+
+        def play():
+            start = time.monotonic()
+            for rel, (ev_name, privilege, fields, aid) in events:
+                if self._stop.is_set():
+                    return
+                if self.speed:
+                    delay = start + rel / self.speed - time.monotonic()
+                    if delay > 0:
+                        time.sleep(delay)
+                self.broadcast(self._event(ev_name, privilege, fields, aid))
+
+        thread = threading.Thread(target=play, name=name, daemon=True)
+        thread.start()
+        return thread
+
+    def _fax_originate(self, msg, reply, error, action_id):
+        """An outbound fax's Originate into the SendFAX context (see
+        ``fax.py``): the far end answers and takes the fax, is busy, does
+        not answer, or answers without a fax machine."""
+        if (msg.get("Async") or "").lower() not in ("true", "yes", "1"):
+            error("Originate failed")  # the connector only sends async ones
+            return
+        uniqueid = msg.get("ChannelId") or new_uniqueids(1)[0]
+        events = self.fax.events(
+            msg,
+            action_id or "",
+            uniqueid,
+            new_channel_suffix(),
+            lambda name, privilege, fields, aid=None: (name, privilege, fields, aid),
+            spool=self.fax_spool,
+        )
+        with self._lock:
+            self.calls_started += 1
+        reply(("Message", "Originate successfully queued"))
+        self._play_async([(0.01 * i, ev) for i, ev in enumerate(events)], "ami-sim fax")
+
+    def receive_fax(
+        self, did, caller, tiff=None, error="", remote_id="", local_id="", wait=True
+    ):
+        """A fax arriving on ``did`` from ``caller``: ``tiff`` (bytes) is
+        written into :attr:`fax_spool` ``in/<Uniqueid>.tif`` as ReceiveFAX
+        does, then res_fax's events are sent. ``error``: a failed reception
+        (FAXERROR), no file. Returns the Uniqueid."""
+        uid = new_uniqueids(1)[0]
+        name = f"{uid}.tif"
+        file_name = f"{self.fax_spool_dir}/in/{name}"
+        pages = 0
+        if tiff and not error:
+            pages = tiff_page_count(tiff)
+            if self.fax_spool:
+                folder = os.path.join(self.fax_spool, "in")
+                os.makedirs(folder, exist_ok=True)
+                with open(os.path.join(folder, name), "wb") as handle:
+                    handle.write(tiff)
+        events = receive_events(
+            uid,
+            new_channel_suffix(),
+            did,
+            caller,
+            file_name,
+            pages,
+            lambda name, privilege, fields, aid=None: (name, privilege, fields, aid),
+            remote_id=remote_id,
+            local_id=local_id,
+            error=error,
+        )
+        with self._lock:
+            self.calls_started += 1
+        thread = self._play_async(
+            [(0.01 * i, ev) for i, ev in enumerate(events)], "ami-sim fax in"
+        )
+        if wait:
+            thread.join(10)
+        return uid
 
     def _action_command(self, session, msg, reply, error, action_id):
         command = (msg.get("Command") or "").strip()

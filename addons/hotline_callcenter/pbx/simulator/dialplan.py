@@ -41,6 +41,7 @@ CAPTURE_PBX_SETTINGS = {
     "hold_context": "hotline-hold",
     "conference_context": "hotline-conference",
     "campaign_context": "hotline-campaign",
+    "fax_send_context": "hotline-fax-send",
 }
 _PRIORITY_RE = re.compile(r"^(\d+|n|hint)(?:\(([^)]*)\))?$", re.IGNORECASE)
 _CLASSES = {"X": "0123456789", "Z": "123456789", "N": "23456789"}
