@@ -27,3 +27,5 @@ from . import res_partner
 from . import hotline_campaign
 from . import hotline_campaign_contact
 from . import hotline_campaign_attempt
+from . import hotline_wallboard_mark
+from . import hotline_wallboard
