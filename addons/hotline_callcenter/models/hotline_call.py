@@ -310,7 +310,7 @@ class HotlineCall(models.Model):
     ]
 
     def init(self):
-        super().init()
+        res = super().init()
         # the callers waiting now (waiting lists, wallboard) among millions
         tools.create_index(
             self.env.cr,
@@ -319,6 +319,7 @@ class HotlineCall(models.Model):
             ["company_id", "queue_id", "queued_at"],
             where="queued_at IS NOT NULL AND answered_at IS NULL AND ended_at IS NULL",
         )
+        return res
 
     @api.depends("caller_number", "called_number", "direction")
     def _compute_display_name(self):

@@ -195,11 +195,8 @@ class HotlineQueue(models.Model):
         ),
         (
             "wallboard_thresholds_positive",
-            "CHECK(wallboard_wait_warning >= 0 AND wallboard_wait_alert >= 0 "
-            "AND wallboard_waiting_alert >= 0 "
-            "AND wallboard_service_level_target BETWEEN 0 AND 100)",
-            "Wallboard thresholds cannot be negative, and a service level "
-            "target is a percentage.",
+            "CHECK(wallboard_wait_warning >= 0 AND wallboard_wait_alert >= 0 AND wallboard_waiting_alert >= 0 AND wallboard_service_level_target BETWEEN 0 AND 100)",  # noqa: E501
+            "Wallboard thresholds cannot be negative; a service level target is a percentage.",  # noqa: E501
         ),
     ]
 

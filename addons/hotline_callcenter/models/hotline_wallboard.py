@@ -20,7 +20,8 @@ calls, agents and browsers there are.
 """
 
 import time
-from datetime import datetime, time as dtime, timedelta
+from datetime import datetime, timedelta
+from datetime import time as dtime
 
 import pytz
 

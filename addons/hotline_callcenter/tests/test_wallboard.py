@@ -105,14 +105,14 @@ class TestWallboard(CallCenterCommon):
         # before midnight in Beijing, answered after it: yesterday's call
         self._call(self.gas, "2026-03-09 15:59:30", 50, "answered")
         # an outbound call of the queue is no inbound figure
-        self._call(
-            self.gas, "2026-03-10 01:40:00", 0, "answered", direction="outbound"
-        )
+        self._call(self.gas, "2026-03-10 01:40:00", 0, "answered", direction="outbound")
         # waiting now: two callers, and one an agent picked up (not waiting
         # for anyone any more)
         self._call(self.gas, "2026-03-10 01:58:20", 0, "ringing")
         self._call(self.gas, "2026-03-10 01:59:30", 0, "ringing")
-        self._call(self.gas, "2026-03-10 01:57:00", 0, "ringing", user_id=self.agent2.id)
+        self._call(
+            self.gas, "2026-03-10 01:57:00", 0, "ringing", user_id=self.agent2.id
+        )
         self._call(self.bill, "2026-03-10 01:00:00", 5, "answered")
         # the agents' states, written last (the calls above move them)
         states = (
@@ -149,7 +149,9 @@ class TestWallboard(CallCenterCommon):
     def test_payload_figures(self):
         with freeze_time(NOW):
             self._dataset()
-            payload = self.Wallboard.with_user(self.supervisor).hotline_wallboard_payload()
+            payload = self.Wallboard.with_user(
+                self.supervisor
+            ).hotline_wallboard_payload()
         self.assertEqual(payload["company_id"], self.company.id)
         self.assertEqual(payload["day"], "2026-03-10")
         # (the demo's queues may be there too: the tests do not rely on them)
@@ -159,9 +161,7 @@ class TestWallboard(CallCenterCommon):
         self.assertEqual(gas["waiting"], 2)
         self.assertEqual(gas["oldest_queued_at"], epoch("2026-03-10 01:58:20"))
         # offered: the answered, the abandon at 6 s and the three queued now
-        self.assertEqual(
-            (gas["offered"], gas["answered"], gas["abandoned"]), (6, 2, 1)
-        )
+        self.assertEqual((gas["offered"], gas["answered"], gas["abandoned"]), (6, 2, 1))
         self.assertEqual(gas["service_level"], 50.0)
         self.assertEqual(gas["asa"], 20.0)
         self.assertEqual(
@@ -187,14 +187,10 @@ class TestWallboard(CallCenterCommon):
             {"logged_in": 1, "available": 0, "on_call": 1, "wrapup": 0, "paused": 0},
         )
         agents = {a["name"]: a for a in payload["agents"] if a["name"][:6] == "Agent "}
-        self.assertEqual(
-            list(agents), ["Agent A", "Agent B", "Agent C", "Agent D"]
-        )
+        self.assertEqual(list(agents), ["Agent A", "Agent B", "Agent C", "Agent D"])
         self.assertEqual(agents["Agent A"]["state"], "on_call")
         self.assertEqual(agents["Agent A"]["since"], epoch("2026-03-10 01:50:00"))
-        self.assertEqual(
-            agents["Agent A"]["queue_ids"], [self.gas.id, self.bill.id]
-        )
+        self.assertEqual(agents["Agent A"]["queue_ids"], [self.gas.id, self.bill.id])
         self.assertEqual(
             (agents["Agent B"]["state"], agents["Agent B"]["reason"]),
             ("paused", "Lunch"),
@@ -221,7 +217,9 @@ class TestWallboard(CallCenterCommon):
         with freeze_time("2026-03-10 15:59:30"):
             day, start, end = self.Wallboard._hotline_day_bounds(self.company)
         self.assertEqual(str(day), "2026-03-10")
-        self.assertEqual((start, end), (at("2026-03-09 16:00:00"), at("2026-03-10 16:00:00")))
+        self.assertEqual(
+            (start, end), (at("2026-03-09 16:00:00"), at("2026-03-10 16:00:00"))
+        )
         with freeze_time("2026-03-10 16:00:00"):
             day, _start, _end = self.Wallboard._hotline_day_bounds(self.company)
         self.assertEqual(str(day), "2026-03-11")
@@ -278,9 +276,7 @@ class TestWallboard(CallCenterCommon):
         dbname = self.env.cr.dbname
         own = by_channel[(dbname, "res.company", self.company.id, WALLBOARD_SUBCHANNEL)]
         theirs = by_channel[(dbname, "res.company", other.id, WALLBOARD_SUBCHANNEL)]
-        self.assertEqual(
-            [q["code"] for q in theirs["queues"]], ["wb_other"]
-        )
+        self.assertEqual([q["code"] for q in theirs["queues"]], ["wb_other"])
         self.assertEqual(theirs["queues"][0]["waiting"], 1)
         self.assertEqual(theirs["agents"], [])
         self.assertNotIn(other_queue.id, [q["id"] for q in own["queues"]])
@@ -398,14 +394,20 @@ class TestWallboard(CallCenterCommon):
     def test_thresholds_checked(self):
         with self.assertRaises(ValidationError):
             self.gas.write({"wallboard_wait_warning": 90, "wallboard_wait_alert": 60})
-        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
-            with self.env.cr.savepoint():
-                self.gas.write({"wallboard_waiting_alert": -1})
-                self.env.flush_all()
-        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
-            with self.env.cr.savepoint():
-                self.gas.write({"wallboard_service_level_target": 120})
-                self.env.flush_all()
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(IntegrityError),
+            self.env.cr.savepoint(),
+        ):
+            self.gas.write({"wallboard_waiting_alert": -1})
+            self.env.flush_all()
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(IntegrityError),
+            self.env.cr.savepoint(),
+        ):
+            self.gas.write({"wallboard_service_level_target": 120})
+            self.env.flush_all()
         self.gas.invalidate_recordset()
         self.assertEqual(
             (self.gas.wallboard_wait_warning, self.gas.wallboard_wait_alert), (30, 60)
@@ -417,7 +419,9 @@ class TestWallboard(CallCenterCommon):
     def test_access_per_role(self):
         Wallboard = self.env["hotline.wallboard"]
         for role in ("supervisor", "leader", "hotline_admin"):
-            payload = Wallboard.with_user(self.role_users[role]).hotline_wallboard_payload()
+            payload = Wallboard.with_user(
+                self.role_users[role]
+            ).hotline_wallboard_payload()
             self.assertEqual(payload["company_id"], self.company.id, role)
         payload = Wallboard.with_user(self.wallboard_user).hotline_wallboard_payload()
         self.assertIn("wb_gas", [q["code"] for q in payload["queues"]])
