@@ -291,10 +291,20 @@ class HotlineWallboard(models.AbstractModel):
     def _cron_hotline_wallboard(self, delay=COALESCE_SECONDS):
         """Wait ``delay`` (the changes committed meanwhile join this run),
         then send the marked companies' payloads. Odoo never runs a job twice
-        at once: a company gets one payload per ``delay`` at most."""
-        if delay:
-            time.sleep(delay)
-        return self._hotline_flush()
+        at once: a company gets one payload per ``delay`` at most.
+
+        A change committed after the marks were read has its trigger left
+        (its time is after this run's start), so the job runs again.
+
+        :return: ids of the companies notified
+        """
+        if not delay:
+            return self._hotline_flush().ids
+        time.sleep(delay)
+        # the cron's transaction took its snapshot before the wait: what
+        # committed meanwhile is read (and its marks deleted) in a new one
+        with self.env.registry.cursor() as cr:
+            return self.with_env(self.env(cr=cr))._hotline_flush().ids
 
     @api.model
     def _hotline_flush(self):

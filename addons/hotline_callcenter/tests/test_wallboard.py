@@ -269,7 +269,7 @@ class TestWallboard(CallCenterCommon):
             self.env.cr.precommit.run()
             sent = self.Wallboard._cron_hotline_wallboard(delay=0)
             self.env.cr.precommit.run()
-        self.assertEqual(sent, self.company | other)
+        self.assertEqual(sent, sorted((self.company | other).ids))
         notes = self._notifications(last)
         self.assertEqual(len(notes), 2)
         by_channel = {tuple(channel): note["payload"] for channel, note in notes}
