@@ -12,6 +12,7 @@
     "depends": ["hotline_base", "bus"],
     "external_dependencies": {"python": ["pyst2", "pypdfium2"]},
     "data": [
+        "security/hotline_wallboard_security.xml",
         "security/hotline_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
@@ -36,6 +37,7 @@
         "views/hotline_fax_views.xml",
         "wizards/hotline_fax_send_wizard_views.xml",
         "views/menus.xml",
+        "views/hotline_wallboard_views.xml",
         "views/hotline_agent_desk_views.xml",
     ],
     "demo": [

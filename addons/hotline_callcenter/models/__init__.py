@@ -29,3 +29,5 @@ from . import hotline_campaign_contact
 from . import hotline_campaign_attempt
 from . import hotline_fax_box
 from . import hotline_fax
+from . import hotline_wallboard_mark
+from . import hotline_wallboard

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from psycopg2.errors import LockNotAvailable
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
@@ -67,6 +67,21 @@ PENDING_WAITING_KEY = "hotline.call.waiting_queue_ids"
 CARD_FIELDS = frozenset({"answered_at", "ended_at", "hangup_cause"})
 # a write of these fields may move an agent to another status (on a call, wrap-up)
 AGENT_STATUS_FIELDS = frozenset({"answered_at", "ended_at", "user_id"})
+# a write of these fields changes a queue's tile on the wallboard
+WALLBOARD_FIELDS = frozenset(
+    {
+        "queue_id",
+        "queued_at",
+        "answered_at",
+        "ended_at",
+        "user_id",
+        "disposition",
+        "wait_seconds",
+        "started_at",
+        "direction",
+        "company_id",
+    }
+)
 # callers listed per queue in a notification (longest waits first) and the total:
 # a surge of hundreds of callers must not make every join cost O(callers)
 WAITING_LIST_MAX = 50
@@ -293,6 +308,18 @@ class HotlineCall(models.Model):
             "A call is recorded once per PBX and Linkedid.",
         ),
     ]
+
+    def init(self):
+        res = super().init()
+        # the callers waiting now (waiting lists, wallboard) among millions
+        tools.create_index(
+            self.env.cr,
+            "hotline_call_waiting_index",
+            self._table,
+            ["company_id", "queue_id", "queued_at"],
+            where="queued_at IS NOT NULL AND answered_at IS NULL AND ended_at IS NULL",
+        )
+        return res
 
     @api.depends("caller_number", "called_number", "direction")
     def _compute_display_name(self):
@@ -825,6 +852,7 @@ class HotlineCall(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         calls = super().create(vals_list)
+        self.env["hotline.wallboard"]._hotline_touch(calls.sudo().company_id)
         if any(WAITING_FIELDS.intersection(vals) for vals in vals_list):
             calls._hotline_waiting_touch(calls._hotline_waiting_queues())
         if any(AGENT_STATUS_FIELDS.intersection(vals) for vals in vals_list):
@@ -838,6 +866,11 @@ class HotlineCall(models.Model):
         waiting = WAITING_FIELDS.intersection(vals)
         status = AGENT_STATUS_FIELDS.intersection(vals)
         before = self._hotline_waiting_queues() if waiting else None
+        if WALLBOARD_FIELDS.intersection(vals):
+            wallboard = self.sudo().company_id
+            if vals.get("company_id"):
+                wallboard |= self.env["res.company"].browse(vals["company_id"])
+            self.env["hotline.wallboard"]._hotline_touch(wallboard)
         agents_before = (
             {call.id: call.sudo().user_id for call in self} if status else None
         )

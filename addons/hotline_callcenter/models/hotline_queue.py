@@ -13,6 +13,21 @@ _logger = logging.getLogger(__name__)
 # first key of the advisory lock serialising queue pushes to one PBX ("hlqp")
 PUSH_LOCK_KEY = 0x686C7170
 
+# a write of these fields changes the queue's wallboard tile
+WALLBOARD_QUEUE_FIELDS = frozenset(
+    {
+        "name",
+        "sequence",
+        "active",
+        "company_id",
+        "service_level",
+        "wallboard_wait_warning",
+        "wallboard_wait_alert",
+        "wallboard_waiting_alert",
+        "wallboard_service_level_target",
+    }
+)
+
 STRATEGIES = [
     ("ringall", "Ring all"),
     ("rrmemory", "Round robin with memory"),
@@ -146,6 +161,30 @@ class HotlineQueue(models.Model):
     pushed_at = fields.Datetime(
         string="Last sent to the PBX", readonly=True, copy=False
     )
+    # the wallboard's colours (实时监控大屏)
+    wallboard_wait_warning = fields.Integer(
+        string="Longest wait: amber after (s)",
+        default=30,
+        help="The queue's wallboard tile turns amber when a caller has waited "
+        "this long; 0: never.",
+    )
+    wallboard_wait_alert = fields.Integer(
+        string="Longest wait: red after (s)",
+        default=60,
+        help="The queue's wallboard tile turns red when a caller has waited "
+        "this long; 0: never.",
+    )
+    wallboard_waiting_alert = fields.Integer(
+        string="Callers waiting: red from",
+        help="The queue's wallboard tile turns red when this many callers "
+        "wait; 0: never.",
+    )
+    wallboard_service_level_target = fields.Float(
+        string="Service level target (%)",
+        default=80.0,
+        help="The queue's wallboard tile turns amber when today's service "
+        "level is below it; 0: never.",
+    )
 
     _sql_constraints = [
         ("code_uniq", "UNIQUE(code, company_id)", "A queue name is used once."),
@@ -153,6 +192,11 @@ class HotlineQueue(models.Model):
             "times_positive",
             "CHECK(ring_timeout > 0 AND retry >= 0 AND wrapup_time >= 0 AND max_callers >= 0)",  # noqa: E501
             "Times and limits cannot be negative.",
+        ),
+        (
+            "wallboard_thresholds_positive",
+            "CHECK(wallboard_wait_warning >= 0 AND wallboard_wait_alert >= 0 AND wallboard_waiting_alert >= 0 AND wallboard_service_level_target BETWEEN 0 AND 100)",  # noqa: E501
+            "Wallboard thresholds cannot be negative; a service level target is a percentage.",  # noqa: E501
         ),
     ]
 
@@ -181,7 +225,21 @@ class HotlineQueue(models.Model):
             }
         )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        queues = super().create(vals_list)
+        self.env["hotline.wallboard"]._hotline_touch(queues.company_id)
+        return queues
+
+    def unlink(self):
+        companies = self.company_id
+        res = super().unlink()
+        self.env["hotline.wallboard"]._hotline_touch(companies)
+        return res
+
     def write(self, vals):
+        if WALLBOARD_QUEUE_FIELDS.intersection(vals):
+            self.env["hotline.wallboard"]._hotline_touch(self.company_id)
         if "needs_push" in vals:
             return super().write(vals)
         # what the PBX holds of each queue: a change of it waits for a push
@@ -202,6 +260,32 @@ class HotlineQueue(models.Model):
             self.company_id.id,
             self.active,
         )
+
+    @api.constrains("wallboard_wait_warning", "wallboard_wait_alert")
+    def _check_wallboard_wait(self):
+        for queue in self:
+            if (
+                queue.wallboard_wait_warning
+                and queue.wallboard_wait_alert
+                and queue.wallboard_wait_warning > queue.wallboard_wait_alert
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Queue %s: the wallboard turns amber before it turns red "
+                        "(the amber wait cannot be longer than the red one).",
+                        queue.name,
+                    )
+                )
+
+    def _hotline_wallboard_thresholds(self):
+        """What colours the queue's wallboard tile (0: never)."""
+        self.ensure_one()
+        return {
+            "wait_warning": self.wallboard_wait_warning,
+            "wait_alert": self.wallboard_wait_alert,
+            "waiting_alert": self.wallboard_waiting_alert,
+            "service_level_target": self.wallboard_service_level_target,
+        }
 
     @api.depends("member_ids")
     def _compute_member_count(self):

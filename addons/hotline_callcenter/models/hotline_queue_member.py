@@ -37,6 +37,27 @@ class HotlineQueueMember(models.Model):
         ("penalty_positive", "CHECK(penalty >= 0)", "A penalty cannot be negative."),
     ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        members = super().create(vals_list)
+        self.env["hotline.wallboard"]._hotline_touch(members.sudo().company_id)
+        return members
+
+    def write(self, vals):
+        before = self.sudo().company_id
+        res = super().write(vals)
+        if {"queue_id", "user_id"}.intersection(vals):
+            self.env["hotline.wallboard"]._hotline_touch(
+                before | self.sudo().company_id
+            )
+        return res
+
+    def unlink(self):
+        companies = self.sudo().company_id
+        res = super().unlink()
+        self.env["hotline.wallboard"]._hotline_touch(companies)
+        return res
+
     @api.depends("queue_id", "user_id")
     def _compute_display_name(self):
         for member in self:

@@ -4,11 +4,13 @@ from odoo import models
 
 from .hotline_call import WAITING_SUBCHANNEL
 from .hotline_campaign import COUNTERS_SUBCHANNEL
+from .hotline_wallboard import WALLBOARD_SUBCHANNEL
 
 
 class IrWebsocket(models.AbstractModel):
     """Agents listen to the waiting-callers channel of their queues,
-    supervisors to their companies' campaign counters."""
+    supervisors to their companies' campaign counters, wallboard users to
+    their companies' wallboards."""
 
     _inherit = "ir.websocket"
 
@@ -16,7 +18,17 @@ class IrWebsocket(models.AbstractModel):
         channels = super()._build_bus_channel_list(channels)
         channels.extend(self._hotline_waiting_channels())
         channels.extend(self._hotline_campaign_channels())
+        channels.extend(self._hotline_wallboard_channels())
         return channels
+
+    def _hotline_wallboard_channels(self):
+        """``(company, "hotline_wallboard")`` of each company whose wallboard
+        the user (wallboard user, supervisor, leader) sees."""
+        user = self.env.user
+        if not user or user._is_public():
+            return []
+        companies = self.env["hotline.wallboard"]._hotline_companies_of(user)
+        return [(company, WALLBOARD_SUBCHANNEL) for company in companies]
 
     def _hotline_campaign_channels(self):
         """``(company, "hotline_campaign")`` of each company whose campaigns'

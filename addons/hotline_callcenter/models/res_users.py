@@ -15,6 +15,17 @@ AGENT_CALL_PHASES = [
     ("wrapup", "Wrap-up"),
 ]
 AGENT_STATES = AGENT_PRESENCES + AGENT_CALL_PHASES
+# a write of these fields changes what the wallboards show of the agent
+WALLBOARD_USER_FIELDS = frozenset(
+    {
+        "hotline_agent_state",
+        "hotline_agent_state_since",
+        "hotline_agent_presence",
+        "hotline_pause_reason",
+        "active",
+        "name",
+    }
+)
 
 
 class ResUsers(models.Model):
@@ -128,6 +139,18 @@ class ResUsers(models.Model):
             "hotline_wrapup_until",
             "hotline_wrapup_paused",
         ]
+
+    def write(self, vals):
+        res = super().write(vals)
+        if WALLBOARD_USER_FIELDS.intersection(vals):
+            # the wallboards of the companies whose queues the agents are in
+            members = (
+                self.env["hotline.queue.member"]
+                .sudo()
+                .search([("user_id", "in", self.ids)])
+            )
+            self.env["hotline.wallboard"]._hotline_touch(members.company_id)
+        return res
 
     @api.depends("hotline_queue_member_ids.queue_id.code")
     def _compute_hotline_queue_names(self):

@@ -36,3 +36,5 @@ from . import test_screen_pop_batch
 from . import test_campaign
 from . import test_screen_pop_cost
 from . import test_fax
+from . import test_wallboard
+from . import test_wallboard_tour
