@@ -170,7 +170,9 @@ class HotlineTextQuery(models.AbstractModel):
             )
         ]
         if figures["consumption"] is not None:
-            parts.append(self.env._("gas used %s m³", f"{figures['consumption']:g}"))
+            # (a plain value: Odoo's term extraction evaluates the arguments)
+            used = "{:g}".format(figures["consumption"])
+            parts.append(self.env._("gas used %s m³", used))
         if figures["due"]:
             parts.append(self.env._("due %s", figures["due"].strftime("%Y-%m-%d")))
         residual, total = figures["residual"], figures["total"]
