@@ -10,3 +10,5 @@ from . import hotline_knowledge_article
 from . import res_users
 from . import ir_http
 from . import hotline_attempt_limit
+from . import hotline_care_message
+from . import res_config_settings
