@@ -23,7 +23,12 @@ class HotlineInboundMessage(models.Model):
     pages = fields.Integer()
     ticket_id = fields.Many2one("helpdesk.ticket", string="Case", ondelete="set null")
     result = fields.Selection(
-        [("created", "New case"), ("appended", "Added to a case")], readonly=True
+        [
+            ("created", "New case"),
+            ("appended", "Added to a case"),
+            ("opted_out", "Opted out"),
+        ],
+        readonly=True,
     )
 
     _sql_constraints = [
