@@ -128,9 +128,9 @@ class HotlineCareMessage(models.Model):
 
         :param partner: the customer (may be empty when only ``number`` is known)
         :param record: the document the message is about (its template's model)
-        :param template: default ``sms.template``; the company's one of the
-            kind wins
-        :param body: ready text instead of a template
+        :param template: default ``sms.template``
+        :param body: ready text instead of a template (the company's template
+            of the kind, when it is made for ``record``'s model, wins over both)
         :param number: the number to text (default: the customer's mobile)
         :param mail_template: ``mail.template`` used when there is no mobile
             number but an e-mail address
@@ -159,12 +159,15 @@ class HotlineCareMessage(models.Model):
             number = partner._phone_format(number=number) or number
         blacklisted = bool(
             number
-            and self.env["phone.blacklist"].sudo().search_count(
-                [("number", "=", number), ("active", "=", True)], limit=1
-            )
+            and self.env["phone.blacklist"]
+            .sudo()
+            .search_count([("number", "=", number), ("active", "=", True)], limit=1)
         )
         email = partner.email if mail_template else False
-        template = company[f"hotline_care_{kind}_template_id"] or template
+        own = company[f"hotline_care_{kind}_template_id"]
+        if own and record and own.model == record._name:
+            # the company's own text wins over the caller's default
+            template, body = own, None
         if number and not blacklisted:
             values.update(channel="sms", number=number)
             if body is None and template and record:
@@ -265,7 +268,8 @@ class HotlineCareMessage(models.Model):
                 )
                 mails = True
             message.write(vals)
-        if texts:
+        if texts and not self.env.context.get("hotline_care_no_trigger"):
+            # bulk senders (outage notices) trigger Odoo's SMS queue once
             self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger()
         if mails:
             self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
@@ -296,11 +300,7 @@ class HotlineCareMessage(models.Model):
             tz = self._hotline_company_tz(company)
             today = pytz.utc.localize(fields.Datetime.now()).astimezone(tz).date()
             days = [today.day]
-            if (
-                today.month == 2
-                and today.day == 28
-                and not calendar.isleap(today.year)
-            ):
+            if today.month == 2 and today.day == 28 and not calendar.isleap(today.year):
                 days.append(29)
             partners = Partner.search(
                 [

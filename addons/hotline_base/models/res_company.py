@@ -17,9 +17,7 @@ class ResCompany(models.Model):
     )
     hotline_care_quiet_start = fields.Float(string="Quiet from", default=21.0)
     hotline_care_quiet_end = fields.Float(string="Quiet until", default=8.0)
-    hotline_care_case_ack = fields.Boolean(
-        string="Case acknowledgement", default=True
-    )
+    hotline_care_case_ack = fields.Boolean(string="Case acknowledgement", default=True)
     hotline_care_case_ack_template_id = fields.Many2one(
         "sms.template", string="Case acknowledgement template"
     )
@@ -45,7 +43,6 @@ class ResCompany(models.Model):
     hotline_care_outage_template_id = fields.Many2one(
         "sms.template", string="Outage notice template"
     )
-
 
     @api.constrains("hotline_care_quiet_start", "hotline_care_quiet_end")
     def _check_hotline_care_quiet_hours(self):

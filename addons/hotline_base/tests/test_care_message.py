@@ -136,9 +136,7 @@ class TestCareMessage(CareCommon):
         message = self.Care._hotline_send_care(
             "birthday", self.customer, self.customer, template=self.birthday
         )
-        self.assertEqual(
-            (message.state, message.skip_reason), ("skipped", "disabled")
-        )
+        self.assertEqual((message.state, message.skip_reason), ("skipped", "disabled"))
         self.assertFalse(self.sms_of(self.customer))
 
     def test_switched_off_in_the_night(self):
@@ -149,9 +147,7 @@ class TestCareMessage(CareCommon):
         self.company.hotline_care_birthday = False
         with freeze_time(datetime(2026, 6, 16, 0, 5)):
             self.Care._cron_send_queued()
-        self.assertEqual(
-            (message.state, message.skip_reason), ("skipped", "disabled")
-        )
+        self.assertEqual((message.state, message.skip_reason), ("skipped", "disabled"))
         self.assertFalse(self.sms_of(self.customer))
 
     @freeze_time(DAY)
@@ -184,9 +180,7 @@ class TestCareMessage(CareCommon):
             with self.assertRaises(AccessError):
                 message.with_user(self.role_users[role]).read(["kind"])
         with self.assertRaises(AccessError):
-            message.with_user(self.role_users["supervisor"]).write(
-                {"state": "sent"}
-            )
+            message.with_user(self.role_users["supervisor"]).write({"state": "sent"})
         menu = self.env.ref("hotline_base.hotline_care_message_menu")
         self.assertIn(menu, self.visible_menus(self.role_users["supervisor"]))
         self.assertIn(menu, self.visible_menus(self.role_users["finance"]))

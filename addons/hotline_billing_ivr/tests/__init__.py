@@ -15,3 +15,4 @@ from . import test_ivr_meter_reading
 from . import test_arrears_indexes
 from . import test_demo_gas_line
 from . import test_dunning
+from . import test_care_routing
