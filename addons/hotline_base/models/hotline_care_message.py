@@ -106,7 +106,7 @@ class HotlineCareMessage(models.Model):
         quiet = (hour >= start or hour < end) if start > end else start <= hour < end
         if not quiet:
             return False
-        end_time = time(int(end) % 24, int(round((end % 1) * 60)) % 60)
+        end_time = time(int(end) % 24, round((end % 1) * 60) % 60)
         day = local.date() if hour < end else local.date() + timedelta(days=1)
         wake = tz.localize(datetime.combine(day, end_time))
         return wake.astimezone(pytz.utc).replace(tzinfo=None)
