@@ -106,7 +106,10 @@ class MailingCommon(HotlineCommon, SMSCase):
 
     def matching(self, **vals):
         wizard = self.audience(**vals)
-        return self.env["res.partner"].search(wizard._hotline_domain())
+        # (demo customers stay out)
+        ours = self.vip | self.resident | self.shop
+        domain = wizard._hotline_domain() + [("id", "in", ours.ids)]
+        return self.env["res.partner"].search(domain)
 
     def new_mailing(self, user="supervisor", **vals):
         action = self.audience(user=user, **vals).action_create_mailing()
