@@ -17,17 +17,17 @@ class ResCompany(models.Model):
     )
     hotline_care_quiet_start = fields.Float(string="Quiet from", default=21.0)
     hotline_care_quiet_end = fields.Float(string="Quiet until", default=8.0)
-    hotline_care_case_ack = fields.Boolean(string="Case acknowledgement", default=True)
+    # the kinds that are new texts are opt-in; arrears reminders and outage
+    # notices were texted before the care messages existed and stay on
+    hotline_care_case_ack = fields.Boolean(string="Case acknowledgement")
     hotline_care_case_ack_template_id = fields.Many2one(
         "sms.template", string="Case acknowledgement template"
     )
-    hotline_care_callback = fields.Boolean(string="Callback notice", default=True)
+    hotline_care_callback = fields.Boolean(string="Callback notice")
     hotline_care_callback_template_id = fields.Many2one(
         "sms.template", string="Callback notice template"
     )
-    hotline_care_work_order = fields.Boolean(
-        string="Work order on its way", default=True
-    )
+    hotline_care_work_order = fields.Boolean(string="Work order on its way")
     hotline_care_work_order_template_id = fields.Many2one(
         "sms.template", string="Work order template"
     )

@@ -28,6 +28,9 @@ class TestCareMessages(CaseCommon):
                 "hotline_care_quiet_hours": True,
                 "hotline_care_quiet_start": 21.0,
                 "hotline_care_quiet_end": 8.0,
+                "hotline_care_case_ack": True,
+                "hotline_care_callback": True,
+                "hotline_care_work_order": True,
             }
         )
         cls.Care = cls.env["hotline.care.message"]
