@@ -7,6 +7,7 @@ import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 CARE_KINDS = [
     ("case_ack", "Case acknowledgement"),
@@ -136,6 +137,8 @@ class HotlineCareMessage(models.Model):
             number but an e-mail address
         :return: the ``hotline.care.message``
         """
+        if kind not in dict(CARE_KINDS):
+            raise UserError(self.env._("Unknown kind of care message: %s", kind))
         company = company or self.env.company
         partner = partner or self.env["res.partner"]
         values = {

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import HotlineCommon
@@ -166,7 +166,10 @@ class TestCareMessage(CareCommon):
         self.assertEqual(message.state, "skipped")
         self.assertFalse(self.sms_of(self.customer))
 
-    def test_quiet_hours_bad_input(self):
+    def test_bad_input(self):
+        with self.assertRaisesRegex(UserError, "Unknown kind"):
+            self.Care._hotline_send_care("spam", self.customer, self.customer)
+        self.assertFalse(self.Care.search([("partner_id", "=", self.customer.id)]))
         with self.assertRaises(ValidationError):
             self.company.hotline_care_quiet_start = 24.5
         with self.assertRaises(ValidationError):
