@@ -21,6 +21,7 @@
         "data/hotline_case_type_data.xml",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
+        "data/hotline_care_data.xml",
         "data/ir_sequence_data.xml",
         "data/hotline_ivr_case_query_data.xml",
         "data/mail_alias_data.xml",

@@ -24,6 +24,7 @@ MODULES = [
     "hotline_complaints",
     "hotline_billing_ivr",
     "hotline_survey",
+    "hotline_mailing",
 ]
 # Installed before the add-ons under test, so that their at_install tests and the
 # warning check see only our own modules being installed.
@@ -39,6 +40,7 @@ DEPENDENCIES = [
     "account_credit_control",
     "l10n_cn",
     "survey",
+    "mass_mailing_sms",
 ]
 MISSING = (
     "hotline: Odoo 18.0 not found: set ODOO_PATH to an Odoo 18.0 source tree "

@@ -14,3 +14,5 @@ from . import hotline_sms_provider
 from . import hotline_sms_template_map
 from . import sms_sms
 from . import hotline_text_query
+from . import hotline_care_message
+from . import res_config_settings

@@ -72,6 +72,16 @@ class ResPartner(models.Model):
         string="ID type",
     )
     hotline_id_number = fields.Char(string="ID number", index=True, copy=False)
+    # birthday greetings (关怀短信) and mailings by birthday month read these
+    hotline_birth_date = fields.Date(
+        string="Birth date",
+        compute="_compute_hotline_birth_date",
+        store=True,
+        help="From the resident ID number.",
+    )
+    hotline_birth_month = fields.Integer(
+        string="Birth month", compute="_compute_hotline_birth_date", store=True
+    )
     hotline_enterprise_name = fields.Char(
         string="Enterprise name", help="Employer or legal entity of the customer."
     )
@@ -104,6 +114,15 @@ class ResPartner(models.Model):
     def _compute_hotline_site_count(self):
         for partner in self:
             partner.hotline_site_count = len(partner.hotline_site_ids)
+
+    @api.depends("hotline_id_type", "hotline_id_number")
+    def _compute_hotline_birth_date(self):
+        for partner in self:
+            birth = False
+            if partner.hotline_id_type == "resident_id" and partner.hotline_id_number:
+                birth = identity.resident_birth_date(partner.hotline_id_number)
+            partner.hotline_birth_date = birth or False
+            partner.hotline_birth_month = birth.month if birth else 0
 
     # ------------------------------------------------------------------
     # Customer number and identity documents

@@ -45,6 +45,17 @@ def check_resident_id(number, today=None):
     return number
 
 
+def resident_birth_date(number):
+    """Birth date of a PRC resident ID number (``None`` when it has none)."""
+    number = compact(number)
+    if len(number) != 18:
+        return None
+    try:
+        return ric.get_birth_date(number)
+    except stdnum_exc.ValidationError:
+        return None
+
+
 def check_uscc(number):
     number = compact(number)
     if len(number) != 18:

@@ -57,10 +57,25 @@ class CreditControlLine(models.Model):
                 amount=total,
                 number=partner.hotline_customer_number or partner.ref or "",
             )
-            partner.sudo()._message_sms(
-                body,
-                partner_ids=partner.ids,
-                sms_pid_to_number={partner.id: number},
-                put_in_queue=True,
+            # through the care service: company switch, quiet hours, never to
+            # a confidential reporter
+            care = self.env["hotline.care.message"]._hotline_send_care(
+                "arrears",
+                partner,
+                partner,
+                body=body,
+                number=number,
+                company=lines.company_id[:1] or self.env.company,
             )
+            if care.state == "skipped":
+                reasons = dict(care._fields["skip_reason"]._description_selection(env))
+                lines.write(
+                    {
+                        "state": "error",
+                        "hotline_dunning_reason": env._(
+                            "SMS not sent: %s", reasons[care.skip_reason]
+                        ),
+                    }
+                )
+                continue
             lines.write({"state": "sent", "date_sent": today})

@@ -109,16 +109,17 @@ class HotlineCampaignContact(models.Model):
         number = partner.mobile or partner.phone
         if not template or not number:
             return False
-        body = template.sudo()._render_field("body", self.ids, compute_lang=True)[
-            self.id
-        ]
-        partner.sudo()._message_sms(
-            body,
-            partner_ids=partner.ids,
-            sms_pid_to_number={partner.id: number},
-            put_in_queue=True,
+        # through the care service: company switch, quiet hours, never to a
+        # confidential reporter
+        care = self.env["hotline.care.message"]._hotline_send_care(
+            "arrears",
+            partner,
+            self,
+            template=template,
+            number=number,
+            company=self.company_id,
         )
-        return True
+        return care.state != "skipped"
 
     def _hotline_dunning_months_label(self):
         """The months in arrears as text (SMS): 2026-09, 2026-10."""

@@ -243,7 +243,6 @@ class HotlineOutageNotice(models.Model):
         """Queue one SMS per mobile number of the customers of the areas
         (deduplicated, never to a number on the SMS blacklist or refused by the
         hotline blacklist); Odoo's SMS queue sends them in the background."""
-        Sms = self.env["sms.sms"].sudo()
         Blacklist = self.env["hotline.blacklist"].sudo()
         for notice in self:
             targets = {}
@@ -263,24 +262,25 @@ class HotlineOutageNotice(models.Model):
                 if number in refused or (entry and entry.get("action") == "refuse"):
                     del targets[number]
             body = notice._hotline_sms_body()
-            Sms.create(
-                [
-                    {
-                        "number": number,
-                        "partner_id": partner.id,
-                        "body": body,
-                        "state": "outgoing",
-                    }
-                    for number, partner in targets.items()
-                ]
+            # through the care service: company switch, quiet hours (held
+            # until the morning), never to a confidential reporter
+            Care = self.env["hotline.care.message"].with_context(
+                hotline_care_no_trigger=True
             )
-            notice.write(
-                {"sms_queued_at": fields.Datetime.now(), "sms_count": len(targets)}
-            )
-            notice.message_post(
-                body=self.env._(
-                    "%s text messages queued to the customers.", len(targets)
+            sent = Care
+            for number, partner in targets.items():
+                sent |= Care._hotline_send_care(
+                    "outage",
+                    partner,
+                    notice,
+                    body=body,
+                    number=number,
+                    company=notice.company_id,
                 )
+            count = len(sent.filtered(lambda care: care.state != "skipped"))
+            notice.write({"sms_queued_at": fields.Datetime.now(), "sms_count": count})
+            notice.message_post(
+                body=self.env._("%s text messages queued to the customers.", count)
             )
         if self:
             self.env.ref("sms.ir_cron_sms_scheduler_action")._trigger()

@@ -16,3 +16,4 @@ from . import test_arrears_indexes
 from . import test_demo_gas_line
 from . import test_dunning
 from . import test_text_query
+from . import test_care_routing

@@ -30,6 +30,9 @@ class TestDunning(CampaignCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.env.company
+        # dunning SMS go through the care messages: no quiet hours here, the
+        # tests run at any time of day (quiet hours: hotline_base's care tests)
+        cls.company.hotline_care_quiet_hours = False
         cls.finance = cls.role_users["finance"]
         for user in cls.role_users.values():
             user.write(
@@ -296,6 +299,20 @@ class TestDunning(CampaignCommon):
         no_mobile = run.line_ids - lines
         self.assertEqual(set(no_mobile.mapped("state")), {"error"})
         self.assertIn("no mobile", no_mobile[0].hotline_dunning_reason)
+
+    def test_sms_channel_care_switched_off(self):
+        """The arrears reminder is a care message: off for the company, the
+        lines are in error with the reason and nothing is texted."""
+        self.company.hotline_care_arrears = False
+        self.policy.level_ids.channel = "sms"
+        run = self.run_credit_control()
+        run.set_to_ready_lines()
+        run.run_channel_action()
+        self.assertFalse(
+            self.env["sms.sms"].search([("partner_id", "in", self.customers.ids)])
+        )
+        self.assertEqual(set(run.line_ids.mapped("state")), {"error"})
+        self.assertIn("Switched off", run.line_ids[0].hotline_dunning_reason)
 
     def test_promise_date_parsing(self):
         today = self.today

@@ -26,6 +26,9 @@ class NoticeCommon(HotlineCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # outage SMS go through the care messages: no quiet hours here, the
+        # tests run at any time of day (quiet hours: hotline_base's care tests)
+        cls.env.company.hotline_care_quiet_hours = False
         Area = cls.env["hotline.area"]
         cls.district = Area.create({"name": "区", "area_type": "district"})
         cls.street = Area.create(

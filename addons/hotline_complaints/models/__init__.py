@@ -19,6 +19,7 @@ from . import hotline_screen_pop
 from . import hotline_recording
 from . import hotline_inbound_gateway
 from . import hotline_inbound_message
+from . import hotline_care_message
 from . import hotline_ivr_flow
 from . import hotline_text_query
 from . import hotline_query_mail

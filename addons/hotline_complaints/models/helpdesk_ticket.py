@@ -8,6 +8,8 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from odoo.addons.hotline_base.tools import phone
+
 from .helpdesk_ticket_stage import DONE_STATES, HOTLINE_STATES
 from .hotline_case_deadline import URGENCY
 
@@ -322,6 +324,7 @@ class HelpdeskTicket(models.Model):
                 ),
                 to_state=ticket.hotline_state,
             )
+        tickets._hotline_care_acknowledge()
         return tickets
 
     def _hotline_pop_identity(self, vals):
@@ -790,6 +793,7 @@ class HelpdeskTicket(models.Model):
                 ),
                 extra=extra,
             )
+            ticket._hotline_care("callback", "sms_template_care_callback")
 
     def _hotline_contact(self):
         """Number, e-mail and partner to reply to (the reporter's if confidential)."""
@@ -1044,3 +1048,43 @@ class HelpdeskTicket(models.Model):
             action["domain"] = [("id", "in", articles.ids)]
             action["name"] = self.env._("Knowledge for %s", self.display_name)
         return action
+
+    # ------------------------------------------------------------ care messages
+    def _hotline_care_number(self):
+        """The caller's mobile: the number that called when it is a mobile,
+        else the customer's mobile."""
+        self.ensure_one()
+        country = self.env["res.partner"]._hotline_phone_country()
+        if self.caller_number and phone.number_kind(self.caller_number, country) == (
+            "mobile"
+        ):
+            return self.caller_number
+        return self.partner_id.mobile
+
+    def _hotline_care(self, kind, template_xmlid):
+        """The care message ``kind`` to the caller (never a confidential
+        reporter: the care service refuses them)."""
+        template = self.env.ref(f"hotline_complaints.{template_xmlid}")
+        Care = self.env["hotline.care.message"]
+        for ticket in self:
+            Care._hotline_send_care(
+                kind,
+                ticket.partner_id,
+                ticket,
+                template=template,
+                number=ticket._hotline_care_number(),
+                mail_template=self.env.ref(
+                    "hotline_complaints.mail_template_case_acknowledgement"
+                )
+                if kind == "case_ack"
+                else None,
+                company=ticket.company_id,
+            )
+
+    def _hotline_care_acknowledge(self):
+        """Case number and query code to the caller of every case taken by
+        phone (as the e-mail and SMS intakes do)."""
+        phone_channel = self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_phone")
+        self.filtered(lambda t: t.channel_id == phone_channel)._hotline_care(
+            "case_ack", "sms_template_care_case_ack"
+        )

@@ -14,6 +14,8 @@ from ..tools import text_query
 from .helpdesk_ticket import DONE_STATES
 
 TITLE_LENGTH = 60
+# replies that opt the number out of mass and care SMS (回T退订)
+OPT_OUT_KEYWORDS = frozenset({"退订", "TD", "T", "STOP", "UNSUBSCRIBE"})
 
 
 class HotlineInboundGateway(models.Model):
@@ -237,6 +239,12 @@ class HotlineInboundGateway(models.Model):
         known = self._hotline_find(message_id)
         if known:
             return "duplicate", known
+        # -- opt-out hook (退订 → phone.blacklist; mass SMS of hotline_mailing) --
+        if self._hotline_sms_opt_out(number, text):
+            log = {"sender": number, "recipient": recipient, "received_at": received_at}
+            no_case = self.env["helpdesk.ticket"]
+            return "opted_out", self._hotline_log(message_id, log, no_case, "opted_out")
+        # -- end of the opt-out hook --
         queried = self._hotline_text_query(
             message_id, number, text, recipient, received_at
         )
@@ -276,6 +284,19 @@ class HotlineInboundGateway(models.Model):
         message = self._hotline_log(message_id, log_values, case, result)
         self._hotline_acknowledge(case, number, partner, appended=result == "appended")
         return result, message
+
+    def _hotline_sms_opt_out(self, number, text):
+        """An opt-out reply (退订, TD, T): the number goes on Odoo's SMS blacklist
+        (``phone.blacklist``), which mass SMS and care messages honour."""
+        keyword = "".join(ch for ch in (text or "") if ch.isalnum()).upper()
+        if keyword not in OPT_OUT_KEYWORDS or not number:
+            return False
+        country = self.env["res.partner"]._hotline_phone_country()
+        key = phone.normalize(number, country) or number
+        self.env["phone.blacklist"].sudo()._add(
+            [key], message=self.env._("Opted out by SMS reply: %s", text.strip())
+        )
+        return True
 
     def hotline_receive_fax(
         self, message_id, number, recipient, received_at, pages, document, filename

@@ -27,6 +27,7 @@ class HotlineInboundMessage(models.Model):
             ("created", "New case"),
             ("appended", "Added to a case"),
             ("query", "Query answered"),
+            ("opted_out", "Opted out"),
         ],
         readonly=True,
     )

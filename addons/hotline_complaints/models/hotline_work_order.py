@@ -184,7 +184,22 @@ class HotlineWorkOrder(models.Model):
                     state=dict(WORK_ORDER_STATES)[state],
                 ),
             )
+            if state == "departed":
+                order._hotline_care_departed()
         return True
+
+    def _hotline_care_departed(self):
+        """派工已出发: tell the customer the field staff are on their way."""
+        self.ensure_one()
+        ticket = self.sudo().ticket_id
+        self.env["hotline.care.message"]._hotline_send_care(
+            "work_order",
+            ticket.partner_id,
+            self,
+            template=self.env.ref("hotline_complaints.sms_template_care_work_order"),
+            number=ticket._hotline_care_number(),
+            company=ticket.company_id,
+        )
 
     def action_depart(self):
         return self.hotline_set_state("departed")

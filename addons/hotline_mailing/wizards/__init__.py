@@ -1,0 +1,1 @@
+from . import hotline_mailing_audience_wizard
