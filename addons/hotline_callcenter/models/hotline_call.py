@@ -1085,6 +1085,8 @@ class HotlineCall(models.Model):
         "wait_seconds",
         "started_at",
         "queue_id.short_abandon_seconds",
+        # not company_id.hotline_short_abandon_seconds: changing it would
+        # recompute a year of calls; it applies to the calls stored after it
     )
     def _compute_report_facts(self):
         for call in self:
@@ -1092,7 +1094,7 @@ class HotlineCall(models.Model):
             threshold = (
                 call.queue_id.short_abandon_seconds
                 if call.queue_id
-                else DEFAULT_SHORT_ABANDON
+                else call.company_id.hotline_short_abandon_seconds
             )
             answered = call.disposition == "answered" and bool(call.answered_at)
             abandoned = call.disposition == "abandoned_queue"

@@ -1,1 +1,2 @@
 from . import hotline_call_report
+from . import hotline_outbound_report

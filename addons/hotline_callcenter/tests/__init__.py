@@ -35,3 +35,5 @@ from . import test_multi_company
 from . import test_screen_pop_batch
 from . import test_campaign
 from . import test_screen_pop_cost
+from . import test_report_inbound
+from . import test_report_outbound
