@@ -253,6 +253,14 @@ class HotlineCall(models.Model):
         "team that earned them.",
         check_company=True,
     )
+    # missed-call worklist (未接来电): who should call the caller back
+    missed_assignee_id = fields.Many2one(
+        "res.users",
+        string="Call back by",
+        index="btree_not_null",
+        readonly=True,
+        help="The agent a supervisor asked to call this missed caller back.",
+    )
     # report facts, one per call
     is_offered = fields.Boolean(
         compute="_compute_report_facts",

@@ -1,2 +1,3 @@
 from . import hotline_call_report
 from . import hotline_outbound_report
+from . import hotline_missed_call_report

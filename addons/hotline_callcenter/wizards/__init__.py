@@ -1,1 +1,2 @@
 from . import hotline_dial_wizard
+from . import hotline_missed_call_assign
