@@ -38,3 +38,4 @@ from . import test_screen_pop_cost
 from . import test_report_inbound
 from . import test_report_outbound
 from . import test_report_missed
+from . import test_report_agent_calls
