@@ -2,3 +2,4 @@ from . import hotline_call_report
 from . import hotline_outbound_report
 from . import hotline_missed_call_report
 from . import hotline_agent_call_report
+from . import hotline_agent_work_report

@@ -39,3 +39,4 @@ from . import test_report_inbound
 from . import test_report_outbound
 from . import test_report_missed
 from . import test_report_agent_calls
+from . import test_report_agent_work
