@@ -36,6 +36,7 @@
         "views/hotline_missed_call_report_views.xml",
         "views/hotline_agent_call_report_views.xml",
         "views/hotline_agent_work_report_views.xml",
+        "views/hotline_agent_attendance_report_views.xml",
         "views/hotline_campaign_views.xml",
         "views/menus.xml",
         "views/hotline_agent_desk_views.xml",
