@@ -183,6 +183,22 @@ class TestInboundReport(CallCenterCommon):
                 self.visible_menus(user),
             )
 
+    def test_export_as_supervisor(self):
+        """Odoo's own export (the list's *Export*, xlsx) reads the view."""
+        self.env.flush_all()
+        rows = (
+            self.env["hotline.call.report"]
+            .with_user(self.role_users["supervisor"])
+            .search([("call_id", "=", self.calls["d"].id)])
+        )
+        data = rows.export_data(
+            ["started_at", "queue_id", "did", "ivr_outcome", "abandoned_count"]
+        )["datas"]
+        self.assertEqual(len(data), 1)
+        self.assertEqual(
+            data[0][1:], ["Report queue", "4008001", "Reached a queue or an agent", 1]
+        )
+
     def test_other_company_hidden(self):
         other = self.env["res.company"].create({"name": "Other gas company"})
         self.env["hotline.call"].create(
