@@ -25,3 +25,4 @@ from . import test_card_tour
 from . import test_chinese_screens
 from . import test_multi_company
 from . import test_attempt_limit_migration
+from . import test_confidential_reports
