@@ -268,6 +268,14 @@ class HotlineCall(models.Model):
         "team that earned them.",
         check_company=True,
     )
+    # missed-call worklist (未接来电): who should call the caller back
+    missed_assignee_id = fields.Many2one(
+        "res.users",
+        string="Call back by",
+        index="btree_not_null",
+        readonly=True,
+        help="The agent a supervisor asked to call this missed caller back.",
+    )
     # report facts, one per call
     is_offered = fields.Boolean(
         compute="_compute_report_facts",
@@ -1118,6 +1126,8 @@ class HotlineCall(models.Model):
         "wait_seconds",
         "started_at",
         "queue_id.short_abandon_seconds",
+        # not company_id.hotline_short_abandon_seconds: changing it would
+        # recompute a year of calls; it applies to the calls stored after it
     )
     def _compute_report_facts(self):
         for call in self:
@@ -1125,7 +1135,7 @@ class HotlineCall(models.Model):
             threshold = (
                 call.queue_id.short_abandon_seconds
                 if call.queue_id
-                else DEFAULT_SHORT_ABANDON
+                else call.company_id.hotline_short_abandon_seconds
             )
             answered = call.disposition == "answered" and bool(call.answered_at)
             abandoned = call.disposition == "abandoned_queue"

@@ -70,7 +70,9 @@ class HotlineCampaignAttempt(models.Model):
         compute="_compute_hangup_cause_code",
         string="Hang-up cause",
     )
-    call_id = fields.Many2one("hotline.call", readonly=True, check_company=True)
+    call_id = fields.Many2one(
+        "hotline.call", readonly=True, check_company=True, index="btree_not_null"
+    )
     flow_result = fields.Selection(
         [
             ("heard_all", "Heard it all"),

@@ -92,7 +92,7 @@ class HotlineQueue(models.Model):
     announce_holdtime = fields.Boolean(string="Announce expected wait", default=True)
     short_abandon_seconds = fields.Integer(
         string="Short abandon (s)",
-        default=5,
+        default=lambda self: self.env.company.hotline_short_abandon_seconds,
         help="Callers hanging up sooner are left out of abandonment and service level.",
     )
     # Queue() options (apps/app_queue.c) the IVR passes when a caller joins

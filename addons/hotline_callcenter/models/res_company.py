@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
+from .hotline_call import DEFAULT_SHORT_ABANDON
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -30,6 +32,13 @@ class ResCompany(models.Model):
         help="After each answered call the agent stays in wrap-up, paused in "
         "their queues, until they click Ready (no time limit).",
     )
+    hotline_short_abandon_seconds = fields.Integer(
+        string="Short abandon (s)",
+        default=DEFAULT_SHORT_ABANDON,
+        help="Callers hanging up sooner are left out of abandonment and service "
+        "level: the default of new queues, and the threshold of calls abandoned "
+        "in no known queue (from the calls stored after a change).",
+    )
 
     _sql_constraints = [
         (
@@ -41,5 +50,10 @@ class ResCompany(models.Model):
             "hotline_wrapup_positive",
             "CHECK(hotline_wrapup_seconds >= 0)",
             "The wrap-up time cannot be negative.",
+        ),
+        (
+            "hotline_short_abandon_positive",
+            "CHECK(hotline_short_abandon_seconds >= 0)",
+            "The short-abandon threshold cannot be negative.",
         ),
     ]

@@ -1,1 +1,6 @@
 from . import hotline_call_report
+from . import hotline_outbound_report
+from . import hotline_missed_call_report
+from . import hotline_agent_call_report
+from . import hotline_agent_work_report
+from . import hotline_agent_attendance_report

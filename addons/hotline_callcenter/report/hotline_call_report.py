@@ -5,6 +5,15 @@ from odoo.tools import SQL
 
 from ..models.hotline_call import QUEUE_PATH_SEP, RATINGS, WAIT_BUCKETS
 
+IVR_OUTCOMES = [
+    ("queue", "Reached a queue or an agent"),
+    ("ivr_served", "Served in the IVR"),
+    ("ivr_abandoned", "Hung up in the IVR"),
+    ("refused", "Refused (blacklist)"),
+    ("voicemail", "Voicemail"),
+    ("other", "Other"),
+]
+
 
 class HotlineCallReport(models.Model):
     """Call-centre indicators for pivot and graph views.
@@ -132,6 +141,33 @@ class HotlineCallReport(models.Model):
         help="Overflowed out / (offered + overflowed out).",
     )
 
+    did = fields.Char(string="DID", readonly=True)
+    ivr_outcome = fields.Selection(
+        IVR_OUTCOMES,
+        string="IVR outcome",
+        readonly=True,
+        help="Whether the caller asked for an agent (reached a queue) or ended "
+        "in the IVR: served by self-service, hung up, refused.",
+    )
+    ivr_served_count = fields.Integer(
+        string="Served in IVR",
+        readonly=True,
+        aggregator="sum",
+        help="Calls the IVR ended without an agent (self-service).",
+    )
+    queue_reached_count = fields.Integer(
+        string="Reached a queue",
+        readonly=True,
+        aggregator="sum",
+        help="Calls that asked for an agent, short abandons included.",
+    )
+    longest_wait = fields.Integer(
+        string="Longest wait (s)",
+        readonly=True,
+        aggregator="max",
+        help="Longest wait of an answered or abandoned call, short abandons excluded.",
+    )
+
     def _query(self):
         pct = "CASE WHEN {cond} THEN CASE WHEN {hit} THEN 100.0 ELSE 0.0 END END"
         return SQL(
@@ -162,7 +198,22 @@ class HotlineCallReport(models.Model):
                    0 AS overflow_count,
                    (COALESCE(c.queue_path, '') LIKE %(overflowed)s)::int
                        AS overflow_in_count,
-                   CASE WHEN c.is_offered THEN 0.0 END AS overflow_rate
+                   CASE WHEN c.is_offered THEN 0.0 END AS overflow_rate,
+                   c.did,
+                   CASE WHEN c.is_offered OR c.is_short_abandon
+                             OR c.queued_at IS NOT NULL
+                             OR c.disposition = 'abandoned_queue' THEN 'queue'
+                        WHEN c.disposition = 'ended_by_ivr' THEN 'ivr_served'
+                        WHEN c.disposition = 'abandoned_ivr' THEN 'ivr_abandoned'
+                        WHEN c.disposition = 'refused_blacklist' THEN 'refused'
+                        WHEN c.disposition = 'voicemail' THEN 'voicemail'
+                        ELSE 'other' END AS ivr_outcome,
+                   (c.disposition = 'ended_by_ivr' AND NOT c.is_offered
+                    AND c.queued_at IS NULL)::int AS ivr_served_count,
+                   (c.is_offered OR c.is_short_abandon
+                    OR c.queued_at IS NOT NULL)::int AS queue_reached_count,
+                   CASE WHEN c.is_answered OR c.is_abandoned
+                        THEN c.wait_seconds END AS longest_wait
               FROM hotline_call c
              WHERE c.direction = 'inbound'
             UNION ALL
@@ -175,7 +226,8 @@ class HotlineCallReport(models.Model):
                    NULL::numeric, NULL::numeric, NULL::numeric, NULL::numeric,
                    NULL::numeric, NULL::int, 0, NULL::numeric, NULL::numeric, 0,
                    1 AS overflow_count, 0 AS overflow_in_count,
-                   100.0 AS overflow_rate
+                   100.0 AS overflow_rate,
+                   c.did, NULL::varchar AS ivr_outcome, 0, 0, NULL::int
               FROM hotline_call c
              CROSS JOIN LATERAL unnest(string_to_array(c.queue_path, %(sep)s))
                    WITH ORDINALITY AS p(code, pos)

@@ -38,3 +38,9 @@ from . import test_screen_pop_cost
 from . import test_fax
 from . import test_wallboard
 from . import test_wallboard_tour
+from . import test_report_inbound
+from . import test_report_outbound
+from . import test_report_missed
+from . import test_report_agent_calls
+from . import test_report_agent_work
+from . import test_report_attendance

@@ -1,0 +1,134 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models, tools
+from odoo.tools import SQL
+
+from ..models.hotline_call import DIRECTIONS, RATINGS
+
+
+class HotlineAgentCallReport(models.Model):
+    """Agent call detail (座席通话明细): one row per agent leg of a call.
+
+    A call's agents are its ``hotline.call.agent`` lines in answering order
+    (a transfer appends one); a call an agent had without such a line (an
+    agent's own dial) is one leg of its agent. The call log keeps its times
+    per call, not per leg: the wait belongs to the first leg; the talk time,
+    the rating, the wrap-up code and time to the last (the agent who had the
+    call last); earlier legs show whom they transferred to.
+    """
+
+    _name = "hotline.agent.call.report"
+    _description = "Agent Call Detail"
+    _auto = False
+    _rec_name = "call_id"
+    _order = "started_at desc, call_id desc, leg_sequence"
+
+    call_id = fields.Many2one("hotline.call", readonly=True)
+    leg_sequence = fields.Integer(string="Leg", readonly=True, aggregator=None)
+    user_id = fields.Many2one("res.users", string="Agent", readonly=True)
+    extension = fields.Char(readonly=True)
+    team_id = fields.Many2one("hotline.skill.group", readonly=True)
+    queue_id = fields.Many2one("hotline.queue", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    direction = fields.Selection(DIRECTIONS, readonly=True)
+    started_at = fields.Datetime(readonly=True)
+    answered_at = fields.Datetime(readonly=True)
+    ended_at = fields.Datetime(readonly=True)
+    wait_seconds = fields.Integer(string="Wait (s)", readonly=True, aggregator="avg")
+    talk_seconds = fields.Integer(string="Talk (s)", readonly=True, aggregator="sum")
+    wrapup_seconds = fields.Integer(
+        string="Wrap-up (s)", readonly=True, aggregator="sum"
+    )
+    disposition_id = fields.Many2one(
+        "hotline.call.disposition", string="Wrap-up code", readonly=True
+    )
+    rating = fields.Selection(RATINGS, readonly=True)
+    transfer_from_id = fields.Many2one(
+        "res.users", string="Transferred from", readonly=True
+    )
+    transfer_to_id = fields.Many2one(
+        "res.users", string="Transferred to", readonly=True
+    )
+    has_recording = fields.Boolean(string="Recorded", readonly=True)
+    leg_count = fields.Integer(string="Legs", readonly=True, aggregator="sum")
+    transfer_out_count = fields.Integer(
+        string="Transfers out", readonly=True, aggregator="sum"
+    )
+    transfer_in_count = fields.Integer(
+        string="Transfers in", readonly=True, aggregator="sum"
+    )
+
+    def _query(self):
+        return SQL(
+            """
+            SELECT l.id::bigint * 2 AS id, c.id AS call_id,
+                   l.sequence AS leg_sequence, l.user_id, l.extension,
+                   CASE WHEN nx.id IS NULL THEN c.team_id END AS team_id,
+                   c.queue_id, c.company_id, c.direction,
+                   c.started_at, c.answered_at, c.ended_at,
+                   CASE WHEN pv.id IS NULL THEN c.wait_seconds END AS wait_seconds,
+                   CASE WHEN nx.id IS NULL THEN c.talk_seconds ELSE 0 END
+                       AS talk_seconds,
+                   CASE WHEN nx.id IS NULL AND c.wrapup_ended_at IS NOT NULL
+                        THEN c.wrapup_seconds ELSE 0 END AS wrapup_seconds,
+                   CASE WHEN nx.id IS NULL THEN c.disposition_id END
+                       AS disposition_id,
+                   CASE WHEN nx.id IS NULL THEN c.rating END AS rating,
+                   pv.user_id AS transfer_from_id, nx.user_id AS transfer_to_id,
+                   EXISTS (SELECT 1 FROM hotline_recording r
+                            WHERE r.call_id = c.id) AS has_recording,
+                   1 AS leg_count,
+                   (nx.id IS NOT NULL)::int AS transfer_out_count,
+                   (pv.id IS NOT NULL)::int AS transfer_in_count
+              FROM hotline_call_agent l
+              JOIN hotline_call c ON c.id = l.call_id
+              LEFT JOIN LATERAL (
+                    SELECT n.id, n.user_id FROM hotline_call_agent n
+                     WHERE n.call_id = l.call_id
+                       AND (n.sequence, n.id) > (l.sequence, l.id)
+                     ORDER BY n.sequence, n.id LIMIT 1
+                   ) nx ON TRUE
+              LEFT JOIN LATERAL (
+                    SELECT p.id, p.user_id FROM hotline_call_agent p
+                     WHERE p.call_id = l.call_id
+                       AND (p.sequence, p.id) < (l.sequence, l.id)
+                     ORDER BY p.sequence DESC, p.id DESC LIMIT 1
+                   ) pv ON TRUE
+            UNION ALL
+            SELECT c.id::bigint * 2 + 1, c.id, 1, c.user_id, NULL, c.team_id,
+                   c.queue_id, c.company_id, c.direction,
+                   c.started_at, c.answered_at, c.ended_at, c.wait_seconds,
+                   c.talk_seconds,
+                   CASE WHEN c.wrapup_ended_at IS NOT NULL
+                        THEN c.wrapup_seconds ELSE 0 END,
+                   c.disposition_id, c.rating, NULL::int, NULL::int,
+                   EXISTS (SELECT 1 FROM hotline_recording r WHERE r.call_id = c.id),
+                   1, 0, 0
+              FROM hotline_call c
+             WHERE c.user_id IS NOT NULL
+               AND NOT EXISTS (
+                    SELECT 1 FROM hotline_call_agent l2 WHERE l2.call_id = c.id)
+            """
+        )
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s)",
+                SQL.identifier(self._table),
+                self._query(),
+            )
+        )
+
+    def action_open_recordings(self):
+        """The leg's call recordings, read with the user's own rights (a
+        confidential reporter's recordings stay hidden)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Recordings"),
+            "res_model": "hotline.recording",
+            "view_mode": "list,form",
+            "domain": [("call_id", "=", self.call_id.id)],
+        }
