@@ -26,39 +26,21 @@ import queue
 import threading
 import time
 
-from odoo import SUPERUSER_ID, api
-
 from ..pbx.ami_client import AmiActionError, AmiError
 from ..pbx.dialer import AttemptTracker, originate_fields
+from .model_store import EnvModelStore, RegistryModelStore
 
 _logger = logging.getLogger(__name__)
 
 WATCHED = frozenset({"OriginateResponse", "Newchannel", "Hangup"})
 
 
-class EnvDialerStore:
-    """Database side through an existing environment (tests): no commit."""
-
-    def __init__(self, env):
-        self.env = env
-
-    def run(self, method, *args, **kwargs):
-        Campaign = self.env["hotline.campaign"].sudo()
-        with self.env.cr.savepoint():
-            return getattr(Campaign, method)(*args, **kwargs)
+class EnvDialerStore(EnvModelStore):
+    model = "hotline.campaign"
 
 
-class RegistryDialerStore:
-    """One short transaction per call, committed when it returns."""
-
-    def __init__(self, registry):
-        self.registry = registry
-
-    def run(self, method, *args, **kwargs):
-        self.registry = self.registry.check_signaling()
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            return getattr(env["hotline.campaign"], method)(*args, **kwargs)
+class RegistryDialerStore(RegistryModelStore):
+    model = "hotline.campaign"
 
 
 class CampaignDialer:

@@ -23,37 +23,19 @@ import queue
 import threading
 import time
 
-from odoo import SUPERUSER_ID, api
-
 from ..pbx.ami_client import AmiActionError, AmiError
 from ..pbx.fax import WATCHED, FaxTracker, originate_fields
+from .model_store import EnvModelStore, RegistryModelStore
 
 _logger = logging.getLogger(__name__)
 
 
-class EnvFaxStore:
-    """Database side through an existing environment (tests): no commit."""
-
-    def __init__(self, env):
-        self.env = env
-
-    def run(self, method, *args, **kwargs):
-        Fax = self.env["hotline.fax"].sudo()
-        with self.env.cr.savepoint():
-            return getattr(Fax, method)(*args, **kwargs)
+class EnvFaxStore(EnvModelStore):
+    model = "hotline.fax"
 
 
-class RegistryFaxStore:
-    """One short transaction per call, committed when it returns."""
-
-    def __init__(self, registry):
-        self.registry = registry
-
-    def run(self, method, *args, **kwargs):
-        self.registry = self.registry.check_signaling()
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            return getattr(env["hotline.fax"], method)(*args, **kwargs)
+class RegistryFaxStore(RegistryModelStore):
+    model = "hotline.fax"
 
 
 class FaxAgent:
