@@ -125,6 +125,7 @@ class HotlineSmsProvider(models.Model):
         "hotline.sms.template.map",
         string="Test template",
         domain="[('provider_id', '=', id)]",
+        check_company=True,
     )
     last_test_result = fields.Text(readonly=True)
 

@@ -143,21 +143,18 @@ class BusNotifier:
         cnx.autocommit = True
         return cnx
 
-    def _send(self, payloads):
+    def _send(self, queries):
         if self._cnx is None or self._cnx.closed:
             self._cnx = self._connect()
         with self._cnx.cursor() as cr:
-            for payload in payloads:
-                query = _notify_query(payload)
+            for query in queries:
                 cr.execute(query.code, query.params)
 
-    def __call__(self, payloads):
-        if not payloads:
-            return
+    def _notify(self, queries):
         with self._lock:
             for attempt in (1, 2):
                 try:
-                    return self._send(payloads)
+                    return self._send(queries)
                 except psycopg2.Error as exc:
                     self.close()
                     if attempt == 2:
@@ -167,8 +164,28 @@ class BusNotifier:
                             _first_line(exc),
                         )
         with sql_db.db_connect(self.dbname).cursor() as cr:
-            for payload in payloads:
-                cr.execute(_notify_query(payload))
+            for query in queries:
+                cr.execute(query)
+
+    def __call__(self, payloads):
+        if not payloads:
+            return
+        self._notify([_notify_query(payload) for payload in payloads])
+
+    def notify_cron(self, dbname):
+        """Wake the cron workers up (``ir.cron._notifydb``) on the same
+        connection: the wallboard's cron is triggered by the calls' changes."""
+        from odoo.addons.base.models.ir_cron import ODOO_NOTIFY_FUNCTION
+
+        self._notify(
+            [
+                SQL(
+                    "SELECT %s('cron_trigger', %s)",
+                    SQL.identifier(ODOO_NOTIFY_FUNCTION),
+                    dbname,
+                )
+            ]
+        )
 
     def close(self):
         if self._cnx is not None:

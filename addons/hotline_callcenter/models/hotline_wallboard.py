@@ -19,6 +19,7 @@ so a company gets at most one payload per ``COALESCE_SECONDS``, however many
 calls, agents and browsers there are.
 """
 
+import functools
 import time
 from datetime import datetime, timedelta
 from datetime import time as dtime
@@ -28,6 +29,8 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
+
+from .bus_bus import NOTIFIER_KEY
 
 WALLBOARD_SUBCHANNEL = "hotline_wallboard"
 WALLBOARD_NOTIFICATION = "hotline/wallboard"
@@ -284,8 +287,21 @@ class HotlineWallboard(models.AbstractModel):
         cron = self.env.ref(
             "hotline_callcenter.ir_cron_hotline_wallboard", raise_if_not_found=False
         )
-        if cron:
+        if not cron or not cron.sudo().active:
+            return
+        postcommit = self.env.cr.postcommit
+        notifier = postcommit.data.get(NOTIFIER_KEY)
+        if notifier is None:
             cron.sudo()._trigger()
+            return
+        # the connector's transactions keep no connection of Odoo's for the
+        # cron's wake-up: its notifier's own one, else the cron's next poll
+        self.env["ir.cron.trigger"].sudo().create(
+            {"cron_id": cron.id, "call_at": fields.Datetime.now()}
+        )
+        notify_cron = getattr(notifier, "notify_cron", None)
+        if notify_cron is not None:
+            postcommit.add(functools.partial(notify_cron, self.env.cr.dbname))
 
     @api.model
     def _cron_hotline_wallboard(self, delay=COALESCE_SECONDS):

@@ -80,6 +80,34 @@ class TestScreenPopCost(CallCenterCommon):
             [self.env.cr.dbname, "res.partner", self.agent.partner_id.id], channels
         )
 
+    def test_wallboard_cron_woken_through_the_notifier(self):
+        """The call's change marks the wallboard: the cron's wake-up goes
+        through the connector's notifier too, not a new connection."""
+
+        class Notifier(list):
+            def __call__(self, payloads):
+                self.extend(payloads)
+
+            def notify_cron(self, dbname):
+                self.append(("cron", dbname))
+
+        notifier = Notifier()
+        self.env.cr.postcommit.clear()  # (earlier tests' notifications)
+        self.env.cr.postcommit.data[NOTIFIER_KEY] = notifier
+        call = self._new_call()
+        with patch.object(
+            sql_db, "db_connect", side_effect=AssertionError("a new connection")
+        ):
+            EnvSink(self.env)(self.pbx.id, [], [self._ring_event(call)])
+            self.env.cr.precommit.run()
+            self.env.cr.postcommit.run()
+        self.assertIn(("cron", self.env.cr.dbname), notifier)
+        self.assertEqual(len([n for n in notifier if isinstance(n, tuple)]), 1)
+        cron = self.env.ref("hotline_callcenter.ir_cron_hotline_wallboard")
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        )
+
     def test_notify_without_notifier_is_odoo_s(self):
         """Elsewhere (the web server, a test's environment) nothing changes:
         Odoo's own NOTIFY after the commit."""
