@@ -27,6 +27,16 @@ KEEP = {
     "ID",
     "DSO",
     "Peppol",
+    # SMS providers' and HTTP's own words (阿里云 AccessKey, 腾讯云 SDK App ID)
+    "AccessKey",
+    "SDK",
+    "App",
+    "HTTP",
+    "GET",
+    "POST",
+    "JSON",
+    "Odoo",
+    "IAP",
 }
 WORD = re.compile(r"[A-Za-z]{2,}")
 LABEL_ATTRIBUTES = ("string", "placeholder", "confirm", "sum", "title", "help")
