@@ -36,6 +36,12 @@ export class WorkOrderBoardController extends KanbanController {
 
     async reloadBoard() {
         this.reloadTimer = null;
+        if (!this.model.root) {
+            // a change notified while the board still opens: its first load
+            // is not done (no config to reload from yet), so try again later
+            this.scheduleReload();
+            return;
+        }
         await this.model.load();
     }
 }
