@@ -23,12 +23,12 @@ attempts again and reads the same plan.
 
 import logging
 import queue
-import threading
 import time
 
 from ..pbx.ami_client import AmiActionError, AmiError
 from ..pbx.dialer import AttemptTracker, originate_fields
 from .model_store import EnvModelStore, RegistryModelStore
+from .pbx_loop import PbxLoop
 
 _logger = logging.getLogger(__name__)
 
@@ -43,54 +43,17 @@ class RegistryDialerStore(RegistryModelStore):
     model = "hotline.campaign"
 
 
-class CampaignDialer:
+class CampaignDialer(PbxLoop):
     """Dial the running campaigns of one PBX through ``client`` (AmiClient)."""
 
+    kind = "dialer"
+    watched = WATCHED
+
     def __init__(self, pbx_id, name, client, store, interval=1.0, now=None):
-        self.pbx_id = pbx_id
-        self.name = name
-        self.client = client
-        self.store = store
-        self.interval = interval
-        self.now = now  # a clock for tests: () -> aware datetime
+        super().__init__(pbx_id, name, client, store, interval, now=now)
         self.tracker = AttemptTracker()
-        self.events = queue.SimpleQueue()
-        self.pending_results = []
         self._watching = False
-        self._stop = threading.Event()
-        self._thread = None
         self.stats = {"originated": 0, "refused": 0, "results": 0, "resolved": 0}
-
-    # -- events (from the worker's processing thread) ---------------------------
-    def feed(self, event):
-        if event.get("Event") in WATCHED:
-            self.events.put(event)
-
-    # -- lifecycle ---------------------------------------------------------------
-    def start(self):
-        self._stop.clear()
-        self._thread = threading.Thread(
-            target=self._run, name=f"dialer {self.name}", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self, timeout=10.0):
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def _run(self):
-        while not self._stop.is_set():
-            try:
-                self.tick()
-            except Exception:  # the loop survives anything: state is in the DB
-                _logger.exception("PBX %s: dialer tick failed", self.name)
-            self._stop.wait(self.interval)
-
-    # -- one round ---------------------------------------------------------------
-    def _kwargs(self):
-        return {"now": self.now()} if self.now else {}
 
     def tick(self):
         """Results in, stale attempts resolved, new attempts out.  Returns

@@ -20,12 +20,12 @@ Each :meth:`FaxAgent.tick`:
 
 import logging
 import queue
-import threading
 import time
 
 from ..pbx.ami_client import AmiActionError, AmiError
 from ..pbx.fax import WATCHED, FaxTracker, originate_fields
 from .model_store import EnvModelStore, RegistryModelStore
+from .pbx_loop import PbxLoop
 
 _logger = logging.getLogger(__name__)
 
@@ -38,50 +38,16 @@ class RegistryFaxStore(RegistryModelStore):
     model = "hotline.fax"
 
 
-class FaxAgent:
+class FaxAgent(PbxLoop):
     """Receive and send the faxes of one PBX through ``client`` (AmiClient)."""
 
+    kind = "fax"
+    watched = WATCHED
+
     def __init__(self, pbx_id, name, client, store, interval=2.0, now=None):
-        self.pbx_id = pbx_id
-        self.name = name
-        self.client = client
-        self.store = store
-        self.interval = interval
-        self.now = now  # a clock for tests: () -> datetime
+        super().__init__(pbx_id, name, client, store, interval, now=now)
         self.tracker = FaxTracker()
-        self.events = queue.SimpleQueue()
-        self.pending_results = []
-        self._stop = threading.Event()
-        self._thread = None
         self.stats = {"originated": 0, "refused": 0, "results": 0}
-
-    def feed(self, event):
-        if event.get("Event") in WATCHED:
-            self.events.put(event)
-
-    def start(self):
-        self._stop.clear()
-        self._thread = threading.Thread(
-            target=self._run, name=f"fax {self.name}", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self, timeout=10.0):
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def _run(self):
-        while not self._stop.is_set():
-            try:
-                self.tick()
-            except Exception:  # the loop survives anything: state is in the DB
-                _logger.exception("PBX %s: fax tick failed", self.name)
-            self._stop.wait(self.interval)
-
-    def _kwargs(self):
-        return {"now": self.now()} if self.now else {}
 
     def tick(self):
         """Results in, faxes out. Returns the number of Originates sent."""
