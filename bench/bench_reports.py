@@ -124,10 +124,7 @@ def setup_masters(env):
     )
     if len(companies) < COMPANIES:
         companies |= env["res.company"].create(
-            [
-                {"name": f"Bench reports {i}"}
-                for i in range(len(companies), COMPANIES)
-            ]
+            [{"name": f"Bench reports {i}"} for i in range(len(companies), COMPANIES)]
         )
     agents, queues = [], []
     for ci, company in enumerate(companies):

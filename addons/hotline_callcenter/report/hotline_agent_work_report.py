@@ -85,9 +85,7 @@ class HotlineAgentWorkReport(models.Model):
         sessions, calls = [SQL("TRUE")], [SQL("TRUE")]
         if first:
             since = first - ONE_DAY
-            sessions.append(
-                SQL("(hs.ended_at IS NULL OR hs.ended_at >= %s)", since)
-            )
+            sessions.append(SQL("(hs.ended_at IS NULL OR hs.ended_at >= %s)", since))
             calls.append(SQL("l.started_at >= %s", since))
         if after:
             until = after + ONE_DAY
