@@ -1,3 +1,4 @@
+from . import day_bounds
 from . import hotline_call_report
 from . import hotline_outbound_report
 from . import hotline_missed_call_report

@@ -3,6 +3,8 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from .day_bounds import ONE_DAY
+
 # naive UTC <-> the local day / local time of a time zone
 LOCAL_DAY = "(({col} AT TIME ZONE 'UTC') AT TIME ZONE {tz})::date"
 LOCAL_TO_UTC = "(({local})::timestamp AT TIME ZONE {tz} AT TIME ZONE 'UTC')"
@@ -22,9 +24,14 @@ class HotlineAgentAttendanceReport(models.Model):
     (lunch lines aside), in the calendar's time zone; a company-wide leave
     (public holiday) covering them makes the day off. Two-week calendars count
     their lines of both weeks.
+
+    Searched by day (the pivot's month), the rows come from the query
+    restricted to the sessions of those days, a day of margin for the time
+    zones (``hotline.day.bounded.report``).
     """
 
     _name = "hotline.agent.attendance.report"
+    _inherit = ["hotline.day.bounded.report"]
     _description = "Agent Attendance"
     _auto = False
     _rec_name = "user_id"
@@ -60,7 +67,18 @@ class HotlineAgentAttendanceReport(models.Model):
     )
     absent_count = fields.Integer(string="Days absent", readonly=True, aggregator="sum")
 
-    def _query(self):
+    def _query(self, first=None, after=None):
+        """The rows; only those of the days in ``[first, after)`` are exact
+        when a bound is given."""
+        # naive UTC margins: a local day lies within a day of its UTC date
+        sessions = [SQL("TRUE")]
+        if first:
+            sessions.append(
+                SQL("(hs.ended_at IS NULL OR hs.ended_at >= %s)", first - ONE_DAY)
+            )
+        if after:
+            sessions.append(SQL("hs.started_at < %s", after + ONE_DAY))
+
         def local_day(col, tz):
             return SQL(LOCAL_DAY.format(col=col, tz=tz))
 
@@ -90,7 +108,8 @@ class HotlineAgentAttendanceReport(models.Model):
                        (d.day = %(start_day)s) AS is_first_day
                   FROM (SELECT hs.*, COALESCE(hs.ended_at,
                                              now() AT TIME ZONE 'UTC') AS stop
-                          FROM hotline_agent_session hs) s
+                          FROM hotline_agent_session hs
+                         WHERE %(sessions)s) s
                   JOIN agent a ON a.user_id = s.user_id
                  CROSS JOIN LATERAL (
                         SELECT g::date AS day FROM generate_series(
@@ -111,13 +130,15 @@ class HotlineAgentAttendanceReport(models.Model):
                 -- days from the agent's first session to yesterday without login
                 SELECT a.user_id, a.company_id, g::date AS day
                   FROM agent a
-                  JOIN (SELECT user_id, MIN(started_at) AS first_at
-                          FROM hotline_agent_session GROUP BY user_id) f
-                    ON f.user_id = a.user_id
+                 CROSS JOIN LATERAL (
+                        SELECT MIN(fs.started_at) AS first_at
+                          FROM hotline_agent_session fs
+                         WHERE fs.user_id = a.user_id) f
                  CROSS JOIN LATERAL generate_series(
-                        %(first_day)s::timestamp, %(yesterday)s::timestamp,
+                        GREATEST(%(first_day)s, %(first)s::date)::timestamp,
+                        LEAST(%(yesterday)s, %(last)s::date)::timestamp,
                         interval '1 day') g
-                 WHERE NOT EXISTS (
+                 WHERE f.first_at IS NOT NULL AND NOT EXISTS (
                         SELECT 1 FROM presence pr
                          WHERE pr.user_id = a.user_id AND pr.day = g::date)
             ), days AS (
@@ -184,6 +205,9 @@ class HotlineAgentAttendanceReport(models.Model):
              WHERE kind = 'pause' AND (piece_stop > piece_start OR is_first_day)
              GROUP BY user_id, company_id, day, reason
             """,
+            sessions=SQL(" AND ").join(sessions),
+            first=first,
+            last=after and after - ONE_DAY,
             day_start=local_to_utc("d.day", "a.tz"),
             day_end=local_to_utc("d.day + 1", "a.tz"),
             start_day=local_day("s.started_at", "a.tz"),
@@ -207,6 +231,20 @@ class HotlineAgentAttendanceReport(models.Model):
         )
 
     def init(self):
+        # an agent's first session; the sessions near some days (``_query``
+        # with bounds, the indexes of hotline.agent.work.report)
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS hotline_agent_session_user_started_idx"
+            " ON hotline_agent_session (user_id, started_at)"
+        )
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS hotline_agent_session_started_at_idx"
+            " ON hotline_agent_session (started_at)"
+        )
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS hotline_agent_session_ended_at_idx"
+            " ON hotline_agent_session (ended_at)"
+        )
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
             SQL(

@@ -3,6 +3,8 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from .day_bounds import ONE_DAY
+
 # (local day, agent's time zone) of a naive UTC column
 LOCAL_DAY = "(({col} AT TIME ZONE 'UTC') AT TIME ZONE {tz})::date"
 
@@ -20,9 +22,14 @@ class HotlineAgentWorkReport(models.Model):
 
     Rates are those of the row's day; grouped over several days the pivot
     shows their average (``avg``), the sums stay exact.
+
+    Searched by day (the pivot's month), the rows come from the query
+    restricted to the sessions and calls of those days, a day of margin for
+    the agents' time zones (``hotline.day.bounded.report``).
     """
 
     _name = "hotline.agent.work.report"
+    _inherit = ["hotline.day.bounded.report"]
     _description = "Agent Work"
     _auto = False
     _rec_name = "user_id"
@@ -70,8 +77,20 @@ class HotlineAgentWorkReport(models.Model):
         string="With wrap-up code", readonly=True, aggregator="sum"
     )
 
-    def _query(self):
+    def _query(self, first=None, after=None):
+        """The rows; only those of the days in ``[first, after)`` are exact
+        when a bound is given."""
         tz = SQL("COALESCE(NULLIF(p.tz, ''), 'UTC')")
+        # naive UTC margins: a local day lies within a day of its UTC date
+        sessions, calls = [SQL("TRUE")], [SQL("TRUE")]
+        if first:
+            since = first - ONE_DAY
+            sessions.append(SQL("(hs.ended_at IS NULL OR hs.ended_at >= %s)", since))
+            calls.append(SQL("l.started_at >= %s", since))
+        if after:
+            until = after + ONE_DAY
+            sessions.append(SQL("hs.started_at < %s", until))
+            calls.append(SQL("l.started_at < %s", until))
         return SQL(
             """
             WITH agent_tz AS (
@@ -88,7 +107,8 @@ class HotlineAgentWorkReport(models.Model):
                        (d.day = %(start_day)s) AS is_first_day
                   FROM (SELECT hs.*, COALESCE(hs.ended_at,
                                              now() AT TIME ZONE 'UTC') AS stop
-                          FROM hotline_agent_session hs) s
+                          FROM hotline_agent_session hs
+                         WHERE %(sessions)s) s
                   JOIN agent_tz t ON t.user_id = s.user_id
                  CROSS JOIN LATERAL (
                         SELECT g::date AS day FROM generate_series(
@@ -117,7 +137,7 @@ class HotlineAgentWorkReport(models.Model):
                        COUNT(l.disposition_id)
                   FROM hotline_agent_call_report l
                   JOIN agent_tz t ON t.user_id = l.user_id
-                 WHERE l.started_at IS NOT NULL
+                 WHERE l.started_at IS NOT NULL AND %(calls)s
                  GROUP BY l.user_id, l.company_id, %(call_day)s
             ), days AS (
                 SELECT user_id, company_id, day,
@@ -147,12 +167,23 @@ class HotlineAgentWorkReport(models.Model):
               FROM days
             """,
             tz=tz,
+            sessions=SQL(" AND ").join(sessions),
+            calls=SQL(" AND ").join(calls),
             start_day=SQL(LOCAL_DAY.format(col="s.started_at", tz="t.tz")),
             stop_day=SQL(LOCAL_DAY.format(col="s.stop", tz="t.tz")),
             call_day=SQL(LOCAL_DAY.format(col="l.started_at", tz="t.tz")),
         )
 
     def init(self):
+        # the sessions near some days (``_query`` with bounds)
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS hotline_agent_session_started_at_idx"
+            " ON hotline_agent_session (started_at)"
+        )
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS hotline_agent_session_ended_at_idx"
+            " ON hotline_agent_session (ended_at)"
+        )
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
             SQL(

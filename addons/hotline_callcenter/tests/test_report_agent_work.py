@@ -134,6 +134,32 @@ class TestAgentWorkReport(CallCenterCommon):
         self.assertAlmostEqual(first.occupancy, 100 * 130 / 7200)
         self.assertAlmostEqual(second.handle_time, 60.0)
 
+    def test_searched_by_day(self):
+        """Searched by day, the rows come from the sessions and calls near
+        those days only: the same rows as the whole view's."""
+        rows = self.rows()
+        report = self.env["hotline.agent.work.report"]
+        names = [name for name in report._fields if name not in ("id", "display_name")]
+        for (user, day), row in rows.items():
+            for domain in (
+                [("day", "=", day)],
+                [("day", ">=", day), ("day", "<", day + timedelta(days=1))],
+                [("day", ">", day - timedelta(days=1)), ("day", "<=", day)],
+            ):
+                (found,) = report.search_read(
+                    [("user_id", "=", user.id)] + domain, names
+                )
+                self.assertEqual(found, row.read(names)[0], domain)
+        month = [("day", ">=", "2026-03-01"), ("day", "<", "2026-04-01")]
+        self.assertEqual(
+            report._read_group(month, ["day:day"], ["talk_seconds:sum"]),
+            report._read_group(
+                ["|", ("day", "=", False)] + month[:1] + month[1:],
+                ["day:day"],
+                ["talk_seconds:sum"],
+            ),
+        )
+
     def test_grouped_by_month(self):
         self.env.flush_all()
         ((logged_in, talk, handled),) = self.env[
