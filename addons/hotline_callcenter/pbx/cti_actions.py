@@ -282,3 +282,61 @@ def apply_membership(ami, actions):
         error.action = getattr(error, "action", None) or current
         error.fields = current_fields
         raise
+
+
+# -- emergency call, agent's three-way call, forced login (issue 20) ------
+def third_party_channel(exten, context):
+    """The Local channel that dials ``exten`` through ``context`` (the
+    internal context for an agent's extension, the outbound one otherwise):
+    Originate rings it and, once answered, its ``;1`` half runs ConfBridge."""
+    return f"Local/{exten}@{context}"
+
+
+def party_join(channel, room, caller_id):
+    """Originate fields: ``channel`` (a third party, or the on-duty
+    supervisor) into the ConfBridge ``room`` once it answers."""
+    return {
+        "Channel": channel,
+        "Application": "ConfBridge",
+        "Data": room,
+        "CallerID": caller_id,
+    }
+
+
+def emergency_caller_id(agent_extension, label="EMERGENCY"):
+    """The caller ID the supervisor's phone shows for an emergency call."""
+    return f'"{label} {agent_extension}" <{agent_extension}>'
+
+
+def emergency_call(agent_interface, supervisor_extension, context, caller_id):
+    """Originate fields when the agent is not on a call: the agent's phone
+    rings first (they just pressed the button), then ``context`` dials the
+    supervisor's extension with auto-answer (the shipped dialplan's
+    [hotline-emergency]: Dial() with a pre-dial handler adding the
+    Call-Info answer-after=0 / Alert-Info headers, func_pjsip_header)."""
+    return {
+        "Channel": agent_interface,
+        "Context": context,
+        "Exten": supervisor_extension,
+        "Priority": 1,
+        "CallerID": caller_id,
+    }
+
+
+def pick_duty_supervisor(candidates, designated_id=None, exclude_id=None):
+    """Who answers an emergency call, as a plain decision.
+
+    ``candidates``: dicts ``{"id", "extension", "logged_in_at"}`` of the
+    company's supervisors (``logged_in_at``: start of their open queue login
+    session, ``None`` when not logged in).  The designated on-duty supervisor
+    of the PBX record wins when they have an extension; else the supervisor
+    logged in to their queues for the longest time; never the agent who
+    pressed the button (``exclude_id``).  ``None`` when nobody is on duty."""
+    usable = [c for c in candidates if c.get("extension") and c["id"] != exclude_id]
+    designated = [c for c in usable if designated_id and c["id"] == designated_id]
+    if designated:
+        return designated[0]
+    on_shift = [c for c in usable if c.get("logged_in_at")]
+    if not on_shift:
+        return None
+    return min(on_shift, key=lambda c: (c["logged_in_at"], c["id"]))

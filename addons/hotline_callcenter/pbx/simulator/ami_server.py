@@ -337,6 +337,9 @@ class AmiSimulator:
         self.atxfers = []  # Atxfer actions run: channel, exten, consultation
         # supervisor legs: spying channel -> {"channels": [...], "spyee": name}
         self.spies = {}
+        # ConfBridge rooms: name -> {"bridge": BridgeUniqueid, "members":
+        # [channel, ...]} in the order they joined (app_confbridge.c)
+        self.conferences = {}
         self._config_lock = threading.Lock()
         # the callees of outbound campaigns (scripted outcomes, mix, delays)
         self.campaign = CampaignCallee()
@@ -823,6 +826,9 @@ class AmiSimulator:
         exten = msg.get("Exten") or ""
         if (msg.get("Application") or "").lower() in SUPERVISOR_APPS:
             reply(("Message", "Originate successfully queued"))
+            if not self._local_dialable(channel):
+                self._local_originate_failed(msg, action_id)
+                return
             self._supervisor_originate(msg, action_id)
             return
         context = msg.get("Context") or ""
@@ -1429,13 +1435,14 @@ class AmiSimulator:
             self._supervisor_hangup(self._spy_of(channel), msg.get("Cause") or "16")
             return
         if channel:
+            leave = self._conf_leave_events(channel)
             pairs = self.channels.pop(channel)
             reply(("Message", "Channel Hungup"))
             fields = [(k, v) for k, v in pairs[4:]] + [
                 ("Cause", msg.get("Cause") or "16"),
                 ("Cause-txt", "Normal Clearing"),
             ]
-            self.broadcast(self._event("Hangup", "call", fields))
+            self.broadcast_many(leave + [self._event("Hangup", "call", fields)])
 
     # -- supervisor legs -------------------------------------------------------------
     @staticmethod
@@ -1586,18 +1593,7 @@ class AmiSimulator:
             me = self._snapshot(
                 "", channel, "6", linkedid, linkedid, context, exten, cid
             )
-            events.append(
-                self._event(
-                    "ConfbridgeJoin",
-                    "call",
-                    [
-                        ("Conference", data.split(",", 1)[0]),
-                        ("BridgeUniqueid", str(uuid.uuid4())),
-                    ]
-                    + me
-                    + [("Admin", "No")],
-                )
-            )
+            events += self._conf_join_events(data.split(",", 1)[0], channel, me)
         self.spies[channel] = {
             "channels": names,
             "uids": uids,
@@ -1628,15 +1624,7 @@ class AmiSimulator:
             me = self._snapshot(
                 "", channel, "6", linkedid, linkedid, context, exten, cid
             )
-            events.append(
-                self._event(
-                    "ConfbridgeLeave",
-                    "call",
-                    [("Conference", spy["data"].split(",", 1)[0])]
-                    + me
-                    + [("Admin", "No")],
-                )
-            )
+            events += self._conf_leave_events(channel, me)
         for name_, uid in zip(spy["channels"], spy["uids"], strict=True):
             events.append(
                 self._event(
@@ -1692,12 +1680,151 @@ class AmiSimulator:
         )
         if not self.dialplan.exists(context, exten, int(priority)):
             self._hangup_invalid_extension(channel, context, exten, priority)
+        else:
+            self._redirect_into_conference(channel, context, exten, priority)
         if extra and not self.dialplan.exists(
             extra_context, extra_exten, int(extra_priority)
         ):
             self._hangup_invalid_extension(
                 extra, extra_context, extra_exten, extra_priority
             )
+        elif extra:
+            self._redirect_into_conference(
+                extra, extra_context, extra_exten, extra_priority
+            )
+
+    # -- ConfBridge rooms ----------------------------------------------------------
+    def _conference_room(self, context, exten, priority):
+        """The room a channel sent to ``context``/``exten``/``priority`` enters
+        when that step runs ConfBridge (``${EXTEN}`` expanded), else None."""
+        steps = self.dialplan._find(context, exten) or []
+        for prio, _label, app, data in steps:
+            if prio == int(priority) and app.lower() == "confbridge":
+                room = data.replace("${EXTEN}", exten).split(",", 1)[0]
+                return room.strip() or None
+        return None
+
+    def _bridge_snapshot(self, room):
+        """ast_manager_build_bridge_state_string() of a ConfBridge bridge
+        (main/manager_bridges.c): app_confbridge.c join_conference_bridge()
+        creates it with ast_bridge_base_new(MULTIMIX, ..., "ConfBridge",
+        name): technology softmix, type confbridge... as Asterisk 20/22 list it."""
+        conf = self.conferences[room]
+        return [
+            ("BridgeUniqueid", conf["bridge"]),
+            ("BridgeType", "confbridge"),
+            ("BridgeTechnology", "softmix"),
+            ("BridgeCreator", "ConfBridge"),
+            ("BridgeName", room),
+            ("BridgeNumChannels", str(len(conf["members"]))),
+            ("BridgeVideoSourceMode", "none"),
+        ]
+
+    def _conf_join_events(self, room, channel, snapshot):
+        """app_confbridge.c join_conference_bridge(): the first user creates
+        the conference (send_conference_start_event: ConfbridgeStart), then
+        each user's join is published (send_join_event: ConfbridgeJoin).
+        apps/confbridge/confbridge_manager.c confbridge_publish_manager_event()
+        writes "Conference", the bridge snapshot, the channel snapshot, then
+        get_admin_header()'s "Admin" (default_user: admin=no)."""
+        events = []
+        if room not in self.conferences:
+            self.conferences[room] = {"bridge": str(uuid.uuid4()), "members": []}
+            events.append(
+                self._event(
+                    "ConfbridgeStart",
+                    "call",
+                    [("Conference", room)] + self._bridge_snapshot(room),
+                )
+            )
+        self.conferences[room]["members"].append(channel)
+        events.append(
+            self._event(
+                "ConfbridgeJoin",
+                "call",
+                [("Conference", room)]
+                + self._bridge_snapshot(room)
+                + list(snapshot)
+                + [("Admin", "No")],
+            )
+        )
+        return events
+
+    def _conf_leave_events(self, channel, snapshot=None):
+        """leave_conference() publishes ConfbridgeLeave (send_leave_event);
+        when the last user left, conf_ended() publishes ConfbridgeEnd
+        (send_conf_end_event), before the channel's own Hangup."""
+        room = next(
+            (r for r, c in self.conferences.items() if channel in c["members"]), None
+        )
+        if room is None:
+            return []
+        if snapshot is None:
+            snapshot = self._live_snapshot("", channel)
+        conf = self.conferences[room]
+        conf["members"].remove(channel)
+        events = [
+            self._event(
+                "ConfbridgeLeave",
+                "call",
+                [("Conference", room)]
+                + self._bridge_snapshot(room)
+                + list(snapshot)
+                + [("Admin", "No")],
+            )
+        ]
+        if not conf["members"]:
+            events.append(
+                self._event(
+                    "ConfbridgeEnd",
+                    "call",
+                    [("Conference", room)] + self._bridge_snapshot(room),
+                )
+            )
+            del self.conferences[room]
+        return events
+
+    def _redirect_into_conference(self, channel, context, exten, priority):
+        """A live channel Redirected to an extension that runs ConfBridge
+        joins the room (the caller and the agent of a three-way call)."""
+        room = self._conference_room(context, exten, priority)
+        if room is None or channel not in self.channels:
+            return
+        # the channel's state string (CHANNEL_STATE_KEYS order), now in the
+        # room's extension
+        fields = dict(self._live_snapshot("", channel))
+        fields.update(Context=context, Exten=exten, Priority=str(priority))
+        snapshot = [(key, fields.get(key, "")) for key in CHANNEL_STATE_KEYS]
+        self.broadcast_many(self._conf_join_events(room, channel, snapshot))
+
+    def _local_dialable(self, channel):
+        """core_local.c local_call(): a Local channel whose extension does not
+        exist in its context cannot be called ("No such extension/context").
+        Only the context is checked here: the capture dialplan has no [agents]
+        extension for the supervisors' phones (9000) the tests originate."""
+        if not channel.startswith("Local/"):
+            return True
+        _exten, _at, context = channel[len("Local/") :].partition("@")
+        return self.dialplan.has_context(context.split("/", 1)[0])
+
+    def _local_originate_failed(self, msg, action_id):
+        """The async Originate of an undialable Local channel: "Originate
+        successfully queued", then an OriginateResponse Failure, Reason 0
+        (manager.c fast_originate(): the channel was never answered)."""
+        cid_text = msg.get("CallerID") or ""
+        number = cid_text.rpartition("<")[2].rstrip(">") or "<unknown>"
+        name = cid_text.partition("<")[0].strip().strip('"') or number
+        response = [
+            ("Response", "Failure"),
+            ("Channel", msg.get("Channel")),
+            ("Application", msg.get("Application") or ""),
+            ("Data", msg.get("Data") or ""),
+            ("Reason", "0"),
+            ("Uniqueid", "<null>"),
+            ("CallerIDNum", number),
+            ("CallerIDName", name),
+        ]
+        self.broadcast(self._event("OriginateResponse", "call", response, action_id))
 
     def _hangup_invalid_extension(self, channel, context, exten, priority):
         """A channel redirected where the dialplan has nothing: Asterisk
