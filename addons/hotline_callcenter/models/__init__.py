@@ -3,6 +3,7 @@ from . import hotline_call
 from . import hotline_blacklist
 from . import hotline_call_agent
 from . import hotline_call_supervisor_leg
+from . import hotline_cti_event
 from . import res_users
 from . import hotline_screen_pop
 from . import hotline_agent_session

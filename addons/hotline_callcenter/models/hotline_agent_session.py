@@ -22,6 +22,19 @@ class HotlineAgentSession(models.Model):
         [("login", "Logged in"), ("pause", "Pause")], required=True, index=True
     )
     reason = fields.Char(help="Why the agent paused.")
+    forced_by_id = fields.Many2one(
+        "res.users",
+        string="Logged in by",
+        ondelete="set null",
+        help="The supervisor who logged the agent in to their queues (forced "
+        "login); empty when the agent logged in themselves.",
+    )
+    ended_by_id = fields.Many2one(
+        "res.users",
+        string="Logged out by",
+        ondelete="set null",
+        help="The supervisor who logged the agent out (forced logout).",
+    )
     started_at = fields.Datetime(required=True, default=fields.Datetime.now)
     ended_at = fields.Datetime()
     duration_seconds = fields.Integer(
@@ -41,18 +54,19 @@ class HotlineAgentSession(models.Model):
                 session.duration_seconds = 0
 
     @api.model
-    def _hotline_open(self, user, kind, reason=False):
+    def _hotline_open(self, user, kind, reason=False, forced_by=False):
         return self.sudo().create(
             {
                 "user_id": user.id,
                 "kind": kind,
                 "reason": reason,
                 "company_id": user.company_id.id,
+                "forced_by_id": forced_by and forced_by.id,
             }
         )
 
     @api.model
-    def _hotline_close(self, user, kinds=("login", "pause")):
+    def _hotline_close(self, user, kinds=("login", "pause"), ended_by=False):
         open_sessions = self.sudo().search(
             [
                 ("user_id", "=", user.id),
@@ -60,5 +74,8 @@ class HotlineAgentSession(models.Model):
                 ("ended_at", "=", False),
             ]
         )
-        open_sessions.ended_at = fields.Datetime.now()
+        vals = {"ended_at": fields.Datetime.now()}
+        if ended_by:
+            vals["ended_by_id"] = ended_by.id
+        open_sessions.write(vals)
         return open_sessions

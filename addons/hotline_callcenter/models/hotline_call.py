@@ -192,6 +192,20 @@ class HotlineCall(models.Model):
         readonly=True,
         groups="hotline_base.group_agent",
     )
+    conference_room = fields.Char(
+        readonly=True,
+        copy=False,
+        help="ConfBridge room the call was moved into (three-way call or "
+        "emergency call of the agent).",
+    )
+    cti_event_ids = fields.One2many(
+        "hotline.cti.event",
+        "call_id",
+        string="CTI events",
+        readonly=True,
+        groups="hotline_base.group_agent",
+        help="Emergency calls and three-way calls on this call.",
+    )
     started_at = fields.Datetime(index=True)
     queued_at = fields.Datetime()
     answered_at = fields.Datetime()

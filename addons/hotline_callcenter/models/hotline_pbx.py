@@ -131,6 +131,20 @@ class HotlinePbx(models.Model):
         default="hotline-conference",
         help="Dialplan context whose extensions enter ConfBridge(${EXTEN}).",
     )
+    emergency_context = fields.Char(
+        required=True,
+        default="hotline-emergency",
+        help="Dialplan context whose extensions ring a supervisor's phone with "
+        "auto-answer: the agents' Emergency button calls the on-duty supervisor "
+        "through it.",
+    )
+    duty_supervisor_id = fields.Many2one(
+        "res.users",
+        string="On-duty supervisor",
+        domain="[('share', '=', False)]",
+        help="Who the agents' Emergency button calls. Empty: the supervisor "
+        "logged in to their queues for the longest time.",
+    )
     campaign_context = fields.Char(
         required=True,
         default="hotline-campaign",
@@ -373,6 +387,7 @@ class HotlinePbx(models.Model):
         "outbound_context",
         "hold_context",
         "conference_context",
+        "emergency_context",
         "campaign_context",
     )
     def _check_dialplan_names(self):
@@ -400,6 +415,7 @@ class HotlinePbx(models.Model):
                 pbx.outbound_context,
                 pbx.hold_context,
                 pbx.conference_context,
+                pbx.emergency_context,
                 pbx.campaign_context,
             ]
             for name in cti_actions.bad_context_names(names)[:1]:
@@ -909,9 +925,11 @@ class HotlinePbx(models.Model):
     # ------------------------------------------------------------------
     # CTI: what res.users' action_hotline_* buttons do (checks are there)
     # ------------------------------------------------------------------
-    def _hotline_login(self, user):
+    def _hotline_login(self, user, forced_by=None):
         """QueueAdd the agent's phone into each of their queues (being a member
-        already, e.g. after an Asterisk restart, is a successful login)."""
+        already, e.g. after an Asterisk restart, is a successful login).
+        ``forced_by``: the supervisor who logs the agent in (forced login),
+        kept on the session."""
         self.ensure_one()
         actions = self._hotline_queue_actions(user, "login")
         if not actions:
@@ -919,16 +937,39 @@ class HotlinePbx(models.Model):
         self._hotline_queue_membership(actions)
         Session = self.env["hotline.agent.session"]
         Session._hotline_close(user)
-        Session._hotline_open(user, "login")
+        Session._hotline_open(user, "login", forced_by=forced_by)
         self.env["hotline.agent.status"]._hotline_set_presence(user, "available")
         queues = ", ".join(f["Queue"] for _a, f in actions)
+        if forced_by:
+            return self._hotline_notify(
+                self.env._(
+                    "%(user)s logged in to %(queues)s.", user=user.name, queues=queues
+                )
+            )
         return self._hotline_notify(self.env._("Logged in to %s.", queues))
 
-    def _hotline_logout(self, user):
+    def _hotline_force_login(self, agent):
+        """A supervisor logs ``agent`` in to their queues (强制登入): the same
+        QueueAdds as the agent's own login (app_queue refusals, e.g. "No such
+        queue", come back as a UserError and take back the queues added), the
+        session records who forced it."""
+        self.ensure_one()
+        if not agent.active or not agent.has_group("hotline_base.group_agent"):
+            raise UserError(
+                self.env._("%s is not an active hotline agent.", agent.name)
+            )
+        self._hotline_interface(agent)  # no extension: nothing to log in
+        result = self._hotline_login(agent, forced_by=self.env.user)
+        self.env["hotline.cti.event"]._hotline_log(
+            "force_login", agent, target=agent.hotline_extension
+        )
+        return result
+
+    def _hotline_logout(self, user, forced_by=None):
         self.ensure_one()
         actions = self._hotline_queue_actions(user, "logout")
         self._hotline_queue_membership(actions)
-        self.env["hotline.agent.session"]._hotline_close(user)
+        self.env["hotline.agent.session"]._hotline_close(user, ended_by=forced_by)
         self.env["hotline.agent.status"]._hotline_set_presence(user, "logged_out")
         return self._hotline_notify(
             self.env._(
@@ -1117,4 +1158,265 @@ class HotlinePbx(models.Model):
                 room=room,
                 agent=agent.name,
             )
+        )
+
+    # ------------------------------------------------------------------
+    # Emergency call (紧急呼叫) and the agent's three-way call (多方通话)
+    # ------------------------------------------------------------------
+    def _hotline_call_of_channel(self, agent_channel):
+        """The ``hotline.call`` of a live channel (its Linkedid), if logged."""
+        self.ensure_one()
+        return (
+            self.env["hotline.call"]
+            .sudo()
+            .search(
+                [
+                    ("pbx_id", "=", self.id),
+                    ("linkedid", "=", agent_channel.get("Linkedid") or "-"),
+                ],
+                limit=1,
+            )
+        )
+
+    def _hotline_into_room(self, ami, channels, agent_channel, agent):
+        """The ConfBridge room of the agent's call: the one the agent is in
+        already, else both parties are Redirected into a new one
+        (:func:`cti_actions.conference_redirect`)."""
+        if agent_channel.get("Application") == "ConfBridge":
+            return (agent_channel.get("ApplicationData") or "").split(",", 1)[0]
+        room = cti_actions.conference_room(agent.hotline_extension, agent.id)
+        peer = cti_actions.peer_channel(channels, agent_channel)
+        action, fields_ = cti_actions.conference_redirect(
+            agent_channel["Channel"],
+            peer and peer["Channel"],
+            self.conference_context,
+            room,
+        )
+        ami.action(action, **fields_)
+        return room
+
+    def _hotline_originate_in(self, ami, user, fields_):
+        """Async Originate on an open session, followed by the connector by
+        its ActionID (a refusal reaches ``user`` over the bus)."""
+        return ami.action(
+            "Originate",
+            action_id=make_action_id(user.id, self._hotline_action_tag()),
+            **cti_actions.async_originate(fields_, self.originate_timeout),
+        )
+
+    def _hotline_duty_supervisor(self, agent):
+        """The on-duty supervisor an emergency call goes to
+        (:func:`cti_actions.pick_duty_supervisor`): the PBX record's on-duty
+        supervisor, else the supervisor of the company logged in to their
+        queues for the longest time; someone with a phone extension, never
+        the agent themselves."""
+        self.ensure_one()
+        Users = self.env["res.users"].sudo()
+        supervisors = Users.search(
+            [
+                ("groups_id", "in", self.env.ref("hotline_base.group_supervisor").id),
+                ("company_ids", "in", self.company_id.id),
+                ("share", "=", False),
+            ]
+        )
+        since = {}
+        for session in (
+            self.env["hotline.agent.session"]
+            .sudo()
+            .search(
+                [
+                    ("user_id", "in", supervisors.ids),
+                    ("kind", "=", "login"),
+                    ("ended_at", "=", False),
+                ],
+                order="started_at",
+            )
+        ):
+            since.setdefault(session.user_id.id, session.started_at)
+        picked = cti_actions.pick_duty_supervisor(
+            [
+                {
+                    "id": user.id,
+                    "extension": user.hotline_extension,
+                    "logged_in_at": since.get(user.id),
+                }
+                for user in supervisors
+            ],
+            designated_id=self.duty_supervisor_id.id,
+            exclude_id=agent.id,
+        )
+        if not picked:
+            raise UserError(
+                self.env._(
+                    "No supervisor is on duty: set the on-duty supervisor on PBX "
+                    "%s, or a supervisor with a phone extension must be logged in "
+                    "to the queues.",
+                    self.display_name,
+                )
+            )
+        return Users.browse(picked["id"])
+
+    def _hotline_emergency(self, agent):
+        """The agent's Emergency button: ring the on-duty supervisor's phone
+        with auto-answer through ``emergency_context`` (Dial with a pre-dial
+        handler adding Call-Info answer-after=0, see the shipped dialplan).
+        On a call, the call is moved into ConfBridge first and the supervisor's
+        phone is originated into the room (they hear the call at once);
+        otherwise the agent's phone rings, then the supervisor's.  The
+        supervisor gets a sticky notification on screen; the event is logged
+        on the call and the agent."""
+        self.ensure_one()
+        supervisor = self._hotline_duty_supervisor(agent)
+        interface = self._hotline_interface(agent)
+        caller_id = cti_actions.emergency_caller_id(agent.hotline_extension)
+        supervisor_channel = cti_actions.third_party_channel(
+            supervisor.hotline_extension, self.emergency_context
+        )
+        with self._hotline_ami_session() as ami:
+            channels = cti_actions.live_channels(ami)
+            agent_channel = cti_actions.agent_channel(channels, interface)
+            call = room = None
+            if agent_channel:
+                call = self._hotline_call_of_channel(agent_channel)
+                room = self._hotline_into_room(ami, channels, agent_channel, agent)
+                fields_ = cti_actions.party_join(supervisor_channel, room, caller_id)
+            else:
+                fields_ = cti_actions.emergency_call(
+                    interface,
+                    supervisor.hotline_extension,
+                    self.emergency_context,
+                    caller_id,
+                )
+            self._hotline_originate_in(ami, agent, fields_)
+        if call and room:
+            call.conference_room = room
+        self.env["hotline.cti.event"]._hotline_log(
+            "emergency",
+            agent,
+            call=call,
+            target_user_id=supervisor.id,
+            target=supervisor.hotline_extension,
+            room=room or False,
+        )
+        Lang = self.with_context(lang=supervisor.lang or self.env.lang)
+        if room:
+            message = Lang.env._(
+                "%(agent)s (extension %(ext)s) needs help on a call: your phone "
+                "joins the call now.",
+                agent=agent.name,
+                ext=agent.hotline_extension,
+            )
+        else:
+            message = Lang.env._(
+                "%(agent)s (extension %(ext)s) needs help: your phone rings now.",
+                agent=agent.name,
+                ext=agent.hotline_extension,
+            )
+        supervisor._bus_send(
+            "simple_notification",
+            {
+                "title": Lang.env._("Emergency call"),
+                "message": message,
+                "sticky": True,
+                "type": "danger",
+            },
+        )
+        return self._hotline_notify(
+            self.env._("Calling %s (emergency).", supervisor.name), "warning"
+        )
+
+    def _hotline_conference_add(self, agent, target):
+        """Three-way call started by the agent: the call moves into a
+        ConfBridge room (both parties Redirected, once) and ``target`` (an
+        extension or a number) is originated into it."""
+        self.ensure_one()
+        target = (target or "").strip()
+        if not target:
+            raise UserError(
+                self.env._("Choose the extension or number to add to the call.")
+            )
+        exten = self._hotline_dialable(target)
+        if exten == agent.hotline_extension:
+            raise UserError(self.env._("You are already on this call."))
+        context = self._hotline_context_for(exten)
+        party = cti_actions.third_party_channel(exten, context)
+        caller_id = f'"{agent.name}" <{agent.hotline_extension}>'
+
+        def do(ami, channels, agent_channel):
+            room = self._hotline_into_room(ami, channels, agent_channel, agent)
+            self._hotline_originate_in(
+                ami, agent, cti_actions.party_join(party, room, caller_id)
+            )
+            return room, self._hotline_call_of_channel(agent_channel)
+
+        room, call = self._hotline_with_call(agent, do)
+        if call:
+            call.conference_room = room
+        added = self.env["res.users"]
+        if context == self.internal_context:
+            added = (
+                self.env["res.users"]
+                .sudo()
+                .search(
+                    [
+                        ("hotline_extension", "=", exten),
+                        ("company_ids", "in", self.company_id.id),
+                    ],
+                    limit=1,
+                )
+            )
+        self.env["hotline.cti.event"]._hotline_log(
+            "conference_add",
+            agent,
+            call=call,
+            target=exten,
+            target_user_id=added.id,
+            room=room,
+        )
+        return self._hotline_notify(
+            self.env._(
+                "Calling %s into the conference: stay on the line; leave when "
+                "they have answered.",
+                exten,
+            )
+        )
+
+    def _hotline_conference_leave(self, agent):
+        """The agent drops out of their three-way call: Hangup of their
+        channel only (ConfbridgeLeave), the caller and the third party stay in
+        the room.  Refused outside a conference or when nobody else would
+        stay with the caller."""
+        self.ensure_one()
+
+        def do(ami, channels, agent_channel):
+            if agent_channel.get("Application") != "ConfBridge":
+                raise UserError(
+                    self.env._("You are not in a conference: use Hang up.")
+                )
+            room = (agent_channel.get("ApplicationData") or "").split(",", 1)[0]
+            base = agent_channel["Channel"].rsplit(";", 1)[0]
+            others = [
+                c
+                for c in channels
+                if c.get("Application") == "ConfBridge"
+                and (c.get("ApplicationData") or "").split(",", 1)[0] == room
+                and not c["Channel"].startswith(base)
+            ]
+            if len(others) < 2:
+                raise UserError(
+                    self.env._(
+                        "The third party is not in the conference yet: the caller "
+                        "would be left alone. Wait until they answer, or hang up."
+                    )
+                )
+            action, fields_ = cti_actions.hangup(agent_channel["Channel"])
+            ami.action(action, **fields_)
+            return room, self._hotline_call_of_channel(agent_channel)
+
+        room, call = self._hotline_with_call(agent, do)
+        self.env["hotline.cti.event"]._hotline_log(
+            "conference_leave", agent, call=call, room=room
+        )
+        return self._hotline_notify(
+            self.env._("You left the conference; the others stay connected.")
         )

@@ -267,7 +267,23 @@ class ResUsers(models.Model):
 
     def action_hotline_force_logout(self):
         agent = self._hotline_check_supervisor()
-        return self._hotline_pbx()._hotline_logout(agent)
+        return self._hotline_pbx()._hotline_logout(agent, forced_by=self.env.user)
+
+    def action_hotline_force_login(self):
+        agent = self._hotline_check_supervisor()
+        return self._hotline_pbx()._hotline_force_login(agent)
+
+    def action_hotline_emergency(self):
+        user = self._hotline_check_self_agent()
+        return self._hotline_pbx()._hotline_emergency(user)
+
+    def action_hotline_conference_add(self, target):
+        user = self._hotline_check_self_agent()
+        return self._hotline_pbx()._hotline_conference_add(user, target)
+
+    def action_hotline_conference_leave(self):
+        user = self._hotline_check_self_agent()
+        return self._hotline_pbx()._hotline_conference_leave(user)
 
     def action_hotline_conference(self):
         agent = self._hotline_check_supervisor()

@@ -1795,7 +1795,14 @@ class AmiSimulator:
         fields = dict(self._live_snapshot("", channel))
         fields.update(Context=context, Exten=exten, Priority=str(priority))
         snapshot = [(key, fields.get(key, "")) for key in CHANNEL_STATE_KEYS]
-        self.broadcast_many(self._conf_join_events(room, channel, snapshot))
+        events = self._conf_join_events(room, channel, snapshot)
+        # CoreShowChannels now lists it in ConfBridge(room), in the room's bridge
+        snap = self.channel_snapshots.get(channel)
+        if snap is not None:
+            snap.update(
+                app="ConfBridge", data=room, bridge=self.conferences[room]["bridge"]
+            )
+        self.broadcast_many(events)
 
     def _local_dialable(self, channel):
         """core_local.c local_call(): a Local channel whose extension does not

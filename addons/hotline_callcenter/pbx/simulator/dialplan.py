@@ -40,6 +40,7 @@ CAPTURE_PBX_SETTINGS = {
     "outbound_context": "click2dial",
     "hold_context": "hotline-hold",
     "conference_context": "hotline-conference",
+    "emergency_context": "hotline-emergency",
     "campaign_context": "hotline-campaign",
     "fax_send_context": "hotline-fax-send",
 }

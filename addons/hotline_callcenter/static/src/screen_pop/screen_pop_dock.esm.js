@@ -168,6 +168,10 @@ export class HotlineCallDock extends Component {
         await this.cti("action_hotline_transfer", [this.ui.transferTo, attended]);
     }
 
+    async conferenceAdd() {
+        await this.cti("action_hotline_conference_add", [this.ui.transferTo]);
+    }
+
     async callBack() {
         await this.run(
             this.orm.call("hotline.pbx", "hotline_click_to_dial", [this.card.number])
