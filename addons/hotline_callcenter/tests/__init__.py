@@ -6,6 +6,7 @@ from . import test_click_to_dial
 from . import test_click_to_dial_tour
 from . import test_click_to_dial_zh_tour
 from . import test_cti
+from . import test_cti_controls
 from . import test_screen_pop_tour
 from . import test_recording
 from . import test_voicemail
