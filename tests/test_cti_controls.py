@@ -292,3 +292,23 @@ def test_forced_login_refusals_are_app_queue_answers(sim):
         assert "Local/8003@agents" not in sim.queues["support"]
         cti_actions.apply_membership(ami, actions[:1])
         assert "Local/8003@agents" in sim.queues["support"]
+
+
+def test_shipped_dialplan_has_the_emergency_and_conference_contexts():
+    """docker/asterisk/extensions.conf: what hotline.pbx's default contexts
+    (emergency_context hotline-emergency, conference_context
+    hotline-conference) send calls to."""
+    from pbx.simulator.dialplan import SHIPPED_DIALPLAN, Dialplan
+
+    plan = Dialplan.load(SHIPPED_DIALPLAN)
+    assert plan.exists("hotline-emergency", "9000")
+    dial = plan._find("hotline-emergency", "9000")[1][2:]
+    assert dial[0] == "Dial"
+    assert "b(hotline-emergency-autoanswer^s^1)" in dial[1]
+    handler = [step[2:] for step in plan._find("hotline-emergency-autoanswer", "s")]
+    # (the parser stops at the escaped ";" as it stops at a comment)
+    assert handler[0][1].startswith("PJSIP_HEADER(add,Call-Info")
+    assert handler[-1] == ("Return", "")
+    sim = AmiSimulator(speed=0, auth_fail_delay=0.05, dialplan=SHIPPED_DIALPLAN)
+    assert sim._conference_room("hotline-conference", "78001", 1) == "78001"
+    assert sim._conference_room("hotline-hold", "s", 1) is None

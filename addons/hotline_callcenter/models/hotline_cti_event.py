@@ -20,6 +20,7 @@ class HotlineCtiEvent(models.Model):
     _description = "Hotline CTI Event"
     _inherit = ["hotline.company.guard"]
     _order = "at desc, id desc"
+    _check_company_auto = True
     _rec_name = "kind"
 
     kind = fields.Selection(CTI_EVENT_KINDS, required=True, index=True)
@@ -48,7 +49,11 @@ class HotlineCtiEvent(models.Model):
     target = fields.Char(help="Extension or number called.")
     room = fields.Char(help="ConfBridge room.")
     call_id = fields.Many2one(
-        "hotline.call", ondelete="cascade", index=True, string="Call"
+        "hotline.call",
+        ondelete="cascade",
+        index=True,
+        string="Call",
+        check_company=True,
     )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
