@@ -119,79 +119,77 @@ def test_party_and_emergency_fields():
 # -- the simulator answers the three-way call as Asterisk does -----------------
 def test_three_way_call_join_add_party_and_agent_drops_out(sim):
     received = []
-    with AmiClient("127.0.0.1", sim.port, "odoo", "secret", on_event=received.append):
-        with AmiClient("127.0.0.1", sim.port, "odoo", "secret", events=False) as ami:
-            live_call(sim)
-            assert wait_for(received, lambda r: len(r) >= 2)
-            action, fields = cti_actions.conference_redirect(
-                AGENT, CUSTOMER, "hotline-conference", "78001"
-            )
-            resp = ami.action(action, **fields)
-            assert resp.get("Message") == "Dual Redirect successful"
-            assert wait_for(received, lambda r: len(conf_events(r)) >= 3)
-            start, join_agent, join_caller = conf_events(received)
-            assert start.get("Event") == "ConfbridgeStart"
-            assert [k for k, _v in start.pairs][4:] == ["Conference", *BRIDGE_FIELDS]
-            assert (join_agent.get("Channel"), join_caller.get("Channel")) == (
-                AGENT,
-                CUSTOMER,
-            )
-            keys = [k for k, _v in join_agent.pairs]
-            # Conference, the bridge snapshot, the channel snapshot, Admin
-            assert keys[4:12] == ["Conference", *BRIDGE_FIELDS]
-            assert keys[-1] == "Admin" and join_agent.get("Admin") == "No"
-            assert join_agent.get("Context") == "hotline-conference"
-            assert join_agent.get("Exten") == "78001"
-            assert join_caller.get("BridgeNumChannels") == "2"
-            assert join_caller.get("BridgeUniqueid") == start.get("BridgeUniqueid")
+    with (
+        AmiClient("127.0.0.1", sim.port, "odoo", "secret", on_event=received.append),
+        AmiClient("127.0.0.1", sim.port, "odoo", "secret", events=False) as ami,
+    ):
+        live_call(sim)
+        assert wait_for(received, lambda r: len(r) >= 2)
+        action, fields = cti_actions.conference_redirect(
+            AGENT, CUSTOMER, "hotline-conference", "78001"
+        )
+        resp = ami.action(action, **fields)
+        assert resp.get("Message") == "Dual Redirect successful"
+        assert wait_for(received, lambda r: len(conf_events(r)) >= 3)
+        start, join_agent, join_caller = conf_events(received)
+        assert start.get("Event") == "ConfbridgeStart"
+        assert [k for k, _v in start.pairs][4:] == ["Conference", *BRIDGE_FIELDS]
+        assert (join_agent.get("Channel"), join_caller.get("Channel")) == (
+            AGENT,
+            CUSTOMER,
+        )
+        keys = [k for k, _v in join_agent.pairs]
+        # Conference, the bridge snapshot, the channel snapshot, Admin
+        assert keys[4:12] == ["Conference", *BRIDGE_FIELDS]
+        assert keys[-1] == "Admin" and join_agent.get("Admin") == "No"
+        assert join_agent.get("Context") == "hotline-conference"
+        assert join_agent.get("Exten") == "78001"
+        assert join_caller.get("BridgeNumChannels") == "2"
+        assert join_caller.get("BridgeUniqueid") == start.get("BridgeUniqueid")
 
-            # the third party: Originate straight into the room
-            party = cti_actions.party_join(
-                cti_actions.third_party_channel("13800138000", "click2dial"),
-                "78001",
-                '"8001" <8001>',
-            )
-            resp = ami.action(
-                "Originate", **cti_actions.async_originate(party, 30), action_id="x-1"
-            )
-            assert resp.get("Message") == "Originate successfully queued"
-            assert wait_for(received, lambda r: len(conf_events(r)) >= 4)
-            join_party = conf_events(received)[3]
-            assert join_party.get("Channel").startswith("Local/13800138000@click2dial")
-            assert join_party.get("BridgeNumChannels") == "3"
-            response = next(
-                e for e in received if e.get("Event") == "OriginateResponse"
-            )
-            assert (response.get("Response"), response.get("ActionID")) == (
-                "Success",
-                "x-1",
-            )
+        # the third party: Originate straight into the room
+        party = cti_actions.party_join(
+            cti_actions.third_party_channel("13800138000", "click2dial"),
+            "78001",
+            '"8001" <8001>',
+        )
+        resp = ami.action(
+            "Originate", **cti_actions.async_originate(party, 30), action_id="x-1"
+        )
+        assert resp.get("Message") == "Originate successfully queued"
+        assert wait_for(received, lambda r: len(conf_events(r)) >= 4)
+        join_party = conf_events(received)[3]
+        assert join_party.get("Channel").startswith("Local/13800138000@click2dial")
+        assert join_party.get("BridgeNumChannels") == "3"
+        response = next(e for e in received if e.get("Event") == "OriginateResponse")
+        assert (response.get("Response"), response.get("ActionID")) == (
+            "Success",
+            "x-1",
+        )
 
-            # the agent drops out: Hangup of their channel, the others stay
-            action, fields = cti_actions.hangup(AGENT)
-            assert ami.action(action, **fields).get("Message") == "Channel Hungup"
-            assert wait_for(
-                received, lambda r: any(e.get("Event") == "Hangup" for e in r)
-            )
-            tail = [
-                e.get("Event")
-                for e in received
-                if e.get("Channel") == AGENT
-                and e.get("Event") in ("ConfbridgeLeave", "Hangup")
-            ]
-            assert tail == ["ConfbridgeLeave", "Hangup"]
-            assert sim.conferences["78001"]["members"][0] == CUSTOMER
-            assert len(sim.conferences["78001"]["members"]) == 2
-            assert CUSTOMER in sim.channels
+        # the agent drops out: Hangup of their channel, the others stay
+        action, fields = cti_actions.hangup(AGENT)
+        assert ami.action(action, **fields).get("Message") == "Channel Hungup"
+        assert wait_for(received, lambda r: any(e.get("Event") == "Hangup" for e in r))
+        tail = [
+            e.get("Event")
+            for e in received
+            if e.get("Channel") == AGENT
+            and e.get("Event") in ("ConfbridgeLeave", "Hangup")
+        ]
+        assert tail == ["ConfbridgeLeave", "Hangup"]
+        assert sim.conferences["78001"]["members"][0] == CUSTOMER
+        assert len(sim.conferences["78001"]["members"]) == 2
+        assert CUSTOMER in sim.channels
 
-            # the caller hangs up, then the third party: the room ends
-            ami.action("Hangup", Channel=CUSTOMER)
-            (spyer,) = sim.spies
-            ami.action("Hangup", Channel=spyer)
-            assert wait_for(
-                received,
-                lambda r: any(e.get("Event") == "ConfbridgeEnd" for e in r),
-            )
+        # the caller hangs up, then the third party: the room ends
+        ami.action("Hangup", Channel=CUSTOMER)
+        (spyer,) = sim.spies
+        ami.action("Hangup", Channel=spyer)
+        assert wait_for(
+            received,
+            lambda r: any(e.get("Event") == "ConfbridgeEnd" for e in r),
+        )
     names = [e.get("Event") for e in conf_events(received)]
     assert names == [
         "ConfbridgeStart",
@@ -214,57 +212,59 @@ def test_three_way_call_join_add_party_and_agent_drops_out(sim):
     legs = call["supervisor_legs"]
     assert [leg["mode"] for leg in legs] == ["conference"]
     assert legs[0]["ended_at"] is not None
-    assert all(not c.get("supervisor_leg_of") or c["linkedid"] != LINKEDID for c in calls)
+    assert all(
+        not c.get("supervisor_leg_of") or c["linkedid"] != LINKEDID for c in calls
+    )
 
 
 def test_redirect_and_originate_errors_like_asterisk(sim):
     received = []
-    with AmiClient("127.0.0.1", sim.port, "odoo", "secret", on_event=received.append):
-        with AmiClient("127.0.0.1", sim.port, "odoo", "secret", events=False) as ami:
-            action, fields = cti_actions.conference_redirect(
-                "Local/8009@agents-0000ffff;1", None, "hotline-conference", "78009"
+    with (
+        AmiClient("127.0.0.1", sim.port, "odoo", "secret", on_event=received.append),
+        AmiClient("127.0.0.1", sim.port, "odoo", "secret", events=False) as ami,
+    ):
+        action, fields = cti_actions.conference_redirect(
+            "Local/8009@agents-0000ffff;1", None, "hotline-conference", "78009"
+        )
+        with pytest.raises(AmiActionError, match="No such channel"):
+            ami.action(action, **fields)
+        live_call(sim)
+        assert wait_for(received, lambda r: len(r) >= 2)
+        action, fields = cti_actions.conference_redirect(
+            AGENT, "Local/gone@from-pstn-1;1", "hotline-conference", "78001"
+        )
+        with pytest.raises(
+            AmiActionError, match="ExtraChannel does not exist: Local/gone"
+        ):
+            ami.action(action, **fields)
+        # an Originate to an extension the dialplan lacks is refused at once
+        with pytest.raises(AmiActionError, match="Extension does not exist"):
+            ami.action(
+                "Originate",
+                **cti_actions.emergency_call(
+                    AGENT.split("-")[0], "9000", "nosuch-emergency", '"E" <8001>'
+                ),
             )
-            with pytest.raises(AmiActionError, match="No such channel"):
-                ami.action(action, **fields)
-            live_call(sim)
-            assert wait_for(received, lambda r: len(r) >= 2)
-            action, fields = cti_actions.conference_redirect(
-                AGENT, "Local/gone@from-pstn-1;1", "hotline-conference", "78001"
-            )
-            with pytest.raises(
-                AmiActionError, match="ExtraChannel does not exist: Local/gone"
-            ):
-                ami.action(action, **fields)
-            # an Originate to an extension the dialplan lacks is refused at once
-            with pytest.raises(AmiActionError, match="Extension does not exist"):
-                ami.action(
-                    "Originate",
-                    **cti_actions.emergency_call(
-                        AGENT.split("-")[0], "9000", "nosuch-emergency", '"E" <8001>'
-                    ),
-                )
-            # a Local channel into an unknown context: queued, then a Failure
-            party = cti_actions.party_join(
-                "Local/13800138000@nosuch-context", "78001", '"8001" <8001>'
-            )
-            resp = ami.action(
-                "Originate", **cti_actions.async_originate(party, 30), action_id="x-2"
-            )
-            assert resp.get("Message") == "Originate successfully queued"
-            assert wait_for(
-                received,
-                lambda r: any(e.get("Event") == "OriginateResponse" for e in r),
-            )
-            response = next(
-                e for e in received if e.get("Event") == "OriginateResponse"
-            )
-            assert (response.get("Response"), response.get("Reason")) == (
-                "Failure",
-                "0",
-            )
-            assert not conf_events(received)
-            # nothing was moved by the refused redirects
-            assert AGENT in sim.channels and CUSTOMER in sim.channels
+        # a Local channel into an unknown context: queued, then a Failure
+        party = cti_actions.party_join(
+            "Local/13800138000@nosuch-context", "78001", '"8001" <8001>'
+        )
+        resp = ami.action(
+            "Originate", **cti_actions.async_originate(party, 30), action_id="x-2"
+        )
+        assert resp.get("Message") == "Originate successfully queued"
+        assert wait_for(
+            received,
+            lambda r: any(e.get("Event") == "OriginateResponse" for e in r),
+        )
+        response = next(e for e in received if e.get("Event") == "OriginateResponse")
+        assert (response.get("Response"), response.get("Reason")) == (
+            "Failure",
+            "0",
+        )
+        assert not conf_events(received)
+        # nothing was moved by the refused redirects
+        assert AGENT in sim.channels and CUSTOMER in sim.channels
 
 
 def test_emergency_call_when_idle_dials_the_emergency_context(sim):

@@ -34,7 +34,6 @@ class HotlineCtiEvent(models.Model):
     )
     agent_id = fields.Many2one(
         "res.users",
-        string="Agent",
         required=True,
         index=True,
         ondelete="cascade",
@@ -52,7 +51,6 @@ class HotlineCtiEvent(models.Model):
         "hotline.call",
         ondelete="cascade",
         index=True,
-        string="Call",
         check_company=True,
     )
     company_id = fields.Many2one(

@@ -1390,9 +1390,7 @@ class HotlinePbx(models.Model):
 
         def do(ami, channels, agent_channel):
             if agent_channel.get("Application") != "ConfBridge":
-                raise UserError(
-                    self.env._("You are not in a conference: use Hang up.")
-                )
+                raise UserError(self.env._("You are not in a conference: use Hang up."))
             room = (agent_channel.get("ApplicationData") or "").split(",", 1)[0]
             base = agent_channel["Channel"].rsplit(";", 1)[0]
             others = [

@@ -44,9 +44,7 @@ class TestCtiControls(SimulatorCommon):
         )
 
     def _nobody_on_duty(self):
-        self.Session.search([("ended_at", "=", False)]).ended_at = (
-            fields.Datetime.now()
-        )
+        self.Session.search([("ended_at", "=", False)]).ended_at = fields.Datetime.now()
         self.pbx.duty_supervisor_id = False
 
     def _inbound_call(self, linkedid):
@@ -150,7 +148,9 @@ class TestCtiControls(SimulatorCommon):
                 self.supervisor.with_user(user).action_hotline_force_login()
         self.assertFalse(self.simulator.actions_seen)
         # hotline admins are supervisors too
-        self.agent.with_user(self.role_users["hotline_admin"]).action_hotline_force_login()
+        self.agent.with_user(
+            self.role_users["hotline_admin"]
+        ).action_hotline_force_login()
         self.assertEqual(len(self._sent("QueueAdd")), 2)
 
     # -- emergency call ----------------------------------------------------------
@@ -257,7 +257,9 @@ class TestCtiControls(SimulatorCommon):
         Call = self.env["hotline.call"]
         linkedid = "odoo-test-pbx-302.1"
         customer, agent_chan = self._inbound_call(linkedid)
-        self.assertTrue(worker.drain(lambda: Call.search([("linkedid", "=", linkedid)])))
+        self.assertTrue(
+            worker.drain(lambda: Call.search([("linkedid", "=", linkedid)]))
+        )
         call = Call.search([("linkedid", "=", linkedid)])
         self.assertEqual(call.direction, "inbound")
 
