@@ -120,6 +120,7 @@ class DbBackup(models.Model):
                 with self.env.cr.savepoint(), tempfile.TemporaryDirectory(
                     prefix="hotline-backup-"
                 ) as tmp:
+                    rec._hotline_check_destination()
                     sources, refused = rec._hotline_pbx_sources()
                     result = backup_archive.make_backup(
                         self.env.cr.dbname, tmp, sources, when=when
@@ -133,6 +134,22 @@ class DbBackup(models.Model):
                 run._hotline_done(result["manifest"], location, removed, refused)
             runs |= run
         return runs
+
+    def _hotline_check_destination(self):
+        """Fail before the dump when the archive cannot be stored."""
+        self.ensure_one()
+        if self.method == "sftp":
+            with self.sftp_connection():
+                return
+        try:
+            os.makedirs(self.folder, exist_ok=True)
+        except OSError as exc:
+            raise UserError(
+                self.env._("Cannot create the folder %(folder)s: %(error)s",
+                           folder=self.folder, error=exc)
+            ) from exc
+        if not os.access(self.folder, os.W_OK):
+            raise UserError(self.env._("The folder %s is not writable.", self.folder))
 
     def _hotline_store(self, result):
         """Put the archive and its manifest file where the configuration
