@@ -16,7 +16,17 @@ class BackupCommon(HotlineCommon):
 
     @classmethod
     def setUpClass(cls):
+        cls._setup_spool()
+        # before the test cursor takes its snapshot: it sees what is committed
+        cls._commit_data()
         super().setUpClass()
+
+    @classmethod
+    def _commit_data(cls):
+        """Data committed for pg_dump to see (none by default)."""
+
+    @classmethod
+    def _setup_spool(cls):
         cls.tmp = tempfile.mkdtemp(prefix="hotline-backup-test-")
         cls.addClassCleanup(shutil.rmtree, cls.tmp, True)
         cls.spool = os.path.join(cls.tmp, "spool")

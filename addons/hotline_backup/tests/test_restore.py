@@ -41,13 +41,12 @@ class TestBackupRestore(BackupCommon):
         for name in (cls.new_db, cls.other_db):
             restore.drop_database(name)
             cls.addClassCleanup(restore.drop_database, name)
-        cls._commit_hotline_data()
         cls.config = cls.new_config()
-        cls.run = cls.config._hotline_backup()
-        cls.archive = os.path.join(cls.backups, cls.run.name)
+        cls.backup_run = cls.config._hotline_backup()
+        cls.archive = os.path.join(cls.backups, cls.backup_run.name)
 
     @classmethod
-    def _commit_hotline_data(cls):
+    def _commit_data(cls):
         """A PBX with a recording, voicemail and fax on disk, a customer,
         a call and a case, committed (removed at the end of the class)."""
         cls.recording_file = cls.write_file("monitor/2026/12/03/rec-1.wav", WAV)
@@ -78,12 +77,22 @@ class TestBackupRestore(BackupCommon):
                     "partner_id": customer.id,
                 }
             )
+            queue = env["hotline.queue"].create(
+                {"name": "Backup queue", "code": "backup-q", "pbx_id": pbx.id}
+            )
             campaign = env["hotline.campaign"].create(
-                {"name": "Backup campaign", "pbx_id": pbx.id}
+                {
+                    "name": "Backup campaign",
+                    "mode": "preview",
+                    "queue_id": queue.id,
+                    "pbx_id": pbx.id,
+                    "calendar_id": env.company.resource_calendar_id.id,
+                }
             )
             campaign.state = "running"
             created = [
                 ("hotline.campaign", campaign.id),
+                ("hotline.queue", queue.id),
                 ("helpdesk.ticket", case.id),
                 ("hotline.recording", recording.id),
                 ("hotline.call", call.id),
@@ -99,7 +108,11 @@ class TestBackupRestore(BackupCommon):
         with registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             for model, record_id in created:
-                env[model].browse(record_id).exists().unlink()
+                if model == "res.partner":
+                    # a numbered customer is never deleted through the ORM
+                    cr.execute(SQL("DELETE FROM res_partner WHERE id = %s", record_id))
+                else:
+                    env[model].browse(record_id).exists().unlink()
 
     def _odoo_bin(self, *args):
         """``odoo-bin hotline-restore`` in a process of its own, on the same
@@ -130,7 +143,7 @@ class TestBackupRestore(BackupCommon):
         return contextlib.closing(odoo.sql_db.db_connect(name).cursor())
 
     def test_backup_manifest(self):
-        run = self.run
+        run = self.backup_run
         self.assertEqual(run.state, "done", run.error)
         self.assertTrue(os.path.isfile(self.archive))
         manifest = json.loads(run.manifest)
@@ -143,6 +156,9 @@ class TestBackupRestore(BackupCommon):
         for key in ("calls", "cases", "recordings", "customers"):
             self.assertGreaterEqual(counts[key], 1, key)
         files = {entry["path"]: entry for entry in manifest["pbx_files"]}
+        self.assertIn(
+            f"pbx/{self.pbx_id}/recordings/2026/12/03/rec-1.wav", files, run.manifest
+        )
         recording = files[f"pbx/{self.pbx_id}/recordings/2026/12/03/rec-1.wav"]
         self.assertEqual(recording["size"], len(WAV))
         self.assertEqual(recording["source"], os.path.realpath(self.recording_file))
