@@ -18,8 +18,10 @@ class BackupCommon(HotlineCommon):
     def setUpClass(cls):
         cls._setup_spool()
         # before the test cursor takes its snapshot: it sees what is committed
-        cls._commit_data()
+        with serve_media(cls.spool):
+            cls._commit_data()
         super().setUpClass()
+        cls.startClassPatcher(serve_media(cls.spool))
 
     @classmethod
     def _commit_data(cls):
@@ -33,7 +35,6 @@ class BackupCommon(HotlineCommon):
         cls.backups = os.path.join(cls.tmp, "backups")
         for kind in ("monitor", "voicemail", "fax"):
             os.makedirs(os.path.join(cls.spool, kind))
-        cls.startClassPatcher(serve_media(cls.spool))
 
     @classmethod
     def write_file(cls, relative, content):

@@ -174,6 +174,7 @@ def restore(archive, name, neutralize=False, files_dir=None, manifest_file=None)
                     "--dbname=" + name,
                     "--quiet",
                     "--no-psqlrc",
+                    "--single-transaction",
                     "--set=ON_ERROR_STOP=1",
                     "--file=" + os.path.join(tmp, "dump.sql"),
                 ],
