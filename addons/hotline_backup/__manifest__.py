@@ -17,5 +17,4 @@
         "views/db_backup_views.xml",
         "views/menus.xml",
     ],
-    "installable": True,
 }

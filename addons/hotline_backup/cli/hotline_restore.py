@@ -61,7 +61,7 @@ class HotlineRestore(Command):
                 manifest_file=ours.manifest,
             )
         except restore_tools.RestoreError as exc:
-            print(f"hotline-restore: refused: {exc}", file=sys.stderr)  # noqa: T201
+            sys.stderr.write(f"hotline-restore: refused: {exc}\n")
             sys.exit(2)
-        print(restore_tools.format_report(name, report))  # noqa: T201
+        sys.stdout.write(restore_tools.format_report(name, report) + "\n")
         sys.exit(0 if report["ok"] else 1)

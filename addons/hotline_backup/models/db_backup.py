@@ -68,19 +68,26 @@ class DbBackup(models.Model):
     @api.constrains("hotline_keep_daily", "hotline_keep_weekly", "hotline_keep_monthly")
     def _check_hotline_keep(self):
         for rec in self:
-            if min(
-                rec.hotline_keep_daily, rec.hotline_keep_weekly, rec.hotline_keep_monthly
-            ) < 0:
+            if (
+                min(
+                    rec.hotline_keep_daily,
+                    rec.hotline_keep_weekly,
+                    rec.hotline_keep_monthly,
+                )
+                < 0
+            ):
                 raise ValidationError(
                     self.env._("The numbers of backups kept cannot be negative.")
                 )
 
     def action_backup(self):
         hotline = self.filtered("hotline_backup")
+        result = None
         if self - hotline:
-            super(DbBackup, self - hotline).action_backup()
+            result = super(DbBackup, self - hotline).action_backup()
         if hotline:
             hotline._hotline_backup()
+        return result
 
     def _hotline_pbx_sources(self):
         """The PBX folders to save (each real folder once) and those the
@@ -117,9 +124,10 @@ class DbBackup(models.Model):
         for rec in self.sudo():
             run = runs.create({"config_id": rec.id, "state": "running"})
             try:
-                with self.env.cr.savepoint(), tempfile.TemporaryDirectory(
-                    prefix="hotline-backup-"
-                ) as tmp:
+                with (
+                    self.env.cr.savepoint(),
+                    tempfile.TemporaryDirectory(prefix="hotline-backup-") as tmp,
+                ):
                     rec._hotline_check_destination()
                     sources, refused = rec._hotline_pbx_sources()
                     result = backup_archive.make_backup(
@@ -145,8 +153,11 @@ class DbBackup(models.Model):
             os.makedirs(self.folder, exist_ok=True)
         except OSError as exc:
             raise UserError(
-                self.env._("Cannot create the folder %(folder)s: %(error)s",
-                           folder=self.folder, error=exc)
+                self.env._(
+                    "Cannot create the folder %(folder)s: %(error)s",
+                    folder=self.folder,
+                    error=exc,
+                )
             ) from exc
         if not os.access(self.folder, os.W_OK):
             raise UserError(self.env._("The folder %s is not writable.", self.folder))

@@ -35,9 +35,7 @@ class HotlineBackupRun(models.Model):
     pbx_file_count = fields.Integer(string="PBX files", readonly=True)
     counts_summary = fields.Char(string="Row counts", readonly=True)
     manifest = fields.Text(readonly=True)
-    removed_archives = fields.Text(
-        string="Removed by retention", readonly=True
-    )
+    removed_archives = fields.Text(string="Removed by retention", readonly=True)
     notes = fields.Text(readonly=True)
     error = fields.Text(readonly=True)
 
@@ -84,8 +82,10 @@ class HotlineBackupRun(models.Model):
         self.write(
             {"state": "failed", "finished_at": fields.Datetime.now(), "error": error}
         )
-        admins = self.env.ref("hotline_base.group_admin").sudo().users.filtered(
-            lambda user: user.active and not user.share
+        admins = (
+            self.env.ref("hotline_base.group_admin")
+            .sudo()
+            .users.filtered(lambda user: user.active and not user.share)
         )
         summary = self.env._("Backup failed: %s", (self.config_id.name or "")[:80])
         for admin in admins:

@@ -55,7 +55,7 @@ class TestBackupRun(BackupCommon):
         os.makedirs(self.backups)
         now = datetime(2026, 11, 30, 3, 0, 0)  # a Monday
         names = []
-        for days in range(0, 70):
+        for days in range(70):
             name = gfs.archive_name(now - timedelta(days=days))
             names.append(name)
             for path in (name, name + gfs.MANIFEST_SUFFIX):

@@ -68,7 +68,11 @@ class TestBackupRestore(BackupCommon):
                 }
             )
             recording = env["hotline.recording"].create(
-                {"pbx_id": pbx.id, "call_id": call.id, "file_path": "2026/12/03/rec-1.wav"}
+                {
+                    "pbx_id": pbx.id,
+                    "call_id": call.id,
+                    "file_path": "2026/12/03/rec-1.wav",
+                }
             )
             case = env["helpdesk.ticket"].create(
                 {
@@ -117,7 +121,9 @@ class TestBackupRestore(BackupCommon):
     def _odoo_bin(self, *args):
         """``odoo-bin hotline-restore`` in a process of its own, on the same
         PostgreSQL and data_dir as this server."""
-        odoo_bin = os.path.join(os.path.dirname(os.path.dirname(odoo.__file__)), "odoo-bin")
+        odoo_bin = os.path.join(
+            os.path.dirname(os.path.dirname(odoo.__file__)), "odoo-bin"
+        )
         options = [f"--data-dir={config['data_dir']}"]
         for key in ("db_host", "db_port", "db_user", "db_password"):
             if config.get(key):
@@ -162,12 +168,16 @@ class TestBackupRestore(BackupCommon):
         recording = files[f"pbx/{self.pbx_id}/recordings/2026/12/03/rec-1.wav"]
         self.assertEqual(recording["size"], len(WAV))
         self.assertEqual(recording["source"], os.path.realpath(self.recording_file))
-        self.assertIn(f"pbx/{self.pbx_id}/voicemail/default/8001/INBOX/msg0000.wav", files)
+        self.assertIn(
+            f"pbx/{self.pbx_id}/voicemail/default/8001/INBOX/msg0000.wav", files
+        )
         self.assertIn(f"pbx/{self.pbx_id}/fax/in/fax-1.tif", files)
         self.assertEqual(run.pbx_file_count, len(files))
         with zipfile.ZipFile(self.archive) as zf:
             names = set(zf.namelist())
-            self.assertTrue({"dump.sql", "manifest.json", "hotline_manifest.json"} <= names)
+            self.assertTrue(
+                {"dump.sql", "manifest.json", "hotline_manifest.json"} <= names
+            )
             self.assertTrue(any(n.startswith("filestore/") for n in names))
             self.assertEqual(zf.read(recording["path"]), WAV)
         self.assertIn("calls", run.counts_summary)
@@ -184,21 +194,30 @@ class TestBackupRestore(BackupCommon):
         with self._new_db_cursor(self.new_db) as cr:
             cr.execute(SQL("SELECT bool_or(active) FROM hotline_pbx"))
             self.assertFalse(cr.fetchone()[0])
-            cr.execute(SQL("SELECT state FROM hotline_campaign WHERE name = 'Backup campaign'"))
+            cr.execute(
+                SQL("SELECT state FROM hotline_campaign WHERE name = 'Backup campaign'")
+            )
             self.assertEqual(cr.fetchone()[0], "paused")
             cr.execute(SQL("SELECT bool_or(active) FROM hotline_sms_provider"))
             self.assertFalse(cr.fetchone()[0])
             cr.execute(SQL("SELECT count(*) FROM ir_cron WHERE active"))
             self.assertLessEqual(cr.fetchone()[0], 1)  # only base's autovacuum
             cr.execute(
-                SQL("SELECT value FROM ir_config_parameter WHERE key = 'database.is_neutralized'")
+                SQL(
+                    "SELECT value FROM ir_config_parameter WHERE key = %s",
+                    "database.is_neutralized",
+                )
             )
             self.assertEqual(cr.fetchone()[0], "true")
             cr.execute(SQL("SELECT bool_or(hotline_backup) FROM db_backup"))
             self.assertFalse(cr.fetchone()[0])
-            cr.execute(SQL("SELECT count(*) FROM helpdesk_ticket WHERE name = 'Backup case'"))
+            cr.execute(
+                SQL("SELECT count(*) FROM helpdesk_ticket WHERE name = 'Backup case'")
+            )
             self.assertEqual(cr.fetchone()[0], 1)
-        restored = os.path.join(files_dir, str(self.pbx_id), "recordings/2026/12/03/rec-1.wav")
+        restored = os.path.join(
+            files_dir, str(self.pbx_id), "recordings/2026/12/03/rec-1.wav"
+        )
         with open(restored, "rb") as handle:
             self.assertEqual(handle.read(), WAV)
         self.assertTrue(os.path.isdir(config.filestore(self.new_db)))
@@ -207,7 +226,9 @@ class TestBackupRestore(BackupCommon):
         with zipfile.ZipFile(self.archive) as zf:
             inner = json.loads(zf.read("hotline_manifest.json"))
         self.assertEqual(restore.verify(self.new_db, inner, files_dir), [])
-        wrong = dict(inner, counts=dict(inner["counts"], calls=inner["counts"]["calls"] + 1))
+        wrong = dict(
+            inner, counts=dict(inner["counts"], calls=inner["counts"]["calls"] + 1)
+        )
         problems = restore.verify(self.new_db, wrong, files_dir)
         self.assertEqual(len(problems), 1)
         self.assertIn("count calls", problems[0])

@@ -24,7 +24,8 @@ from odoo.service.db import dump_db_manifest
 from odoo.tools import SQL, config
 from odoo.tools.misc import exec_pg_environ, find_pg_tool
 
-from . import gfs, manifest as mf
+from . import gfs
+from . import manifest as mf
 
 
 class BackupError(Exception):
@@ -59,8 +60,8 @@ def dump_database(dbname, dump_path):
         )
         if result.returncode:
             raise BackupError(
-                "pg_dump failed (exit status %s): %s"
-                % (result.returncode, (result.stderr or "").strip()[-2000:])
+                f"pg_dump failed (exit status {result.returncode}): "
+                + (result.stderr or "").strip()[-2000:]
             )
     return counts, odoo_manifest
 
@@ -70,7 +71,9 @@ def walk_files(folder):
     links are not followed: only what is really in the spool is saved."""
     found = []
     for current, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not os.path.islink(os.path.join(current, d)))
+        dirs[:] = sorted(
+            d for d in dirs if not os.path.islink(os.path.join(current, d))
+        )
         for name in files:
             path = os.path.join(current, name)
             if os.path.islink(path) or not os.path.isfile(path):

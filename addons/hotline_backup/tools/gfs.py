@@ -16,7 +16,9 @@ import re
 ARCHIVE_SUFFIX = ".hotline.zip"
 MANIFEST_SUFFIX = ".manifest.json"
 STAMP_FORMAT = "%Y_%m_%d_%H_%M_%S"
-_NAME = re.compile(r"^(\d{4}_\d{2}_\d{2}_\d{2}_\d{2}_\d{2})" + re.escape(ARCHIVE_SUFFIX) + "$")
+_NAME = re.compile(
+    r"^(\d{4}_\d{2}_\d{2}_\d{2}_\d{2}_\d{2})" + re.escape(ARCHIVE_SUFFIX) + "$"
+)
 
 
 def archive_name(when):

@@ -36,7 +36,8 @@ from odoo.service.db import _create_empty_database, _drop_conn, database_identif
 from odoo.tools import SQL, config
 from odoo.tools.misc import exec_pg_environ, find_pg_tool
 
-from . import gfs, manifest as mf
+from . import gfs
+from . import manifest as mf
 
 # the database manager's rule for names
 DBNAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
@@ -61,7 +62,9 @@ def read_manifest(archive, manifest_file=None):
             )
         inner = json.loads(zf.read(mf.INNER_NAME))
     if inner.get("format") != mf.FORMAT:
-        raise RestoreError(f"{archive}: unknown manifest format {inner.get('format')!r}")
+        raise RestoreError(
+            f"{archive}: unknown manifest format {inner.get('format')!r}"
+        )
     manifest_file = manifest_file or archive + gfs.MANIFEST_SUFFIX
     checked = False
     if os.path.isfile(manifest_file):
@@ -187,7 +190,8 @@ def restore(archive, name, neutralize=False, files_dir=None, manifest_file=None)
             )
             if result.returncode:
                 raise RestoreError(
-                    "psql could not load the dump: %s" % (result.stderr or "").strip()[-2000:]
+                    "psql could not load the dump: "
+                    + (result.stderr or "").strip()[-2000:]
                 )
             if store:
                 os.makedirs(os.path.dirname(filestore), exist_ok=True)
@@ -224,15 +228,23 @@ def restore(archive, name, neutralize=False, files_dir=None, manifest_file=None)
 def format_report(name, report):
     """The report ``odoo-bin hotline-restore`` prints."""
     lines = [
-        f"Restored backup of {report['source_db']} taken {report['created_at']} UTC "
-        f"into database {name}",
+        (
+            f"Restored backup of {report['source_db']} taken "
+            f"{report['created_at']} UTC into database {name}"
+        ),
         "archive checksum: "
         + ("verified" if report["archive_checked"] else "no manifest file next to it"),
         "neutralized: " + ("yes" if report["neutralized"] else "no"),
         "row counts: "
-        + ", ".join(f"{key} {value}" for key, value in sorted(report["counts"].items())),
+        + ", ".join(
+            f"{key} {value}" for key, value in sorted(report["counts"].items())
+        ),
         f"PBX files: {report['files']}"
-        + (f" in {report['files_dir']}" if report["files_dir"] else " (checked, not kept)"),
+        + (
+            f" in {report['files_dir']}"
+            if report["files_dir"]
+            else " (checked, not kept)"
+        ),
     ]
     if report["ok"]:
         lines.append("verification: OK")
