@@ -125,7 +125,7 @@ class TestBackupRestore(BackupCommon):
             os.path.dirname(os.path.dirname(odoo.__file__)), "odoo-bin"
         )
         options = [f"--data-dir={config['data_dir']}"]
-        for key in ("db_host", "db_port", "db_user", "db_password"):
+        for key in ("db_host", "db_port", "db_user", "db_password", "pg_path"):
             if config.get(key):
                 options.append(f"--{key}={config[key]}")
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
@@ -251,7 +251,15 @@ class TestBackupRestore(BackupCommon):
         result = self._odoo_bin(self.archive, "-d", get_db_name())
         self.assertEqual(result.returncode, 2, result.stdout + result.stderr)
         self.assertIn(f"database {get_db_name()!r} exists", result.stderr)
-        self.assertIn("hotline.backup.run", self.env)
+        with self.assertRaisesRegex(restore.RestoreError, "exists"):
+            restore.restore(self.archive, get_db_name())
+        # a leftover filestore of that name is refused too
+        leftover = config.filestore(self.other_db)
+        os.makedirs(leftover)
+        self.addCleanup(shutil.rmtree, leftover, True)
+        with self.assertRaisesRegex(restore.RestoreError, "filestore"):
+            restore.restore(self.archive, self.other_db)
+        self.assertFalse(restore.database_exists(self.other_db))
         with self.assertRaisesRegex(restore.RestoreError, "invalid database name"):
             restore.restore(self.archive, "bad name; drop")
 
