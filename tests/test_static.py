@@ -21,6 +21,7 @@ EXPECTED = {
         "hotline_complaints",
         "mass_mailing_sms",
     },
+    "hotline_backup": {"auto_backup", "hotline_complaints"},
 }
 
 

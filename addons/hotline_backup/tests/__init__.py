@@ -1,0 +1,2 @@
+from . import test_backup
+from . import test_restore
