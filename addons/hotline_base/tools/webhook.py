@@ -141,3 +141,26 @@ def post(url, body, headers, timeout=5.0):
         parse_retry_after(response.headers.get("Retry-After")),
         excerpt,
     )
+
+
+def iso(value):
+    """A naive UTC datetime (Odoo's) as ``2026-12-03T08:00:00Z``; a date as
+    ``2026-12-03``; None stays None."""
+    if not value:
+        return None
+    if hasattr(value, "hour"):
+        return value.replace(microsecond=0).isoformat() + "Z"
+    return value.isoformat()
+
+
+def redact(value, keys):
+    """A copy of a JSON value with the objects under ``keys`` set to None
+    (a reporter's or caller's identity that must not leave)."""
+    if isinstance(value, dict):
+        return {
+            key: None if key in keys else redact(item, keys)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [redact(item, keys) for item in value]
+    return value
