@@ -145,6 +145,45 @@ class HotlineWebhookDelivery(models.Model):
         return deliveries
 
     @api.model
+    def _hotline_emit_records(self, code, records, build):
+        """Emit ``code`` about each of ``records`` whose company has
+        subscribers, with ``build(record)`` as data: the payload is built
+        only when someone listens."""
+        records = records.sudo()
+        if not records:
+            return self.sudo().browse()
+        subscriptions = (
+            self.env["hotline.webhook.subscription"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "in", records.company_id.ids),
+                    ("event_ids.code", "=", code),
+                ]
+            )
+        )
+        deliveries = self.sudo().browse()
+        for record in records if subscriptions else ():
+            mine = subscriptions.filtered(lambda s, r=record: s.company_id == r.company_id)
+            if mine:
+                deliveries |= self._hotline_emit(
+                    code, record, build(record), subscriptions=mine
+                )
+        return deliveries
+
+    @api.model
+    def _hotline_identity_hidden(self, partner, record, number):
+        """Whether a person (contact ``partner``, phone ``number``) met about
+        ``record`` must not be named in a payload: the care messages' rule
+        (a confidential case's reporter, a hidden caller, any number or
+        contact of a confidential reporter), extended by hotline_complaints."""
+        return bool(
+            self.env["hotline.care.message"]
+            .sudo()
+            ._hotline_care_refusal(partner, record, number)
+        )
+
+    @api.model
     def _hotline_trigger(self, at=None):
         """Wake the delivery cron once this transaction commits (the trigger
         row is part of the transaction; Odoo notifies the cron workers after
