@@ -110,7 +110,9 @@ class TestCallWebhook(WebhookCommon, CallLogCommon):
         call = self.ingest(call_dict("pbx-w.4", ended_at=None, disposition="answered"))[
             "calls"
         ]
-        call.with_user(supervisor).write({"ended_at": T0 + timedelta(seconds=90)})
+        call.with_user(supervisor).write(
+            {"ended_at": (T0 + timedelta(seconds=90)).replace(tzinfo=None)}
+        )
         self.assertEqual(len(self._deliveries("call.ended", call)), 1)
         with self.assertRaises(AccessError):
             self.env["hotline.webhook.delivery"].with_user(supervisor).search([])
