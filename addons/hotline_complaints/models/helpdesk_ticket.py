@@ -432,7 +432,7 @@ class HelpdeskTicket(models.Model):
                 "partner_id": ticket.partner_id.id or None,
                 "name": ticket.partner_name or ticket.partner_id.name or None,
                 "phone": ticket.caller_number or None,
-                "email": ticket.partner_email or None,
+                "email": ticket.partner_email or ticket.partner_id.email or None,
                 "customer_number": ticket.partner_id.ref or None,
             }
 

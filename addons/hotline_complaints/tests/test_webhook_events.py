@@ -111,7 +111,7 @@ class TestCaseWebhook(WebhookCommon, ConfidentialCommon):
         (closed,) = self._payloads("case.closed", case)
         self.assertEqual(closed["data"]["case"]["state"], "closed")
         # a write that keeps the step sends nothing
-        case.sudo().write({"urgency": "urgent"})
+        case.sudo().write({"urgency": "outage"})
         self.assertEqual(len(self._deliveries("case.state_changed", case)), 2)
         bodies = self._deliver()
         self.assertEqual(
