@@ -1207,7 +1207,7 @@ class HotlineCall(models.Model):
                 "number": number or None,
                 "partner_id": call.partner_id.id or None,
                 "name": call.partner_id.name or None,
-                "customer_number": call.partner_id.ref or None,
+                "customer_number": call.partner_id.hotline_customer_number or None,
             }
         return {
             "call": {

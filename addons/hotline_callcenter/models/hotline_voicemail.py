@@ -174,7 +174,7 @@ class HotlineVoicemail(models.Model):
                 "number": vm.caller_number,
                 "partner_id": vm.partner_id.id or None,
                 "name": vm.partner_id.name or None,
-                "customer_number": vm.partner_id.ref or None,
+                "customer_number": vm.partner_id.hotline_customer_number or None,
             }
         return {
             "voicemail": {

@@ -433,7 +433,7 @@ class HelpdeskTicket(models.Model):
                 "name": ticket.partner_name or ticket.partner_id.name or None,
                 "phone": ticket.caller_number or None,
                 "email": ticket.partner_email or ticket.partner_id.email or None,
-                "customer_number": ticket.partner_id.ref or None,
+                "customer_number": ticket.partner_id.hotline_customer_number or None,
             }
 
         def ref(record, *extra):
