@@ -40,7 +40,9 @@ def _reset(receiver):
 
 
 def test_body_is_canonical_utf8_json():
-    assert BODY == '{"data":{"number":"HL-1","名":"王"},"event":"case.created"}'.encode()
+    assert (
+        BODY == '{"data":{"number":"HL-1","名":"王"},"event":"case.created"}'.encode()
+    )
     assert wh.encode_body({"b": 1, "a": 2}) == wh.encode_body({"a": 2, "b": 1})
 
 
@@ -63,7 +65,9 @@ def test_verify_accepts_the_right_signature_only():
     assert not wh.verify("other", sig, "1000", BODY, now=1010)
     assert not wh.verify(SECRET, sig, "1001", BODY, now=1010)
     assert not wh.verify(SECRET, sig, "1000", BODY + b" ", now=1010)
-    assert not wh.verify(SECRET, sig.replace("sha256=", "sha1="), "1000", BODY, now=1010)
+    assert not wh.verify(
+        SECRET, sig.replace("sha256=", "sha1="), "1000", BODY, now=1010
+    )
     assert not wh.verify(SECRET, None, "1000", BODY, now=1010)
     assert not wh.verify(SECRET, sig, "not-a-number", BODY, now=1010)
 
@@ -106,7 +110,7 @@ def test_retry_policy(status, retry):
 
 
 def test_backoff_doubles_and_is_capped():
-    no_jitter = [wh.backoff(n, base=30, cap=600, rand=lambda: 0) for n in range(0, 8)]
+    no_jitter = [wh.backoff(n, base=30, cap=600, rand=lambda: 0) for n in range(8)]
     assert no_jitter == [0, 30, 60, 120, 240, 480, 600, 600]
     # jitter adds up to 20 % and never passes the cap
     assert wh.backoff(2, base=30, cap=600, rand=lambda: 1) == 72
@@ -130,7 +134,9 @@ def test_post_delivers_a_verifiable_request(receiver):
     assert request["raw"] == BODY
     h = request["headers"]
     assert h["x-hotline-delivery"] == "d-42"
-    assert wh.verify(SECRET, h["x-hotline-signature"], h["x-hotline-timestamp"], request["raw"])
+    assert wh.verify(
+        SECRET, h["x-hotline-signature"], h["x-hotline-timestamp"], request["raw"]
+    )
     assert json.loads(request["raw"])["data"]["名"] == "王"
 
 

@@ -164,7 +164,9 @@ class HotlineWebhookDelivery(models.Model):
         )
         deliveries = self.sudo().browse()
         for record in records if subscriptions else ():
-            mine = subscriptions.filtered(lambda s, r=record: s.company_id == r.company_id)
+            mine = subscriptions.filtered(
+                lambda s, r=record: s.company_id == r.company_id
+            )
             if mine:
                 deliveries |= self._hotline_emit(
                     code, record, build(record), subscriptions=mine

@@ -54,7 +54,10 @@ class HotlineCampaignContact(models.Model):
         return {
             "dunning": {
                 "contact_id": contact.id,
-                "campaign": {"id": contact.campaign_id.id, "name": contact.campaign_id.name},
+                "campaign": {
+                    "id": contact.campaign_id.id,
+                    "name": contact.campaign_id.name,
+                },
                 "outcome": contact.hotline_dunning_outcome or None,
                 "previous_outcome": previous_outcome or None,
                 "amount": contact.hotline_dunning_amount,

@@ -41,7 +41,13 @@ class TestBillingWebhook(WebhookCommon, CampaignCommon):
         first.sudo().hotline_dunning_outcome = "promise"
         payloads = self._payloads("dunning.result", first)
         self.assertEqual(
-            [(p["data"]["dunning"]["previous_outcome"], p["data"]["dunning"]["outcome"]) for p in payloads],
+            [
+                (
+                    p["data"]["dunning"]["previous_outcome"],
+                    p["data"]["dunning"]["outcome"],
+                )
+                for p in payloads
+            ],
             [(None, "heard"), ("heard", "promise")],
         )
         data = payloads[1]["data"]["dunning"]
@@ -57,7 +63,12 @@ class TestBillingWebhook(WebhookCommon, CampaignCommon):
     def test_meter_reading_rejected(self):
         Reading = self.env["hotline.meter.reading"]
         reading = Reading.create(
-            {"site_id": self.site.id, "month": "2025-01-01", "value": 300, "source": "phone"}
+            {
+                "site_id": self.site.id,
+                "month": "2025-01-01",
+                "value": 300,
+                "source": "phone",
+            }
         )
         self.assertFalse(self._deliveries("meter_reading.rejected", reading))
         with self.assertRaises(AccessError):
@@ -69,7 +80,9 @@ class TestBillingWebhook(WebhookCommon, CampaignCommon):
         self.assertEqual(data["id"], reading.id)
         self.assertEqual(data["meter_number"], "M-WH-1")
         self.assertEqual(data["month"], "2025-01-01")
-        self.assertEqual((data["value"], data["state"], data["source"]), (300.0, "rejected", "phone"))
+        self.assertEqual(
+            (data["value"], data["state"], data["source"]), (300.0, "rejected", "phone")
+        )
         self.assertEqual(data["customer"]["partner_id"], self.partners[0].id)
         # rejecting again is no new event
         reading.with_user(self.finance).write({"state": "rejected"})

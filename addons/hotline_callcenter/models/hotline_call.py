@@ -1197,7 +1197,9 @@ class HotlineCall(models.Model):
         (number, contact) when the caller is hidden."""
         self.ensure_one()
         call = self.sudo()
-        number = call.called_number if call.direction == "outbound" else call.caller_number
+        number = (
+            call.called_number if call.direction == "outbound" else call.caller_number
+        )
         hidden = call._hotline_caller_hidden() or self.env[
             "hotline.webhook.delivery"
         ]._hotline_identity_hidden(call.partner_id, call, number)

@@ -163,11 +163,9 @@ class HotlineVoicemail(models.Model):
         (number, contact) when the caller is hidden."""
         self.ensure_one()
         vm = self.sudo()
-        hidden = (
-            vm.call_id and vm.call_id._hotline_caller_hidden()
-        ) or self.env["hotline.webhook.delivery"]._hotline_identity_hidden(
-            vm.partner_id, vm.call_id or vm, vm.caller_number
-        )
+        hidden = (vm.call_id and vm.call_id._hotline_caller_hidden()) or self.env[
+            "hotline.webhook.delivery"
+        ]._hotline_identity_hidden(vm.partner_id, vm.call_id or vm, vm.caller_number)
         caller = None
         if not hidden:
             caller = {
