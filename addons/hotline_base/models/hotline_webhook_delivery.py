@@ -187,9 +187,10 @@ class HotlineWebhookDelivery(models.Model):
 
     @api.model
     def _hotline_trigger(self, at=None):
-        """Wake the delivery cron once this transaction commits (the trigger
-        row is part of the transaction; Odoo notifies the cron workers after
-        the commit)."""
+        """Wake the delivery cron once this transaction commits: one trigger
+        per transaction, written at its commit (precommit: a savepoint rolled
+        back in between does not lose it) and rolled back with it; Odoo
+        notifies the cron workers after the commit."""
         cron = self.env.ref("hotline_base.hotline_webhook_delivery_cron").sudo()
         if at:
             cron._trigger(at)
@@ -197,7 +198,7 @@ class HotlineWebhookDelivery(models.Model):
         data = self.env.cr.precommit.data
         if not data.get(TRIGGERED_KEY):
             data[TRIGGERED_KEY] = True
-            cron._trigger()
+            self.env.cr.precommit.add(cron._trigger)
 
     @api.model
     def _hotline_redact(self, records):
