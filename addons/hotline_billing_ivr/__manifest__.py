@@ -22,6 +22,7 @@
         "security/ir.model.access.csv",
         "security/hotline_outage_notice_rules.xml",
         "data/ir_cron_data.xml",
+        "data/hotline_webhook_event_data.xml",
         "views/hotline_outage_notice_views.xml",
         "data/hotline_ivr_prompt_data.xml",
         "data/hotline_ivr_selfservice_data.xml",

@@ -18,6 +18,7 @@
         "data/ir_cron_data.xml",
         "data/hotline_ivr_prompt_data.xml",
         "data/hotline_agent_desk_data.xml",
+        "data/hotline_webhook_event_data.xml",
         "views/hotline_pbx_views.xml",
         "views/hotline_agent_views.xml",
         "views/hotline_recording_views.xml",

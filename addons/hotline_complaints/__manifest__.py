@@ -25,6 +25,7 @@
         "data/ir_sequence_data.xml",
         "data/hotline_ivr_case_query_data.xml",
         "data/mail_alias_data.xml",
+        "data/hotline_webhook_event_data.xml",
         "report/reply_letter_templates.xml",
         "wizards/hotline_case_wizard_views.xml",
         "views/helpdesk_ticket_views.xml",

@@ -16,3 +16,6 @@ from . import sms_sms
 from . import hotline_text_query
 from . import hotline_care_message
 from . import res_config_settings
+from . import hotline_webhook_event
+from . import hotline_webhook_subscription
+from . import hotline_webhook_delivery

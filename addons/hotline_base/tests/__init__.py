@@ -10,3 +10,4 @@ from . import test_import
 from . import test_customer_sync
 from . import test_sms_provider
 from . import test_care_message
+from . import test_webhook

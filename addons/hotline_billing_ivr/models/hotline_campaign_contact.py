@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from odoo.addons.hotline_base.tools import webhook
+
 from ..tools.dunning import DUNNING_OUTCOMES
 
 
@@ -21,6 +23,58 @@ class HotlineCampaignContact(models.Model):
     hotline_dunning_line_ids = fields.One2many(
         "credit.control.line", "hotline_dunning_contact_id", string="Dunning lines"
     )
+
+    def write(self, vals):
+        before = (
+            {contact.id: contact.hotline_dunning_outcome for contact in self.sudo()}
+            if "hotline_dunning_outcome" in vals
+            else None
+        )
+        res = super().write(vals)
+        if before:
+            changed = self.sudo().filtered(
+                lambda c: c.hotline_dunning_outcome != before.get(c.id)
+            )
+            self.env["hotline.webhook.delivery"]._hotline_emit_records(
+                "dunning.result",
+                changed,
+                lambda c: c._hotline_webhook_data(before.get(c.id)),
+            )
+        return res
+
+    def _hotline_webhook_data(self, previous_outcome=None):
+        """The dunning result in webhook payloads (hotline_base's
+        readme/USAGE.md); no customer identity for a confidential reporter."""
+        self.ensure_one()
+        contact = self.sudo()
+        partner = contact.partner_id
+        hidden = self.env["hotline.webhook.delivery"]._hotline_identity_hidden(
+            partner, contact, partner.mobile or partner.phone
+        )
+        return {
+            "dunning": {
+                "contact_id": contact.id,
+                "campaign": {
+                    "id": contact.campaign_id.id,
+                    "name": contact.campaign_id.name,
+                },
+                "outcome": contact.hotline_dunning_outcome or None,
+                "previous_outcome": previous_outcome or None,
+                "amount": contact.hotline_dunning_amount,
+                "currency": contact.company_id.currency_id.name,
+                "promise_date": webhook.iso(contact.hotline_dunning_promise_date),
+                "reached_at": webhook.iso(contact.hotline_dunning_reached_at),
+                "attempt_count": contact.attempt_count,
+                "credit_control_line_ids": contact.hotline_dunning_line_ids.ids,
+                "customer": None
+                if hidden
+                else {
+                    "partner_id": partner.id,
+                    "name": partner.name,
+                    "customer_number": partner.hotline_customer_number or None,
+                },
+            }
+        }
 
     def _hotline_dunning_lines(self):
         return self.sudo().hotline_dunning_line_ids.filtered(

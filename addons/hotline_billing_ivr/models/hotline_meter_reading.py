@@ -9,6 +9,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare, float_round
 
+from odoo.addons.hotline_base.tools import webhook
+
 _logger = logging.getLogger(__name__)
 
 # readings that count: the previous value, the average, the tiers, the one per month
@@ -327,10 +329,56 @@ class HotlineMeterReading(models.Model):
                         vals.get("month", reading.month),
                         exclude=reading,
                     )
+        rejecting = (
+            self.sudo().filtered(lambda r: r.state != "rejected")
+            if vals.get("state") == "rejected"
+            else None
+        )
         res = super().write(vals)
         if vals.get("state") == "to_check":
             self._hotline_ask_check()
+        if rejecting:
+            self.env["hotline.webhook.delivery"]._hotline_emit_records(
+                "meter_reading.rejected",
+                rejecting,
+                lambda r: r._hotline_webhook_data(),
+            )
         return res
+
+    def _hotline_webhook_data(self):
+        """The reading in webhook payloads (hotline_base's readme/USAGE.md);
+        no customer identity when the reading's call or customer is a
+        confidential reporter's."""
+        self.ensure_one()
+        reading = self.sudo()
+        partner = reading.partner_id
+        hidden = (
+            reading.call_id and reading.call_id._hotline_caller_hidden()
+        ) or self.env["hotline.webhook.delivery"]._hotline_identity_hidden(
+            partner, reading.call_id or reading, partner.mobile or partner.phone
+        )
+        return {
+            "meter_reading": {
+                "id": reading.id,
+                "site_id": reading.site_id.id,
+                "meter_number": reading.meter_number or None,
+                "month": webhook.iso(reading.month),
+                "value": reading.value,
+                "previous_value": reading.previous_value,
+                "consumption": reading.consumption,
+                "source": reading.source,
+                "state": reading.state,
+                "check_reason": reading.check_reason or None,
+                "call_id": reading.call_id.id or None,
+                "customer": None
+                if hidden
+                else {
+                    "partner_id": partner.id or None,
+                    "name": partner.name or None,
+                    "customer_number": partner.hotline_customer_number or None,
+                },
+            }
+        }
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_invoiced(self):

@@ -17,3 +17,4 @@ from . import test_demo_gas_line
 from . import test_dunning
 from . import test_text_query
 from . import test_care_routing
+from . import test_webhook_events

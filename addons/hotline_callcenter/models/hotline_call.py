@@ -10,6 +10,8 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from odoo.addons.hotline_base.tools import webhook
+
 from ..pbx.hangup_causes import HANGUP_CAUSES, hangup_cause_code
 
 _logger = logging.getLogger(__name__)
@@ -879,6 +881,8 @@ class HotlineCall(models.Model):
             calls._hotline_waiting_touch(calls._hotline_waiting_queues())
         if any(AGENT_STATUS_FIELDS.intersection(vals) for vals in vals_list):
             self.env["hotline.agent.status"]._hotline_follow_calls(calls, {})
+        if any(vals.get("ended_at") for vals in vals_list):
+            calls.filtered("ended_at")._hotline_webhook_ended()
         return calls
 
     def write(self, vals):
@@ -896,7 +900,14 @@ class HotlineCall(models.Model):
         agents_before = (
             {call.id: call.sudo().user_id for call in self} if status else None
         )
+        ending = (
+            self.sudo().filtered(lambda call: not call.ended_at)
+            if vals.get("ended_at")
+            else None
+        )
         res = super().write(vals)
+        if ending:
+            ending.with_env(self.env)._hotline_webhook_ended()
         if waiting:
             self._hotline_waiting_touch(before | self._hotline_waiting_queues())
         if status:
@@ -1180,7 +1191,65 @@ class HotlineCall(models.Model):
     def _hotline_forget_caller(self):
         """These calls became confidential reporters' calls: add-ons blank
         the copies of their caller kept outside the call."""
+        # webhooks not sent yet (call ended, voicemail) lose the caller
+        Delivery = self.env["hotline.webhook.delivery"]
+        Delivery._hotline_redact(self)
+        Delivery._hotline_redact(
+            self.env["hotline.voicemail"].sudo().search([("call_id", "in", self.ids)])
+        )
         return True
+
+    # ------------------------------------------------------------ webhooks
+    def _hotline_webhook_ended(self):
+        """Event ``call.ended`` of these calls (after the commit)."""
+        self.env["hotline.webhook.delivery"]._hotline_emit_records(
+            "call.ended", self, lambda call: call._hotline_webhook_data()
+        )
+
+    def _hotline_webhook_data(self):
+        """The call in webhook payloads (readme/USAGE.md): no outside party
+        (number, contact) when the caller is hidden."""
+        self.ensure_one()
+        call = self.sudo()
+        number = (
+            call.called_number if call.direction == "outbound" else call.caller_number
+        )
+        hidden = call._hotline_caller_hidden() or self.env[
+            "hotline.webhook.delivery"
+        ]._hotline_identity_hidden(call.partner_id, call, number)
+        party = None
+        if not hidden:
+            party = {
+                "number": number or None,
+                "partner_id": call.partner_id.id or None,
+                "name": call.partner_id.name or None,
+                "customer_number": call.partner_id.hotline_customer_number or None,
+            }
+        return {
+            "call": {
+                "id": call.id,
+                "uniqueid": call.uniqueid or None,
+                "linkedid": call.linkedid or None,
+                "direction": call.direction,
+                "did": call.did or None,
+                "queue": call.queue_name or None,
+                "agent": (
+                    {"id": call.user_id.id, "name": call.user_id.name}
+                    if call.user_id
+                    else None
+                ),
+                "started_at": webhook.iso(call.started_at),
+                "answered_at": webhook.iso(call.answered_at),
+                "ended_at": webhook.iso(call.ended_at),
+                "wait_seconds": call.wait_seconds,
+                "talk_seconds": call.talk_seconds,
+                "disposition": call.disposition,
+                "hangup_cause": call.hangup_cause or None,
+                "has_recording": bool(call.recording_file),
+                "caller_hidden": bool(hidden),
+                "party": party,
+            }
+        }
 
     def _hotline_store_rating(self, digit):
         """Store the caller's key at the rating prompt; 0 flags a complaint."""

@@ -7,6 +7,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.hotline_base.tools import webhook
+
 from ..pbx.voicemail_spool import scan_spool
 from .hotline_recording import (
     AUDIO_TYPES,
@@ -151,7 +153,39 @@ class HotlineVoicemail(models.Model):
                 note=env._("New voicemail from %s.", vm.caller_number),
                 user_id=user.id,
             )
+        self.env["hotline.webhook.delivery"]._hotline_emit_records(
+            "voicemail.received", voicemails, lambda vm: vm._hotline_webhook_data()
+        )
         return voicemails
+
+    def _hotline_webhook_data(self):
+        """The voicemail in webhook payloads (readme/USAGE.md): no caller
+        (number, contact) when the caller is hidden."""
+        self.ensure_one()
+        vm = self.sudo()
+        hidden = (vm.call_id and vm.call_id._hotline_caller_hidden()) or self.env[
+            "hotline.webhook.delivery"
+        ]._hotline_identity_hidden(vm.partner_id, vm.call_id or vm, vm.caller_number)
+        caller = None
+        if not hidden:
+            caller = {
+                "number": vm.caller_number,
+                "partner_id": vm.partner_id.id or None,
+                "name": vm.partner_id.name or None,
+                "customer_number": vm.partner_id.hotline_customer_number or None,
+            }
+        return {
+            "voicemail": {
+                "id": vm.id,
+                "call_id": vm.call_id.id or None,
+                "queue": vm.queue or None,
+                "received_at": webhook.iso(vm.received_at),
+                "duration_seconds": vm.duration_seconds,
+                "state": vm.state,
+                "caller_hidden": bool(hidden),
+                "caller": caller,
+            }
+        }
 
     def action_call_back(self):
         """Click-to-dial the caller (agent's phone first)."""

@@ -8,7 +8,7 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from odoo.addons.hotline_base.tools import phone
+from odoo.addons.hotline_base.tools import phone, webhook
 
 from .helpdesk_ticket_stage import DONE_STATES, HOTLINE_STATES
 from .hotline_case_deadline import URGENCY
@@ -325,6 +325,9 @@ class HelpdeskTicket(models.Model):
                 to_state=ticket.hotline_state,
             )
         tickets._hotline_care_acknowledge()
+        self.env["hotline.webhook.delivery"]._hotline_emit_records(
+            "case.created", tickets, lambda t: t._hotline_webhook_data()
+        )
         return tickets
 
     def _hotline_pop_identity(self, vals):
@@ -373,7 +376,17 @@ class HelpdeskTicket(models.Model):
                 self._hotline_refuse_identity()
             for ticket in switching:
                 ticket._hotline_move_identity_out(identity)
+        states_before = (
+            {ticket.id: ticket.hotline_state for ticket in self}
+            if "stage_id" in vals
+            else None
+        )
         result = super().write(vals)
+        if switching:
+            # webhooks not sent yet lose the reporter
+            self.env["hotline.webhook.delivery"]._hotline_redact(switching)
+        if states_before:
+            self._hotline_webhook_state_changed(states_before)
         if {"case_type_id", "urgency", "team_id"} & set(vals) and not {
             "accept_deadline",
             "reply_deadline",
@@ -382,6 +395,78 @@ class HelpdeskTicket(models.Model):
             for ticket in self:
                 ticket._hotline_compute_deadlines()
         return result
+
+    # ------------------------------------------------------------ webhooks
+    def _hotline_webhook_state_changed(self, states_before):
+        """Events ``case.state_changed`` (and ``case.closed``) of the cases
+        whose workflow step changed from ``states_before`` ({id: state})."""
+        Delivery = self.env["hotline.webhook.delivery"]
+        moved = self.sudo().filtered(
+            lambda t: t.hotline_state != states_before.get(t.id)
+        )
+        Delivery._hotline_emit_records(
+            "case.state_changed",
+            moved,
+            lambda t: dict(
+                t._hotline_webhook_data(),
+                from_state=states_before.get(t.id) or None,
+                to_state=t.hotline_state or None,
+            ),
+        )
+        Delivery._hotline_emit_records(
+            "case.closed",
+            moved.filtered(lambda t: t.hotline_state == "closed"),
+            lambda t: t._hotline_webhook_data(),
+        )
+
+    def _hotline_webhook_data(self):
+        """The case in webhook payloads (readme/USAGE.md of hotline_base):
+        facts only; the reporter (contact, name, number, e-mail) and the
+        title only when the case is not confidential."""
+        self.ensure_one()
+        ticket = self.sudo()
+        confidential = ticket.is_confidential
+        reporter = None
+        if not confidential:
+            reporter = {
+                "partner_id": ticket.partner_id.id or None,
+                "name": ticket.partner_name or ticket.partner_id.name or None,
+                "phone": ticket.caller_number or None,
+                "email": ticket.partner_email or ticket.partner_id.email or None,
+                "customer_number": ticket.partner_id.hotline_customer_number or None,
+            }
+
+        def ref(record, *extra):
+            if not record:
+                return None
+            return {
+                "id": record.id,
+                "name": record.name,
+                **{key: record[key] or None for key in extra},
+            }
+
+        return {
+            "case": {
+                "id": ticket.id,
+                "number": ticket.number,
+                "title": None if confidential else ticket.name,
+                "state": ticket.hotline_state or None,
+                "stage": ref(ticket.stage_id),
+                "case_type": ref(ticket.case_type_id, "code"),
+                "channel": ticket.channel_code or None,
+                "urgency": ticket.urgency,
+                "team": ref(ticket.team_id),
+                "category": ref(ticket.category_id),
+                "intake_date": webhook.iso(ticket.intake_date),
+                "accept_deadline": webhook.iso(ticket.accept_deadline),
+                "reply_deadline": webhook.iso(ticket.reply_deadline),
+                "close_deadline": webhook.iso(ticket.close_deadline),
+                "closed_date": webhook.iso(ticket.closed_date),
+                "is_confidential": confidential,
+                "is_anonymous": ticket.is_anonymous,
+                "reporter": reporter,
+            }
+        }
 
     def _hotline_refuse_identity(self):
         raise ValidationError(

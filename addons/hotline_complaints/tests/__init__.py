@@ -29,3 +29,4 @@ from . import test_text_query
 from . import test_fax_case
 from . import test_care_messages
 from . import test_confidential_reports
+from . import test_webhook_events
