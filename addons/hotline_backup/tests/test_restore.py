@@ -20,7 +20,7 @@ import sys
 import zipfile
 
 import odoo
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, Command, api
 from odoo.modules.registry import Registry
 from odoo.tests import get_db_name, tagged
 from odoo.tools import SQL, config
@@ -94,7 +94,17 @@ class TestBackupRestore(BackupCommon):
                 }
             )
             campaign.state = "running"
+            webhook = env["hotline.webhook.subscription"].create(
+                {
+                    "name": "Backup receiver",
+                    "url": "https://erp.example.com/hooks",
+                    "event_ids": [
+                        Command.set(env["hotline.webhook.event"].search([]).ids)
+                    ],
+                }
+            )
             created = [
+                ("hotline.webhook.subscription", webhook.id),
                 ("hotline.campaign", campaign.id),
                 ("hotline.queue", queue.id),
                 ("helpdesk.ticket", case.id),
@@ -200,6 +210,13 @@ class TestBackupRestore(BackupCommon):
             self.assertEqual(cr.fetchone()[0], "paused")
             cr.execute(SQL("SELECT bool_or(active) FROM hotline_sms_provider"))
             self.assertFalse(cr.fetchone()[0])
+            cr.execute(
+                SQL(
+                    "SELECT active FROM hotline_webhook_subscription"
+                    " WHERE name = 'Backup receiver'"
+                )
+            )
+            self.assertEqual(cr.fetchall(), [(False,)])
             cr.execute(SQL("SELECT count(*) FROM ir_cron WHERE active"))
             self.assertLessEqual(cr.fetchone()[0], 1)  # only base's autovacuum
             cr.execute(
