@@ -1,4 +1,5 @@
 from . import day_bounds
+from . import report_without_jit
 from . import hotline_call_report
 from . import hotline_outbound_report
 from . import hotline_missed_call_report
