@@ -15,7 +15,8 @@ the tables:
   ``_compute_report_facts`` computes them; callers from a pool of 300,000
   numbers, so that missed callers call again or are called back;
 * ``hotline_call_agent``: one leg per answered inbound call, a second leg
-  (a transfer to another agent) on 3 % of them;
+  (a transfer to another agent) on 3 % of them; every fifth first leg held
+  once (20-59 s); the legs' neighbours stored as the add-on stores them;
 * ``hotline_agent_session``: ``--sessions`` (1,000,000) rows, per agent and
   day two logins (08:00-12:00, 13:00-17:30, up to 20 min late) and seven
   pauses of 3-15 min.
@@ -329,12 +330,16 @@ SELECT a.company_id, CASE WHEN inbound THEN 'inbound' ELSE 'outbound' END,
 
 LEGS_SQL = """
 INSERT INTO hotline_call_agent (call_id, sequence, extension, user_id, company_id,
+                                hold_seconds, hold_count,
                                 create_uid, create_date, write_uid, write_date)
-SELECT c.id, 1, a.ext, c.user_id, c.company_id, 1, c.started_at, 1, c.started_at
+SELECT c.id, 1, a.ext, c.user_id, c.company_id,
+       CASE WHEN c.id % 5 = 0 THEN LEAST(20 + c.id % 40, c.talk_seconds / 2)
+            ELSE 0 END,
+       (c.id % 5 = 0)::int, 1, c.started_at, 1, c.started_at
   FROM hotline_call c JOIN bench_agent a ON a.user_id = c.user_id
  WHERE c.direction = 'inbound' AND c.is_answered
 UNION ALL
-SELECT c.id, 2, b.ext, b.user_id, c.company_id, 1, c.started_at, 1, c.started_at
+SELECT c.id, 2, b.ext, b.user_id, c.company_id, 0, 0, 1, c.started_at, 1, c.started_at
   FROM hotline_call c
   JOIN bench_agent a ON a.user_id = c.user_id
   JOIN bench_agent b ON b.ci = a.ci AND b.k = (a.k + 1) % {agents}
@@ -374,6 +379,7 @@ def data_meta(calls, sessions):
 
 def build_data(registry, calls, sessions):
     import odoo
+    from odoo.addons.hotline_callcenter.models.hotline_call_agent import LINK_LEGS
 
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
@@ -422,6 +428,10 @@ def build_data(registry, calls, sessions):
         t1 = time.time()
         cr.execute(LEGS_SQL.format(**fmt))
         print(f"{cr.rowcount:,} agent legs ({time.time() - t1:.0f}s)", flush=True)
+        t1 = time.time()
+        # the legs' neighbours, as hotline.call.agent stores them
+        cr.execute(LINK_LEGS.format(where="TRUE"))
+        print(f"{cr.rowcount:,} legs linked ({time.time() - t1:.0f}s)", flush=True)
         t1 = time.time()
         cr.execute(SESSIONS_SQL.format(**dict(fmt, n=sessions)))
         print(f"{cr.rowcount:,} agent sessions ({time.time() - t1:.0f}s)", flush=True)

@@ -110,7 +110,9 @@ class TestXlsxExport(CallCenterCommon):
         self.assertEqual(sheet.column_dimensions["B"].width, 19)
 
     def test_bounds_and_empty_result(self):
-        count, out = self.export(date_from=T0 + timedelta(days=1))
+        count, out = self.export(
+            date_from=T0 + timedelta(days=1), date_to=T0 + timedelta(days=2)
+        )
         self.assertEqual(count, 1)
         rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
         self.assertEqual(rows[1][0], self.other_day.id)
