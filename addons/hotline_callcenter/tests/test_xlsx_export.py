@@ -117,7 +117,9 @@ class TestXlsxExport(CallCenterCommon):
         rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
         self.assertEqual(rows[1][0], self.other_day.id)
         # nothing matches: a header-only sheet, still a valid workbook
-        count, out = self.export(date_from=T0 + timedelta(days=10))
+        count, out = self.export(
+            date_from=T0 + timedelta(days=10), date_to=T0 + timedelta(days=11)
+        )
         self.assertEqual(count, 0)
         self.assertEqual(openpyxl.load_workbook(out).active.max_row, 1)
         count, out = self.export(limit=1)
