@@ -5,4 +5,5 @@ from . import hotline_outbound_report
 from . import hotline_missed_call_report
 from . import hotline_agent_call_report
 from . import hotline_agent_work_report
+from . import hotline_agent_work_day
 from . import hotline_agent_attendance_report

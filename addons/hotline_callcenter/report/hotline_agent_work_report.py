@@ -5,6 +5,9 @@ from odoo.tools import SQL
 
 from .day_bounds import ONE_DAY
 
+# context key: searched by day, read the live query, not the rollup
+LIVE_KEY = "hotline_agent_work_live"
+
 # (local day, agent's time zone) of a naive UTC column
 LOCAL_DAY = "(({col} AT TIME ZONE 'UTC') AT TIME ZONE {tz})::date"
 
@@ -81,6 +84,47 @@ class HotlineAgentWorkReport(models.Model):
 
     def _query(self, first=None, after=None):
         """The rows; only those of the days in ``[first, after)`` are exact
+        when a bound is given. Searched by day, the closed days the rollup
+        (``hotline.agent.work.day``) holds come from it, the others (today's
+        live part) from the session log and the call detail."""
+        days = None
+        if first is not None and not self.env.context.get(LIVE_KEY):
+            days = self.env["hotline.agent.work.day"]._hotline_days_sql(first, after)
+        if days is None:
+            days = self._days_query(first, after)
+        return self._rows_query(days)
+
+    def _rows_query(self, days):
+        """The report's rows from per agent, company and day facts ``days``
+        (``user_id, company_id, day, logged_in, paused, pauses, handled,
+        talk, hold, wrapup, transfers, rated, satisfied, coded``)."""
+        return SQL(
+            """
+            SELECT (user_id::bigint * 100000 + (day - DATE '2000-01-01')) * 1000
+                       + company_id AS id,
+                   day, user_id, company_id,
+                   handled AS handled_count, talk AS talk_seconds,
+                   hold AS hold_seconds, wrapup AS wrapup_seconds,
+                   logged_in AS logged_in_seconds,
+                   paused AS pause_seconds, pauses AS pause_count,
+                   GREATEST(logged_in - paused - talk - hold - wrapup, 0)
+                       AS available_seconds,
+                   CASE WHEN logged_in - paused > 0
+                        THEN 100.0 * (talk + hold + wrapup) / (logged_in - paused)
+                   END AS occupancy,
+                   CASE WHEN handled > 0
+                        THEN (talk + hold + wrapup)::float / handled
+                   END AS handle_time,
+                   transfers AS transfer_count, rated AS rated_count,
+                   satisfied AS satisfied_count, coded AS coded_count
+              FROM (%s) days
+            """,
+            days,
+        )
+
+    def _days_query(self, first=None, after=None):
+        """Facts per agent, company and day from the session log and the
+        call detail; only those of the days in ``[first, after)`` are exact
         when a bound is given."""
         tz = SQL("COALESCE(NULLIF(p.tz, ''), 'UTC')")
         # naive UTC margins: a local day lies within a day of its UTC date
@@ -154,22 +198,9 @@ class HotlineAgentWorkReport(models.Model):
                   FROM facts
                  GROUP BY user_id, company_id, day
             )
-            SELECT (user_id::bigint * 100000 + (day - DATE '2000-01-01')) * 1000
-                       + company_id AS id,
-                   day, user_id, company_id,
-                   handled AS handled_count, talk AS talk_seconds,
-                   hold AS hold_seconds, wrapup AS wrapup_seconds, logged_in AS logged_in_seconds,
-                   paused AS pause_seconds, pauses AS pause_count,
-                   GREATEST(logged_in - paused - talk - hold - wrapup, 0)
-                       AS available_seconds,
-                   CASE WHEN logged_in - paused > 0
-                        THEN 100.0 * (talk + hold + wrapup) / (logged_in - paused)
-                   END AS occupancy,
-                   CASE WHEN handled > 0
-                        THEN (talk + hold + wrapup)::float / handled
-                   END AS handle_time,
-                   transfers AS transfer_count, rated AS rated_count,
-                   satisfied AS satisfied_count, coded AS coded_count
+            SELECT user_id, company_id, day, logged_in, paused, pauses,
+                   handled, talk, hold, wrapup, transfers, rated, satisfied,
+                   coded
               FROM days
             """,
             tz=tz,
