@@ -477,6 +477,26 @@ def day_before(day):
     return datetime.date.fromisoformat(day) - datetime.timedelta(days=1)
 
 
+def refresh_rollup(registry):
+    """What the agent work rollup's cron does: the whole data set the first
+    time, then the days touched since its last run (here: none, the data is
+    SQL-written with old write dates) and the days closed since then."""
+    import odoo
+
+    for _ in range(2):
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            t0 = time.perf_counter()
+            ranges = env["hotline.agent.work.day"]._hotline_refresh()
+            cr.commit()
+            days = sum((after - first).days for first, after in ranges)
+            print(
+                f"agent work rollup refreshed: {days} days "
+                f"in {time.perf_counter() - t0:.1f} s",
+                flush=True,
+            )
+
+
 def measure_reports(registry, only, repeat, target, jit):
     import odoo
     from odoo.tools import SQL
@@ -589,6 +609,7 @@ def main():
 
     registry = odoo.modules.registry.Registry(args.db)
     build_data(registry, args.calls, args.sessions)
+    refresh_rollup(registry)
     missed = measure_reports(registry, args.only, args.repeat, args.target, args.jit)
     ok = True
     if not args.no_export:

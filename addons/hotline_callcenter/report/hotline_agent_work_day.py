@@ -129,6 +129,8 @@ class HotlineAgentWorkDay(models.Model):
         the days touched since the last refresh and those closed since then.
         Returns the ``(first, after)`` ranges recomputed."""
         now = now or fields.Datetime.now()
+        # the write dates of what the ORM still holds
+        self.env.flush_all()
         params = self.env["ir.config_parameter"].sudo()
         until = now.date() - ONE_DAY  # the days before yesterday are closed
         old_until = self._hotline_until()
@@ -153,7 +155,6 @@ class HotlineAgentWorkDay(models.Model):
             ranges + self._hotline_ranges({day for day in days if day < until})
         )
         Work = self.env["hotline.agent.work.report"]
-        self.flush_model()
         for first, after in ranges:
             cr.execute(
                 SQL(

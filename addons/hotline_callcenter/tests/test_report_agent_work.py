@@ -279,4 +279,4 @@ class TestAgentWorkRollup(TestAgentWorkReport):
     def test_rollup_not_readable_by_agents(self):
         with self.assertRaises(AccessError):
             self.Day.with_user(self.role_users["agent"]).search_count([])
-        self.assertTrue(self.Day.with_user(self.role_users["admin"]).search_count([]))
+        self.assertTrue(self.Day.with_user(self.role_users["hotline_admin"]).search_count([]))
