@@ -186,6 +186,7 @@ class HotlineAgentWorkDay(models.Model):
                 )
             )
         self.invalidate_model()
+        Work.invalidate_model()
         params.set_param(UNTIL_KEY, fields.Date.to_string(until))
         params.set_param(AT_KEY, fields.Datetime.to_string(now))
         return ranges
