@@ -379,6 +379,7 @@ def data_meta(calls, sessions):
 
 def build_data(registry, calls, sessions):
     import odoo
+
     from odoo.addons.hotline_callcenter.models.hotline_call_agent import LINK_LEGS
 
     with registry.cursor() as cr:

@@ -49,9 +49,7 @@ def cti_hold(start, stop):
 
 
 def hangups(ts, *channels):
-    return [
-        ev("Hangup", ts, channel, Context="x", Cause="16") for channel in channels
-    ]
+    return [ev("Hangup", ts, channel, Context="x", Cause="16") for channel in channels]
 
 
 def final(events, **kwargs):
@@ -168,7 +166,9 @@ def test_simulator_cti_hold_and_phone_hold_events(sim):
     Class; MusicOnHoldStop when redirected out), the phone's hold key
     Hold/Unhold; the correlator makes them the agent's hold time."""
     seen = []
-    with AmiClient("127.0.0.1", sim.port, "odoo", "secret", on_event=seen.append) as ami:
+    with AmiClient(
+        "127.0.0.1", sim.port, "odoo", "secret", on_event=seen.append
+    ) as ami:
         thread = sim.run_scenario("inbound_answered", speed=1.0)
         deadline = time.time() + 10
         while time.time() < deadline and not any(
@@ -184,7 +184,9 @@ def test_simulator_cti_hold_and_phone_hold_events(sim):
         assert sim.phone_hold(agent.get("Channel"))
         time.sleep(0.3)
         assert sim.phone_hold(agent.get("Channel"), hold=False)
-        action, fields = cti_actions.redirect(customer.get("Channel"), "internal", "8002")
+        action, fields = cti_actions.redirect(
+            customer.get("Channel"), "internal", "8002"
+        )
         assert ami.action(action, **fields).get("Response") == "Success"
         assert not sim.phone_hold("PJSIP/none-0001")
         time.sleep(0.3)

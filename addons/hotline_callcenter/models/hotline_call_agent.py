@@ -34,9 +34,10 @@ class HotlineCallAgent(models.Model):
     """An agent who answered a call, in answering order (transfers appended).
 
     Each leg keeps its neighbours (the agent before and after it, whether it is
-    the first or the last leg of its call, the hold time of all its legs) so that the agent call detail reads
-    them without looking up the call's other legs per row; they are set by SQL
-    whenever legs are added, moved or removed (:meth:`_hotline_link_legs`).
+    the first or the last leg of its call, the hold time of all its legs) so
+    that the agent call detail reads them without looking up the call's other
+    legs per row; they are set by SQL whenever legs are added, moved or
+    removed (:meth:`_hotline_link_legs`).
     ``hold_seconds``/``hold_count``: how long (how many times) this agent had
     the caller on hold during the leg (the connector's correlator, from AMI).
     """

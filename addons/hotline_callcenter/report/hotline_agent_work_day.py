@@ -115,7 +115,12 @@ class HotlineAgentWorkDay(models.Model):
         if after is None or after > until:
             live = self.env["hotline.agent.work.report"]._days_query(until, after)
             parts.append(
-                SQL("SELECT %s FROM (%s) live WHERE live.day >= %s", columns, live, until)
+                SQL(
+                    "SELECT %s FROM (%s) live WHERE live.day >= %s",
+                    columns,
+                    live,
+                    until,
+                )
             )
         return SQL(" UNION ALL ").join(parts)
 

@@ -205,7 +205,7 @@ class TestAgentWorkRollup(TestAgentWorkReport):
         ]
         self.Day._hotline_refresh(now=self.NOW)
 
-    def read(self, live=False):
+    def read_rows(self, live=False):
         self.env.flush_all()
         # a request's cache: the report's rows as the database has them now
         self.env.invalidate_all()
@@ -214,7 +214,7 @@ class TestAgentWorkRollup(TestAgentWorkReport):
         return report.search_read(domain, self.names, order="day, user_id")
 
     def test_rollup_gives_the_live_figures(self):
-        live = self.read(live=True)
+        live = self.read_rows(live=True)
         self.assertEqual(len(live), 3)
         rolled = self.Day.search(
             [("user_id", "in", (self.agent | self.night).ids)], order="day, user_id"
@@ -227,7 +227,7 @@ class TestAgentWorkRollup(TestAgentWorkReport):
                 (self.night, date(2026, 3, 3), 60, 7200),
             ],
         )
-        self.assertEqual(self.read(), live)
+        self.assertEqual(self.read_rows(), live)
         # grouped as the pivot asks, the same sums
         user_ids = (self.agent | self.night).ids
         for report in (self.Work, self.Work.with_context(hotline_agent_work_live=True)):
@@ -246,7 +246,7 @@ class TestAgentWorkRollup(TestAgentWorkReport):
         self.assertEqual(self.Day._hotline_until(), date(2026, 3, 19))
         self.Day._hotline_refresh(now=datetime(2026, 3, 3, 6, 0))
         self.assertEqual(self.Day._hotline_until(), date(2026, 3, 2))
-        self.assertEqual(self.read(), live)
+        self.assertEqual(self.read_rows(), live)
 
     def test_change_to_an_old_day_picked_up(self):
         call = self.env["hotline.call"].search([("linkedid", "=", "work-w1")])
@@ -255,16 +255,16 @@ class TestAgentWorkRollup(TestAgentWorkReport):
             self._session(self.agent, "pause", utc(11, 30), utc(11, 45), "Break")
         )
         # until the next refresh the closed day is what the rollup says
-        (row,) = [r for r in self.read() if r["user_id"][0] == self.agent.id]
+        (row,) = [r for r in self.read_rows() if r["user_id"][0] == self.agent.id]
         self.assertEqual((row["talk_seconds"], row["pause_count"]), (900, 2))
         ranges = self.Day._hotline_refresh(now=self.NOW + timedelta(minutes=10))
         self.assertTrue(
             any(first <= date(2026, 3, 2) < after for first, after in ranges)
         )
-        (row,) = [r for r in self.read() if r["user_id"][0] == self.agent.id]
+        (row,) = [r for r in self.read_rows() if r["user_id"][0] == self.agent.id]
         self.assertEqual((row["talk_seconds"], row["pause_count"]), (1100, 3))
         self.assertEqual(row["pause_seconds"], 600 + 1800 + 900)
-        self.assertEqual(self.read(), self.read(live=True))
+        self.assertEqual(self.read_rows(), self.read_rows(live=True))
 
     def test_rollup_ranges(self):
         d = date(2026, 3, 2)
@@ -281,4 +281,6 @@ class TestAgentWorkRollup(TestAgentWorkReport):
     def test_rollup_not_readable_by_agents(self):
         with self.assertRaises(AccessError):
             self.Day.with_user(self.role_users["agent"]).search_count([])
-        self.assertTrue(self.Day.with_user(self.role_users["hotline_admin"]).search_count([]))
+        self.assertTrue(
+            self.Day.with_user(self.role_users["hotline_admin"]).search_count([])
+        )

@@ -139,7 +139,8 @@ def _cell_sql(expr, kind):
     no reference, their place in the row is their column)."""
     if kind == "datetime":
         value = f"{EXCEL_SERIAL.format(expr)}::text"
-        return f"COALESCE('<c s=\"{STYLE_DATETIME}\"><v>' || {value} || '</v></c>', '<c/>')"
+        cell = f"'<c s=\"{STYLE_DATETIME}\"><v>' || {value} || '</v></c>'"
+        return f"COALESCE({cell}, '<c/>')"
     if kind == "int":
         return f"COALESCE('<c><v>' || ({expr})::text || '</v></c>', '<c/>')"
     text = (
@@ -147,7 +148,7 @@ def _cell_sql(expr, kind):
         f"'{XML_INVALID}', ''), '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
     )
     return (
-        "COALESCE('<c t=\"inlineStr\"><is><t xml:space=\"preserve\">' || "
+        'COALESCE(\'<c t="inlineStr"><is><t xml:space="preserve">\' || '
         f"{text} || '</t></is></c>', '<c/>')"
     )
 

@@ -1734,12 +1734,15 @@ class AmiSimulator:
                 self._event(
                     "Newexten",
                     "dialplan",
-                    moved + [("Extension", exten), ("Application", app)]
+                    moved
+                    + [("Extension", exten), ("Application", app)]
                     + [("AppData", data or "")],
                 )
             )
             events.append(
-                self._event("MusicOnHoldStart", "call", moved + [("Class", music_class)])
+                self._event(
+                    "MusicOnHoldStart", "call", moved + [("Class", music_class)]
+                )
             )
             self.music_on_hold[channel] = music_class
         if events:
