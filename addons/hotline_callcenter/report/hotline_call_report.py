@@ -31,7 +31,6 @@ class HotlineCallReport(models.Model):
     """
 
     _name = "hotline.call.report"
-    _inherit = ["hotline.report.without.jit"]
     _description = "Call Centre Statistics"
     _auto = False
     _rec_name = "call_id"
