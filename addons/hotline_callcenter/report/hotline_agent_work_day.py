@@ -40,6 +40,10 @@ class HotlineAgentWorkDay(models.Model):
     then; a day is closed when it has ended in every time zone (the day
     before yesterday, UTC). The report searched by day reads the closed days
     here and the others (yesterday, today: the live part) from its query.
+
+    A deleted call, leg or session leaves no write date: its day keeps its
+    rolled-up figures until something else on that day changes (removing the
+    two ``ir.config_parameter`` keys makes the next run rebuild everything).
     """
 
     _name = "hotline.agent.work.day"
