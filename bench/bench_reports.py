@@ -15,7 +15,8 @@ the tables:
   ``_compute_report_facts`` computes them; callers from a pool of 300,000
   numbers, so that missed callers call again or are called back;
 * ``hotline_call_agent``: one leg per answered inbound call, a second leg
-  (a transfer to another agent) on 3 % of them;
+  (a transfer to another agent) on 3 % of them; every fifth first leg held
+  once (20-59 s); the legs' neighbours stored as the add-on stores them;
 * ``hotline_agent_session``: ``--sessions`` (1,000,000) rows, per agent and
   day two logins (08:00-12:00, 13:00-17:30, up to 20 min late) and seven
   pauses of 3-15 min.
@@ -329,12 +330,16 @@ SELECT a.company_id, CASE WHEN inbound THEN 'inbound' ELSE 'outbound' END,
 
 LEGS_SQL = """
 INSERT INTO hotline_call_agent (call_id, sequence, extension, user_id, company_id,
+                                hold_seconds, hold_count,
                                 create_uid, create_date, write_uid, write_date)
-SELECT c.id, 1, a.ext, c.user_id, c.company_id, 1, c.started_at, 1, c.started_at
+SELECT c.id, 1, a.ext, c.user_id, c.company_id,
+       CASE WHEN c.id % 5 = 0 THEN LEAST(20 + c.id % 40, c.talk_seconds / 2)
+            ELSE 0 END,
+       (c.id % 5 = 0)::int, 1, c.started_at, 1, c.started_at
   FROM hotline_call c JOIN bench_agent a ON a.user_id = c.user_id
  WHERE c.direction = 'inbound' AND c.is_answered
 UNION ALL
-SELECT c.id, 2, b.ext, b.user_id, c.company_id, 1, c.started_at, 1, c.started_at
+SELECT c.id, 2, b.ext, b.user_id, c.company_id, 0, 0, 1, c.started_at, 1, c.started_at
   FROM hotline_call c
   JOIN bench_agent a ON a.user_id = c.user_id
   JOIN bench_agent b ON b.ci = a.ci AND b.k = (a.k + 1) % {agents}
@@ -374,6 +379,8 @@ def data_meta(calls, sessions):
 
 def build_data(registry, calls, sessions):
     import odoo
+
+    from odoo.addons.hotline_callcenter.models.hotline_call_agent import LINK_LEGS
 
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
@@ -423,6 +430,10 @@ def build_data(registry, calls, sessions):
         cr.execute(LEGS_SQL.format(**fmt))
         print(f"{cr.rowcount:,} agent legs ({time.time() - t1:.0f}s)", flush=True)
         t1 = time.time()
+        # the legs' neighbours, as hotline.call.agent stores them
+        cr.execute(LINK_LEGS.format(where="TRUE"))
+        print(f"{cr.rowcount:,} legs linked ({time.time() - t1:.0f}s)", flush=True)
+        t1 = time.time()
         cr.execute(SESSIONS_SQL.format(**dict(fmt, n=sessions)))
         print(f"{cr.rowcount:,} agent sessions ({time.time() - t1:.0f}s)", flush=True)
         t1 = time.time()
@@ -465,6 +476,26 @@ def day_before(day):
     import datetime
 
     return datetime.date.fromisoformat(day) - datetime.timedelta(days=1)
+
+
+def refresh_rollup(registry):
+    """What the agent work rollup's cron does: the whole data set the first
+    time, then the days touched since its last run (here: none, the data is
+    SQL-written with old write dates) and the days closed since then."""
+    import odoo
+
+    for _ in range(2):
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            t0 = time.perf_counter()
+            ranges = env["hotline.agent.work.day"]._hotline_refresh()
+            cr.commit()
+            days = sum((after - first).days for first, after in ranges)
+            print(
+                f"agent work rollup refreshed: {days} days "
+                f"in {time.perf_counter() - t0:.1f} s",
+                flush=True,
+            )
 
 
 def measure_reports(registry, only, repeat, target, jit):
@@ -579,6 +610,7 @@ def main():
 
     registry = odoo.modules.registry.Registry(args.db)
     build_data(registry, args.calls, args.sessions)
+    refresh_rollup(registry)
     missed = measure_reports(registry, args.only, args.repeat, args.target, args.jit)
     ok = True
     if not args.no_export:

@@ -410,6 +410,17 @@ class HotlineCall(models.Model):
                 return self.env._("bad supervisor leg %s", leg)
             if not isinstance(leg.get("started_at"), datetime | int | float | str):
                 return self.env._("bad time in a supervisor leg")
+        holds = data.get("agent_holds")
+        if holds is not None and (
+            not isinstance(holds, dict)
+            or not all(
+                isinstance(hold, list | tuple)
+                and len(hold) == 2
+                and all(isinstance(v, int | float) and v >= 0 for v in hold)
+                for hold in holds.values()
+            )
+        ):
+            return self.env._("bad hold times")
         return None
 
     @api.model
@@ -521,6 +532,7 @@ class HotlineCall(models.Model):
                             "sequence": seq,
                             "extension": ext,
                             "user_id": users[ext].id if ext in users else False,
+                            **self._hotline_leg_hold(data, ext),
                         }
                     )
                     for seq, ext in enumerate(agents, 1)
@@ -538,12 +550,15 @@ class HotlineCall(models.Model):
                             "sequence": seq,
                             "extension": ext,
                             "user_id": users[ext].id if ext in users else False,
+                            **self._hotline_leg_hold(data, ext),
                         }
                     )
                     for seq, ext in enumerate(agents, 1)
                 ]
                 last = users.get(agents[-1])
                 changes["user_id"] = last.id if last else False
+            elif data.get("agent_holds"):
+                changes.update(call._hotline_hold_changes(data))
             if not call.partner_id:
                 partner = self._hotline_identify(data, identified)
                 if partner:
@@ -561,6 +576,28 @@ class HotlineCall(models.Model):
         result["calls"] = records
         result["identified"] = identified
         return result
+
+    @api.model
+    def _hotline_leg_hold(self, data, ext):
+        """Hold time and count of ``ext``'s leg in a call dict's
+        ``agent_holds`` (``{extension: [seconds, count]}``)."""
+        hold = (data.get("agent_holds") or {}).get(ext)
+        if not isinstance(hold, list | tuple) or len(hold) != 2:
+            return {}
+        return {"hold_seconds": int(hold[0] or 0), "hold_count": int(hold[1] or 0)}
+
+    def _hotline_hold_changes(self, data):
+        """Commands updating the hold of this call's legs from ``data``."""
+        self.ensure_one()
+        commands = []
+        for leg in self.agent_line_ids:
+            hold = self._hotline_leg_hold(data, leg.extension)
+            if hold and (leg.hold_seconds, leg.hold_count) != (
+                hold["hold_seconds"],
+                hold["hold_count"],
+            ):
+                commands.append(fields.Command.update(leg.id, hold))
+        return {"agent_line_ids": commands} if commands else {}
 
     @api.model
     def _hotline_drop_supervisor_calls(self, pbx, calls):

@@ -432,13 +432,16 @@ class HotlinePbx(models.Model):
         """The contexts :class:`~..pbx.correlator.CallCorrelator` classifies
         calls with, from this PBX's settings."""
         self.ensure_one()
-        return cti_actions.correlator_contexts(
+        contexts = cti_actions.correlator_contexts(
             self.inbound_contexts,
             self.outbound_context,
             self.internal_context,
             self.agent_channel_template,
             self.campaign_context,
         )
+        # the CTI hold's context: the caller's music there is hold time
+        contexts["hold_contexts"] = frozenset({self.hold_context} - {None, False, ""})
+        return contexts
 
     def _hotline_ivr_channels(self):
         """The channel templates the IVR dials agents and outside numbers with."""

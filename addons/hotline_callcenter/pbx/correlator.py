@@ -41,6 +41,16 @@ Rules (all observed in the Asterisk 22 captures, see ``/work/shared/asterisk``):
 - voicemail: ``VoiceMail`` application (its channel is the message file's
   ``callerchan``), ``VM_MESSAGEFILE``/``VMSTATUS``;
 - recording: ``MIXMONITOR_FILENAME``;
+- hold (``agent_holds``: ``{extension: [seconds, count]}``): the agent's own
+  channel raising ``Hold`` until its ``Unhold`` (the phone's hold key, a SIP
+  re-INVITE; the atxfer feature holds the transferer's side, capture
+  attended_transfer), or, once an agent answered, the other party's
+  ``MusicOnHoldStart`` in a hold context (``hold_contexts``: the CTI hold
+  redirects the caller to ``hotline.pbx.hold_context``, extension ``s``:
+  ``MusicOnHold()``) until its ``MusicOnHoldStop``. Overlapping holds count
+  once; the hold belongs to the agent who held (its leg), a transfer meanwhile
+  or not, and ends at the latest when that channel hangs up or the call ends
+  (a hold still on at the hang-up);
 - a call the IVR ended (blacklist refusal, hang-up node, end of the flow):
   ``HOTLINE_IVR_END`` set by the connector's FastAGI before the hang-up, seen
   as a ``VarSet`` event (AGI ``SET VARIABLE`` emits one, see the
@@ -59,6 +69,8 @@ from datetime import UTC, datetime
 from .dialer import ACTION_PREFIX
 
 INBOUND_CONTEXTS = frozenset({"from-pstn", "from-trunk", "from-external", "from-did"})
+# hotline.pbx.hold_context's default: the CTI hold's MusicOnHold()
+HOLD_CONTEXTS = frozenset({"hotline-hold"})
 OUTBOUND_CONTEXTS = frozenset(
     {"pstn-out", "click2dial", "from-internal-out", "outbound"}
 )
@@ -146,6 +158,7 @@ class _Call:
     __slots__ = (
         "abandon_holds",
         "agent_answers",
+        "agent_holds",
         "answer_queue",
         "answered",
         "answered_agents_emitted",
@@ -156,6 +169,9 @@ class _Call:
         "did",
         "ended",
         "hangup_cause",
+        "hold_leg",
+        "hold_sources",
+        "hold_start",
         "hung",
         "inbound",
         "is_ended",
@@ -191,6 +207,10 @@ class _Call:
         self.queued = None
         self.queue = None
         self.agent_answers = {}  # extension -> first answer time
+        self.agent_holds = {}  # extension -> [hold seconds, holds]
+        self.hold_sources = {}  # (kind, Uniqueid) holding the caller now
+        self.hold_start = None  # when the current hold began
+        self.hold_leg = None  # the extension holding now
         self.inbound = False
         self.outbound = False
         self.caller = None
@@ -227,8 +247,10 @@ class CallCorrelator:
         agent_contexts=AGENT_CONTEXTS,
         finished_cache=20000,
         clock=None,
+        hold_contexts=HOLD_CONTEXTS,
     ):
         self.inbound_contexts = frozenset(inbound_contexts)
+        self.hold_contexts = frozenset(hold_contexts)
         self.outbound_contexts = frozenset(outbound_contexts)
         self.agent_contexts = frozenset(agent_contexts)
         self.finished_cache = finished_cache
@@ -586,11 +608,64 @@ class CallCorrelator:
             live.append(self._live(call, "transferred", target))
         return
 
+    # -- hold ----------------------------------------------------------------------
+    def _hold_on(self, call, source, ext, now):
+        if source in call.hold_sources or call.is_ended or not ext:
+            return None
+        if not call.hold_sources:
+            call.hold_start = now if now is not None else self._now()
+            call.hold_leg = ext
+            call.agent_holds.setdefault(ext, [0.0, 0])[1] += 1
+        call.hold_sources[source] = ext
+        return call
+
+    def _hold_off(self, call, sources, now):
+        """The hold ``sources`` ended at ``now``; the hold with them when none
+        is left."""
+        ended = [source for source in sources if source in call.hold_sources]
+        if not ended:
+            return None
+        for source in ended:
+            del call.hold_sources[source]
+        if not call.hold_sources:
+            stop = now if now is not None else self._now()
+            hold = call.agent_holds.setdefault(call.hold_leg, [0.0, 0])
+            hold[0] += max(stop - call.hold_start, 0)
+            call.hold_start = call.hold_leg = None
+        return call
+
+    def _on_hold(self, call, event, now, live):
+        ext = self.agent_extension(event.get("Channel"))
+        return self._hold_on(call, ("hold", event.get("Uniqueid")), ext, now)
+
+    def _on_unhold(self, call, event, now, live):
+        return self._hold_off(call, [("hold", event.get("Uniqueid"))], now)
+
+    def _on_moh_start(self, call, event, now, live):
+        channel = event.get("Channel")
+        if (
+            event.get("Context") not in self.hold_contexts
+            or self.agent_extension(channel)
+            or not call.agent_answers
+        ):
+            return None
+        ext = self._agents(call)[-1]
+        return self._hold_on(call, ("moh", event.get("Uniqueid")), ext, now)
+
+    def _on_moh_stop(self, call, event, now, live):
+        return self._hold_off(call, [("moh", event.get("Uniqueid"))], now)
+
     def _on_hangup(self, call, event, now, live):
         uid = event.get("Uniqueid")
         if uid in call.hung:
             return None
+        # a hold still on when its channel hangs up (or the call ends) ends
+        held = self._hold_off(call, [("hold", uid), ("moh", uid)], now)
         result = self._hangup(call, event, now, live)
+        if call.is_ended and call.hold_sources:
+            held = self._hold_off(call, list(call.hold_sources), call.ended or now)
+        if result is None and held is not None:
+            result = held
         # a supervisor's phone hung up: its legs end (ChanSpyStop may follow)
         monitored = self._end_legs(call, uid, now)
         if monitored is not None:
@@ -839,6 +914,10 @@ class CallCorrelator:
         "ChanSpyStop": _on_spy_stop,
         "ConfbridgeJoin": _on_conf_join,
         "ConfbridgeLeave": _on_conf_leave,
+        "Hold": _on_hold,
+        "Unhold": _on_unhold,
+        "MusicOnHoldStart": _on_moh_start,
+        "MusicOnHoldStop": _on_moh_stop,
     }
 
     # -- output ------------------------------------------------------------------------
@@ -978,6 +1057,11 @@ class CallCorrelator:
             "hangup_cause": call.hangup_cause if call.is_ended else None,
             "supervisor_legs": self._supervisor_legs(call),
         }
+        if call.agent_holds:
+            data["agent_holds"] = {
+                ext: [round(seconds), count]
+                for ext, (seconds, count) in call.agent_holds.items()
+            }
         if call.monitor_of:
             data["supervisor_leg_of"] = call.monitor_of
         return data

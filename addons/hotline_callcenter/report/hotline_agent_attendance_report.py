@@ -31,7 +31,7 @@ class HotlineAgentAttendanceReport(models.Model):
     """
 
     _name = "hotline.agent.attendance.report"
-    _inherit = ["hotline.day.bounded.report"]
+    _inherit = ["hotline.day.bounded.report", "hotline.report.without.jit"]
     _description = "Agent Attendance"
     _auto = False
     _rec_name = "user_id"

@@ -18,6 +18,7 @@ class HotlineAgentCallReport(models.Model):
     """
 
     _name = "hotline.agent.call.report"
+    _inherit = ["hotline.report.without.jit"]
     _description = "Agent Call Detail"
     _auto = False
     _rec_name = "call_id"
@@ -36,6 +37,13 @@ class HotlineAgentCallReport(models.Model):
     ended_at = fields.Datetime(readonly=True)
     wait_seconds = fields.Integer(string="Wait (s)", readonly=True, aggregator="avg")
     talk_seconds = fields.Integer(string="Talk (s)", readonly=True, aggregator="sum")
+    hold_seconds = fields.Integer(
+        string="Hold (s)",
+        readonly=True,
+        aggregator="sum",
+        help="How long this agent had the caller on hold during the leg.",
+    )
+    hold_count = fields.Integer(string="Holds", readonly=True, aggregator="sum")
     wrapup_seconds = fields.Integer(
         string="Wrap-up (s)", readonly=True, aggregator="sum"
     )
@@ -59,46 +67,41 @@ class HotlineAgentCallReport(models.Model):
     )
 
     def _query(self):
+        # the legs' neighbours are stored on them (hotline.call.agent): no
+        # look-up of the call's other legs per row
         return SQL(
             """
             SELECT l.id::bigint * 2 AS id, c.id AS call_id,
                    l.sequence AS leg_sequence, l.user_id, l.extension,
-                   CASE WHEN nx.id IS NULL THEN c.team_id END AS team_id,
+                   CASE WHEN l.is_last_leg THEN c.team_id END AS team_id,
                    c.queue_id, c.company_id, c.direction,
                    c.started_at, c.answered_at, c.ended_at,
-                   CASE WHEN pv.id IS NULL THEN c.wait_seconds END AS wait_seconds,
-                   CASE WHEN nx.id IS NULL THEN c.talk_seconds ELSE 0 END
-                       AS talk_seconds,
-                   CASE WHEN nx.id IS NULL AND c.wrapup_ended_at IS NOT NULL
+                   CASE WHEN l.is_first_leg THEN c.wait_seconds END AS wait_seconds,
+                   CASE WHEN l.is_last_leg
+                        THEN GREATEST(COALESCE(c.talk_seconds, 0)
+                                      - COALESCE(l.call_hold_seconds, 0), 0)
+                        ELSE 0 END AS talk_seconds,
+                   COALESCE(l.hold_seconds, 0) AS hold_seconds,
+                   COALESCE(l.hold_count, 0) AS hold_count,
+                   CASE WHEN l.is_last_leg AND c.wrapup_ended_at IS NOT NULL
                         THEN c.wrapup_seconds ELSE 0 END AS wrapup_seconds,
-                   CASE WHEN nx.id IS NULL THEN c.disposition_id END
+                   CASE WHEN l.is_last_leg THEN c.disposition_id END
                        AS disposition_id,
-                   CASE WHEN nx.id IS NULL THEN c.rating END AS rating,
-                   pv.user_id AS transfer_from_id, nx.user_id AS transfer_to_id,
+                   CASE WHEN l.is_last_leg THEN c.rating END AS rating,
+                   l.previous_user_id AS transfer_from_id,
+                   l.next_user_id AS transfer_to_id,
                    EXISTS (SELECT 1 FROM hotline_recording r
                             WHERE r.call_id = c.id) AS has_recording,
                    1 AS leg_count,
-                   (nx.id IS NOT NULL)::int AS transfer_out_count,
-                   (pv.id IS NOT NULL)::int AS transfer_in_count
+                   (NOT l.is_last_leg)::int AS transfer_out_count,
+                   (NOT l.is_first_leg)::int AS transfer_in_count
               FROM hotline_call_agent l
               JOIN hotline_call c ON c.id = l.call_id
-              LEFT JOIN LATERAL (
-                    SELECT n.id, n.user_id FROM hotline_call_agent n
-                     WHERE n.call_id = l.call_id
-                       AND (n.sequence, n.id) > (l.sequence, l.id)
-                     ORDER BY n.sequence, n.id LIMIT 1
-                   ) nx ON TRUE
-              LEFT JOIN LATERAL (
-                    SELECT p.id, p.user_id FROM hotline_call_agent p
-                     WHERE p.call_id = l.call_id
-                       AND (p.sequence, p.id) < (l.sequence, l.id)
-                     ORDER BY p.sequence DESC, p.id DESC LIMIT 1
-                   ) pv ON TRUE
             UNION ALL
             SELECT c.id::bigint * 2 + 1, c.id, 1, c.user_id, NULL, c.team_id,
                    c.queue_id, c.company_id, c.direction,
                    c.started_at, c.answered_at, c.ended_at, c.wait_seconds,
-                   c.talk_seconds,
+                   c.talk_seconds, 0, 0,
                    CASE WHEN c.wrapup_ended_at IS NOT NULL
                         THEN c.wrapup_seconds ELSE 0 END,
                    c.disposition_id, c.rating, NULL::int, NULL::int,

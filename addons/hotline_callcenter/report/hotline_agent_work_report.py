@@ -5,6 +5,9 @@ from odoo.tools import SQL
 
 from .day_bounds import ONE_DAY
 
+# context key: searched by day, read the live query, not the rollup
+LIVE_KEY = "hotline_agent_work_live"
+
 # (local day, agent's time zone) of a naive UTC column
 LOCAL_DAY = "(({col} AT TIME ZONE 'UTC') AT TIME ZONE {tz})::date"
 
@@ -14,7 +17,7 @@ class HotlineAgentWorkReport(models.Model):
 
     Days are the agent's local days (their time zone, else UTC). Logged-in and
     pause time come from the agent session log, a session that spans midnight
-    split between its days (an open one counts up to now); calls, talk,
+    split between its days (an open one counts up to now); calls, talk, hold,
     wrap-up, transfers and ratings from the agent call detail
     (``hotline.agent.call.report``), on the day the call started. Wrap-up is
     the after-call work recorded on each call (from the end of the call to the
@@ -29,7 +32,7 @@ class HotlineAgentWorkReport(models.Model):
     """
 
     _name = "hotline.agent.work.report"
-    _inherit = ["hotline.day.bounded.report"]
+    _inherit = ["hotline.day.bounded.report", "hotline.report.without.jit"]
     _description = "Agent Work"
     _auto = False
     _rec_name = "user_id"
@@ -42,6 +45,7 @@ class HotlineAgentWorkReport(models.Model):
         string="Calls handled", readonly=True, aggregator="sum"
     )
     talk_seconds = fields.Integer(string="Talk (s)", readonly=True, aggregator="sum")
+    hold_seconds = fields.Integer(string="Hold (s)", readonly=True, aggregator="sum")
     wrapup_seconds = fields.Integer(
         string="Wrap-up (s)", readonly=True, aggregator="sum"
     )
@@ -54,19 +58,20 @@ class HotlineAgentWorkReport(models.Model):
         string="Available (s)",
         readonly=True,
         aggregator="sum",
-        help="Logged in, not paused, not on a call and not in wrap-up: idle.",
+        help="Logged in, not paused, not on a call (talking or holding) and not "
+        "in wrap-up: idle.",
     )
     occupancy = fields.Float(
         string="Occupancy (%)",
         readonly=True,
         aggregator="avg",
-        help="(Talk + wrap-up) / (logged in - paused).",
+        help="(Talk + hold + wrap-up) / (logged in - paused).",
     )
     handle_time = fields.Float(
         string="AHT (s)",
         readonly=True,
         aggregator="avg",
-        help="Average handle time: (talk + wrap-up) / calls handled.",
+        help="Average handle time: (talk + hold + wrap-up) / calls handled.",
     )
     transfer_count = fields.Integer(string="Transfers", readonly=True, aggregator="sum")
     rated_count = fields.Integer(string="Rated", readonly=True, aggregator="sum")
@@ -79,6 +84,47 @@ class HotlineAgentWorkReport(models.Model):
 
     def _query(self, first=None, after=None):
         """The rows; only those of the days in ``[first, after)`` are exact
+        when a bound is given. Searched by day, the closed days the rollup
+        (``hotline.agent.work.day``) holds come from it, the others (today's
+        live part) from the session log and the call detail."""
+        days = None
+        if first is not None and not self.env.context.get(LIVE_KEY):
+            days = self.env["hotline.agent.work.day"]._hotline_days_sql(first, after)
+        if days is None:
+            days = self._days_query(first, after)
+        return self._rows_query(days)
+
+    def _rows_query(self, days):
+        """The report's rows from per agent, company and day facts ``days``
+        (``user_id, company_id, day, logged_in, paused, pauses, handled,
+        talk, hold, wrapup, transfers, rated, satisfied, coded``)."""
+        return SQL(
+            """
+            SELECT (user_id::bigint * 100000 + (day - DATE '2000-01-01')) * 1000
+                       + company_id AS id,
+                   day, user_id, company_id,
+                   handled AS handled_count, talk AS talk_seconds,
+                   hold AS hold_seconds, wrapup AS wrapup_seconds,
+                   logged_in AS logged_in_seconds,
+                   paused AS pause_seconds, pauses AS pause_count,
+                   GREATEST(logged_in - paused - talk - hold - wrapup, 0)
+                       AS available_seconds,
+                   CASE WHEN logged_in - paused > 0
+                        THEN 100.0 * (talk + hold + wrapup) / (logged_in - paused)
+                   END AS occupancy,
+                   CASE WHEN handled > 0
+                        THEN (talk + hold + wrapup)::float / handled
+                   END AS handle_time,
+                   transfers AS transfer_count, rated AS rated_count,
+                   satisfied AS satisfied_count, coded AS coded_count
+              FROM (%s) days
+            """,
+            days,
+        )
+
+    def _days_query(self, first=None, after=None):
+        """Facts per agent, company and day from the session log and the
+        call detail; only those of the days in ``[first, after)`` are exact
         when a bound is given."""
         tz = SQL("COALESCE(NULLIF(p.tz, ''), 'UTC')")
         # naive UTC margins: a local day lies within a day of its UTC date
@@ -121,7 +167,8 @@ class HotlineAgentWorkReport(models.Model):
                        SUM(seconds) FILTER (WHERE kind = 'pause') AS paused,
                        COUNT(*) FILTER (WHERE kind = 'pause' AND is_first_day)
                            AS pauses,
-                       0 AS handled, 0 AS talk, 0 AS wrapup, 0 AS transfers,
+                       0 AS handled, 0 AS talk, 0 AS hold, 0 AS wrapup,
+                       0 AS transfers,
                        0 AS rated, 0 AS satisfied, 0 AS coded
                   FROM session_days
                  -- a session ending at midnight adds no empty next day
@@ -131,7 +178,8 @@ class HotlineAgentWorkReport(models.Model):
                 SELECT l.user_id, l.company_id, %(call_day)s,
                        0, 0, 0,
                        COUNT(*) FILTER (WHERE l.answered_at IS NOT NULL),
-                       SUM(l.talk_seconds), SUM(l.wrapup_seconds),
+                       SUM(l.talk_seconds), SUM(l.hold_seconds),
+                       SUM(l.wrapup_seconds),
                        SUM(l.transfer_out_count),
                        COUNT(l.rating), COUNT(*) FILTER (WHERE l.rating = 'satisfied'),
                        COUNT(l.disposition_id)
@@ -143,27 +191,16 @@ class HotlineAgentWorkReport(models.Model):
                 SELECT user_id, company_id, day,
                        SUM(logged_in)::int AS logged_in, SUM(paused)::int AS paused,
                        SUM(pauses)::int AS pauses, SUM(handled)::int AS handled,
-                       SUM(talk)::int AS talk, SUM(wrapup)::int AS wrapup,
+                       SUM(talk)::int AS talk, SUM(hold)::int AS hold,
+                       SUM(wrapup)::int AS wrapup,
                        SUM(transfers)::int AS transfers, SUM(rated)::int AS rated,
                        SUM(satisfied)::int AS satisfied, SUM(coded)::int AS coded
                   FROM facts
                  GROUP BY user_id, company_id, day
             )
-            SELECT (user_id::bigint * 100000 + (day - DATE '2000-01-01')) * 1000
-                       + company_id AS id,
-                   day, user_id, company_id,
-                   handled AS handled_count, talk AS talk_seconds,
-                   wrapup AS wrapup_seconds, logged_in AS logged_in_seconds,
-                   paused AS pause_seconds, pauses AS pause_count,
-                   GREATEST(logged_in - paused - talk - wrapup, 0)
-                       AS available_seconds,
-                   CASE WHEN logged_in - paused > 0
-                        THEN 100.0 * (talk + wrapup) / (logged_in - paused)
-                   END AS occupancy,
-                   CASE WHEN handled > 0 THEN (talk + wrapup)::float / handled
-                   END AS handle_time,
-                   transfers AS transfer_count, rated AS rated_count,
-                   satisfied AS satisfied_count, coded AS coded_count
+            SELECT user_id, company_id, day, logged_in, paused, pauses,
+                   handled, talk, hold, wrapup, transfers, rated, satisfied,
+                   coded
               FROM days
             """,
             tz=tz,

@@ -32,6 +32,7 @@ class HotlineMissedCallReport(models.Model):
     """
 
     _name = "hotline.missed.call.report"
+    _inherit = ["hotline.report.without.jit"]
     _description = "Missed Calls"
     _auto = False
     _rec_name = "call_id"

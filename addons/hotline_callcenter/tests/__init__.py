@@ -46,3 +46,5 @@ from . import test_report_agent_calls
 from . import test_report_agent_work
 from . import test_report_attendance
 from . import test_webhook_events
+from . import test_report_hold
+from . import test_xlsx_export

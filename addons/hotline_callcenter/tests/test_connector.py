@@ -413,6 +413,7 @@ class TestConnectorPbxSettings(CallLogCommon):
                 "inbound_contexts": frozenset({"from-pstn"}),
                 "outbound_contexts": frozenset({"outbound", "hotline-campaign"}),
                 "agent_contexts": frozenset({"internal"}),
+                "hold_contexts": frozenset({"hotline-hold"}),
             },
         )
         inbound, outbound = self.calls_of(

@@ -149,6 +149,7 @@ class TestPbxDialplanDefaults(CallCenterCommon):
                 "inbound_contexts": frozenset({"from-pstn"}),
                 "outbound_contexts": frozenset({"outbound", "hotline-campaign"}),
                 "agent_contexts": frozenset({"internal"}),
+                "hold_contexts": frozenset({"hotline-hold"}),
             },
         )
 

@@ -184,3 +184,127 @@ class TestAgentWorkReport(CallCenterCommon):
                 self.env["hotline.agent.work.report"].with_user(
                     self.role_users[role]
                 ).search_count([])
+
+
+@tagged("post_install", "-at_install")
+class TestAgentWorkRollup(TestAgentWorkReport):
+    """Issue 19 at scale: the agent work report's figures again, its closed
+    days read from the rollup (refreshed first, ``rows`` searched by day); the
+    rollup gives the live figures and picks up a change to an old day."""
+
+    # the clock of the refreshes: the test's days are long closed
+    NOW = datetime(2026, 3, 20, 6, 0)
+    MONTH = [("day", ">=", "2026-03-01"), ("day", "<", "2026-04-01")]
+
+    def setUp(self):
+        super().setUp()
+        self.Day = self.env["hotline.agent.work.day"]
+        self.Work = self.env["hotline.agent.work.report"]
+        self.names = [
+            name for name in self.Work._fields if name not in ("id", "display_name")
+        ]
+        self.Day._hotline_refresh(now=self.NOW)
+
+    def rows(self, user=None):
+        # searched by day (the pivot's month): the closed days from the rollup
+        self.env.flush_all()
+        self.env.invalidate_all()
+        report = self.env["hotline.agent.work.report"]
+        if user:
+            report = report.with_user(user)
+        rows = report.search(
+            [("user_id", "in", (self.agent | self.night).ids)] + self.MONTH
+        )
+        return {(row.user_id, row.day): row for row in rows}
+
+    def test_report_figures_through_the_rollup(self):
+        self.assertEqual(self.Day._hotline_until(), date(2026, 3, 19))
+        # the live report's own checks, on rows that now come from the rollup
+        for test in (
+            TestAgentWorkReport.test_agent_paused_twice,
+            TestAgentWorkReport.test_agent_across_two_days,
+            TestAgentWorkReport.test_searched_by_day,
+            TestAgentWorkReport.test_access_per_role,
+        ):
+            with self.subTest(test.__name__):
+                test(self)
+
+    def read_rows(self, live=False):
+        self.env.flush_all()
+        # a request's cache: the report's rows as the database has them now
+        self.env.invalidate_all()
+        report = self.Work.with_context(hotline_agent_work_live=live)
+        domain = [("user_id", "in", (self.agent | self.night).ids)] + self.MONTH
+        return report.search_read(domain, self.names, order="day, user_id")
+
+    def test_rollup_gives_the_live_figures(self):
+        live = self.read_rows(live=True)
+        self.assertEqual(len(live), 3)
+        rolled = self.Day.search(
+            [("user_id", "in", (self.agent | self.night).ids)], order="day, user_id"
+        )
+        self.assertEqual(
+            [(row.user_id, row.day, row.talk, row.logged_in) for row in rolled],
+            [
+                (self.agent, date(2026, 3, 2), 900, 14400),
+                (self.night, date(2026, 3, 2), 120, 7200),
+                (self.night, date(2026, 3, 3), 60, 7200),
+            ],
+        )
+        self.assertEqual(self.read_rows(), live)
+        # grouped as the pivot asks, the same sums
+        user_ids = (self.agent | self.night).ids
+        for report in (self.Work, self.Work.with_context(hotline_agent_work_live=True)):
+            self.assertEqual(
+                report._read_group(
+                    [("user_id", "in", user_ids)] + self.MONTH,
+                    ["day:day"],
+                    ["talk_seconds:sum", "logged_in_seconds:sum", "pause_count:sum"],
+                ),
+                [
+                    (date(2026, 3, 2), 1020, 21600, 2),
+                    (date(2026, 3, 3), 60, 7200, 0),
+                ],
+            )
+        # the days after the rollup (its live part) come from the live query
+        self.assertEqual(self.Day._hotline_until(), date(2026, 3, 19))
+        self.Day._hotline_refresh(now=datetime(2026, 3, 3, 6, 0))
+        self.assertEqual(self.Day._hotline_until(), date(2026, 3, 2))
+        self.assertEqual(self.read_rows(), live)
+
+    def test_change_to_an_old_day_picked_up(self):
+        call = self.env["hotline.call"].search([("linkedid", "=", "work-w1")])
+        call.talk_seconds = 500
+        self.env["hotline.agent.session"].create(
+            self._session(self.agent, "pause", utc(11, 30), utc(11, 45), "Break")
+        )
+        # until the next refresh the closed day is what the rollup says
+        (row,) = [r for r in self.read_rows() if r["user_id"][0] == self.agent.id]
+        self.assertEqual((row["talk_seconds"], row["pause_count"]), (900, 2))
+        ranges = self.Day._hotline_refresh(now=self.NOW + timedelta(minutes=10))
+        self.assertTrue(
+            any(first <= date(2026, 3, 2) < after for first, after in ranges)
+        )
+        (row,) = [r for r in self.read_rows() if r["user_id"][0] == self.agent.id]
+        self.assertEqual((row["talk_seconds"], row["pause_count"]), (1100, 3))
+        self.assertEqual(row["pause_seconds"], 600 + 1800 + 900)
+        self.assertEqual(self.read_rows(), self.read_rows(live=True))
+
+    def test_rollup_ranges(self):
+        d = date(2026, 3, 2)
+        one = timedelta(days=1)
+        self.assertEqual(
+            self.Day._hotline_ranges({d, d + one, d + 3 * one}),
+            [(d, d + 2 * one), (d + 3 * one, d + 4 * one)],
+        )
+        self.assertEqual(
+            self.Day._hotline_merge([(d, d + 2 * one), (d + one, d + 5 * one), (d, d)]),
+            [(d, d + 5 * one)],
+        )
+
+    def test_rollup_not_readable_by_agents(self):
+        with self.assertRaises(AccessError):
+            self.Day.with_user(self.role_users["agent"]).search_count([])
+        self.assertTrue(
+            self.Day.with_user(self.role_users["hotline_admin"]).search_count([])
+        )

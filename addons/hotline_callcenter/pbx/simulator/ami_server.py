@@ -317,6 +317,8 @@ class AmiSimulator:
         self._threads = []
         self.actions_seen = collections.deque(maxlen=10000)
         self.hold_events = False
+        # channels a Redirect left in a MusicOnHold() extension: name -> class
+        self.music_on_hold = {}
         # a folder standing for Asterisk's voicemail spool: scenarios where the
         # caller leaves a message write it there as app_voicemail does
         self.voicemail_spool = None
@@ -457,6 +459,7 @@ class AmiSimulator:
             self.channels[fields.get("Channel")] = pairs
         elif name == "Hangup":
             self.channels.pop(dict(pairs).get("Channel"), None)
+            self.music_on_hold.pop(dict(pairs).get("Channel"), None)
         elif name in ("Newexten", "AGIExecStart"):
             self._track_bridge_options(dict(pairs))
         self._track_snapshot(name, pairs)
@@ -1681,6 +1684,7 @@ class AmiSimulator:
         if not self.dialplan.exists(context, exten, int(priority)):
             self._hangup_invalid_extension(channel, context, exten, priority)
         else:
+            self._redirect_music(channel, context, exten, priority)
             self._redirect_into_conference(channel, context, exten, priority)
         if extra and not self.dialplan.exists(
             extra_context, extra_exten, int(extra_priority)
@@ -1832,6 +1836,68 @@ class AmiSimulator:
             ("CallerIDName", name),
         ]
         self.broadcast(self._event("OriginateResponse", "call", response, action_id))
+
+    def _redirect_music(self, channel, context, exten, priority):
+        """Music on hold of a redirected channel, as res_musiconhold.c
+        publishes it (``ast_channel_publish_cached_blob`` of
+        ``ast_channel_moh_start_type`` / ``_stop_type``, manager_channels.c:
+        MusicOnHoldStart with the channel snapshot and ``Class``,
+        MusicOnHoldStop with the snapshot): leaving a ``MusicOnHold()``
+        extension stops it, entering one (the CTI hold's ``hold_context``,
+        extension ``s``) runs the application (Newexten) and starts it. The
+        snapshot shows where the channel now is."""
+        pairs = self.channels.get(channel)
+        if pairs is None:
+            return
+        events = []
+        body = [(k, v) for k, v in pairs if k not in _EVENT_HEAD]
+        if self.music_on_hold.pop(channel, None) is not None:
+            events.append(self._event("MusicOnHoldStop", "call", body))
+        where = {"Context": context, "Exten": exten, "Priority": str(priority)}
+        moved = [(k, where.get(k, v)) for k, v in body]
+        moved += [(k, v) for k, v in where.items() if k not in dict(body)]
+        self.channels[channel] = pairs[: len(pairs) - len(body)] + moved
+        steps = self.dialplan._find(context, exten) or []
+        app, data = next(
+            ((a, d) for p, _label, a, d in steps if p == int(priority)), ("", "")
+        )
+        if app.lower() == "musiconhold":
+            music_class = (data or "").split(",")[0] or "default"
+            events.append(
+                self._event(
+                    "Newexten",
+                    "dialplan",
+                    moved
+                    + [("Extension", exten), ("Application", app)]
+                    + [("AppData", data or "")],
+                )
+            )
+            events.append(
+                self._event(
+                    "MusicOnHoldStart", "call", moved + [("Class", music_class)]
+                )
+            )
+            self.music_on_hold[channel] = music_class
+        if events:
+            self.broadcast_many(events)
+
+    def phone_hold(self, channel, hold=True, music_class=None):
+        """The phone of ``channel`` puts its call on hold (its hold key: a SIP
+        re-INVITE, AST_CONTROL_HOLD) or takes it off: ``Hold`` (with
+        ``MusicClass`` when the phone suggests one) / ``Unhold`` with the
+        channel snapshot (manager_channels.c channel_hold_cb /
+        channel_unhold_cb; capture attended_transfer shows a Hold).
+        ``False`` when the channel is not up."""
+        pairs = self.channels.get(channel)
+        if pairs is None:
+            return False
+        body = [(k, v) for k, v in pairs if k not in _EVENT_HEAD]
+        if hold:
+            extra = [("MusicClass", music_class)] if music_class else []
+            self.broadcast(self._event("Hold", "call", body + extra))
+        else:
+            self.broadcast(self._event("Unhold", "call", body))
+        return True
 
     def _hangup_invalid_extension(self, channel, context, exten, priority):
         """A channel redirected where the dialplan has nothing: Asterisk
