@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import SUPERUSER_ID, api, fields, models
-from odoo.exceptions import AccessDenied, UserError
+from odoo.exceptions import AccessDenied, AccessError, UserError
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -101,8 +101,9 @@ class ResUsers(models.Model):
             self.env.cr.execute(
                 SQL(
                     "SELECT id FROM res_users WHERE login = %s "
-                    "AND hotline_locked_until > (now() at time zone 'UTC')",
+                    "AND hotline_locked_until > %s",
                     user,
+                    fields.Datetime.now(),
                 )
             )
             if self.env.cr.fetchone():
@@ -132,10 +133,10 @@ class ResUsers(models.Model):
             SQL(
                 "UPDATE res_users SET hotline_login_failures = "
                 "COALESCE(hotline_login_failures, 0) + 1 WHERE login = %s "
-                "AND (hotline_locked_until IS NULL OR "
-                "hotline_locked_until <= (now() at time zone 'UTC')) "
+                "AND (hotline_locked_until IS NULL OR hotline_locked_until <= %s) "
                 "RETURNING id, hotline_login_failures",
                 login,
+                fields.Datetime.now(),
             )
         )
         row = self.env.cr.fetchone()
@@ -168,7 +169,7 @@ class ResUsers(models.Model):
 
     def action_hotline_unlock(self):
         if not self.env.user.has_group("base.group_system"):
-            raise UserError(self.env._("Only administrators can unlock accounts."))
+            raise AccessError(self.env._("Only administrators can unlock accounts."))
         self.sudo().write({"hotline_login_failures": 0, "hotline_locked_until": False})
         return True
 
