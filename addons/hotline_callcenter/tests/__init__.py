@@ -44,3 +44,4 @@ from . import test_report_missed
 from . import test_report_agent_calls
 from . import test_report_agent_work
 from . import test_report_attendance
+from . import test_force_logout
