@@ -34,7 +34,9 @@ class HotlineTotpSetup(Home):
     )
     def hotline_totp_setup(self, redirect=None, **kwargs):
         if request.session.uid:
-            return request.redirect(self._login_redirect(request.session.uid, redirect=redirect))
+            return request.redirect(
+                self._login_redirect(request.session.uid, redirect=redirect)
+            )
         if not request.session.get("pre_uid"):
             return request.redirect("/web/login")
         user = request.env["res.users"].browse(request.session.pre_uid)
@@ -49,7 +51,9 @@ class HotlineTotpSetup(Home):
             try:
                 code = int(re.sub(r"\s", "", kwargs.get("totp_token") or ""))
             except ValueError:
-                error = request.env._("Enter the 6-digit code of your authenticator app.")
+                error = request.env._(
+                    "Enter the 6-digit code of your authenticator app."
+                )
             else:
                 if user.with_user(user)._totp_try_setting(secret, code):
                     request.session.pop(SECRET_KEY, None)
@@ -62,8 +66,10 @@ class HotlineTotpSetup(Home):
                 error = request.env._(
                     "Verification failed, please double-check the 6-digit code."
                 )
-        wizard = request.env["auth_totp.wizard"].sudo().new(
-            {"user_id": user.id, "secret": secret}
+        wizard = (
+            request.env["auth_totp.wizard"]
+            .sudo()
+            .new({"user_id": user.id, "secret": secret})
         )
         return request.render(
             "hotline_security.totp_setup_form",

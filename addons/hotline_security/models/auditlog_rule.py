@@ -24,8 +24,7 @@ class AuditlogRule(models.Model):
         "field_id",
         string="Log without the value",
         domain="[('model_id', '=', model_id)]",
-        help="A change of these fields is logged, their values never "
-        "(PINs, secrets).",
+        help="A change of these fields is logged, their values never (PINs, secrets).",
     )
 
     def _hotline_rule_fields(self, model_id):

@@ -34,7 +34,9 @@ class IrHttp(models.AbstractModel):
         now = time.time()
         last_seen = session.get(LAST_SEEN)
         if last_seen and now - last_seen > minutes * 60:
-            _logger.info("Session of user %s ended after %d idle minutes", session.uid, minutes)
+            _logger.info(
+                "Session of user %s ended after %d idle minutes", session.uid, minutes
+            )
             session.logout(keep_db=True)
             request.env = api.Environment(request.env.cr, None, session.context)
             return

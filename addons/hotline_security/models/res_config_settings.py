@@ -33,14 +33,20 @@ class ResConfigSettings(models.TransientModel):
     )
 
     def _compute_hotline_audit_rule_count(self):
-        count = self.env["auditlog.rule"].sudo().search_count(
-            [("state", "=", "subscribed")]
+        count = (
+            self.env["auditlog.rule"]
+            .sudo()
+            .search_count([("state", "=", "subscribed")])
         )
         for settings in self:
             settings.hotline_audit_rule_count = count
 
     def action_hotline_audit_logs(self):
-        return self.env["ir.actions.act_window"]._for_xml_id("auditlog.action_auditlog_log_tree")
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "auditlog.action_auditlog_log_tree"
+        )
 
     def action_hotline_audit_rules(self):
-        return self.env["ir.actions.act_window"]._for_xml_id("auditlog.action_auditlog_rule_tree")
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "auditlog.action_auditlog_rule_tree"
+        )

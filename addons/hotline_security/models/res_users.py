@@ -150,7 +150,9 @@ class ResUsers(models.Model):
                     row[0],
                 )
             )
-            _logger.info("Account %r locked until %s after %d failures", login, until, row[1])
+            _logger.info(
+                "Account %r locked until %s after %d failures", login, until, row[1]
+            )
         self.browse(row and row[0]).invalidate_recordset(
             ["hotline_login_failures", "hotline_locked_until"]
         )

@@ -73,7 +73,9 @@ class TestAudit(HotlineCommon):
         for pin in ("480317", "602915", "$pbkdf2"):
             for fname in ("old_value", "new_value", "old_value_text", "new_value_text"):
                 self.assertFalse(
-                    all_lines.filtered(lambda line, f=fname, p=pin: p in (line[f] or ""))
+                    all_lines.filtered(
+                        lambda line, f=fname, p=pin: p in (line[f] or "")
+                    )
                 )
 
     def test_blacklist(self):
@@ -122,13 +124,19 @@ class TestAudit(HotlineCommon):
         secret = lines.filtered(lambda line: line.field_id.name == "ami_secret")
         self.assertEqual(secret.new_value_text, "(hidden)")
         self.assertFalse(
-            self.env["auditlog.log.line"].search([("new_value_text", "ilike", "s3cret")])
+            self.env["auditlog.log.line"].search(
+                [("new_value_text", "ilike", "s3cret")]
+            )
         )
 
     def test_role_assignment(self):
         user = self.role_users["agent"]
         user.write(
-            {"groups_id": [Command.link(self.env.ref("hotline_base.group_supervisor").id)]}
+            {
+                "groups_id": [
+                    Command.link(self.env.ref("hotline_base.group_supervisor").id)
+                ]
+            }
         )
         logs, lines = self._lines(user)
         self.assertEqual(logs.user_id, self.env.user)
@@ -144,9 +152,9 @@ class TestAudit(HotlineCommon):
         with self.assertRaises(AccessError):
             Log.with_user(self.role_users["hotline_admin"]).search([]).unlink()
         with self.assertRaises(AccessError):
-            self.env["auditlog.rule"].with_user(self.role_users["hotline_admin"]).search(
-                []
-            ).write({"log_read": True})
+            self.env["auditlog.rule"].with_user(
+                self.role_users["hotline_admin"]
+            ).search([]).write({"log_read": True})
         for role in ("agent", "supervisor", "handler", "leader", "finance"):
             with self.assertRaises(AccessError):
                 Log.with_user(self.role_users[role]).search([])

@@ -52,9 +52,9 @@ class TestPasswordPolicy(HotlineCommon):
     def test_only_system_changes_settings(self):
         for role in ("hotline_admin", "supervisor", "agent"):
             with self.assertRaises(AccessError):
-                self.env["res.config.settings"].with_user(
-                    self.role_users[role]
-                ).create({"hotline_password_policy": True})
+                self.env["res.config.settings"].with_user(self.role_users[role]).create(
+                    {"hotline_password_policy": True}
+                )
             with self.assertRaises(AccessError):
                 self.env.user.company_id.with_user(self.role_users[role]).write(
                     {"hotline_totp_group_ids": [(5,)]}
