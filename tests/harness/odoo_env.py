@@ -26,6 +26,7 @@ MODULES = [
     "hotline_survey",
     "hotline_mailing",
     "hotline_backup",
+    "hotline_security",
 ]
 # Installed before the add-ons under test, so that their at_install tests and the
 # warning check see only our own modules being installed.
@@ -43,6 +44,13 @@ DEPENDENCIES = [
     "survey",
     "mass_mailing_sms",
     "auto_backup",
+    # hotline_security's; auditlog 18.0.2.0.9.5's tests import a name this
+    # Odoo 18.0 lacks (odoo.tests.common.SETATTR_SOURCES), so it is installed
+    # here, without --test-enable
+    "auth_totp",
+    "auth_password_policy",
+    "password_security",
+    "auditlog",
 ]
 MISSING = (
     "hotline: Odoo 18.0 not found: set ODOO_PATH to an Odoo 18.0 source tree "

@@ -93,3 +93,11 @@ class ResUsers(models.Model):
         no_one = self.env.ref("base.group_no_one")
         self.env.ref("base.group_system")._apply_group(no_one)
         self.env.ref("base.group_user")._remove_group(no_one)
+
+    def _hotline_set_demo_password(self):
+        """Demo data: the password equals the login, written as a hash so that
+        no password policy (auth_password_policy, password_security) refuses
+        the short demo passwords."""
+        crypt = self._crypt_context()
+        for user in self:
+            self._set_encrypted_password(user.id, crypt.hash(user.login))

@@ -31,6 +31,11 @@ WALLBOARD_USER_FIELDS = frozenset(
 class ResUsers(models.Model):
     _inherit = "res.users"
 
+    # bumped by a forced logout: part of the session token, so that every web
+    # session of the user ends
+    hotline_session_epoch = fields.Integer(
+        copy=False, readonly=True, groups="base.group_system"
+    )
     hotline_extension = fields.Char(
         string="Phone extension",
         index=True,
@@ -265,9 +270,17 @@ class ResUsers(models.Model):
         pbx._hotline_hangup(agent)
         return pbx._hotline_notify(self.env._("The call of %s was ended.", agent.name))
 
+    def _get_session_token_fields(self):
+        return super()._get_session_token_fields() | {"hotline_session_epoch"}
+
     def action_hotline_force_logout(self):
+        """Log the agent out of the queues and out of Odoo: every web session
+        of the agent ends (tokens and devices revoked) and the agent's browser
+        is told over the bus."""
         agent = self._hotline_check_supervisor()
-        return self._hotline_pbx()._hotline_logout(agent, forced_by=self.env.user)
+        result = self._hotline_pbx()._hotline_logout(agent, forced_by=self.env.user)
+        agent._hotline_end_web_sessions()
+        return result
 
     def action_hotline_force_login(self):
         agent = self._hotline_check_supervisor()
@@ -284,6 +297,24 @@ class ResUsers(models.Model):
     def action_hotline_conference_leave(self):
         user = self._hotline_check_self_agent()
         return self._hotline_pbx()._hotline_conference_leave(user)
+
+    def _hotline_end_web_sessions(self):
+        self.ensure_one()
+        self._bus_send(
+            "hotline/force_logout",
+            {
+                "message": self.env._(
+                    "%s logged you out of the hotline and of Odoo.", self.env.user.name
+                )
+            },
+        )
+        # the session files first: a websocket whose file is gone still gets
+        # the notification above (its session has no user any more)
+        self.env["res.device"].sudo().search([("user_id", "=", self.id)])._revoke()
+        # then every session of the user, logged as a device or not: the
+        # session token includes the epoch (res.users._compute_session_token)
+        user = self.sudo()
+        user.hotline_session_epoch += 1
 
     def action_hotline_conference(self):
         agent = self._hotline_check_supervisor()

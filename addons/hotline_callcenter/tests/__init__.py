@@ -48,3 +48,4 @@ from . import test_report_attendance
 from . import test_webhook_events
 from . import test_report_hold
 from . import test_xlsx_export
+from . import test_force_logout

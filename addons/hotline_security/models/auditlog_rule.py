@@ -1,0 +1,81 @@
+# Copyright 2026 Hotline Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+HIDDEN = "(hidden)"
+
+
+class AuditlogRule(models.Model):
+    _inherit = "auditlog.rule"
+
+    hotline_field_ids = fields.Many2many(
+        "ir.model.fields",
+        "hotline_security_auditlog_rule_field_rel",
+        "rule_id",
+        "field_id",
+        string="Only these fields",
+        domain="[('model_id', '=', model_id)]",
+        help="Log only changes of these fields (empty: every field).",
+    )
+    hotline_masked_field_ids = fields.Many2many(
+        "ir.model.fields",
+        "hotline_security_auditlog_rule_masked_rel",
+        "rule_id",
+        "field_id",
+        string="Log without the value",
+        domain="[('model_id', '=', model_id)]",
+        help="A change of these fields is logged, their values never (PINs, secrets).",
+    )
+
+    def _hotline_rule_fields(self, model_id):
+        rule = self.sudo().search([("model_id", "=", model_id)], limit=1)
+        return (
+            set(rule.hotline_field_ids.mapped("name")),
+            set(rule.hotline_masked_field_ids.mapped("name")),
+        )
+
+    def _hotline_keep(self, log_vals, fields_list):
+        only, _masked = self._hotline_rule_fields(log_vals["model_id"])
+        return [name for name in fields_list if not only or name in only]
+
+    def _hotline_mask(self, log_vals, field, vals):
+        _only, masked = self._hotline_rule_fields(log_vals["model_id"])
+        if field["name"] in masked:
+            for key in ("old_value", "new_value", "old_value_text", "new_value_text"):
+                vals[key] = HIDDEN if vals.get(key) else False
+        return vals
+
+    def _create_log_line_on_write(
+        self, log_vals, fields_list, old_values, new_values, fields_to_exclude
+    ):
+        return super()._create_log_line_on_write(
+            log_vals,
+            self._hotline_keep(log_vals, fields_list),
+            old_values,
+            new_values,
+            fields_to_exclude,
+        )
+
+    def _create_log_line_on_create(
+        self, log_vals, fields_list, new_values, fields_to_exclude
+    ):
+        return super()._create_log_line_on_create(
+            log_vals,
+            self._hotline_keep(log_vals, fields_list),
+            new_values,
+            fields_to_exclude,
+        )
+
+    def _prepare_log_line_vals_on_write(self, log_vals, field, old_values, new_values):
+        vals = super()._prepare_log_line_vals_on_write(
+            log_vals, field, old_values, new_values
+        )
+        return self._hotline_mask(log_vals, field, vals)
+
+    def _prepare_log_line_vals_on_create(self, log_vals, field, new_values):
+        vals = super()._prepare_log_line_vals_on_create(log_vals, field, new_values)
+        return self._hotline_mask(log_vals, field, vals)
+
+    def _prepare_log_line_vals_on_read(self, log_vals, field, read_values):
+        vals = super()._prepare_log_line_vals_on_read(log_vals, field, read_values)
+        return self._hotline_mask(log_vals, field, vals)
