@@ -25,6 +25,7 @@ MODULES = [
     "hotline_billing_ivr",
     "hotline_survey",
     "hotline_mailing",
+    "hotline_api",
 ]
 # Installed before the add-ons under test, so that their at_install tests and the
 # warning check see only our own modules being installed.
@@ -41,6 +42,7 @@ DEPENDENCIES = [
     "l10n_cn",
     "survey",
     "mass_mailing_sms",
+    "fastapi",
 ]
 MISSING = (
     "hotline: Odoo 18.0 not found: set ODOO_PATH to an Odoo 18.0 source tree "
