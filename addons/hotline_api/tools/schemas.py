@@ -5,7 +5,7 @@
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 TEXT_MAX = 256
 Text = Annotated[str, StringConstraints(max_length=TEXT_MAX)]
@@ -46,7 +46,7 @@ class CustomerFields(StrictModel):
     room: Text | None = None
     category: Text | None = Field(None, description="Customer category code")
     area: Text | None = Field(None, description="Area code")
-    is_company: bool | None = None
+    is_company: StrictBool | None = None
 
 
 class CustomerIn(CustomerFields):
