@@ -19,5 +19,4 @@
         "data/fastapi_endpoint_data.xml",
         "views/hotline_api_key_views.xml",
     ],
-    "installable": True,
 }

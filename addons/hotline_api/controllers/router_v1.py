@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
 
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from psycopg2 import IntegrityError
 from starlette.responses import FileResponse, JSONResponse
 
@@ -24,10 +27,6 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.addons.fastapi.dependencies import odoo_env
 from odoo.addons.hotline_base.controllers.customer_sync import CustomerSyncController
 from odoo.addons.hotline_base.tools.api import PayloadError
-
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
-from fastapi.encoders import jsonable_encoder
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ..tools import schemas
 from ..tools.rate_limit import RateLimiter
@@ -94,8 +93,7 @@ def authenticated(
         fail(
             429,
             "rate_limited",
-            f"More than {key.rate_limit} requests a minute: retry in "
-            f"{retry_after} s.",
+            f"More than {key.rate_limit} requests a minute: retry in {retry_after} s.",
             {"Retry-After": str(retry_after)},
         )
     user = key.user_id
@@ -127,8 +125,7 @@ IdempotencyKey = Annotated[
     Header(
         alias="Idempotency-Key",
         max_length=IDEMPOTENCY_KEY_MAX,
-        description="Sent again with the same body: the first answer, no second "
-        "write.",
+        description="Sent again with the same body: the first answer, no second write.",
     ),
 ]
 Limit = Annotated[int, Query(ge=1, le=200)]
@@ -140,11 +137,8 @@ def idempotent(caller, request, idempotency_key, payload, produce):
     if not idempotency_key:
         status, body = produce()
         return JSONResponse(jsonable_encoder(body), status_code=status)
-    digest = hashlib.sha256(
-        "\n".join(
-            (request.method, request.url.path, payload.model_dump_json())
-        ).encode()
-    ).hexdigest()
+    signature = f"{request.method}\n{request.url.path}\n{payload.model_dump_json()}"
+    digest = hashlib.sha256(signature.encode()).hexdigest()
     Request_ = caller.env["hotline.api.request"]
     domain = [
         ("api_key_id", "=", caller.key.id),

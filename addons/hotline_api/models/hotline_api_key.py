@@ -60,7 +60,11 @@ class HotlineApiKey(models.Model):
     role_names = fields.Char(compute="_compute_role_names", string="API roles")
 
     _sql_constraints = [
-        ("rate_limit_positive", "CHECK(rate_limit > 0)", "The rate limit must be positive.")
+        (
+            "rate_limit_positive",
+            "CHECK(rate_limit > 0)",
+            "The rate limit must be positive.",
+        )
     ]
 
     @api.depends("user_id.groups_id")
@@ -69,9 +73,7 @@ class HotlineApiKey(models.Model):
         for xmlid in API_GROUPS:
             groups |= self.env.ref(xmlid)
         for key in self:
-            key.role_names = ", ".join(
-                (key.user_id.groups_id & groups).mapped("name")
-            )
+            key.role_names = ", ".join((key.user_id.groups_id & groups).mapped("name"))
 
     def _hotline_generate(self):
         """A new secret for this key (the old one stops working): the plain key,

@@ -23,7 +23,10 @@ class TestApiBills(AccountTestInvoicingCommon, ApiCommon):
         company = cls.env.company
         for user in cls.api_users.values():
             user.write(
-                {"company_ids": [fields.Command.link(company.id)], "company_id": company.id}
+                {
+                    "company_ids": [fields.Command.link(company.id)],
+                    "company_id": company.id,
+                }
             )
         cls.customer = cls.env["res.partner"].create(
             {"name": "欠费餐厅", "hotline_customer_number": "API-B-1"}
@@ -63,9 +66,7 @@ class TestApiBills(AccountTestInvoicingCommon, ApiCommon):
     def test_bills(self):
         status, payload, _r = self.api("GET", "/customers/API-B-1/bills")
         self.assertEqual(status, 200, payload)
-        self.assertEqual(
-            [b["number"] for b in payload], [self.new.name, self.old.name]
-        )
+        self.assertEqual([b["number"] for b in payload], [self.new.name, self.old.name])
         self.assertEqual(payload[1]["amount_residual"], 300.0)
         self.assertEqual(payload[1]["payment_state"], "not_paid")
         self.register_payment(self.old)

@@ -92,13 +92,11 @@ class TestApiCalls(ApiCommon):
     def test_confidential_call_not_found(self):
         secret = self.secret_call
         for path in (f"/calls/{secret.id}", f"/calls/{secret.id}/recordings/1"):
-            status, payload, response = self.api("GET", path)
+            status, _payload, response = self.api("GET", path)
             self.assertEqual(status, 404)
             self.assertNotIn("13933334444", response.text)
         self.assertEqual(self.api("GET", "/calls/999999999")[0], 404)
-        other = self.env["hotline.recording"].search(
-            [("call_id", "=", secret.id)]
-        )
+        other = self.env["hotline.recording"].search([("call_id", "=", secret.id)])
         self.assertEqual(
             self.api("GET", f"/calls/{self.call.id}/recordings/{other.id}")[0], 404
         )

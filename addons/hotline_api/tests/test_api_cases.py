@@ -144,9 +144,7 @@ class TestApiCases(ApiCommon):
             [("res_id", "=", self.report.id), ("body", "ilike", "已安排上门检查")]
         )
         self.assertEqual(len(notes), 1)
-        self.assertEqual(
-            self.api("POST", "/cases/NOPE/notes", "cases", body)[0], 404
-        )
+        self.assertEqual(self.api("POST", "/cases/NOPE/notes", "cases", body)[0], 404)
         self.assertEqual(
             self.api("POST", f"/cases/{number}/notes", "cases", {"body": ""})[0], 422
         )

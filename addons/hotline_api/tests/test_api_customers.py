@@ -14,7 +14,9 @@ class TestApiCustomers(ApiCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.area = cls.env["hotline.area"].create({"name": "望京花园", "code": "API-WJ"})
+        cls.area = cls.env["hotline.area"].create(
+            {"name": "望京花园", "code": "API-WJ"}
+        )
         cls.category = cls.env["hotline.customer.category"].create(
             {"name": "Resident", "code": "API-RES"}
         )

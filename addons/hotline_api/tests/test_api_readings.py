@@ -84,7 +84,10 @@ class TestApiReadings(ApiCommon):
                 )[0]
                 self.assertEqual(status, 422)
         status = self.api(
-            "POST", "/meters/NOPE/readings", "business", {"month": "2026-01", "value": 1}
+            "POST",
+            "/meters/NOPE/readings",
+            "business",
+            {"month": "2026-01", "value": 1},
         )[0]
         self.assertEqual(status, 404)
 

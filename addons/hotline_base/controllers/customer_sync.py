@@ -171,9 +171,7 @@ class CustomerSyncController(http.Controller):
         except PayloadError as error:
             response = error_response(error)
         except AccessError as error:
-            response = json_response(
-                403, {"error": "forbidden", "message": str(error)}
-            )
+            response = json_response(403, {"error": "forbidden", "message": str(error)})
         except UserError as error:
             response = json_response(
                 400, {"error": "invalid_payload", "message": str(error)}
