@@ -27,6 +27,7 @@ MODULES = [
     "hotline_mailing",
     "hotline_backup",
     "hotline_security",
+    "hotline_api",
 ]
 # Installed before the add-ons under test, so that their at_install tests and the
 # warning check see only our own modules being installed.
@@ -51,6 +52,7 @@ DEPENDENCIES = [
     "auth_password_policy",
     "password_security",
     "auditlog",
+    "fastapi",
 ]
 MISSING = (
     "hotline: Odoo 18.0 not found: set ODOO_PATH to an Odoo 18.0 source tree "

@@ -166,55 +166,62 @@ class CustomerSyncController(http.Controller):
     def sync_customers(self):
         try:
             customers = self._read_payload()
-            env = request.env
-            Partner = env["res.partner"].with_context(active_test=False)
-            vals_list = [self._values(env, i, item) for i, item in enumerate(customers)]
-            numbers = [vals["hotline_customer_number"] for vals in vals_list]
-            if len(set(numbers)) != len(numbers):
-                raise PayloadError(
-                    400, "invalid_payload", "A customer number appears twice."
-                )
-            company = env.company
-            existing = {
-                p.hotline_customer_number: p
-                for p in Partner.search(
-                    [
-                        ("hotline_customer_number", "in", numbers),
-                        ("company_id", "in", [company.id, False]),
-                    ]
-                )
-            }
-            result = {"created": [], "updated": [], "unchanged": []}
-            with env.cr.savepoint():
-                for index, vals in enumerate(vals_list):
-                    number = vals["hotline_customer_number"]
-                    partner = existing.get(number)
-                    try:
-                        if partner:
-                            changes = self._changes(partner, vals)
-                            if changes:
-                                partner.write(changes)
-                                result["updated"].append(number)
-                            else:
-                                result["unchanged"].append(number)
-                        else:
-                            Partner.create(vals)
-                            result["created"].append(number)
-                    except ValidationError as error:
-                        raise PayloadError(
-                            400,
-                            "invalid_customer",
-                            str(error),
-                            index=index,
-                            customer_number=number,
-                        ) from None
-                env.flush_all()
-            return json_response(200, result)
+            result = self._upsert(request.env, customers)
+            response = json_response(200, result)
         except PayloadError as error:
-            return error_response(error)
+            response = error_response(error)
         except AccessError as error:
-            return json_response(403, {"error": "forbidden", "message": str(error)})
+            response = json_response(403, {"error": "forbidden", "message": str(error)})
         except UserError as error:
-            return json_response(
+            response = json_response(
                 400, {"error": "invalid_payload", "message": str(error)}
             )
+        return response
+
+    def _upsert(self, env, customers):
+        """Upsert the payload items ``customers`` by customer number, all or
+        nothing: ``{"created": [...], "updated": [...], "unchanged": [...]}`` or
+        a PayloadError. Shared with the REST API of hotline_api."""
+        Partner = env["res.partner"].with_context(active_test=False)
+        vals_list = [self._values(env, i, item) for i, item in enumerate(customers)]
+        numbers = [vals["hotline_customer_number"] for vals in vals_list]
+        if len(set(numbers)) != len(numbers):
+            raise PayloadError(
+                400, "invalid_payload", "A customer number appears twice."
+            )
+        company = env.company
+        existing = {
+            p.hotline_customer_number: p
+            for p in Partner.search(
+                [
+                    ("hotline_customer_number", "in", numbers),
+                    ("company_id", "in", [company.id, False]),
+                ]
+            )
+        }
+        result = {"created": [], "updated": [], "unchanged": []}
+        with env.cr.savepoint():
+            for index, vals in enumerate(vals_list):
+                number = vals["hotline_customer_number"]
+                partner = existing.get(number)
+                try:
+                    if partner:
+                        changes = self._changes(partner, vals)
+                        if changes:
+                            partner.write(changes)
+                            result["updated"].append(number)
+                        else:
+                            result["unchanged"].append(number)
+                    else:
+                        Partner.create(vals)
+                        result["created"].append(number)
+                except ValidationError as error:
+                    raise PayloadError(
+                        400,
+                        "invalid_customer",
+                        str(error),
+                        index=index,
+                        customer_number=number,
+                    ) from None
+            env.flush_all()
+        return result

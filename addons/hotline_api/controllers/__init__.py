@@ -1,0 +1,2 @@
+from . import customer_sync
+from . import router_v1

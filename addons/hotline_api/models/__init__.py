@@ -1,0 +1,3 @@
+from . import fastapi_endpoint
+from . import hotline_api_key
+from . import hotline_api_request
