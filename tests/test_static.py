@@ -22,6 +22,15 @@ EXPECTED = {
         "mass_mailing_sms",
     },
     "hotline_backup": {"auto_backup", "hotline_complaints"},
+    "hotline_security": {
+        "auth_totp",
+        "auth_password_policy",
+        "password_security",
+        "auditlog",
+        "hotline_billing_ivr",
+        "hotline_complaints",
+    },
+    "hotline_api": {"fastapi", "hotline_billing_ivr", "hotline_complaints"},
 }
 
 

@@ -37,6 +37,8 @@ KEEP = {
     "JSON",
     "Odoo",
     "IAP",
+    # checksums (SHA-256)
+    "SHA",
 }
 WORD = re.compile(r"[A-Za-z]{2,}")
 LABEL_ATTRIBUTES = ("string", "placeholder", "confirm", "sum", "title", "help")

@@ -183,9 +183,10 @@ class TestClickToDial(SimulatorCommon):
         self.assertEqual(notified, self.agent)
 
     def test_only_agents_dial(self):
-        for role in ("finance", "handler", "leader"):
+        for number, role in enumerate(("finance", "handler", "leader")):
             user = self.role_users[role]
-            user.hotline_extension = "8100"
+            # an extension each: they are unique per company
+            user.hotline_extension = f"810{number + 2}"
             with (
                 self.subTest(role=role),
                 self.assertRaisesRegex(AccessError, "Only agents and supervisors"),

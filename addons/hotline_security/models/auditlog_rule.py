@@ -1,8 +1,19 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import re
+
 from odoo import fields, models
 
 HIDDEN = "(hidden)"
+# res.users' check boxes and selections of groups write groups_id
+GROUP_KEYS = re.compile(r"^(in_group_\d+|sel_groups_[\d_]+)$")
+
+
+def _written_fields(records, vals):
+    names = set(vals)
+    if records._name == "res.users" and any(GROUP_KEYS.match(k) for k in names):
+        names.add("groups_id")
+    return names
 
 
 class AuditlogRule(models.Model):
@@ -26,6 +37,40 @@ class AuditlogRule(models.Model):
         domain="[('model_id', '=', model_id)]",
         help="A change of these fields is logged, their values never (PINs, secrets).",
     )
+
+    def write(self, vals):
+        # the fields a rule watches are read when its model's write is patched
+        # (_make_write): patch it again
+        if "hotline_field_ids" in vals:
+            subscribed = self.filtered(lambda rule: rule.state == "subscribed")
+            subscribed._revert_methods()
+            result = super().write(vals)
+            subscribed._register_hook()
+            return result
+        return super().write(vals)
+
+    def _make_write(self):
+        """A write that touches none of the rule's fields goes straight to the
+        model: auditlog would read every stored field before and after it (the
+        connector writes the agent's state on res.users at every ring)."""
+        logged = super()._make_write()
+        only = frozenset(self.hotline_field_ids.mapped("name"))
+        if not only:
+            return logged
+
+        def write_hotline(records, vals, **kwargs):
+            logged.origin = write_hotline.origin
+            if only.isdisjoint(_written_fields(records, vals)):
+                return write_hotline.origin(records, vals, **kwargs)
+            return logged(records, vals, **kwargs)
+
+        return write_hotline
+
+    def get_auditlog_fields(self, model):
+        names = super().get_auditlog_fields(model)
+        model_id = self.pool._auditlog_model_cache.get(model._name)
+        only = self._hotline_rule_fields(model_id)[0] if model_id else set()
+        return [name for name in names if name in only] if only else names
 
     def _hotline_rule_fields(self, model_id):
         rule = self.sudo().search([("model_id", "=", model_id)], limit=1)
