@@ -68,14 +68,16 @@ class HotlineAgentCallReport(models.Model):
 
     def _query(self):
         # the legs' neighbours are stored on them (hotline.call.agent): no
-        # look-up of the call's other legs per row
+        # look-up of the call's other legs per row; the leg's copy of the
+        # call's start (indexed) is the legs' date: a search by date reads
+        # the legs of those dates, not every leg joined to the dates' calls
         return SQL(
             """
             SELECT l.id::bigint * 2 AS id, c.id AS call_id,
                    l.sequence AS leg_sequence, l.user_id, l.extension,
                    CASE WHEN l.is_last_leg THEN c.team_id END AS team_id,
                    c.queue_id, c.company_id, c.direction,
-                   c.started_at, c.answered_at, c.ended_at,
+                   l.call_started_at AS started_at, c.answered_at, c.ended_at,
                    CASE WHEN l.is_first_leg THEN c.wait_seconds END AS wait_seconds,
                    CASE WHEN l.is_last_leg
                         THEN GREATEST(COALESCE(c.talk_seconds, 0)

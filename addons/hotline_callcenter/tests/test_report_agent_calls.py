@@ -152,3 +152,43 @@ class TestAgentCallReport(CallCenterCommon):
                 self.env["hotline.agent.call.report"].with_user(
                     self.role_users[role]
                 ).search_count([])
+
+    def test_leg_date_follows_the_call(self):
+        """The legs keep their call's start (the report's date, indexed on
+        the legs): set when a leg is added, moved with it and changed with the
+        call's; the report searched by date finds the legs by it."""
+        legs = self.transferred.agent_line_ids
+        self.env.flush_all()
+        self.assertEqual(set(legs.mapped("call_started_at")), {T0})
+        report = self.env["hotline.agent.call.report"]
+        day = [("started_at", ">=", T0 - timedelta(hours=1))]
+        day.append(("started_at", "<", T0 + timedelta(hours=1)))
+        found = report.search(day + [("call_id", "in", self.calls.ids)])
+        self.assertEqual(found.mapped("leg_sequence"), [1, 2])
+        # the call's start corrected: its legs follow, in the database too
+        later = T0 + timedelta(days=3)
+        self.transferred.write({"started_at": later})
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT DISTINCT call_started_at FROM hotline_call_agent"
+            " WHERE call_id = %s",
+            [self.transferred.id],
+        )
+        self.assertEqual(self.env.cr.fetchall(), [(later,)])
+        self.assertFalse(report.search(day + [("call_id", "in", self.calls.ids)]))
+        moved = report.search(
+            [("started_at", "=", later), ("call_id", "in", self.calls.ids)]
+        )
+        self.assertEqual(moved.mapped("user_id"), self.agent | self.agent2)
+        # a leg moved to the own dial takes that call's start
+        legs[1].write({"call_id": self.own_dial.id})
+        self.env.flush_all()
+        self.assertEqual(legs[1].call_started_at, self.own_dial.started_at)
+        own = report.search(
+            [("call_id", "=", self.own_dial.id), ("started_at", "=", T0)]
+        )
+        self.assertFalse(own)
+        rows = report.search([("call_id", "=", self.own_dial.id)])
+        self.assertEqual(
+            rows.mapped("started_at"), [self.own_dial.started_at], "the moved leg"
+        )
