@@ -98,7 +98,8 @@ def ensure_database(root, db, port, meta):
                 return
             # the reports' views and indexes are those of the add-on's source
             print(f"reusing {db}: updating {MODULE}", flush=True)
-            odoo_run(root, db, port, "-u", MODULE)
+            # with hotline_base: the add-on's source may use models it added
+            odoo_run(root, db, port, "-u", f"hotline_base,{MODULE}")
             set_source(db, source)
             return
         print(f"{db} holds another data set ({stored}): made again", flush=True)
