@@ -194,3 +194,36 @@ class TestAgentCallReport(CallCenterCommon):
         self.assertEqual(
             rows.mapped("started_at"), [self.own_dial.started_at], "the moved leg"
         )
+
+    def test_searched_by_date(self):
+        """Searched by date (the pivot's month), the rows come from the legs
+        and calls of those days only: the same rows and totals as the view's,
+        the own dial (no leg) included, a call of another day left out."""
+        self.env.flush_all()
+        report = self.env["hotline.agent.call.report"]
+        ours = [("call_id", "in", self.calls.ids)]
+        # the local (Asia/Shanghai) day of T0 + 9 h, UTC bounds as the client's
+        day = [
+            ("started_at", ">=", "2026-03-02 16:00:00"),
+            ("started_at", "<", "2026-03-03 16:00:00"),
+        ]
+        rows = report.search(ours + day)
+        self.assertEqual(rows.call_id, self.transferred | self.own_dial)
+        self.assertEqual(len(rows), 3)
+        whole = report.search(ours)
+        self.assertEqual(rows, whole)
+        measures = ["leg_count:sum", "talk_seconds:sum", "wait_seconds:avg"]
+        totals = report._read_group(ours + day, [], measures)
+        self.assertEqual(totals, report._read_group(ours, [], measures))
+        self.assertEqual(totals[0][:2], (3, 360))
+        # the day before: the transferred call (23:59:30 UTC is 07:59:30 the
+        # next local day) and the own dial are not in it
+        before = [
+            ("started_at", ">=", "2026-03-01 16:00:00"),
+            ("started_at", "<", "2026-03-02 16:00:00"),
+        ]
+        self.assertFalse(report.search(ours + before))
+        grouped = report.with_context(tz="Asia/Shanghai")._read_group(
+            ours + day, ["started_at:day"], ["leg_count:sum"]
+        )
+        self.assertEqual([count for _day, count in grouped], [3])
