@@ -98,7 +98,8 @@ def ensure_database(root, db, port, meta):
                 return
             # the reports' views and indexes are those of the add-on's source
             print(f"reusing {db}: updating {MODULE}", flush=True)
-            odoo_run(root, db, port, "-u", MODULE)
+            # with hotline_base: the add-on's source may use models it added
+            odoo_run(root, db, port, "-u", f"hotline_base,{MODULE}")
             set_source(db, source)
             return
         print(f"{db} holds another data set ({stored}): made again", flush=True)
@@ -330,16 +331,17 @@ SELECT a.company_id, CASE WHEN inbound THEN 'inbound' ELSE 'outbound' END,
 
 LEGS_SQL = """
 INSERT INTO hotline_call_agent (call_id, sequence, extension, user_id, company_id,
-                                hold_seconds, hold_count,
+                                call_started_at, hold_seconds, hold_count,
                                 create_uid, create_date, write_uid, write_date)
-SELECT c.id, 1, a.ext, c.user_id, c.company_id,
+SELECT c.id, 1, a.ext, c.user_id, c.company_id, c.started_at,
        CASE WHEN c.id % 5 = 0 THEN LEAST(20 + c.id % 40, c.talk_seconds / 2)
             ELSE 0 END,
        (c.id % 5 = 0)::int, 1, c.started_at, 1, c.started_at
   FROM hotline_call c JOIN bench_agent a ON a.user_id = c.user_id
  WHERE c.direction = 'inbound' AND c.is_answered
 UNION ALL
-SELECT c.id, 2, b.ext, b.user_id, c.company_id, 0, 0, 1, c.started_at, 1, c.started_at
+SELECT c.id, 2, b.ext, b.user_id, c.company_id, c.started_at, 0, 0, 1, c.started_at,
+       1, c.started_at
   FROM hotline_call c
   JOIN bench_agent a ON a.user_id = c.user_id
   JOIN bench_agent b ON b.ci = a.ci AND b.k = (a.k + 1) % {agents}

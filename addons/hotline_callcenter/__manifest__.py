@@ -4,7 +4,7 @@
     "name": "Hotline Call Center",
     "summary": "Asterisk contact centre: connector, call log, IVR flows, queues, agent "
     "states, screen pop, click-to-dial, recordings, voicemail, post-call rating",
-    "version": "18.0.2.3.0",
+    "version": "18.0.2.4.0",
     "category": "Hotline",
     "license": "LGPL-3",
     "author": "Hotline Contributors",

@@ -54,6 +54,11 @@ class HotlineCallAgent(models.Model):
     extension = fields.Char(required=True)
     user_id = fields.Many2one("res.users", string="Agent", index=True)
     company_id = fields.Many2one(related="call_id.company_id", store=True)
+    # the call's start on the leg: the agent call detail searched by date
+    # reads the legs of those dates by this index, not every leg
+    call_started_at = fields.Datetime(
+        related="call_id.started_at", store=True, index=True, string="Call started"
+    )
     hold_seconds = fields.Integer(string="Hold (s)", default=0, readonly=True)
     hold_count = fields.Integer(string="Holds", default=0, readonly=True)
     previous_user_id = fields.Many2one(

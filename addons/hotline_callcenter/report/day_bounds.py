@@ -30,6 +30,12 @@ def _as_date(value):
     return None
 
 
+def _has_time(value):
+    if isinstance(value, datetime.datetime):
+        return value.time() != datetime.time()
+    return isinstance(value, str) and value[10:].strip(" T:0") != ""
+
+
 def day_bounds(domain, field_name="day"):
     """``(first day, day after the last)`` (``None`` for an open side) that
     every record matching ``domain`` lies in, read from its ``field_name``
@@ -52,7 +58,8 @@ def day_bounds(domain, field_name="day"):
         if operator in (">=", ">", "="):
             first = day if first is None else max(first, day)
         if operator in ("<", "<=", "="):
-            end = day if operator == "<" else day + ONE_DAY
+            # a date-time before some time of a day: that day counts too
+            end = day if operator == "<" and not _has_time(value) else day + ONE_DAY
             after = end if after is None else min(after, end)
     if first is None and after is None:
         return None
@@ -67,6 +74,9 @@ class DayBoundedReport(models.AbstractModel):
 
     _name = "hotline.day.bounded.report"
     _description = "Report searched by day"
+    # the field whose conditions bound the days (a date, or a date-time
+    # in UTC)
+    _day_bounds_field = "day"
 
     @property
     def _table_query(self):
@@ -76,7 +86,7 @@ class DayBoundedReport(models.AbstractModel):
         return None
 
     def _search(self, domain, offset=0, limit=None, order=None):
-        bounds = day_bounds(domain)
+        bounds = day_bounds(domain, self._day_bounds_field)
         key = (self._name, *bounds) if bounds else None
         records = self
         if self.env.context.get(CONTEXT_KEY) != key:

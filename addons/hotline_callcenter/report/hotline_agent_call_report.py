@@ -1,5 +1,7 @@
 # Copyright 2026 Hotline Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import datetime
+
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
@@ -18,11 +20,12 @@ class HotlineAgentCallReport(models.Model):
     """
 
     _name = "hotline.agent.call.report"
-    _inherit = ["hotline.report.without.jit"]
+    _inherit = ["hotline.day.bounded.report", "hotline.report.without.jit"]
     _description = "Agent Call Detail"
     _auto = False
     _rec_name = "call_id"
     _order = "started_at desc, call_id desc, leg_sequence"
+    _day_bounds_field = "started_at"
 
     call_id = fields.Many2one("hotline.call", readonly=True)
     leg_sequence = fields.Integer(string="Leg", readonly=True, aggregator=None)
@@ -66,16 +69,35 @@ class HotlineAgentCallReport(models.Model):
         string="Transfers in", readonly=True, aggregator="sum"
     )
 
-    def _query(self):
+    def _query(self, first=None, after=None):
+        """The rows; with bounds (dates, UTC), only the rows of the calls
+        started in ``[first, after)``: the legs (by their copy of the call's
+        start) and the calls of those days, both read by index and joined,
+        instead of every leg joined to the days' calls."""
+        legs = [SQL("TRUE")]
+        calls = [SQL("TRUE")]
+        if first:
+            since = datetime.datetime.combine(first, datetime.time())
+            legs.append(SQL("l.call_started_at >= %s", since))
+            calls.append(SQL("c.started_at >= %s", since))
+        if after:
+            until = datetime.datetime.combine(after, datetime.time())
+            legs.append(SQL("l.call_started_at < %s", until))
+            calls.append(SQL("c.started_at < %s", until))
+        return self._query_bounded(SQL(" AND ").join(legs), SQL(" AND ").join(calls))
+
+    def _query_bounded(self, legs_where, calls_where):
         # the legs' neighbours are stored on them (hotline.call.agent): no
-        # look-up of the call's other legs per row
+        # look-up of the call's other legs per row; the leg's copy of the
+        # call's start (indexed) is the legs' date: a search by date reads
+        # the legs of those dates, not every leg joined to the dates' calls
         return SQL(
             """
             SELECT l.id::bigint * 2 AS id, c.id AS call_id,
                    l.sequence AS leg_sequence, l.user_id, l.extension,
                    CASE WHEN l.is_last_leg THEN c.team_id END AS team_id,
                    c.queue_id, c.company_id, c.direction,
-                   c.started_at, c.answered_at, c.ended_at,
+                   l.call_started_at AS started_at, c.answered_at, c.ended_at,
                    CASE WHEN l.is_first_leg THEN c.wait_seconds END AS wait_seconds,
                    CASE WHEN l.is_last_leg
                         THEN GREATEST(COALESCE(c.talk_seconds, 0)
@@ -97,6 +119,7 @@ class HotlineAgentCallReport(models.Model):
                    (NOT l.is_first_leg)::int AS transfer_in_count
               FROM hotline_call_agent l
               JOIN hotline_call c ON c.id = l.call_id
+             WHERE %(legs_where)s AND %(calls_where)s
             UNION ALL
             SELECT c.id::bigint * 2 + 1, c.id, 1, c.user_id, NULL, c.team_id,
                    c.queue_id, c.company_id, c.direction,
@@ -108,10 +131,13 @@ class HotlineAgentCallReport(models.Model):
                    EXISTS (SELECT 1 FROM hotline_recording r WHERE r.call_id = c.id),
                    1, 0, 0
               FROM hotline_call c
-             WHERE c.user_id IS NOT NULL
+             WHERE c.user_id IS NOT NULL AND %(calls_where)s
                AND NOT EXISTS (
-                    SELECT 1 FROM hotline_call_agent l2 WHERE l2.call_id = c.id)
-            """
+                    SELECT 1 FROM hotline_call_agent l
+                     WHERE l.call_id = c.id AND %(legs_where)s)
+            """,
+            legs_where=legs_where,
+            calls_where=calls_where,
         )
 
     def init(self):

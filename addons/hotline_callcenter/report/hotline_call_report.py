@@ -237,6 +237,8 @@ class HotlineCallReport(models.Model):
                      ORDER BY hq.active DESC, hq.id LIMIT 1
                    ) q ON TRUE
              WHERE c.direction = 'inbound'
+               -- only the calls that overflowed have a queue to leave
+               AND c.queue_path LIKE %(overflowed)s
                AND p.pos < cardinality(string_to_array(c.queue_path, %(sep)s))
             """,
             sep=QUEUE_PATH_SEP,

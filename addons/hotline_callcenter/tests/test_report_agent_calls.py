@@ -152,3 +152,78 @@ class TestAgentCallReport(CallCenterCommon):
                 self.env["hotline.agent.call.report"].with_user(
                     self.role_users[role]
                 ).search_count([])
+
+    def test_leg_date_follows_the_call(self):
+        """The legs keep their call's start (the report's date, indexed on
+        the legs): set when a leg is added, moved with it and changed with the
+        call's; the report searched by date finds the legs by it."""
+        legs = self.transferred.agent_line_ids
+        self.env.flush_all()
+        self.assertEqual(set(legs.mapped("call_started_at")), {T0})
+        report = self.env["hotline.agent.call.report"]
+        day = [("started_at", ">=", T0 - timedelta(hours=1))]
+        day.append(("started_at", "<", T0 + timedelta(hours=1)))
+        found = report.search(day + [("call_id", "in", self.calls.ids)])
+        self.assertEqual(found.mapped("leg_sequence"), [1, 2])
+        # the call's start corrected: its legs follow, in the database too
+        later = T0 + timedelta(days=3)
+        self.transferred.write({"started_at": later})
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT DISTINCT call_started_at FROM hotline_call_agent"
+            " WHERE call_id = %s",
+            [self.transferred.id],
+        )
+        self.assertEqual(self.env.cr.fetchall(), [(later,)])
+        self.assertFalse(report.search(day + [("call_id", "in", self.calls.ids)]))
+        self.env.invalidate_all()
+        moved = report.search(
+            [("started_at", "=", later), ("call_id", "in", self.calls.ids)]
+        )
+        self.assertEqual(moved.mapped("user_id"), self.agent | self.agent2)
+        # a leg moved to the own dial takes that call's start
+        legs[1].write({"call_id": self.own_dial.id})
+        self.env.flush_all()
+        self.assertEqual(legs[1].call_started_at, self.own_dial.started_at)
+        own = report.search(
+            [("call_id", "=", self.own_dial.id), ("started_at", "=", T0)]
+        )
+        self.assertFalse(own)
+        self.env.invalidate_all()  # the report's rows read before
+        rows = report.search([("call_id", "=", self.own_dial.id)])
+        self.assertEqual(
+            rows.mapped("started_at"), [self.own_dial.started_at], "the moved leg"
+        )
+
+    def test_searched_by_date(self):
+        """Searched by date (the pivot's month), the rows come from the legs
+        and calls of those days only: the same rows and totals as the view's,
+        the own dial (no leg) included, a call of another day left out."""
+        self.env.flush_all()
+        report = self.env["hotline.agent.call.report"]
+        ours = [("call_id", "in", self.calls.ids)]
+        # the local (Asia/Shanghai) day of T0 + 9 h, UTC bounds as the client's
+        day = [
+            ("started_at", ">=", "2026-03-02 16:00:00"),
+            ("started_at", "<", "2026-03-03 16:00:00"),
+        ]
+        rows = report.search(ours + day)
+        self.assertEqual(rows.call_id, self.transferred | self.own_dial)
+        self.assertEqual(len(rows), 3)
+        whole = report.search(ours)
+        self.assertEqual(rows, whole)
+        measures = ["leg_count:sum", "talk_seconds:sum", "wait_seconds:avg"]
+        totals = report._read_group(ours + day, [], measures)
+        self.assertEqual(totals, report._read_group(ours, [], measures))
+        self.assertEqual(totals[0][:2], (3, 360))
+        # the day before: the transferred call (23:59:30 UTC is 07:59:30 the
+        # next local day) and the own dial are not in it
+        before = [
+            ("started_at", ">=", "2026-03-01 16:00:00"),
+            ("started_at", "<", "2026-03-02 16:00:00"),
+        ]
+        self.assertFalse(report.search(ours + before))
+        grouped = report.with_context(tz="Asia/Shanghai")._read_group(
+            ours + day, ["started_at:day"], ["leg_count:sum"]
+        )
+        self.assertEqual([count for _day, count in grouped], [3])
