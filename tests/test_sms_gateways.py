@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from hotline_base_fakes import sms_fake as fake_mod
 
 ROOT = Path(__file__).resolve().parents[1] / "addons" / "hotline_base"
 
@@ -20,7 +21,6 @@ def _load(name, path):
 
 
 gw = _load("hotline_sms_gateways", ROOT / "tools" / "sms_gateways.py")
-fake_mod = _load("hotline_sms_fake", ROOT / "tests" / "sms_fake.py")
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+from hotline_base_fakes import webhook_fake as fake_mod
 
 ROOT = Path(__file__).resolve().parents[1] / "addons" / "hotline_base"
 
@@ -21,7 +22,6 @@ def _load(name, path):
 
 
 wh = _load("hotline_webhook_tools", ROOT / "tools" / "webhook.py")
-fake_mod = _load("hotline_webhook_fake", ROOT / "tests" / "webhook_fake.py")
 
 SECRET = "s3cr3t-key"
 BODY = wh.encode_body({"event": "case.created", "data": {"number": "HL-1", "名": "王"}})

@@ -4,8 +4,15 @@ from starlette.middleware import Middleware
 
 from odoo import fields, models
 
+from odoo.addons.fastapi.context import odoo_env_ctx
+
 from ..controllers import router_v1
-from ..tools.body_limit import MAX_BODY_BYTES, BodyLimitMiddleware, QuietClientErrors
+from ..tools.body_limit import MAX_BODY_BYTES, BodyLimitMiddleware, ClientErrorResponses
+
+
+def _rollback_request():
+    odoo_env_ctx.get().cr.rollback()
+
 
 API_DESCRIPTION = """REST API of the hotline for the utility's other systems (CRM,
 ERP, OA, the business system 营业系统).
@@ -44,6 +51,6 @@ class FastapiEndpoint(models.Model):
         if self.app == "hotline_v1":
             middlewares += [
                 Middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES),
-                Middleware(QuietClientErrors),
+                Middleware(ClientErrorResponses, rollback=_rollback_request),
             ]
         return middlewares

@@ -20,19 +20,13 @@ delay) and read what arrived in :attr:`FakeSmsServer.requests`.
 
 import itertools
 import json
-import logging
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-_logger = logging.getLogger(__name__)
+from .fake_http import FakeHandler, FakeHttpServer
 
 
-class _Handler(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
+class _Handler(FakeHandler):
     def do_GET(self):
         self._handle()
 
@@ -41,8 +35,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _handle(self):
         fake = self.server.fake
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
+        raw = self.read_body()
         split = urlsplit(self.path)
         query = {k: v[0] for k, v in parse_qs(split.query).items()}
         headers = {k.lower(): v for k, v in self.headers.items()}
@@ -66,59 +59,26 @@ class _Handler(BaseHTTPRequestHandler):
             "headers": headers,
             "body": body,
         }
-        with fake.lock:
-            fake.requests.append(record)
-            scripted = fake.answers.pop(0) if fake.answers else None
+        scripted = fake.record(record)
         status, answer, delay = scripted or (200, None, 0)
         if delay:
             time.sleep(delay)
         if answer is None:
             status, answer = fake.default_answer(record)
-        data = json.dumps(answer, ensure_ascii=False).encode()
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-        except OSError as error:  # the client gave up (timeout tests)
-            _logger.debug("fake SMS provider: client gone: %s", error)
+        self.reply(status, answer)
 
 
-class FakeSmsServer:
+class FakeSmsServer(FakeHttpServer):
+    handler = _Handler
+
     def __init__(self):
-        self.requests = []
-        self.answers = []
-        self.lock = threading.Lock()
+        super().__init__()
         self._ids = itertools.count(1)
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self.httpd.daemon_threads = True
-        self.httpd.fake = self
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def url(self):
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self):
-        self.thread.start()
-        return self
-
-    def stop(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(5)
 
     def push(self, status=200, answer=None, delay=0):
         """Queue the answer to the next request (None: the provider's success)."""
         with self.lock:
             self.answers.append((status, answer, delay))
-
-    def reset(self):
-        with self.lock:
-            self.requests.clear()
-            self.answers.clear()
 
     def default_answer(self, record):
         """The provider's answer to a well-formed request (its errors otherwise)."""

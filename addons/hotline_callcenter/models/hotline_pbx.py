@@ -1012,18 +1012,7 @@ class HotlinePbx(models.Model):
         consultation call. Without it the caller hears the digits, and the
         agent hanging up "to complete the transfer" cuts the caller off. The
         options the caller's Queue() ran with are kept on the call."""
-        self.ensure_one()
-        call = (
-            self.env["hotline.call"]
-            .sudo()
-            .search(
-                [
-                    ("pbx_id", "=", self.id),
-                    ("linkedid", "=", agent_channel.get("Linkedid") or ""),
-                ],
-                limit=1,
-            )
-        )
+        call = self._hotline_call_of_channel(agent_channel)
         options = call.queue_options
         if not options and call.queue_id:
             options = "c" + call.queue_id._hotline_app_options()

@@ -163,17 +163,22 @@ class SimulatorCommon(CallCenterCommon):
             if (m.get("Action") or "").lower() == action.lower()
         ]
 
-    def _live_call(self, agent_ext="8001", caller="13800138000", linkedid=None):
+    def _live_call(
+        self, agent_ext="8001", caller="13800138000", linkedid=None, contexts=False
+    ):
         """Make the simulated PBX hold a bridged call between a caller and an
-        agent phone (the two channels CoreShowChannels will list)."""
+        agent phone (the two channels CoreShowChannels will list); with
+        ``contexts`` their Newchannel carry the from-pstn / agents contexts the
+        connector's correlator classifies a call by."""
         sim = self.simulator
         linkedid = linkedid or f"odoo-test-pbx-{len(sim.channels) + 1000}.1"
         customer = f"Local/4008123459@from-pstn-{len(sim.channels):08x};1"
         agent = f"Local/{agent_ext}@agents-{len(sim.channels) + 1:08x};1"
-        for channel, uniqueid, number in (
-            (customer, linkedid, caller),
-            (agent, linkedid + "1", agent_ext),
+        for channel, uniqueid, number, context, exten in (
+            (customer, linkedid, caller, "from-pstn", "4008123459"),
+            (agent, linkedid + "1", agent_ext, "agents", agent_ext),
         ):
+            where = [("Context", context), ("Exten", exten)] if contexts else []
             sim.broadcast(
                 sim._event(
                     "Newchannel",
@@ -183,9 +188,9 @@ class SimulatorCommon(CallCenterCommon):
                         ("ChannelState", "6"),
                         ("ChannelStateDesc", "Up"),
                         ("CallerIDNum", number),
-                        ("Uniqueid", uniqueid),
-                        ("Linkedid", linkedid),
-                    ],
+                    ]
+                    + where
+                    + [("Uniqueid", uniqueid), ("Linkedid", linkedid)],
                 )
             )
         self.addCleanup(sim.channels.pop, customer, None)

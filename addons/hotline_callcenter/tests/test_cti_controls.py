@@ -50,30 +50,7 @@ class TestCtiControls(SimulatorCommon):
     def _inbound_call(self, linkedid):
         """A caller in from-pstn bridged to agent 8001, as the connector sees
         it (Newchannel with the contexts the correlator classifies by)."""
-        sim = self.simulator
-        customer = f"Local/4008123459@from-pstn-{len(sim.channels):08x};1"
-        agent = f"Local/8001@agents-{len(sim.channels) + 1:08x};1"
-        for channel, uniqueid, number, context, exten in (
-            (customer, linkedid, "13800138000", "from-pstn", "4008123459"),
-            (agent, linkedid + "1", "8001", "agents", "8001"),
-        ):
-            sim.broadcast(
-                sim._event(
-                    "Newchannel",
-                    "call",
-                    [
-                        ("Channel", channel),
-                        ("ChannelState", "6"),
-                        ("ChannelStateDesc", "Up"),
-                        ("CallerIDNum", number),
-                        ("Context", context),
-                        ("Exten", exten),
-                        ("Uniqueid", uniqueid),
-                        ("Linkedid", linkedid),
-                    ],
-                )
-            )
-        return customer, agent
+        return self._live_call(linkedid=linkedid, contexts=True)
 
     # -- forced login ------------------------------------------------------------
     def test_force_login_and_logout_record_the_supervisor(self):

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import re
 
-from odoo import fields, models
+from odoo import api, fields, models, tools
 
 HIDDEN = "(hidden)"
 # res.users' check boxes and selections of groups write groups_id
@@ -38,16 +38,30 @@ class AuditlogRule(models.Model):
         help="A change of these fields is logged, their values never (PINs, secrets).",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        rules = super().create(vals_list)
+        self.env.registry.clear_cache()  # _hotline_rule_fields
+        return rules
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
+
     def write(self, vals):
         # the fields a rule watches are read when its model's write is patched
         # (_make_write): patch it again
-        if "hotline_field_ids" in vals:
-            subscribed = self.filtered(lambda rule: rule.state == "subscribed")
+        repatch = "hotline_field_ids" in vals
+        subscribed = self.filtered(lambda rule: rule.state == "subscribed")
+        if repatch:
             subscribed._revert_methods()
-            result = super().write(vals)
+        result = super().write(vals)
+        if {"hotline_field_ids", "hotline_masked_field_ids", "model_id"} & set(vals):
+            self.env.registry.clear_cache()  # _hotline_rule_fields
+        if repatch:
             subscribed._register_hook()
-            return result
-        return super().write(vals)
+        return result
 
     def _make_write(self):
         """A write that touches none of the rule's fields goes straight to the
@@ -72,11 +86,14 @@ class AuditlogRule(models.Model):
         only = self._hotline_rule_fields(model_id)[0] if model_id else set()
         return [name for name in names if name in only] if only else names
 
+    @tools.ormcache("model_id")
     def _hotline_rule_fields(self, model_id):
+        """The rule's logged and masked field names, read once per model (they
+        are asked for every line of every log)."""
         rule = self.sudo().search([("model_id", "=", model_id)], limit=1)
         return (
-            set(rule.hotline_field_ids.mapped("name")),
-            set(rule.hotline_masked_field_ids.mapped("name")),
+            frozenset(rule.hotline_field_ids.mapped("name")),
+            frozenset(rule.hotline_masked_field_ids.mapped("name")),
         )
 
     def _hotline_keep(self, log_vals, fields_list):
